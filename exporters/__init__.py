@@ -1,0 +1,1 @@
+"""Report writers: take plain data (exporters.model) and return bytes; no database, no web."""

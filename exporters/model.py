@@ -1,0 +1,87 @@
+"""Plain data a report is written from; the services layer fills it from the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# Disposition states in the order reports list them.
+STATES = ("采纳", "部分采纳", "未采纳", "待研究")
+
+
+@dataclass
+class ReportComment:
+    """One original comment as a resident wrote it."""
+
+    id: int
+    text: str
+    article_label: str            # "第十二条" or "总体意见"
+    contact_point: str | None     # name of the contact point, None for online without one
+    session: str | None           # session title, if any
+    channel: str                  # 现场 / 线上 / 书面 / 电话
+    created_at: datetime
+    name: str | None = None       # already masked by the caller unless internal
+    community: str | None = None
+    phone: str | None = None      # already masked by the caller unless internal
+    receipt_code: str | None = None
+
+
+@dataclass
+class ReportOpinion:
+    """A merged opinion (归纳意见) with its disposition and its original comments."""
+
+    id: int
+    article_label: str            # "第十二条" or "总体意见"
+    article_ordinal: int          # sort key; 总体意见 sorts first with 0
+    text: str                     # representative text as staff edited it
+    supporters: int               # number of comments merged into it
+    contact_points: list[str]     # distinct contact point names, most frequent first
+    state: str                    # one of STATES
+    reason: str = ""              # 理由 (required for 部分采纳 / 未采纳)
+    change_note: str = ""         # how the text changed (采纳 / 部分采纳)
+    comments: list[ReportComment] = field(default_factory=list)
+
+
+@dataclass
+class ReportSession:
+    title: str
+    contact_point: str
+    date: date | None
+    place: str = ""
+    participants: int = 0
+
+
+@dataclass
+class ArticleChange:
+    """For the 修改情况 section and the 对照表 (filled in once revisions exist)."""
+
+    old_label: str
+    old_text: str
+    new_label: str
+    new_text: str
+    opinion_ids: list[int] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class ReportData:
+    """Everything a report about one draft (or one contact point's part of it) needs."""
+
+    draft_title: str              # 《…（草案）》 without the book-title marks
+    office: str                   # e.g. "某市人大常委会法制工作委员会"
+    report_date: date
+    contact_point: str | None     # set for a contact point's submission (报送材料)
+    contact_points: int           # number of distinct contact points that sent comments
+    sessions: list[ReportSession]
+    participants: int             # participants recorded on sessions
+    comments: int                 # comments counted (excluding ones marked not an opinion)
+    opinions: list[ReportOpinion]
+    internal: bool = False        # True: personal data unmasked (internal version)
+    changes: list[ArticleChange] = field(default_factory=list)
+
+    def tally(self) -> dict[str, int]:
+        """Opinion counts per disposition state, in STATES order."""
+        counts = dict.fromkeys(STATES, 0)
+        for opinion in self.opinions:
+            counts[opinion.state] += 1
+        return counts

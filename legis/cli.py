@@ -1,0 +1,187 @@
+"""The `legis` command: the same services the web uses, from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from legis.config import Settings
+from legis.errors import LegisError
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str):
+    def register(fn: Callable[[argparse.Namespace], int]):
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="legis",
+        description="立法意见征集平台 legis: 导入草案、收集意见、归纳意见、导出报告。",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="解析草案文件并打印结构（不写数据库）")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".txt/.md/.docx 草案文件")
+    p.add_argument("--format", choices=["json", "text"], default="text",
+                   help="json: 每个文件一行 JSON；text: 便于阅读的提纲（默认）")
+
+    p = sub.add_parser("import", help="导入草案到数据库")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--title", help="草案标题（默认从文件识别）")
+    p.add_argument("--slug", help="网址名（小写字母、数字、连字符；默认自动生成）")
+    p.add_argument("--open", action="store_true", help="导入后立即开始征求意见")
+    p.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="征求意见截止日期（与 --open 一起使用，默认30天后）")
+
+    sub.add_parser("init-db", help="创建数据库表（已存在的不变）")
+
+    p = sub.add_parser("serve", help="启动网站")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="进程数（多进程请使用 PostgreSQL）")
+    p.add_argument("--no-samples", action="store_true", help="空数据库时不导入示例草案")
+
+    p = sub.add_parser("dedupe", help="对 JSONL 意见文件做近似重复归并")
+    p.add_argument("--input", required=True, metavar="comments.jsonl",
+                   help='每行 {"id", "article", "text"}')
+    p.add_argument("--output", required=True, metavar="groups.jsonl", help='每行 {"id", "group"}')
+    p.add_argument("--threshold", type=float, default=None, help="相似度阈值 0-100")
+    p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except LegisError as error:
+        print(f"错误：{error.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+@command("parse")
+def cmd_parse(args: argparse.Namespace) -> int:
+    from legis.parsing import parse_file, to_json
+
+    status = 0
+    for name in args.files:
+        try:
+            parsed = parse_file(Path(name))
+        except LegisError as error:
+            print(f"{name}: 错误：{error.message}", file=sys.stderr)
+            status = 1
+            continue
+        if args.format == "json":
+            print(json.dumps(to_json(parsed, file=name), ensure_ascii=False))
+            continue
+        print(f"== {name}: {parsed.title}（{len(parsed.articles)}条）")
+        path: tuple[str, ...] = ()
+        for article in parsed.articles:
+            if tuple(article.path) != path:
+                path = tuple(article.path)
+                print("  " + " / ".join(path))
+            caption = f"（{article.caption}）" if article.caption else ""
+            print(f"    {article.label}{caption} {article.text[:40].replace(chr(10), ' ')}")
+        for warning in parsed.warnings:
+            print(f"  提示：{warning}")
+    return status
+
+
+def _engine(settings: Settings):
+    from legis.db import create_schema, make_engine
+
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                         statement_timeout_ms=settings.db_statement_timeout_ms)
+    create_schema(engine)
+    return engine
+
+
+@command("init-db")
+def cmd_init_db(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    _engine(settings)
+    print(f"数据库已就绪：{_safe_url(settings.database_url)}")
+    return 0
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from legis.db import session_scope
+    from legis.parsing import parse_file
+    from legis.services.drafts import import_draft
+    from legis.timefmt import today
+
+    parsed = parse_file(Path(args.file))
+    settings = Settings.from_env()
+    engine = _engine(settings)
+    open_until = (args.until or today() + timedelta(days=30)) if args.open else None
+    with session_scope(engine, write=True) as session:
+        draft = import_draft(session, parsed=parsed, filename=args.file, title=args.title,
+                             slug=args.slug, open_until=open_until)
+    state = f"，征求意见至{open_until.isoformat()}" if open_until else "（草稿，未公开）"
+    print(f"已导入《{draft.title}》：{len(parsed.articles)}条，网址名 {draft.slug}{state}")
+    for warning in parsed.warnings:
+        print(f"提示：{warning}")
+    return 0
+
+
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    import uvicorn
+
+    if args.no_samples:
+        os.environ["LEGIS_LOAD_SAMPLES"] = "0"
+    settings = Settings.from_env()
+    settings.ensure_secret_key()
+    _engine(settings)
+    print(f"legis 正在运行：http://{args.host}:{args.port}/ （数据库 {_safe_url(settings.database_url)}）")
+    uvicorn.run("legis.web.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, proxy_headers=settings.trust_proxy, log_level="info")
+    return 0
+
+
+@command("dedupe")
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from legis.matching import DEFAULT_THRESHOLD, dedupe_jsonl
+
+    stats = dedupe_jsonl(
+        Path(args.input), Path(args.output),
+        threshold=args.threshold if args.threshold is not None else DEFAULT_THRESHOLD,
+        progress=None if args.quiet else sys.stderr,
+    )
+    print(json.dumps(stats, ensure_ascii=False), file=sys.stderr)
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+if __name__ == "__main__":
+    sys.exit(main())

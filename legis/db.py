@@ -1,0 +1,90 @@
+"""Engine and session: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL via psycopg 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+
+def normalise_url(url: str) -> str:
+    """postgres:// and postgresql:// both mean PostgreSQL through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_000) -> Engine:
+    """One engine per process; SQLite gets the pragmas that make concurrent writers safe."""
+    url = normalise_url(url)
+    if is_sqlite(url):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c statement_timeout={int(statement_timeout_ms)}"},
+    )
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # pysqlite's own transaction handling would fight BEGIN IMMEDIATE; let
+    # SQLAlchemy's "begin" event issue BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # A write transaction takes the write lock at BEGIN (IMMEDIATE), so two
+    # writers queue on busy_timeout instead of one failing when it upgrades a
+    # read lock mid-transaction. Reads stay DEFERRED and never block writers.
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    immediate = options.get("legis_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table that does not exist yet."""
+    from legis import models  # noqa: F401  (registers the tables)
+
+    SQLModel.metadata.create_all(engine)
+
+
+@contextmanager
+def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error.
+
+    ``write=True`` marks a transaction that will write, so SQLite takes its
+    write lock up front; on PostgreSQL the flag changes nothing.
+    """
+    bind = engine.execution_options(legis_write=True) if write else engine
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,257 @@
+"""SQLModel tables: drafts and their versions and articles, contact points, sessions, comments, opinions.
+
+Domain values (statuses, channels, disposition states) are stored as the
+Chinese terms users see, so exports, imports and the database agree; the
+constants below are the only place they are spelled.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+DRAFT_STATUSES = ("草稿", "征求意见中", "已结束")
+STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = DRAFT_STATUSES
+
+CHANNELS = ("现场", "线上", "书面", "电话")
+CHANNEL_ONSITE, CHANNEL_ONLINE, CHANNEL_PAPER, CHANNEL_PHONE = CHANNELS
+
+POINT_KINDS = ("主站", "站", "点")
+
+STATES = ("采纳", "部分采纳", "未采纳", "待研究")
+STATE_ADOPTED, STATE_PARTIAL, STATE_REJECTED, STATE_PENDING = STATES
+
+ROLES = ("admin", "staff", "host")
+ROLE_NAMES = {"admin": "系统管理员", "staff": "法工委工作人员", "host": "联络员"}
+
+
+def utcnow() -> datetime:
+    """Aware UTC: SQLModel stores it as UTC on both engines; display converts to Beijing time."""
+    return datetime.now(timezone.utc)
+
+
+class Draft(SQLModel, table=True):
+    """A draft regulation (法规草案) put out for comment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    title: str = Field(max_length=300)
+    issuing_body: str = Field(default="", max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default=STATUS_DRAFT, max_length=10)
+    comment_start: date | None = None
+    comment_end: date | None = None
+    feedback_published_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DraftVersion(SQLModel, table=True):
+    """One text of a draft (征求意见稿, 二审稿 …); comments point at its articles."""
+
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    number: int = 1
+    name: str = Field(default="征求意见稿", max_length=60)
+    is_current: bool = True
+    source_filename: str = Field(default="", max_length=255)
+    preamble: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    warnings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Heading(SQLModel, table=True):
+    """A 编/分编/章/节 heading of a version, nested through parent_id."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="draftversion.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="heading.id")
+    ordinal: int
+    level: str = Field(max_length=4)
+    number: int = 0
+    label: str = Field(max_length=40)
+    title: str = Field(default="", max_length=300)
+
+
+class Article(SQLModel, table=True):
+    """An article (条) of a version with its paragraphs (款) and items (项, 目)."""
+
+    __table_args__ = (Index("ix_article_version_ordinal", "version_id", "ordinal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: int = Field(foreign_key="draftversion.id")
+    heading_id: int | None = Field(default=None, foreign_key="heading.id")
+    ordinal: int
+    number: int
+    sub: int = 0
+    label: str = Field(max_length=40)
+    caption: str | None = Field(default=None, max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    paragraphs: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    path: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ArticleLink(SQLModel, table=True):
+    """How an article of one version maps to the next (renumbered, split, merged …)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    old_article_id: int | None = Field(default=None, foreign_key="article.id", index=True)
+    new_article_id: int | None = Field(default=None, foreign_key="article.id", index=True)
+    kind: str = Field(max_length=20)  # same / edited / renumbered / split / merged / deleted / new
+    score: float = 0.0
+    confirmed: bool = False
+
+
+class ContactPoint(SQLModel, table=True):
+    """A grassroots legislative contact point (基层立法联系点): 主站, 站 or 点 in a 1+N tree."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="点", max_length=4)
+    parent_id: int | None = Field(default=None, foreign_key="contactpoint.id", index=True)
+    district: str = Field(default="", max_length=100)
+    address: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CommentSession(SQLModel, table=True):
+    """A comment session (征求意见座谈会) a host runs for a draft at a contact point."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    contact_point_id: int = Field(foreign_key="contactpoint.id", index=True)
+    title: str = Field(default="", max_length=200)
+    held_on: date | None = None
+    place: str = Field(default="", max_length=300)
+    host_name: str = Field(default="", max_length=100)
+    expected_participants: int = 0
+    participant_count: int = 0
+    channel: str = Field(default=CHANNEL_ONSITE, max_length=4)
+    # The key in the session's public link and QR code; random, not the id.
+    token: str = Field(max_length=40, unique=True, index=True)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Opinion(SQLModel, table=True):
+    """A merged opinion (归纳意见): near-duplicate comments on one article, and its disposition."""
+
+    __table_args__ = (Index("ix_opinion_draft_article", "draft_id", "article_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id")
+    article_id: int | None = Field(default=None, foreign_key="article.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    text_edited: bool = False   # staff rewrote the text; merging never overwrites it
+    staff_touched: bool = False  # staff moved/split/merged members; re-runs keep it as it is
+    state: str = Field(default=STATE_PENDING, max_length=6)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    change_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    changed_article_id: int | None = Field(default=None, foreign_key="article.id")
+    decided_by: str = Field(default="", max_length=100)
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    """One resident's comment on an article, or on the whole draft (article_id is None: 总体意见)."""
+
+    __table_args__ = (
+        Index("ix_comment_draft_created", "draft_id", "created_at"),
+        Index("ix_comment_draft_article", "draft_id", "article_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id")
+    version_id: int = Field(foreign_key="draftversion.id")
+    article_id: int | None = Field(default=None, foreign_key="article.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    name: str = Field(default="", max_length=50)
+    community: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=20)
+    consent: bool = False
+    contact_point_id: int | None = Field(default=None, foreign_key="contactpoint.id", index=True)
+    session_id: int | None = Field(default=None, foreign_key="commentsession.id", index=True)
+    channel: str = Field(default=CHANNEL_ONLINE, max_length=4)
+    receipt_code: str = Field(max_length=16, unique=True, index=True)
+    # The one-time token of the form that sent it: a second POST of the same
+    # form finds this comment instead of creating another.
+    form_token: str | None = Field(default=None, max_length=64, unique=True)
+    opinion_id: int | None = Field(default=None, foreign_key="opinion.id", index=True)
+    excluded: bool = False       # marked by staff as not an opinion (spam, off-topic)
+    excluded_reason: str = Field(default="", max_length=200)
+    entered_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Disposition(SQLModel, table=True):
+    """One decision on an opinion; the rows of an opinion are its history, newest last."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opinion_id: int = Field(foreign_key="opinion.id", index=True)
+    state: str = Field(max_length=6)
+    previous_state: str = Field(default="", max_length=6)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    change_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decided_by: str = Field(default="", max_length=100)
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
+class ReasonTemplate(SQLModel, table=True):
+    """A reusable reason for a disposition (上位法已有规定 …), edited by staff."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=500)
+    ordinal: int = 0
+
+
+class User(SQLModel, table=True):
+    """A staff account: admin, legislative staff or contact point host."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, unique=True, index=True)
+    display_name: str = Field(default="", max_length=100)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default="host", max_length=10)
+    contact_point_id: int | None = Field(default=None, foreign_key="contactpoint.id")
+    disabled: bool = False
+    must_change_password: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when, from what to what. The application only ever appends."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(default="", max_length=100)
+    action: str = Field(max_length=60, index=True)
+    target_type: str = Field(default="", max_length=40)
+    target_id: int | None = None
+    draft_id: int | None = Field(default=None, index=True)
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+    client: str = Field(default="", max_length=64)
+
+
+class Job(SQLModel, table=True):
+    """A background job (merging, large export) visible to every server process."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30)
+    draft_id: int | None = Field(default=None, foreign_key="draft.id", index=True)
+    status: str = Field(default="queued", max_length=10)  # queued/running/done/failed
+    progress: float = 0.0
+    message: str = Field(default="", max_length=500)
+    result: dict | None = Field(default=None, sa_column=Column(JSON))
+    started_by: str = Field(default="", max_length=100)
+    claimed_by: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    finished_at: datetime | None = None

@@ -1,0 +1,1 @@
+"""Domain operations: keyword-only functions taking a Session first and raising LegisError."""

@@ -1,0 +1,191 @@
+"""Comments: validate what a resident or host typed, store it exactly once, hand back a receipt code."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from legis.errors import LegisError, NotFound
+from legis.models import CHANNELS, Article, Comment, CommentSession, Draft
+from legis.services.drafts import current_version, is_open
+
+TEXT_MIN, TEXT_MAX = 2, 2000
+# No 0/O, 1/I/L: a code read aloud over the phone or copied from paper stays unambiguous.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+RECEIPT_LENGTH = 8
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@dataclass
+class CommentInput:
+    """What a form sent, before validation; ``errors`` maps field name to a Chinese message."""
+
+    text: str = ""
+    name: str = ""
+    community: str = ""
+    phone: str = ""
+    consent: bool = False
+    article_id: int | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def validate(self) -> CommentInput:
+        """Trim and check every field; fill ``errors`` and keep the user's text as typed."""
+        self.errors = {}
+        self.text = _clean(self.text)
+        self.name = _clean(self.name)
+        self.community = _clean(self.community)
+        length = len(self.text)
+        if length == 0:
+            self.errors["text"] = "请填写意见内容。"
+        elif length < TEXT_MIN:
+            self.errors["text"] = f"意见内容太短，请至少写{TEXT_MIN}个字。"
+        elif length > TEXT_MAX:
+            self.errors["text"] = (
+                f"意见内容共{length}字，超过了{TEXT_MAX}字的上限，请删减{length - TEXT_MAX}字后再提交。"
+            )
+        if len(self.name) > 50:
+            self.errors["name"] = "姓名不能超过50个字。"
+        if len(self.community) > 100:
+            self.errors["community"] = "社区或单位不能超过100个字。"
+        if self.phone.strip():
+            phone = normalise_phone(self.phone)
+            if phone is None:
+                self.errors["phone"] = "手机号码格式不对，请填写11位手机号，例如 13812345678；也可以不填。"
+            else:
+                self.phone = phone
+        else:
+            self.phone = ""
+        if (self.name or self.phone) and not self.consent:
+            self.errors["consent"] = "留下姓名或电话时，请勾选同意我们用于意见反馈；也可以不留个人信息。"
+        return self
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _clean(value: str) -> str:
+    # NFC keeps what was typed (traditional characters, emoji) but joins
+    # decomposed accents; strip only the outer white space, including U+3000.
+    return unicodedata.normalize("NFC", value or "").strip().replace("\r\n", "\n")
+
+
+def normalise_phone(raw: str) -> str | None:
+    """A mainland mobile number as 11 digits, or None when it is not one."""
+    digits = re.sub(r"[\s\-()（）]", "", raw.translate(_FULLWIDTH))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits if MOBILE_RE.match(digits) else None
+
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def normalise_receipt_code(raw: str) -> str:
+    """Accept a code typed in lower case or with spaces or a dash."""
+    return re.sub(r"[\s\-]", "", (raw or "").upper())[:16]
+
+
+def submit_comment(
+    session: Session,
+    *,
+    draft: Draft,
+    data: CommentInput,
+    channel: str,
+    comment_session: CommentSession | None = None,
+    contact_point_id: int | None = None,
+    form_token: str | None = None,
+    entered_by: int | None = None,
+    check_open: bool = True,
+) -> tuple[Comment, bool]:
+    """Store one comment and commit; returns (comment, created).
+
+    A second call with the same ``form_token`` returns the comment the first
+    one stored (created=False): a double click or a re-sent POST never makes
+    two comments. Raises LegisError when the input is invalid or the period
+    has ended; nothing is written then.
+    """
+    if form_token:
+        existing = session.exec(select(Comment).where(Comment.form_token == form_token)).first()
+        if existing is not None:
+            return existing, False
+    if channel not in CHANNELS:
+        raise LegisError("渠道无效。")
+    if check_open and not is_open(draft):
+        raise period_closed_error(draft)
+    if not data.validate().ok:
+        first = next(iter(data.errors))
+        raise LegisError(data.errors[first], field=first)
+    version = current_version(session, draft=draft)
+    if data.article_id is not None:
+        article = session.get(Article, data.article_id)
+        if article is None or article.version_id != version.id:
+            raise LegisError("所选条文不属于这部草案的当前文本，请刷新页面后重试。", field="article")
+    if comment_session is not None:
+        if comment_session.draft_id != draft.id:
+            raise LegisError("这个座谈会不是为这部草案组织的。")
+        contact_point_id = comment_session.contact_point_id
+    comment = Comment(
+        draft_id=draft.id,
+        version_id=version.id,
+        article_id=data.article_id,
+        text=data.text,
+        name=data.name,
+        community=data.community,
+        phone=data.phone,
+        consent=data.consent,
+        contact_point_id=contact_point_id,
+        session_id=comment_session.id if comment_session else None,
+        channel=channel,
+        form_token=form_token,
+        entered_by=entered_by,
+        receipt_code=new_receipt_code(),
+    )
+    for _attempt in range(5):
+        session.add(comment)
+        try:
+            session.commit()
+            return comment, True
+        except IntegrityError:
+            session.rollback()
+            if form_token:
+                # The same form raced us in another request: answer with its comment.
+                existing = session.exec(
+                    select(Comment).where(Comment.form_token == form_token)
+                ).first()
+                if existing is not None:
+                    return existing, False
+            comment.receipt_code = new_receipt_code()
+    raise LegisError("系统繁忙，意见未能保存，请稍后再提交一次。", status=503)
+
+
+def period_closed_error(draft: Draft) -> LegisError:
+    from legis.timefmt import fmt_date, today
+
+    if draft.comment_end and today() > draft.comment_end:
+        message = f"《{draft.title}》的意见征集已于{fmt_date(draft.comment_end)}结束，不再接收新的意见。"
+    elif draft.comment_start and today() < draft.comment_start:
+        message = f"《{draft.title}》的意见征集将于{fmt_date(draft.comment_start)}开始，请届时再来。"
+    else:
+        message = f"《{draft.title}》目前不在意见征集期内。"
+    return LegisError(message, status=409)
+
+
+def find_by_receipt(session: Session, *, code: str) -> Comment:
+    comment = session.exec(
+        select(Comment).where(Comment.receipt_code == normalise_receipt_code(code))
+    ).first()
+    if comment is None:
+        raise NotFound("没有找到这个回执码对应的意见，请核对后重新输入（回执码为8位字母和数字）。")
+    return comment

@@ -1,0 +1,256 @@
+"""Drafts: import a parsed draft as a version with headings and articles, open and close comment periods."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from legis.errors import LegisError, NotFound
+from legis.models import (
+    DRAFT_STATUSES,
+    STATUS_CLOSED,
+    STATUS_DRAFT,
+    STATUS_OPEN,
+    Article,
+    Draft,
+    DraftVersion,
+    Heading,
+    utcnow,
+)
+from legis.parsing import ParsedDraft, parse_bytes
+from legis.timefmt import today
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+
+
+def import_draft(
+    session: Session,
+    *,
+    parsed: ParsedDraft,
+    filename: str = "",
+    title: str | None = None,
+    slug: str | None = None,
+    issuing_body: str = "",
+    description: str = "",
+    open_until: date | None = None,
+) -> Draft:
+    """Store a parsed draft as a new Draft with its first version; nothing is written on error."""
+    title = (title or parsed.title or "").strip()
+    if not title:
+        raise LegisError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
+    if len(title) > 300:
+        raise LegisError("标题过长（不能超过300字）。", field="title")
+    if not parsed.articles:
+        raise LegisError("文件中没有找到任何条文（第X条）。")
+    slug = _unique_slug(session, slug)
+    draft = Draft(
+        slug=slug,
+        title=title,
+        issuing_body=issuing_body.strip(),
+        description=description.strip() or parsed.preamble.strip(),
+        status=STATUS_DRAFT,
+    )
+    if open_until is not None:
+        draft.status = STATUS_OPEN
+        draft.comment_start = today()
+        draft.comment_end = open_until
+    session.add(draft)
+    session.flush()
+    add_version(session, draft=draft, parsed=parsed, filename=filename)
+    return draft
+
+
+def add_version(
+    session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str = "", name: str = ""
+) -> DraftVersion:
+    """Add a version of ``draft`` from a parse result and make it the current one."""
+    number = (
+        session.exec(
+            select(func.max(DraftVersion.number)).where(DraftVersion.draft_id == draft.id)
+        ).one()
+        or 0
+    ) + 1
+    for old in session.exec(
+        select(DraftVersion).where(DraftVersion.draft_id == draft.id, DraftVersion.is_current)
+    ):
+        old.is_current = False
+        session.add(old)
+    version = DraftVersion(
+        draft_id=draft.id,
+        number=number,
+        name=name or ("征求意见稿" if number == 1 else f"第{number}稿"),
+        is_current=True,
+        source_filename=Path(filename).name[:255],
+        preamble=parsed.preamble,
+        warnings=list(parsed.warnings),
+    )
+    session.add(version)
+    session.flush()
+
+    heading_ids: dict[tuple[str, ...], int] = {}
+    for ordinal, parsed_heading in enumerate(parsed.headings):
+        path = tuple(parsed_heading.path)
+        heading = Heading(
+            version_id=version.id,
+            parent_id=heading_ids.get(path[:-1]),
+            ordinal=ordinal,
+            level=parsed_heading.level,
+            number=parsed_heading.number,
+            label=parsed_heading.label[:40],
+            title=parsed_heading.title[:300],
+        )
+        session.add(heading)
+        session.flush()
+        heading_ids[path] = heading.id
+    session.add_all(
+        Article(
+            version_id=version.id,
+            heading_id=heading_ids.get(tuple(article.path)),
+            ordinal=ordinal,
+            number=article.number,
+            sub=article.sub,
+            label=article.label[:40],
+            caption=(article.caption or None) and article.caption[:200],
+            text=article.text,
+            paragraphs=list(article.paragraphs),
+            path=list(article.path),
+        )
+        for ordinal, article in enumerate(parsed.articles)
+    )
+    session.flush()
+    return version
+
+
+def _unique_slug(session: Session, wanted: str | None) -> str:
+    if wanted:
+        wanted = wanted.strip().lower()
+        if not SLUG_RE.match(wanted):
+            raise LegisError("网址名只能包含小写字母、数字和连字符。", field="slug")
+        if session.exec(select(Draft.id).where(Draft.slug == wanted)).first() is not None:
+            raise LegisError(f"网址名“{wanted}”已被使用，请换一个。", field="slug")
+        return wanted
+    while True:
+        candidate = "d" + secrets.token_hex(3)
+        if session.exec(select(Draft.id).where(Draft.slug == candidate)).first() is None:
+            return candidate
+
+
+def get_draft(session: Session, *, slug: str | None = None, draft_id: int | None = None) -> Draft:
+    if slug is not None:
+        draft = session.exec(select(Draft).where(Draft.slug == slug)).first()
+    else:
+        draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise NotFound("没有找到这部草案，可能网址有误或已被删除。")
+    return draft
+
+
+def current_version(session: Session, *, draft: Draft) -> DraftVersion:
+    version = session.exec(
+        select(DraftVersion).where(DraftVersion.draft_id == draft.id, DraftVersion.is_current)
+    ).first()
+    if version is None:
+        raise NotFound("这部草案还没有条文。")
+    return version
+
+
+def articles_of(session: Session, *, version: DraftVersion) -> list[Article]:
+    return list(
+        session.exec(
+            select(Article).where(Article.version_id == version.id).order_by(Article.ordinal)
+        )
+    )
+
+
+def headings_of(session: Session, *, version: DraftVersion) -> list[Heading]:
+    return list(
+        session.exec(
+            select(Heading).where(Heading.version_id == version.id).order_by(Heading.ordinal)
+        )
+    )
+
+
+def is_open(draft: Draft, *, on: date | None = None) -> bool:
+    """Whether residents may comment today: status 征求意见中 and today within the period."""
+    on = on or today()
+    if draft.status != STATUS_OPEN:
+        return False
+    if draft.comment_start and on < draft.comment_start:
+        return False
+    return not (draft.comment_end and on > draft.comment_end)
+
+
+def shown_status(draft: Draft, *, on: date | None = None) -> str:
+    """The status residents see: an open draft past its end date shows as 已结束."""
+    on = on or today()
+    if draft.status == STATUS_OPEN and draft.comment_end and on > draft.comment_end:
+        return STATUS_CLOSED
+    if draft.status == STATUS_OPEN and draft.comment_start and on < draft.comment_start:
+        return "即将开始"
+    return draft.status
+
+
+def set_period(
+    session: Session,
+    *,
+    draft: Draft,
+    status: str,
+    start: date | None,
+    end: date | None,
+) -> Draft:
+    """Change the status and comment period, checking they make sense together."""
+    if status not in DRAFT_STATUSES:
+        raise LegisError("状态无效。", field="status")
+    if status == STATUS_OPEN and end is None:
+        raise LegisError("开始征求意见前，请设定截止日期。", field="comment_end")
+    if start and end and end < start:
+        raise LegisError("截止日期不能早于开始日期。", field="comment_end")
+    draft.status = status
+    draft.comment_start = start
+    draft.comment_end = end
+    draft.updated_at = utcnow()
+    session.add(draft)
+    return draft
+
+
+def list_drafts(session: Session, *, public: bool = False) -> list[Draft]:
+    """Drafts newest first; the public list leaves out drafts not yet put out for comment."""
+    query = select(Draft).order_by(Draft.created_at.desc(), Draft.id.desc())
+    if public:
+        query = query.where(Draft.status != STATUS_DRAFT)
+    return list(session.exec(query))
+
+
+@dataclass
+class SampleLoad:
+    loaded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def load_samples(session: Session, *, directory: Path, days_open: int = 30) -> SampleLoad:
+    """Import every sample draft in ``directory`` into an empty database, open for comment."""
+    from datetime import timedelta
+
+    result = SampleLoad()
+    if session.exec(select(func.count()).select_from(Draft)).one():
+        return result
+    for path in sorted(directory.iterdir()):
+        if path.suffix.lower() not in {".txt", ".md", ".docx"} or path.name.lower() == "readme.md":
+            continue
+        parsed = parse_bytes(path.read_bytes(), path.name)
+        slug = re.sub(r"[^a-z0-9-]", "-", path.stem.lower()).strip("-")[:80] or None
+        import_draft(
+            session,
+            parsed=parsed,
+            filename=path.name,
+            slug=slug,
+            open_until=today() + timedelta(days=days_open),
+        )
+        result.loaded.append(path.name)
+    return result

@@ -1,0 +1,33 @@
+"""Beijing time for display: the database keeps UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def now_beijing() -> datetime:
+    return datetime.now(BEIJING)
+
+
+def today() -> date:
+    """The date in Beijing: comment periods are days in China, not in UTC."""
+    return now_beijing().date()
+
+
+def to_beijing(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BEIJING)
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    local = to_beijing(value)
+    return local.strftime("%Y-%m-%d %H:%M") if local else ""
+
+
+def fmt_date(value: date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""

@@ -1,0 +1,130 @@
+"""The app factory: one engine, templates and limiter per app, reached through request.app.state."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.templating import Jinja2Templates
+
+from legis.config import Settings
+from legis.db import create_schema, make_engine, session_scope
+from legis.errors import LegisError
+from legis.resources import resource_dir
+from legis.timefmt import fmt_date, fmt_datetime
+from legis.web.common import render, wants_json
+from legis.web.formtokens import FormTokens
+from legis.web.ratelimit import RateLimiter
+from legis.web.security import SecurityMiddleware
+
+log = logging.getLogger("legis")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    secret = settings.ensure_secret_key()
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        create_schema(engine)
+        if settings.load_samples:
+            from legis.services.drafts import load_samples
+
+            with session_scope(engine, write=True) as session:
+                loaded = load_samples(session, directory=resource_dir("drafts"))
+            if loaded.loaded:
+                log.info("loaded sample drafts: %s", ", ".join(loaded.loaded))
+        yield
+        engine.dispose()
+
+    from legis.web.routes import routes
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(SecurityMiddleware),
+            Middleware(GZipMiddleware, minimum_size=1000),
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret,
+                session_cookie="legis_session",
+                same_site="lax",
+                https_only=settings.https,
+                max_age=12 * 3600,
+            ),
+        ],
+        exception_handlers={
+            LegisError: legis_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.templates = make_templates()
+    app.state.form_tokens = FormTokens(secret)
+    app.state.limiter = RateLimiter()
+    return app
+
+
+def make_templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(resource_dir("templates"))),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date_cn"] = fmt_date
+    env.filters["datetime_cn"] = fmt_datetime
+    from legis.web import viewhelpers
+
+    env.globals.update(viewhelpers.GLOBALS)
+    env.filters.update(viewhelpers.FILTERS)
+    return Jinja2Templates(env=env)
+
+
+async def legis_error(request: Request, exc: LegisError) -> Response:
+    headers = {"Retry-After": str(getattr(exc, "retry_after", 0))} if exc.status == 429 else None
+    if wants_json(request) or request.url.path.startswith("/api/"):
+        return JSONResponse(
+            {"ok": False, "error": exc.message, "field": exc.field}, status_code=exc.status,
+            headers=headers,
+        )
+    response = render(request, "error.html", {"message": exc.message, "status": exc.status},
+                      status=exc.status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+HTTP_MESSAGES = {
+    404: "没有找到这个页面，可能网址有误。",
+    405: "不支持这种访问方式。",
+    413: "上传的内容太大。",
+}
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
+    return await legis_error(request, LegisError(message, status=exc.status_code))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path)
+    return await legis_error(
+        request, LegisError("系统出了点问题，您的操作没有完成。请稍后重试；如果反复出现，请联系管理员。", status=500)
+    )

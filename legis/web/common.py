@@ -1,0 +1,85 @@
+"""What every handler uses: database work off the event loop, rendering, flash messages, redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from legis.db import session_scope
+from legis.errors import LegisError
+
+T = TypeVar("T")
+
+MAX_FORM_FIELDS = 200
+
+
+async def in_db(request: Request, work: Callable[[Session], T], *, write: bool = False) -> T:
+    """Run ``work(session)`` in the thread pool inside one transaction."""
+
+    def run() -> T:
+        with session_scope(request.app.state.engine, write=write) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> Response:
+    context = dict(context or {})
+    context.setdefault("flashes", pop_flashes(request))
+    return request.app.state.templates.TemplateResponse(
+        request, name, context, status_code=status
+    )
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A one-time message shown on the next page (kept in the signed session cookie)."""
+    request.session.setdefault("flashes", []).append([kind, message])
+
+
+def pop_flashes(request: Request) -> list[list[str]]:
+    if "session" not in request.scope:
+        return []
+    return request.session.pop("flashes", [])
+
+
+def redirect(url: str) -> RedirectResponse:
+    """POST → 303 → GET: a reload after a submission never re-sends the form."""
+    return RedirectResponse(url, status_code=303)
+
+
+async def read_form(request: Request) -> FormData:
+    """The submitted form, with a clear message when it is too large or malformed."""
+    try:
+        return await request.form(max_files=5, max_fields=MAX_FORM_FIELDS)
+    except LegisError:
+        raise
+    except Exception as exc:  # multipart parser errors carry English text
+        raise LegisError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
+
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def client_address(request: Request) -> str:
+    """The client's address; behind a trusted proxy, the first X-Forwarded-For hop."""
+    if request.app.state.settings.trust_proxy:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()[:64]
+    return request.client.host if request.client else "unknown"
+
+
+def int_or_none(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None

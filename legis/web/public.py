@@ -1,0 +1,313 @@
+"""Public pages for residents: drafts open for comment, the comment form, the receipt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from legis.errors import LegisError, NotFound
+from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
+from legis.services import comments as comment_service
+from legis.services import drafts as draft_service
+from legis.web.common import (
+    client_address,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+    wants_json,
+)
+
+LARGE_TEXT_COOKIE = "legis_large"
+
+
+@dataclass
+class DraftPage:
+    """Everything the reading page shows, loaded in one transaction."""
+
+    draft: Draft
+    articles: list[Article]
+    outline: list[dict[str, Any]]
+    blocks: list[tuple[str, Any]]   # ("heading", {...}) or ("article", Article) in reading order
+    preamble: str
+    comment_session: CommentSession | None = None
+    contact_point: ContactPoint | None = None
+
+
+def load_draft_page(session: Session, *, slug: str) -> DraftPage:
+    draft = draft_service.get_draft(session, slug=slug)
+    if draft.status == "草稿":
+        raise NotFound("这部草案尚未公开征求意见。")
+    version = draft_service.current_version(session, draft=draft)
+    articles = draft_service.articles_of(session, version=version)
+    headings = {h.id: h for h in draft_service.headings_of(session, version=version)}
+    return DraftPage(
+        draft=draft,
+        articles=articles,
+        outline=_outline(headings, articles),
+        blocks=_blocks(headings, articles),
+        preamble=version.preamble,
+    )
+
+
+def _chain(headings: dict[int, Heading], heading_id: int | None) -> list[Heading]:
+    chain: list[Heading] = []
+    while heading_id is not None and heading_id in headings:
+        chain.append(headings[heading_id])
+        heading_id = headings[heading_id].parent_id
+    return chain[::-1]
+
+
+def _blocks(headings: dict[int, Heading], articles: list[Article]) -> list[tuple[str, Any]]:
+    """Interleave headings with articles: a heading appears before its first article."""
+    blocks: list[tuple[str, Any]] = []
+    previous: list[int] = []
+    for article in articles:
+        chain = _chain(headings, article.heading_id)
+        ids = [h.id for h in chain]
+        common = 0
+        while common < min(len(ids), len(previous)) and ids[common] == previous[common]:
+            common += 1
+        for depth, heading in enumerate(chain[common:], start=common):
+            blocks.append(("heading", {"heading": heading, "depth": depth}))
+        previous = ids
+        blocks.append(("article", article))
+    return blocks
+
+
+def _outline(headings: dict[int, Heading], articles: list[Article]) -> list[dict[str, Any]]:
+    """Top-level headings with their children and the article range under each."""
+    ranges: dict[int, list[Article]] = {}
+    for article in articles:
+        for heading in _chain(headings, article.heading_id):
+            ranges.setdefault(heading.id, []).append(article)
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for heading in sorted(headings.values(), key=lambda h: h.ordinal):
+        under = ranges.get(heading.id)
+        if not under:
+            continue
+        node = {"heading": heading, "first": under[0], "last": under[-1], "children": []}
+        nodes[heading.id] = node
+        parent = nodes.get(heading.parent_id) if heading.parent_id else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+async def home(request: Request) -> Response:
+    drafts = await in_db(request, lambda s: draft_service.list_drafts(s, public=True))
+    open_drafts = [d for d in drafts if draft_service.is_open(d)]
+    other = [d for d in drafts if not draft_service.is_open(d)]
+    return render(request, "home.html", {"open_drafts": open_drafts, "other_drafts": other})
+
+
+async def draft_page(request: Request) -> Response:
+    page = await in_db(request, lambda s: load_draft_page(s, slug=request.path_params["slug"]))
+    return _render_draft(request, page)
+
+
+async def session_page(request: Request) -> Response:
+    """The page residents reach by scanning a session's QR code."""
+    token = request.path_params["token"]
+
+    def load(session: Session) -> DraftPage:
+        comment_session = session.exec(
+            select(CommentSession).where(CommentSession.token == token)
+        ).first()
+        if comment_session is None:
+            raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
+        draft = session.get(Draft, comment_session.draft_id)
+        page = load_draft_page(session, slug=draft.slug)
+        page.comment_session = comment_session
+        page.contact_point = session.get(ContactPoint, comment_session.contact_point_id)
+        return page
+
+    return _render_draft(request, await in_db(request, load))
+
+
+def _render_draft(request: Request, page: DraftPage) -> Response:
+    return render(
+        request,
+        "draft.html",
+        {
+            "page": page,
+            "draft": page.draft,
+            "form_token": request.app.state.form_tokens.issue(),
+            "session_token": page.comment_session.token if page.comment_session else "",
+            "accepting": draft_service.is_open(page.draft),
+        },
+    )
+
+
+async def comment_form_page(request: Request) -> Response:
+    """One article and its form on a page of its own (no-JS fallback and error re-display)."""
+    slug = request.path_params["slug"]
+    article_id = int_or_none(request.query_params.get("article"))
+
+    def load(session: Session):
+        page = load_draft_page(session, slug=slug)
+        article = next((a for a in page.articles if a.id == article_id), None)
+        if article_id is not None and article is None:
+            raise NotFound("没有找到这一条。")
+        return page.draft, article
+
+    draft, article = await in_db(request, load)
+    return render(request, "comment_page.html", {
+        "draft": draft,
+        "article": article,
+        "form_token": request.app.state.form_tokens.issue(),
+        "session_token": request.query_params.get("s", ""),
+        "values": {},
+        "errors": {},
+        "accepting": draft_service.is_open(draft),
+    })
+
+
+async def submit_comment(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    form = await read_form(request)
+    settings = request.app.state.settings
+    data = comment_service.CommentInput(
+        text=str(form.get("text", "")),
+        name=str(form.get("name", "")),
+        community=str(form.get("community", "")),
+        phone=str(form.get("phone", "")),
+        consent=form.get("consent") in {"1", "on", "yes"},
+        article_id=int_or_none(form.get("article_id")),
+    )
+    session_token = str(form.get("s", ""))[:40]
+    if form.get("website"):
+        # The honeypot field is hidden from people; only a bot fills it in.
+        raise LegisError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。", status=400)
+
+    limit, key = settings.comment_rate_per_minute, f"c:{client_address(request)}"
+    if session_token:
+        # Residents of one session share the contact point's Wi-Fi: count them
+        # against the session's own, much larger allowance.
+        limit, key = settings.session_rate_per_minute, f"{key}:{session_token}"
+    wait = request.app.state.limiter.hit(key, limit=limit)
+    if wait:
+        error = LegisError(
+            f"您提交得太快了，请休息{int(wait) + 1}秒后再提交。您填写的内容不会丢失，返回上一页即可。",
+            status=429,
+        )
+        error.retry_after = int(wait) + 1
+        raise error
+
+    nonce = request.app.state.form_tokens.check(str(form.get("form_token", "")))
+    form_token = f"{nonce}:{data.article_id or 0}"
+
+    def work(session: Session):
+        draft = draft_service.get_draft(session, slug=slug)
+        comment_session = None
+        if session_token:
+            comment_session = session.exec(
+                select(CommentSession).where(CommentSession.token == session_token)
+            ).first()
+        if not draft_service.is_open(draft):
+            raise comment_service.period_closed_error(draft)
+        if not data.validate().ok:
+            article = session.get(Article, data.article_id) if data.article_id else None
+            return draft, article, None
+        comment, _created = comment_service.submit_comment(
+            session,
+            draft=draft,
+            data=data,
+            channel=comment_session.channel if comment_session else CHANNEL_ONLINE,
+            comment_session=comment_session,
+            form_token=form_token,
+        )
+        return draft, None, comment
+
+    draft, article, comment = await in_db(request, work, write=True)
+    if comment is None:
+        if wants_json(request):
+            return JSONResponse({"ok": False, "errors": data.errors}, status_code=422)
+        return render(request, "comment_page.html", {
+            "draft": draft,
+            "article": article,
+            "form_token": str(form.get("form_token", "")),
+            "session_token": session_token,
+            "values": data,
+            "errors": data.errors,
+            "accepting": True,
+        }, status=422)
+    receipt_url = request.url_for("receipt", code=comment.receipt_code).path
+    if wants_json(request):
+        return JSONResponse({
+            "ok": True,
+            "receipt_code": comment.receipt_code,
+            "receipt_url": receipt_url,
+            "form_token": request.app.state.form_tokens.issue(),
+        })
+    return redirect(receipt_url + "?new=1")
+
+
+async def receipt(request: Request) -> Response:
+    code = request.path_params["code"]
+    wait = request.app.state.limiter.hit(f"r:{client_address(request)}", limit=30)
+    if wait:
+        raise LegisError("查询过于频繁，请一分钟后再试。", status=429)
+
+    def load(session: Session):
+        comment = comment_service.find_by_receipt(session, code=code)
+        draft = session.get(Draft, comment.draft_id)
+        article = session.get(Article, comment.article_id) if comment.article_id else None
+        return comment, draft, article
+
+    comment, draft, article = await in_db(request, load)
+    return render(request, "receipt.html", {
+        "comment": comment,
+        "draft": draft,
+        "article": article,
+        "just_sent": request.query_params.get("new") == "1",
+    })
+
+
+async def receipt_lookup(request: Request) -> Response:
+    code = request.query_params.get("code", "").strip()
+    if code:
+        normalised = comment_service.normalise_receipt_code(code)
+        if normalised.isalnum():
+            return redirect(request.url_for("receipt", code=normalised).path)
+    return render(request, "receipt_lookup.html", {"code": code, "error": bool(code)})
+
+
+async def text_size(request: Request) -> Response:
+    """Switch 大字版 on or off; remembered in a cookie for a year."""
+    form = await read_form(request)
+    target = str(form.get("next", "/"))
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if form.get("large") == "1":
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="lax")
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE)
+    return response
+
+
+async def health(request: Request) -> Response:
+    from sqlalchemy import text
+
+    await in_db(request, lambda s: s.exec(text("SELECT 1")))
+    return JSONResponse({"ok": True})
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/drafts/{slug}", draft_page, name="draft"),
+    Route("/drafts/{slug}/comment", comment_form_page, name="comment_form"),
+    Route("/drafts/{slug}/comments", submit_comment, methods=["POST"], name="submit_comment"),
+    Route("/s/{token}", session_page, name="session_entry"),
+    Route("/r", receipt_lookup, name="receipt_lookup"),
+    Route("/r/{code}", receipt, name="receipt"),
+    Route("/prefs/text-size", text_size, methods=["POST"], name="text_size"),
+    Route("/healthz", health, name="health"),
+]

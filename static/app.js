@@ -1,0 +1,135 @@
+// legis: small progressive enhancements. Every form works without this file.
+(function () {
+  "use strict";
+
+  // Comment forms: submit in place, stay on the same article, show the receipt inline.
+  function showErrors(form, errors) {
+    form.querySelectorAll(".error.js").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+    var first = null;
+    Object.keys(errors).forEach(function (name) {
+      var input = form.querySelector("[name=" + name + "]");
+      var p = document.createElement("p");
+      p.className = "error js";
+      p.textContent = errors[name];
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        p.id = (input.id || name) + "-jserror";
+        input.setAttribute("aria-describedby", p.id);
+        input.closest(".field").appendChild(p);
+        var details = input.closest("details.contact");
+        if (details) details.open = true;
+        if (!first) first = input;
+      } else {
+        form.querySelector(".form-result").appendChild(p);
+      }
+    });
+    if (first) first.focus();
+  }
+
+  function onSubmit(event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("comment-form") || !window.fetch) return;
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button.disabled) return;  // a double click sends once
+    button.disabled = true;
+    var original = button.textContent;
+    button.textContent = "正在提交…";
+    var result = form.querySelector(".form-result");
+    result.textContent = "";
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }).then(function (r) {
+      if (r.data.ok) {
+        form.querySelectorAll(".error.js").forEach(function (el) { el.remove(); });
+        form.querySelector("[name=form_token]").value = r.data.form_token;
+        form.querySelector("textarea[name=text]").value = "";
+        updateCounter(form.querySelector("textarea[name=text]"));
+        var box = document.createElement("div");
+        box.className = "notice ok";
+        var strong = document.createElement("strong");
+        strong.textContent = "意见已收到，谢谢您！回执码：" + r.data.receipt_code;
+        var link = document.createElement("a");
+        link.href = r.data.receipt_url;
+        link.textContent = "查看回执";
+        box.appendChild(strong);
+        box.appendChild(document.createTextNode(" "));
+        box.appendChild(link);
+        result.appendChild(box);
+        box.setAttribute("tabindex", "-1");
+        box.focus();
+      } else if (r.data.errors) {
+        showErrors(form, r.data.errors);
+      } else {
+        showErrors(form, { _: r.data.error || "提交失败，请稍后重试。" });
+      }
+    }).catch(function () {
+      // Network trouble: the same form token goes with the retry, so the
+      // server stores the comment once even if the first attempt got through.
+      showErrors(form, { _: "网络不稳定，意见可能未送达。请检查网络后再点一次“提交意见”，不会重复提交。" });
+    }).then(function () {
+      button.disabled = false;
+      button.textContent = original;
+    });
+  }
+
+  function updateCounter(textarea) {
+    if (!textarea) return;
+    var hint = textarea.parentNode.querySelector(".counter");
+    if (!hint) return;
+    var n = textarea.value.trim().length;
+    hint.textContent = n ? "已写" + n + "字" + (n > 2000 ? "，超出" + (n - 2000) + "字" : "") : "";
+  }
+
+  document.addEventListener("submit", onSubmit);
+  document.addEventListener("input", function (event) {
+    if (event.target.name === "text") updateCounter(event.target);
+  });
+
+  // 大字版: switch at once without losing the place on the page; the form
+  // still posts so the choice is remembered in a cookie.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-large]");
+    if (!button || !window.fetch) return;
+    event.preventDefault();
+    var form = button.form;
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual" })
+      .then(function () { window.location.reload(); });
+  });
+
+  // Opening "提意见" puts the cursor in the text box.
+  document.addEventListener("toggle", function (event) {
+    var box = event.target;
+    if (box.classList && box.classList.contains("comment-box") && box.open) {
+      var t = box.querySelector("textarea");
+      if (t) t.focus();
+    }
+  }, true);
+
+  // Pages that ask for it refresh a progress value without reloading.
+  var poll = document.querySelector("[data-poll]");
+  if (poll && window.fetch) {
+    var tick = function () {
+      fetch(poll.getAttribute("data-poll"), { headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(function (job) {
+          var bar = poll.querySelector("progress");
+          if (bar) bar.value = Math.round((job.progress || 0) * 100);
+          var text = poll.querySelector(".poll-text");
+          if (text) text.textContent = job.message || "";
+          if (job.status === "done" || job.status === "failed") {
+            window.location.reload();
+          } else {
+            setTimeout(tick, 1000);
+          }
+        }).catch(function () { setTimeout(tick, 3000); });
+    };
+    setTimeout(tick, 1000);
+  }
+})();

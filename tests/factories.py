@@ -1,0 +1,78 @@
+"""Factories for test data: real rows in the real test database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from legis.models import Article, CommentSession, ContactPoint, Draft
+from legis.parsing import parse_text
+from legis.services import drafts as draft_service
+from legis.services.drafts import articles_of, current_version
+from legis.timefmt import today
+
+SAMPLE_TEXT = """某市养犬管理条例（草案）
+
+第一章　总　　则
+
+第一条　为了规范养犬行为，保障公民健康和人身安全，维护市容环境和社会公共秩序，制定本条例。
+第二条　本条例适用于本市行政区域内的养犬及相关管理活动。
+第三条　养犬管理工作实行政府负责、部门协作、基层参与、养犬人自律的原则。
+
+第二章　养犬登记
+
+第四条　本市实行养犬登记制度。
+第五条　个人饲养犬只的，应当具备下列条件：
+（一）具有完全民事行为能力；
+（二）有固定住所且独户居住。
+第六条　犬只登记有效期为一年。
+第七条　养犬人应当定期为犬只接种狂犬病疫苗。
+第八条　养犬人变更住所的，应当在三十日内办理变更登记。
+第九条　犬只死亡或者丢失的，养犬人应当在十五日内报告。
+第十条　禁止饲养烈性犬。
+第十一条　养犬人携犬出户的，应当束犬链。
+第十二条　养犬人携犬出户时，应当即时清除犬只排泄的粪便。
+
+第三章　附　　则
+
+第十三条　本条例自公布之日起施行。
+"""
+
+
+def make_draft(session: Session, *, text: str = SAMPLE_TEXT, open_days: int | None = 30,
+               slug: str | None = None, **overrides) -> Draft:
+    """A draft parsed from ``text``; open for comment for ``open_days`` (None: not opened)."""
+    parsed = parse_text(text)
+    draft = draft_service.import_draft(
+        session, parsed=parsed, slug=slug,
+        open_until=today() + timedelta(days=open_days) if open_days is not None else None,
+    )
+    for key, value in overrides.items():
+        setattr(draft, key, value)
+    session.add(draft)
+    session.commit()
+    return draft
+
+
+def article(session: Session, draft: Draft, number: int, sub: int = 0) -> Article:
+    version = current_version(session, draft=draft)
+    return next(a for a in articles_of(session, version=version) if (a.number, a.sub) == (number, sub))
+
+
+def make_point(session: Session, *, name: str = "东风街道基层立法联系点", kind: str = "主站",
+               parent: ContactPoint | None = None) -> ContactPoint:
+    point = ContactPoint(name=name, kind=kind, parent_id=parent.id if parent else None)
+    session.add(point)
+    session.commit()
+    return point
+
+
+def make_session(session: Session, *, draft: Draft, point: ContactPoint, **overrides) -> CommentSession:
+    import secrets
+
+    values = {"title": "征求意见座谈会", "token": secrets.token_urlsafe(12)} | overrides
+    comment_session = CommentSession(draft_id=draft.id, contact_point_id=point.id, **values)
+    session.add(comment_session)
+    session.commit()
+    return comment_session
