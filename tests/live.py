@@ -1,0 +1,82 @@
+"""The real `legis serve` on a free loopback port, for concurrency, crash and browser tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def legis(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
+    """Run the legis CLI in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "legis", *args], env=env, check=check,
+                          capture_output=True, text=True, timeout=120)
+
+
+def server_env(tmp_path: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'live.db'}",
+        "LEGIS_DATA_DIR": str(tmp_path / "var"),
+        "LEGIS_SECRET_KEY": "live-test-secret",
+        "LEGIS_LOAD_SAMPLES": "0",
+    })
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def running_server(env: dict[str, str], *, workers: int = 1, log: Path | None = None,
+                   timeout: float = 30.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start the server, wait until /healthz answers, stop it afterwards."""
+    port = free_port()
+    out = open(log, "wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(
+        [sys.executable, "-m", "legis", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base, timeout=timeout, process=process)
+        yield base, process
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if log:
+            out.close()
+
+
+def wait_until_up(base: str, *, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("server did not start in time")
