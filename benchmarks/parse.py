@@ -1,0 +1,139 @@
+"""Parse-time figures for legis.parsing on the draft corpus and a 1,260-article code.
+
+Run: .venv/bin/python benchmarks/parse.py [--runs N]
+Baselines measured in the same run: decoding every file's bytes to text (python-docx
+loading the package for .docx), and a bare str.splitlines over the synthetic code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import docx  # noqa: E402
+
+from legis.numerals import article_label, int_to_cn  # noqa: E402
+from legis.parsing import parse_bytes, parse_text  # noqa: E402
+from legis.parsing.decode import decode_text, file_kind  # noqa: E402
+
+TARGET_CODE_S = 0.3
+TARGET_CORPUS_S = 5.0
+
+
+def corpus_dir() -> Path:
+    configured = os.environ.get("LEGIS_CORPUS_DIR")
+    return Path(configured) if configured else ROOT.parent / "shared" / "corpus" / "drafts"
+
+
+def best(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def synthetic_code(corpus: dict[str, bytes], articles: int = 1260) -> str:
+    """A 1,260-article code: corpus articles renumbered 第一条…第一千二百六十条 under 编/章/节."""
+    pool = []
+    for name, data in corpus.items():
+        if name.endswith(".txt"):
+            pool.extend(parse_bytes(data, name).articles)
+    lines = ["中华人民共和国示例法典（草案）", "（2026年1月1日 示例会议通过）"]
+    book = chapter = 0
+    for n in range(1, articles + 1):
+        if (n - 1) % 210 == 0:
+            book += 1
+            lines.append(f"第{int_to_cn(book)}编　示例编")
+        if (n - 1) % 30 == 0:
+            chapter += 1
+            lines.append(f"第{int_to_cn(chapter)}章　示　例　章")
+        if (n - 1) % 10 == 0:
+            lines.append(f"第{int_to_cn((n - 1) // 10 % 3 + 1)}节　示例节")
+        source = pool[(n * 7) % len(pool)]
+        lines.append(f"　　{article_label(n)}　{source.paragraphs[0] if source.paragraphs else '内容。'}")
+        lines.extend(f"　　{p}" for p in source.paragraphs[1:])
+    return "\n".join(lines) + "\n"
+
+
+def as_docx(text: str) -> bytes:
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line.strip())
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def decode_only(data: bytes) -> None:
+    if file_kind(data) == "docx":
+        docx.Document(io.BytesIO(data))
+    else:
+        decode_text(data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="best of N runs (default 5)")
+    args = parser.parse_args()
+    directory = corpus_dir()
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    corpus = {e["file"]: (directory / e["file"]).read_bytes() for e in manifest}
+    counts = {e["file"]: len(e["articles"]) for e in manifest}
+
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(name: str, parse_s: float, base_s: float, target: str = "") -> None:
+        rows.append((name, f"{parse_s * 1000:.1f} ms", f"{base_s * 1000:.1f} ms",
+                     f"{parse_s / base_s:.1f}×" + (f" ({target})" if target else "")))
+
+    for name in sorted(counts, key=counts.get, reverse=True)[:3]:
+        data = corpus[name]
+        row(f"{name} ({counts[name]} 条)",
+            best(lambda data=data, name=name: parse_bytes(data, name), args.runs),
+            best(lambda data=data: decode_only(data), args.runs))
+
+    code = synthetic_code(corpus)
+    code_bytes = code.encode("utf-8")
+    code_docx = as_docx(code)
+    assert len(parse_text(code).articles) == 1260
+    code_s = best(lambda: parse_bytes(code_bytes, "code.txt"), args.runs)
+    row("1,260 条 code, UTF-8 text", code_s, best(lambda: code.splitlines(), args.runs),
+        f"target < {TARGET_CODE_S} s: {'OK' if code_s < TARGET_CODE_S else 'MISSED'}; "
+        "baseline = str.splitlines")
+    docx_s = best(lambda: parse_bytes(code_docx, "code.docx"), args.runs)
+    row("1,260 条 code, .docx", docx_s, best(lambda: decode_only(code_docx), args.runs),
+        "baseline = python-docx load")
+
+    def parse_all() -> None:
+        for name, data in corpus.items():
+            parse_bytes(data, name)
+
+    def decode_all() -> None:
+        for data in corpus.values():
+            decode_only(data)
+
+    all_s = best(parse_all, args.runs)
+    row(f"whole corpus ({len(corpus)} files, {sum(counts.values())} 条)", all_s,
+        best(decode_all, args.runs),
+        f"target < {TARGET_CORPUS_S} s: {'OK' if all_s < TARGET_CORPUS_S else 'MISSED'}")
+
+    print(f"best of {args.runs} runs; baseline = decoding the bytes (python-docx load for .docx) "
+          "unless noted\n")
+    print("| input | parse | baseline | ratio |")
+    print("|---|---:|---:|---|")
+    for cells in rows:
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
