@@ -7,7 +7,7 @@ constants below are the only place they are spelled.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -29,7 +29,7 @@ ROLE_NAMES = {"admin": "系统管理员", "staff": "法工委工作人员", "hos
 
 def utcnow() -> datetime:
     """Aware UTC: SQLModel stores it as UTC on both engines; display converts to Beijing time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Draft(SQLModel, table=True):
@@ -246,6 +246,9 @@ class Job(SQLModel, table=True):
     kind: str = Field(max_length=30)
     draft_id: int | None = Field(default=None, foreign_key="draft.id", index=True)
     status: str = Field(default="queued", max_length=10)  # queued/running/done/failed
+    # "kind:draft" while the job is queued or running, NULL afterwards: the
+    # unique index lets only one such job exist across every server process.
+    active_key: str | None = Field(default=None, max_length=80, unique=True)
     progress: float = 0.0
     message: str = Field(default="", max_length=500)
     result: dict | None = Field(default=None, sa_column=Column(JSON))

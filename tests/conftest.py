@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from legis.config import Settings
-from sqlmodel import Session
-
 from legis.db import create_schema, make_engine
 from legis.web.app import create_app
 

@@ -44,7 +44,7 @@ def running_server(env: dict[str, str], *, workers: int = 1, log: Path | None = 
                    timeout: float = 30.0) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start the server, wait until /healthz answers, stop it afterwards."""
     port = free_port()
-    out = open(log, "wb") if log else subprocess.DEVNULL
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed in finally)
     process = subprocess.Popen(
         [sys.executable, "-m", "legis", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)],

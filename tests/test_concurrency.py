@@ -52,4 +52,4 @@ def test_concurrent_submissions_are_all_stored_once(tmp_path):
     engine.dispose()
     assert len(stored) == CLIENTS
     by_code = {c.receipt_code: c.text for c in stored}
-    assert by_code == dict((code, text) for text, code in results)
+    assert by_code == {code: text for text, code in results}

@@ -33,7 +33,7 @@ def test_home_lists_open_drafts_with_deadline(client, db):
 
 
 def test_draft_page_shows_articles_in_order_with_outline_and_forms(client, db):
-    draft = make_draft(db, slug="yangquan")
+    make_draft(db, slug="yangquan")
     page = client.get("/drafts/yangquan")
     assert page.status_code == 200
     text = page.text
@@ -111,7 +111,7 @@ def test_json_submission_stays_on_page(client, db):
 
 
 def test_double_submission_creates_one_comment(client, db):
-    draft = make_draft(db, slug="yangquan")
+    make_draft(db, slug="yangquan")
     token = token_of(client.get("/drafts/yangquan").text)
     data = {"form_token": token, "text": "建议增加养犬人培训。", "article_id": ""}
     first = client.post("/drafts/yangquan/comments", data=data)

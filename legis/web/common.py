@@ -83,3 +83,11 @@ def int_or_none(value: Any) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return None
+
+
+def actor_name(request: Request) -> str:
+    """Who is acting, for the audit log: the signed-in user, or the client address."""
+    user = request.scope.get("user")
+    if user is not None and getattr(user, "username", None):
+        return user.username
+    return f"匿名@{client_address(request)}"

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from legis.errors import LegisError, NotFound
 from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
 from legis.services import comments as comment_service
+from legis.services import dispositions
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -259,15 +260,32 @@ async def receipt(request: Request) -> Response:
         comment = comment_service.find_by_receipt(session, code=code)
         draft = session.get(Draft, comment.draft_id)
         article = session.get(Article, comment.article_id) if comment.article_id else None
-        return comment, draft, article
+        opinion, published = dispositions.outcome_for_comment(session, comment=comment)
+        return comment, draft, article, opinion, published
 
-    comment, draft, article = await in_db(request, load)
+    comment, draft, article, opinion, published = await in_db(request, load)
     return render(request, "receipt.html", {
         "comment": comment,
         "draft": draft,
         "article": article,
+        "opinion": opinion,
+        "published": published,
         "just_sent": request.query_params.get("new") == "1",
     })
+
+
+async def feedback_wall(request: Request) -> Response:
+    """回音壁: every opinion with its supporters and disposition, article by article; no personal data."""
+    slug = request.path_params["slug"]
+
+    def load(session: Session):
+        draft = draft_service.get_draft(session, slug=slug)
+        if draft.feedback_published_at is None:
+            return draft, None
+        return draft, dispositions.public_wall(session, draft=draft)
+
+    draft, wall = await in_db(request, load)
+    return render(request, "feedback.html", {"draft": draft, "wall": wall})
 
 
 async def receipt_lookup(request: Request) -> Response:
@@ -305,6 +323,7 @@ routes = [
     Route("/drafts/{slug}", draft_page, name="draft"),
     Route("/drafts/{slug}/comment", comment_form_page, name="comment_form"),
     Route("/drafts/{slug}/comments", submit_comment, methods=["POST"], name="submit_comment"),
+    Route("/drafts/{slug}/feedback", feedback_wall, name="feedback_wall"),
     Route("/s/{token}", session_page, name="session_entry"),
     Route("/r", receipt_lookup, name="receipt_lookup"),
     Route("/r/{code}", receipt, name="receipt"),

@@ -1,0 +1,236 @@
+"""Dispositions: staff decide on each opinion, with a reason, a history, templates and publication."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from legis.errors import LegisError
+from legis.models import (
+    STATE_ADOPTED,
+    STATE_PARTIAL,
+    STATE_PENDING,
+    STATE_REJECTED,
+    STATES,
+    Article,
+    Comment,
+    ContactPoint,
+    Disposition,
+    Draft,
+    Opinion,
+    ReasonTemplate,
+    utcnow,
+)
+from legis.services import audit
+
+NEEDS_REASON = {STATE_PARTIAL, STATE_REJECTED}
+RECORDS_CHANGE = {STATE_ADOPTED, STATE_PARTIAL}
+DEFAULT_REASONS = (
+    "上位法已有规定，本条例不再重复规定",
+    "不属于本法规调整范围",
+    "已在其他条款中体现",
+    "建议较为具体，可在配套文件或实施细则中研究落实",
+    "与上位法规定不一致，不宜采纳",
+)
+
+
+def decide(session: Session, *, opinion: Opinion, state: str, reason: str = "",
+           change_note: str = "", actor: str) -> Disposition:
+    """Record a decision on one opinion; the previous one stays in its history."""
+    if state not in STATES:
+        raise LegisError("请选择处理结果：采纳、部分采纳、未采纳或待研究。", field="state")
+    reason = (reason or "").strip()
+    change_note = (change_note or "").strip()
+    if state in NEEDS_REASON and not reason:
+        raise LegisError(f"“{state}”需要填写理由，可从常用理由中选择。", field="reason")
+    if len(reason) > 2000 or len(change_note) > 2000:
+        raise LegisError("理由和修改情况各不能超过2000字。", field="reason")
+    if state not in RECORDS_CHANGE:
+        change_note = ""
+    entry = Disposition(opinion_id=opinion.id, state=state, previous_state=opinion.state,
+                        reason=reason, change_note=change_note, decided_by=actor)
+    session.add(entry)
+    audit.record(session, actor=actor, action="disposition.set", target_type="opinion",
+                 target_id=opinion.id, draft_id=opinion.draft_id,
+                 before={"state": opinion.state, "reason": opinion.reason,
+                         "change_note": opinion.change_note},
+                 after={"state": state, "reason": reason, "change_note": change_note})
+    opinion.state = state
+    opinion.reason = reason
+    opinion.change_note = change_note
+    opinion.decided_by = actor
+    opinion.decided_at = utcnow()
+    opinion.updated_at = utcnow()
+    session.add(opinion)
+    return entry
+
+
+def bulk_decide(session: Session, *, draft_id: int, opinion_ids: list[int], state: str,
+                reason: str, change_note: str = "", actor: str) -> int:
+    """Apply one decision to many opinions at once; all or none."""
+    if not opinion_ids:
+        raise LegisError("请先勾选要批量处理的归纳意见。")
+    opinions = list(session.exec(
+        select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
+    if len(opinions) != len(set(opinion_ids)):
+        raise LegisError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
+    for opinion in opinions:
+        decide(session, opinion=opinion, state=state, reason=reason, change_note=change_note,
+               actor=actor)
+    return len(opinions)
+
+
+def history(session: Session, *, opinion_id: int) -> list[Disposition]:
+    return list(session.exec(
+        select(Disposition).where(Disposition.opinion_id == opinion_id).order_by(Disposition.id)))
+
+
+def reason_templates(session: Session) -> list[ReasonTemplate]:
+    """The reusable reasons, seeded with common ones the first time they are asked for."""
+    templates = list(session.exec(select(ReasonTemplate).order_by(ReasonTemplate.ordinal,
+                                                                  ReasonTemplate.id)))
+    if not templates and not session.exec(select(ReasonTemplate.id)).first():
+        templates = [ReasonTemplate(text=text, ordinal=i) for i, text in enumerate(DEFAULT_REASONS)]
+        session.add_all(templates)
+        session.flush()
+    return templates
+
+
+def save_template(session: Session, *, text: str, template_id: int | None = None,
+                  actor: str) -> ReasonTemplate:
+    text = (text or "").strip()
+    if not text:
+        raise LegisError("理由内容不能为空。", field="text")
+    if len(text) > 500:
+        raise LegisError("常用理由不能超过500字。", field="text")
+    template = session.get(ReasonTemplate, template_id) if template_id else None
+    if template_id and template is None:
+        raise LegisError("没有找到这条常用理由。")
+    before = {"text": template.text} if template else None
+    template = template or ReasonTemplate(text=text, ordinal=len(reason_templates(session)))
+    template.text = text
+    session.add(template)
+    session.flush()
+    audit.record(session, actor=actor, action="reason_template.save", target_type="reason_template",
+                 target_id=template.id, before=before, after={"text": text})
+    return template
+
+
+def delete_template(session: Session, *, template_id: int, actor: str) -> None:
+    template = session.get(ReasonTemplate, template_id)
+    if template is None:
+        return
+    audit.record(session, actor=actor, action="reason_template.delete",
+                 target_type="reason_template", target_id=template_id, before={"text": template.text})
+    session.delete(template)
+
+
+def set_published(session: Session, *, draft: Draft, published: bool, actor: str) -> Draft:
+    """Publishing shows dispositions to residents (receipts and the 回音壁); it can be withdrawn."""
+    before = {"published": draft.feedback_published_at is not None}
+    draft.feedback_published_at = utcnow() if published else None
+    draft.updated_at = utcnow()
+    session.add(draft)
+    audit.record(session, actor=actor, action="draft.publish" if published else "draft.unpublish",
+                 target_type="draft", target_id=draft.id, draft_id=draft.id,
+                 before=before, after={"published": published})
+    return draft
+
+
+@dataclass
+class Row:
+    """Counts per state for one article or contact point."""
+
+    label: str
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATES, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Overview:
+    totals: Row
+    by_article: list[Row]
+    by_point: list[Row]
+
+    @property
+    def pending(self) -> int:
+        return self.totals.counts[STATE_PENDING]
+
+    def percent(self, state: str) -> float:
+        total = self.totals.total
+        return round(100 * self.totals.counts[state] / total, 1) if total else 0.0
+
+
+def overview(session: Session, *, draft_id: int) -> Overview:
+    """Opinion counts per state: in all, per article and per contact point that raised them."""
+    opinions = list(session.exec(select(Opinion).where(Opinion.draft_id == draft_id)))
+    articles = {a.id: a for a in session.exec(
+        select(Article).where(Article.id.in_({o.article_id for o in opinions if o.article_id})))}
+    point_names = dict(session.exec(select(ContactPoint.id, ContactPoint.name)).all())
+    points_of: dict[int, set[int]] = defaultdict(set)
+    for opinion_id, point_id in session.exec(
+        select(Comment.opinion_id, Comment.contact_point_id).where(
+            Comment.draft_id == draft_id, Comment.opinion_id.is_not(None),
+            Comment.contact_point_id.is_not(None))
+    ).all():
+        points_of[opinion_id].add(point_id)
+
+    totals = Row("合计")
+    per_article: dict[int | None, Row] = {}
+    per_point: dict[int | None, Row] = {}
+    for opinion in opinions:
+        totals.counts[opinion.state] += 1
+        article = articles.get(opinion.article_id)
+        key = opinion.article_id
+        per_article.setdefault(key, Row(article.label if article else "总体意见")).counts[opinion.state] += 1
+        for point_id in points_of.get(opinion.id) or {None}:
+            label = point_names.get(point_id, "网上（未经联系点）") if point_id else "网上（未经联系点）"
+            per_point.setdefault(point_id, Row(label)).counts[opinion.state] += 1
+    order = {a.id: a.ordinal for a in articles.values()}
+    by_article = [per_article[k] for k in sorted(per_article, key=lambda k: -1 if k is None else order.get(k, 0))]
+    by_point = sorted(per_point.values(), key=lambda r: (-r.total, r.label))
+    return Overview(totals=totals, by_article=by_article, by_point=by_point)
+
+
+def outcome_for_comment(session: Session, *, comment: Comment) -> tuple[Opinion | None, bool]:
+    """The opinion a comment joined and whether its disposition may be shown to the resident."""
+    draft = session.get(Draft, comment.draft_id)
+    opinion = session.get(Opinion, comment.opinion_id) if comment.opinion_id else None
+    return opinion, bool(draft and draft.feedback_published_at and opinion)
+
+
+
+@dataclass
+class WallEntry:
+    label: str
+    opinions: list[tuple[Opinion, int]]   # (opinion, supporters)
+
+
+def public_wall(session: Session, *, draft: Draft) -> tuple[Row, list[WallEntry]]:
+    """What the 回音壁 shows: opinions and their outcome per article. Never names, phones or communities."""
+    from sqlalchemy import func
+
+    supporters = dict(session.exec(
+        select(Comment.opinion_id, func.count(Comment.id))
+        .where(Comment.draft_id == draft.id, Comment.opinion_id.is_not(None),
+               Comment.excluded.is_(False))
+        .group_by(Comment.opinion_id)).all())
+    opinions = [o for o in session.exec(select(Opinion).where(Opinion.draft_id == draft.id))
+                if supporters.get(o.id)]
+    articles = {a.id: a for a in session.exec(
+        select(Article).where(Article.id.in_({o.article_id for o in opinions if o.article_id})))}
+    grouped: dict[int | None, list[tuple[Opinion, int]]] = defaultdict(list)
+    totals = Row("合计")
+    for opinion in opinions:
+        grouped[opinion.article_id].append((opinion, supporters[opinion.id]))
+        totals.counts[opinion.state] += 1
+    keys = sorted(grouped, key=lambda k: -1 if k is None else articles[k].ordinal)
+    entries = [WallEntry(articles[k].label if k is not None else "总体意见",
+                         sorted(grouped[k], key=lambda pair: (-pair[1], pair[0].id)))
+               for k in keys]
+    return totals, entries

@@ -1,0 +1,198 @@
+"""Staff review of opinions: edit the text, move, split, merge, mark not-an-opinion. Nothing deletes a comment."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from legis.errors import LegisError, NotFound
+from legis.models import STATE_PENDING, Article, Comment, ContactPoint, Opinion, utcnow
+from legis.services import audit
+from legis.services.merging import representative
+
+
+def get_opinion(session: Session, *, opinion_id: int, draft_id: int | None = None) -> Opinion:
+    opinion = session.get(Opinion, opinion_id)
+    if opinion is None or (draft_id is not None and opinion.draft_id != draft_id):
+        raise NotFound("没有找到这条归纳意见，可能已被合并。请刷新页面。")
+    return opinion
+
+
+def get_comment(session: Session, *, comment_id: int, draft_id: int | None = None) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if comment is None or (draft_id is not None and comment.draft_id != draft_id):
+        raise NotFound("没有找到这条意见。")
+    return comment
+
+
+def members(session: Session, *, opinion_id: int) -> list[Comment]:
+    return list(session.exec(
+        select(Comment).where(Comment.opinion_id == opinion_id).order_by(Comment.id)))
+
+
+def edit_text(session: Session, *, opinion: Opinion, text: str, actor: str) -> Opinion:
+    text = (text or "").strip()
+    if len(text) < 2:
+        raise LegisError("归纳意见的文字不能为空。", field="text")
+    if len(text) > 4000:
+        raise LegisError("归纳意见不能超过4000字。", field="text")
+    audit.record(session, actor=actor, action="opinion.edit", target_type="opinion",
+                 target_id=opinion.id, draft_id=opinion.draft_id,
+                 before={"text": opinion.text}, after={"text": text})
+    opinion.text = text
+    opinion.text_edited = True
+    opinion.updated_at = utcnow()
+    session.add(opinion)
+    return opinion
+
+
+def _touch(session: Session, *opinions: Opinion) -> None:
+    for opinion in opinions:
+        opinion.staff_touched = True
+        opinion.updated_at = utcnow()
+        session.add(opinion)
+
+
+def _drop_if_empty(session: Session, opinion: Opinion, actor: str) -> bool:
+    """Remove an opinion left with no comments, unless staff already decided on it."""
+    session.flush()
+    left = session.exec(select(func.count(Comment.id)).where(Comment.opinion_id == opinion.id)).one()
+    if left or opinion.state != STATE_PENDING or opinion.text_edited:
+        return False
+    audit.record(session, actor=actor, action="opinion.remove_empty", target_type="opinion",
+                 target_id=opinion.id, draft_id=opinion.draft_id, before={"text": opinion.text})
+    session.delete(opinion)
+    return True
+
+
+def move_comment(session: Session, *, comment: Comment, target: Opinion | None, actor: str) -> Opinion:
+    """Move a comment to another opinion of the same article, or to a new opinion of its own."""
+    source = session.get(Opinion, comment.opinion_id) if comment.opinion_id else None
+    if target is not None:
+        if target.draft_id != comment.draft_id or target.article_id != comment.article_id:
+            raise LegisError("只能移动到同一条文下的归纳意见。")
+        if source is not None and target.id == source.id:
+            return target
+    else:
+        target = Opinion(draft_id=comment.draft_id, article_id=comment.article_id, text=comment.text)
+        session.add(target)
+        session.flush()
+    audit.record(session, actor=actor, action="opinion.move", target_type="comment",
+                 target_id=comment.id, draft_id=comment.draft_id,
+                 before={"opinion": source.id if source else None}, after={"opinion": target.id})
+    comment.opinion_id = target.id
+    session.add(comment)
+    _touch(session, target, *([source] if source else []))
+    if source is not None:
+        _drop_if_empty(session, source, actor)
+    return target
+
+
+def split(session: Session, *, opinion: Opinion, comment_ids: list[int], actor: str) -> Opinion:
+    """Take the chosen comments out of ``opinion`` into a new opinion."""
+    chosen = [c for c in members(session, opinion_id=opinion.id) if c.id in set(comment_ids)]
+    if not chosen:
+        raise LegisError("请先勾选要拆分出去的意见。")
+    if len(chosen) == len(members(session, opinion_id=opinion.id)):
+        raise LegisError("不能把全部意见都拆出去；至少留下一条。")
+    new = Opinion(draft_id=opinion.draft_id, article_id=opinion.article_id,
+                  text=representative([c.text for c in chosen]), staff_touched=True)
+    session.add(new)
+    session.flush()
+    for comment in chosen:
+        comment.opinion_id = new.id
+        session.add(comment)
+    _touch(session, opinion)
+    audit.record(session, actor=actor, action="opinion.split", target_type="opinion",
+                 target_id=opinion.id, draft_id=opinion.draft_id,
+                 before={"opinion": opinion.id}, after={"new_opinion": new.id,
+                                                        "comments": [c.id for c in chosen]})
+    return new
+
+
+def merge(session: Session, *, source: Opinion, target: Opinion, actor: str) -> Opinion:
+    """Put every comment of ``source`` into ``target``; ``source`` is removed."""
+    if source.id == target.id:
+        raise LegisError("不能与自身合并。")
+    if source.article_id != target.article_id or source.draft_id != target.draft_id:
+        raise LegisError("只能合并同一条文下的归纳意见。")
+    moved = members(session, opinion_id=source.id)
+    for comment in moved:
+        comment.opinion_id = target.id
+        session.add(comment)
+    audit.record(session, actor=actor, action="opinion.merge", target_type="opinion",
+                 target_id=target.id, draft_id=target.draft_id,
+                 before={"source": source.id, "source_text": source.text,
+                         "source_state": source.state, "source_reason": source.reason},
+                 after={"target": target.id, "comments": [c.id for c in moved]})
+    _touch(session, target)
+    session.flush()
+    session.delete(source)
+    return target
+
+
+def set_excluded(session: Session, *, comment: Comment, excluded: bool, reason: str, actor: str) -> None:
+    """Mark a comment as not an opinion (spam, off-topic), or restore it. It is never deleted."""
+    before = {"excluded": comment.excluded, "opinion": comment.opinion_id}
+    source = session.get(Opinion, comment.opinion_id) if comment.opinion_id else None
+    comment.excluded = excluded
+    comment.excluded_reason = (reason or "").strip()[:200] if excluded else ""
+    if excluded:
+        comment.opinion_id = None
+    session.add(comment)
+    audit.record(session, actor=actor, action="comment.exclude" if excluded else "comment.include",
+                 target_type="comment", target_id=comment.id, draft_id=comment.draft_id,
+                 before=before, after={"excluded": excluded, "reason": comment.excluded_reason})
+    if source is not None:
+        _touch(session, source)
+        _drop_if_empty(session, source, actor)
+
+
+@dataclass
+class OpinionView:
+    opinion: Opinion
+    comments: list[Comment]
+    points: list[str]
+
+    @property
+    def supporters(self) -> int:
+        return len(self.comments)
+
+
+@dataclass
+class ArticleReview:
+    article: Article | None
+    opinions: list[OpinionView] = field(default_factory=list)
+    excluded: list[Comment] = field(default_factory=list)
+    unmerged: int = 0
+
+
+def article_review(session: Session, *, draft_id: int, article_id: int | None) -> ArticleReview:
+    """An article's opinions, biggest first, with their members and contact points."""
+    article = session.get(Article, article_id) if article_id is not None else None
+    if article_id is not None and article is None:
+        raise NotFound("没有找到这一条。")
+    where_article = (Comment.article_id == article_id) if article_id is not None else Comment.article_id.is_(None)
+    comments = list(session.exec(
+        select(Comment).where(Comment.draft_id == draft_id, where_article).order_by(Comment.id)))
+    point_names = dict(session.exec(select(ContactPoint.id, ContactPoint.name)).all())
+    where_op = (Opinion.article_id == article_id) if article_id is not None else Opinion.article_id.is_(None)
+    opinions = list(session.exec(select(Opinion).where(Opinion.draft_id == draft_id, where_op)))
+    by_opinion: dict[int, list[Comment]] = {o.id: [] for o in opinions}
+    review = ArticleReview(article=article)
+    for comment in comments:
+        if comment.excluded:
+            review.excluded.append(comment)
+        elif comment.opinion_id in by_opinion:
+            by_opinion[comment.opinion_id].append(comment)
+        else:
+            review.unmerged += 1
+    for opinion in opinions:
+        members_ = by_opinion[opinion.id]
+        counted = Counter(point_names.get(c.contact_point_id) for c in members_ if c.contact_point_id)
+        review.opinions.append(OpinionView(opinion, members_, [name for name, _ in counted.most_common()]))
+    review.opinions.sort(key=lambda v: (-v.supporters, v.opinion.id))
+    return review

@@ -1,0 +1,148 @@
+"""Build the plain ReportData the exporters write, from the database, for a draft or one contact point."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from sqlmodel import Session, select
+
+from exporters import docx_report, spreadsheets
+from exporters.masking import mask_name, mask_phone
+from exporters.model import ReportComment, ReportData, ReportOpinion, ReportSession
+from legis.errors import LegisError
+from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion
+from legis.services.drafts import get_draft
+from legis.timefmt import today
+
+FORMATS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+def point_and_below(session: Session, *, point_id: int) -> set[int]:
+    """A contact point and every point under it in the 1+N tree."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pid, parent in session.exec(select(ContactPoint.id, ContactPoint.parent_id)).all():
+        children[parent].append(pid)
+    found, stack = set(), [point_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.add(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def build_report(session: Session, *, draft_id: int, office: str, contact_point_id: int | None = None,
+                 internal: bool = False) -> ReportData:
+    """Everything a report needs; personal data masked unless ``internal``."""
+    draft = get_draft(session, draft_id=draft_id)
+    point = None
+    scope: set[int] | None = None
+    if contact_point_id is not None:
+        point = session.get(ContactPoint, contact_point_id)
+        if point is None:
+            raise LegisError("没有找到这个联系点。")
+        scope = point_and_below(session, point_id=point.id)
+
+    comment_query = select(Comment).where(Comment.draft_id == draft.id, Comment.excluded.is_(False))
+    if scope is not None:
+        comment_query = comment_query.where(Comment.contact_point_id.in_(scope))
+    comments = list(session.exec(comment_query.order_by(Comment.id)))
+    points = {p.id: p.name for p in session.exec(select(ContactPoint))}
+    session_query = select(CommentSession).where(CommentSession.draft_id == draft.id)
+    if scope is not None:
+        session_query = session_query.where(CommentSession.contact_point_id.in_(scope))
+    sessions = list(session.exec(session_query.order_by(CommentSession.held_on, CommentSession.id)))
+    session_titles = {s.id: s.title or f"座谈会{s.id}" for s in sessions}
+    article_ids = {c.article_id for c in comments if c.article_id}
+    opinions = {o.id: o for o in session.exec(select(Opinion).where(Opinion.draft_id == draft.id))}
+    article_ids |= {o.article_id for o in opinions.values() if o.article_id}
+    articles = {a.id: a for a in session.exec(select(Article).where(Article.id.in_(article_ids)))}
+
+    def label(article_id: int | None) -> str:
+        return articles[article_id].label if article_id in articles else "总体意见"
+
+    members: dict[int, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        if comment.opinion_id in opinions:
+            members[comment.opinion_id].append(comment)
+
+    report_opinions = []
+    for opinion_id, group in members.items():
+        opinion = opinions[opinion_id]
+        counted = Counter(points[c.contact_point_id] for c in group if c.contact_point_id in points)
+        article = articles.get(opinion.article_id)
+        report_opinions.append(ReportOpinion(
+            id=opinion.id,
+            article_label=label(opinion.article_id),
+            article_ordinal=article.ordinal + 1 if article else 0,
+            text=opinion.text,
+            supporters=len(group),
+            contact_points=[name for name, _ in counted.most_common()],
+            state=opinion.state,
+            reason=opinion.reason,
+            change_note=opinion.change_note,
+            comments=[_report_comment(c, label(c.article_id), points, session_titles, internal)
+                      for c in group],
+        ))
+    report_opinions.sort(key=lambda o: (o.article_ordinal, -o.supporters, o.id))
+    used_points = {c.contact_point_id for c in comments if c.contact_point_id}
+    return ReportData(
+        draft_title=draft.title,
+        office=office,
+        report_date=today(),
+        contact_point=point.name if point else None,
+        contact_points=len(used_points),
+        sessions=[ReportSession(title=s.title or f"座谈会{s.id}", contact_point=points.get(s.contact_point_id, ""),
+                                date=s.held_on, place=s.place,
+                                participants=s.participant_count or s.expected_participants)
+                  for s in sessions],
+        participants=sum(s.participant_count or s.expected_participants for s in sessions),
+        comments=sum(len(g) for g in members.values()),
+        opinions=report_opinions,
+        internal=internal,
+    )
+
+
+def _report_comment(comment: Comment, article_label: str, points: dict[int, str],
+                    session_titles: dict[int, str], internal: bool) -> ReportComment:
+    return ReportComment(
+        id=comment.id,
+        text=comment.text,
+        article_label=article_label,
+        contact_point=points.get(comment.contact_point_id),
+        session=session_titles.get(comment.session_id),
+        channel=comment.channel,
+        created_at=comment.created_at,
+        name=(comment.name if internal else mask_name(comment.name)) or None,
+        community=(comment.community if internal else "") or None,
+        phone=(comment.phone if internal else mask_phone(comment.phone)) or None,
+        receipt_code=comment.receipt_code,
+    )
+
+
+def render(data: ReportData, *, fmt: str, kind: str = "opinions") -> bytes:
+    """The file bytes for one format: the congress report (.docx) or a spreadsheet."""
+    if fmt == "docx":
+        return docx_report.congress_report(data)
+    writers = {
+        ("xlsx", "opinions"): spreadsheets.opinions_xlsx,
+        ("xlsx", "comments"): spreadsheets.comments_xlsx,
+        ("csv", "opinions"): spreadsheets.opinions_csv,
+        ("csv", "comments"): spreadsheets.comments_csv,
+    }
+    if (fmt, kind) not in writers:
+        raise LegisError("导出格式应为 docx、xlsx 或 csv；表格可选“归纳意见”或“原始意见”。")
+    return writers[(fmt, kind)](data)
+
+
+def filename(data: ReportData, *, fmt: str, kind: str = "opinions") -> str:
+    what = {"docx": "征求意见情况报告", "xlsx": "", "csv": ""}[fmt] or (
+        "归纳意见" if kind == "opinions" else "原始意见")
+    scope = f"-{data.contact_point}" if data.contact_point else ""
+    internal = "-内部" if data.internal else ""
+    return f"{data.draft_title}{scope}-{what}{internal}.{FORMATS[fmt][1]}"

@@ -1,0 +1,210 @@
+"""Staff pages for dispositions: decide, in bulk, reason templates, overview with charts, publish, export."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from exporters import charts
+from legis.errors import LegisError
+from legis.models import ContactPoint
+from legis.services import dispositions, merging, reports
+from legis.services import drafts as draft_service
+from legis.services import opinions as opinion_service
+from legis.services.audit import record
+from legis.web.common import (
+    actor_name,
+    client_address,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+)
+
+
+def _reason(session: Session, form) -> str:
+    """The reason typed, or the chosen template's text when nothing was typed."""
+    reason = str(form.get("reason", "")).strip()
+    template_id = int_or_none(form.get("template"))
+    if not reason and template_id:
+        template = next((t for t in dispositions.reason_templates(session) if t.id == template_id), None)
+        if template is not None:
+            reason = template.text
+    return reason
+
+
+def _back_to_review(request: Request, draft_id: int, back: str, anchor: str = "") -> Response:
+    url = request.url_for("manage_review", draft_id=draft_id, article=back or "overall").path
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+async def set_disposition(request: Request) -> Response:
+    form = await read_form(request)
+    opinion_id = request.path_params["opinion_id"]
+    actor = actor_name(request)
+
+    def work(session: Session):
+        opinion = opinion_service.get_opinion(session, opinion_id=opinion_id)
+        dispositions.decide(session, opinion=opinion, state=str(form.get("state", "")),
+                            reason=_reason(session, form),
+                            change_note=str(form.get("change_note", "")), actor=actor)
+        return opinion.draft_id, opinion.state
+
+    try:
+        draft_id, state = await in_db(request, work, write=True)
+    except LegisError as error:
+        flash(request, error.message, "error")
+        draft_id = await in_db(request, lambda s: opinion_service.get_opinion(
+            s, opinion_id=opinion_id).draft_id)
+        return _back_to_review(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
+    flash(request, f"已保存处理结果：{state}。")
+    return _back_to_review(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
+
+
+async def bulk(request: Request) -> Response:
+    form = await read_form(request)
+    draft_id = request.path_params["draft_id"]
+    ids = [int(v) for v in form.getlist("opinion") if str(v).isdigit()]
+    actor = actor_name(request)
+
+    def work(session: Session):
+        return dispositions.bulk_decide(session, draft_id=draft_id, opinion_ids=ids,
+                                        state=str(form.get("state", "")),
+                                        reason=_reason(session, form), actor=actor)
+
+    try:
+        count = await in_db(request, work, write=True)
+        flash(request, f"已批量处理{count}条归纳意见。")
+    except LegisError as error:
+        flash(request, error.message, "error")
+    return _back_to_review(request, draft_id, str(form.get("back", "")))
+
+
+async def overview(request: Request) -> Response:
+    draft_id = request.path_params["draft_id"]
+
+    def load(session: Session):
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        return {
+            "draft": draft,
+            "overview": dispositions.overview(session, draft_id=draft.id),
+            "unmerged": merging.unmerged_count(session, draft_id=draft.id),
+            "points": sorted(session.exec(__import__("sqlmodel").select(ContactPoint)).all(),
+                             key=lambda p: p.name),
+            "states": ["采纳", "部分采纳", "未采纳", "待研究"],
+        }
+
+    return render(request, "manage/dispositions.html", await in_db(request, load))
+
+
+async def chart(request: Request) -> Response:
+    """The overview charts as SVG images: per article stacked by state, and the tally."""
+    draft_id = request.path_params["draft_id"]
+    office = request.app.state.settings.office
+    data = await in_db(request, lambda s: reports.build_report(s, draft_id=draft_id, office=office))
+    if request.path_params["name"] == "articles":
+        svg = charts.stacked_bars_svg(data.opinions)
+    else:
+        svg = charts.tally_svg(data.tally())
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+async def publish(request: Request) -> Response:
+    form = await read_form(request)
+    draft_id = request.path_params["draft_id"]
+    published = form.get("publish") == "1"
+    actor = actor_name(request)
+
+    def work(session: Session):
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        dispositions.set_published(session, draft=draft, published=published, actor=actor)
+        return draft
+
+    draft = await in_db(request, work, write=True)
+    flash(request, "处理结果已公开：居民凭回执码可查看，回音壁已上线。" if published
+          else "已撤回公开，居民将看到“正在研究”。")
+    return redirect(request.url_for("manage_dispositions", draft_id=draft.id).path)
+
+
+async def reasons_page(request: Request) -> Response:
+    templates = await in_db(request, dispositions.reason_templates, write=True)
+    return render(request, "manage/reasons.html", {"templates": templates})
+
+
+async def save_reason(request: Request) -> Response:
+    form = await read_form(request)
+    actor = actor_name(request)
+    template_id = int_or_none(form.get("id"))
+
+    def work(session: Session):
+        if form.get("delete") == "1" and template_id:
+            dispositions.delete_template(session, template_id=template_id, actor=actor)
+            return "已删除。"
+        dispositions.save_template(session, text=str(form.get("text", "")),
+                                   template_id=template_id, actor=actor)
+        return "已保存。"
+
+    try:
+        flash(request, await in_db(request, work, write=True))
+    except LegisError as error:
+        flash(request, error.message, "error")
+    return redirect(request.url_for("manage_reasons").path)
+
+
+async def export(request: Request) -> Response:
+    """Download the report (docx) or the opinion / comment tables (xlsx, csv)."""
+    draft_id = request.path_params["draft_id"]
+    query = request.query_params
+    fmt = query.get("format", "docx")
+    kind = query.get("kind", "opinions")
+    if fmt not in reports.FORMATS:
+        raise LegisError("导出格式应为 docx、xlsx 或 csv。")
+    internal = query.get("internal") == "1" and may_see_personal_data(request)
+    point_id = int_or_none(query.get("point"))
+    office = request.app.state.settings.office
+    actor = actor_name(request)
+
+    def work(session: Session):
+        data = reports.build_report(session, draft_id=draft_id, office=office,
+                                    contact_point_id=point_id, internal=internal)
+        if internal:
+            record(session, actor=actor, action="export.internal", target_type="draft",
+                   target_id=draft_id, draft_id=draft_id,
+                   after={"format": fmt, "kind": kind, "contact_point": point_id},
+                   client=client_address(request))
+        return data
+
+    data = await in_db(request, work, write=internal)
+    from starlette.concurrency import run_in_threadpool
+
+    body = await run_in_threadpool(reports.render, data, fmt=fmt, kind=kind)
+    name = reports.filename(data, fmt=fmt, kind=kind)
+    return Response(body, media_type=reports.FORMATS[fmt][0], headers={
+        "Content-Disposition": f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(name)}",
+        "Cache-Control": "no-store",
+    })
+
+
+def may_see_personal_data(request: Request) -> bool:
+    """Internal (unmasked) exports: legislative staff and admins only, once accounts exist."""
+    user = request.scope.get("user")
+    return user is None or getattr(user, "role", "") in {"admin", "staff"}
+
+
+routes = [
+    Route("/opinions/{opinion_id:int}/disposition", set_disposition, methods=["POST"],
+          name="disposition_set"),
+    Route("/drafts/{draft_id:int}/dispositions/bulk", bulk, methods=["POST"], name="disposition_bulk"),
+    Route("/drafts/{draft_id:int}/dispositions", overview, name="manage_dispositions"),
+    Route("/drafts/{draft_id:int}/charts/{name:str}.svg", chart, name="manage_chart"),
+    Route("/drafts/{draft_id:int}/publish", publish, methods=["POST"], name="manage_publish"),
+    Route("/drafts/{draft_id:int}/export", export, name="manage_export"),
+    Route("/reasons", reasons_page, name="manage_reasons"),
+    Route("/reasons", save_reason, methods=["POST"], name="manage_reason_save"),
+]

@@ -1,0 +1,208 @@
+"""Staff pages for merging: run the merge job, watch it, review and rearrange opinions per article."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from legis.errors import LegisError
+from legis.models import Comment, Opinion
+from legis.services import dispositions, jobs, merging
+from legis.services import drafts as draft_service
+from legis.services import opinions as opinion_service
+from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+
+MERGE_JOB = "merge"
+
+
+def _article_key(raw: str) -> int | None:
+    return None if raw == "overall" else int_or_none(raw)
+
+
+async def overview(request: Request) -> Response:
+    draft_id = request.path_params["draft_id"]
+
+    def load(session: Session):
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        version = draft_service.current_version(session, draft=draft)
+        articles = draft_service.articles_of(session, version=version)
+        comment_counts = dict(session.exec(
+            select(Comment.article_id, func.count(Comment.id))
+            .where(Comment.draft_id == draft.id, Comment.excluded.is_(False))
+            .group_by(Comment.article_id)).all())
+        opinion_counts = dict(session.exec(
+            select(Opinion.article_id, func.count(Opinion.id))
+            .where(Opinion.draft_id == draft.id).group_by(Opinion.article_id)).all())
+        pending = dict(session.exec(
+            select(Opinion.article_id, func.count(Opinion.id))
+            .where(Opinion.draft_id == draft.id, Opinion.state == "待研究")
+            .group_by(Opinion.article_id)).all())
+        rows = [(None, "总体意见")] + [(a.id, a.label) for a in articles]
+        table = [
+            {"key": key if key is not None else "overall", "label": label,
+             "comments": comment_counts.get(key, 0), "opinions": opinion_counts.get(key, 0),
+             "pending": pending.get(key, 0)}
+            for key, label in rows
+        ]
+        return {
+            "draft": draft,
+            "table": [r for r in table if r["comments"] or r["opinions"]],
+            "unmerged": merging.unmerged_count(session, draft_id=draft.id),
+            "job": jobs.latest(session, kind=MERGE_JOB, draft_id=draft.id),
+            "totals": {k: sum(r[k] for r in table) for k in ("comments", "opinions", "pending")},
+        }
+
+    return render(request, "manage/opinions.html", await in_db(request, load))
+
+
+async def start_merge(request: Request) -> Response:
+    draft_id = request.path_params["draft_id"]
+    form = await read_form(request)
+    full = form.get("mode") == "full"
+    await in_db(request, lambda s: draft_service.get_draft(s, draft_id=draft_id))
+    engine = request.app.state.engine
+    actor = actor_name(request)
+    job, created = jobs.claim(engine, kind=MERGE_JOB, draft_id=draft_id, actor=actor)
+    if created:
+        jobs.start_in_thread(engine, job, lambda progress: merging.merge_draft(
+            engine, draft_id=draft_id, full=full, actor=actor, progress=progress))
+        flash(request, "已开始归并，完成后本页会自动刷新。")
+    else:
+        flash(request, "归并任务已在进行中（可能是其他同事启动的），请等待完成。", "warn")
+    return redirect(request.url_for("manage_opinions", draft_id=draft_id).path)
+
+
+async def job_status(request: Request) -> Response:
+    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
+    return JSONResponse({"id": job.id, "status": job.status, "progress": job.progress,
+                         "message": job.message, "result": job.result})
+
+
+async def review(request: Request) -> Response:
+    draft_id = request.path_params["draft_id"]
+    article_id = _article_key(request.path_params["article"])
+
+    def load(session: Session):
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        view = opinion_service.article_review(session, draft_id=draft.id, article_id=article_id)
+        histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
+                     for v in view.opinions}
+        return {"draft": draft, "view": view, "histories": histories,
+                "reasons": dispositions.reason_templates(session),
+                "article_key": request.path_params["article"]}
+
+    return render(request, "manage/review.html", await in_db(request, load, write=True))
+
+
+def _back(request: Request, draft_id: int, article_id: int | None, anchor: str = "") -> Response:
+    key = "overall" if article_id is None else str(article_id)
+    url = request.url_for("manage_review", draft_id=draft_id, article=key).path
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+async def edit_opinion(request: Request) -> Response:
+    form = await read_form(request)
+    opinion_id = request.path_params["opinion_id"]
+    actor = actor_name(request)
+
+    def work(session: Session):
+        opinion = opinion_service.get_opinion(session, opinion_id=opinion_id)
+        opinion_service.edit_text(session, opinion=opinion, text=str(form.get("text", "")),
+                                  actor=actor)
+        return opinion.draft_id, opinion.article_id
+
+    draft_id, article_id = await in_db(request, work, write=True)
+    flash(request, "归纳意见文字已保存，报告将使用修改后的文字。")
+    return _back(request, draft_id, article_id, f"o{opinion_id}")
+
+
+async def split_opinion(request: Request) -> Response:
+    form = await read_form(request)
+    opinion_id = request.path_params["opinion_id"]
+    ids = [int(v) for v in form.getlist("comment") if str(v).isdigit()]
+    actor = actor_name(request)
+
+    def work(session: Session):
+        opinion = opinion_service.get_opinion(session, opinion_id=opinion_id)
+        new = opinion_service.split(session, opinion=opinion, comment_ids=ids, actor=actor)
+        return opinion.draft_id, opinion.article_id, new.id
+
+    draft_id, article_id, new_id = await in_db(request, work, write=True)
+    flash(request, f"已拆分出{len(ids)}条意见，成为新的归纳意见。")
+    return _back(request, draft_id, article_id, f"o{new_id}")
+
+
+async def merge_opinion(request: Request) -> Response:
+    form = await read_form(request)
+    opinion_id = request.path_params["opinion_id"]
+    into = int_or_none(form.get("into"))
+    actor = actor_name(request)
+
+    def work(session: Session):
+        source = opinion_service.get_opinion(session, opinion_id=opinion_id)
+        if into is None:
+            raise LegisError("请选择要合并到的归纳意见。")
+        target = opinion_service.get_opinion(session, opinion_id=into, draft_id=source.draft_id)
+        opinion_service.merge(session, source=source, target=target, actor=actor)
+        return target.draft_id, target.article_id, target.id
+
+    draft_id, article_id, target_id = await in_db(request, work, write=True)
+    flash(request, "已合并两条归纳意见。")
+    return _back(request, draft_id, article_id, f"o{target_id}")
+
+
+async def move_comment(request: Request) -> Response:
+    form = await read_form(request)
+    comment_id = request.path_params["comment_id"]
+    raw_target = str(form.get("target", ""))
+    actor = actor_name(request)
+
+    def work(session: Session):
+        comment = opinion_service.get_comment(session, comment_id=comment_id)
+        target = None
+        if raw_target != "new":
+            target_id = int_or_none(raw_target)
+            if target_id is None:
+                raise LegisError("请选择要移到哪条归纳意见。")
+            target = opinion_service.get_opinion(session, opinion_id=target_id,
+                                                 draft_id=comment.draft_id)
+        moved_to = opinion_service.move_comment(session, comment=comment, target=target, actor=actor)
+        return comment.draft_id, comment.article_id, moved_to.id
+
+    draft_id, article_id, target_id = await in_db(request, work, write=True)
+    flash(request, "意见已移动。")
+    return _back(request, draft_id, article_id, f"o{target_id}")
+
+
+async def exclude_comment(request: Request) -> Response:
+    form = await read_form(request)
+    comment_id = request.path_params["comment_id"]
+    exclude = form.get("exclude", "1") == "1"
+    actor = actor_name(request)
+
+    def work(session: Session):
+        comment = opinion_service.get_comment(session, comment_id=comment_id)
+        opinion_service.set_excluded(session, comment=comment, excluded=exclude,
+                                     reason=str(form.get("reason", "")), actor=actor)
+        return comment.draft_id, comment.article_id
+
+    draft_id, article_id = await in_db(request, work, write=True)
+    flash(request, "已标记为非意见（原文保留，可随时恢复）。" if exclude else "已恢复为意见，下次归并时会归入相应意见。")
+    return _back(request, draft_id, article_id)
+
+
+routes = [
+    Route("/drafts/{draft_id:int}/opinions", overview, name="manage_opinions"),
+    Route("/drafts/{draft_id:int}/merge", start_merge, methods=["POST"], name="manage_merge"),
+    Route("/drafts/{draft_id:int}/opinions/{article}", review, name="manage_review"),
+    Route("/jobs/{job_id:int}", job_status, name="manage_job"),
+    Route("/opinions/{opinion_id:int}/text", edit_opinion, methods=["POST"], name="opinion_text"),
+    Route("/opinions/{opinion_id:int}/split", split_opinion, methods=["POST"], name="opinion_split"),
+    Route("/opinions/{opinion_id:int}/merge", merge_opinion, methods=["POST"], name="opinion_merge"),
+    Route("/comments/{comment_id:int}/move", move_comment, methods=["POST"], name="comment_move"),
+    Route("/comments/{comment_id:int}/exclude", exclude_comment, methods=["POST"],
+          name="comment_exclude"),
+]
