@@ -1,0 +1,193 @@
+"""WordprocessingML written as text: big tables built row by row as strings, spliced into a .docx.
+
+python-docx builds a table cell by cell through the object API (``add_row`` and
+``cell.text``), which is slow and keeps every node of a 100,000-row table in
+memory. Here a table is a stream of XML text: the document is saved by
+python-docx with a marker paragraph where each table goes, and the table is
+written straight into ``word/document.xml`` while the archive is copied.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from io import BytesIO
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+# Characters XML 1.0 forbids (residents paste all sorts of things).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_ROWS_PER_CHUNK = 500
+
+
+def clean(text: str) -> str:
+    """Text without the control characters XML cannot hold."""
+    return _INVALID_XML.sub("", text)
+
+
+def escape(text: str) -> str:
+    """Text made safe for an XML text node or attribute."""
+    return _INVALID_XML.sub("", text).translate(_ESCAPES)
+
+
+def twips(mm: float) -> int:
+    """Millimetres in twentieths of a point, the unit of widths in WordprocessingML."""
+    return round(mm * 1440 / 25.4)
+
+
+def rfonts(font: str) -> str:
+    """A ``w:rFonts`` element naming ``font`` for Latin *and* East Asian text."""
+    f = escape(font)
+    return (f'<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}" '
+            'w:hint="eastAsia"/>')
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width_mm: float
+    align: str = "left"          # w:jc value of the column's paragraphs: left / center / right
+
+
+@dataclass(frozen=True)
+class Span:
+    """A row whose one cell spans every column: a group heading inside a table."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """Paragraph style id, font and half-point size used for one kind of cell."""
+
+    style_id: str
+    font: str
+    size_pt: float
+    shade: str | None = None     # background fill, e.g. "E7E6E6"
+
+
+class TableXml:
+    """Serialises one table: ``start()`` (properties, grid, header row), ``row()``, ``END``."""
+
+    END = "</w:tbl>"
+
+    def __init__(self, columns: Sequence[Column], *, body: CellStyle, head: CellStyle,
+                 group: CellStyle | None = None, repeat_header: bool = True) -> None:
+        self.columns = list(columns)
+        self.widths = [twips(c.width_mm) for c in self.columns]
+        self.total = sum(self.widths)
+        self.repeat_header = repeat_header
+        # Everything around a cell's text is fixed per column: build it once.
+        self._open = [self._cell_open(w, c.align, body) for w, c in zip(self.widths, self.columns)]
+        self._head_open = [self._cell_open(w, "center", head) for w in self.widths]
+        self._group_open = self._cell_open(self.total, "left", group or head, span=len(self.widths))
+        self._close = "</w:t></w:r></w:p></w:tc>"
+        self._break = '</w:t></w:r><w:r>' + self._rpr(body) + '<w:br/><w:t xml:space="preserve">'
+
+    @staticmethod
+    def _rpr(style: CellStyle) -> str:
+        half = round(style.size_pt * 2)
+        return f'<w:rPr>{rfonts(style.font)}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>'
+
+    def _cell_open(self, width: int, align: str, style: CellStyle, span: int = 1) -> str:
+        grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+        shade = (f'<w:shd w:val="clear" w:color="auto" w:fill="{style.shade}"/>'
+                 if style.shade else "")
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid}{shade}'
+                '<w:vAlign w:val="center"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{style.style_id}"/><w:jc w:val="{align}"/></w:pPr>'
+                f'<w:r>{self._rpr(style)}<w:t xml:space="preserve">')
+
+    def _text(self, value: object) -> str:
+        text = escape("" if value is None else str(value))
+        if "\n" in text:
+            text = text.replace("\r\n", "\n").replace("\n", self._break)
+        return text
+
+    def start(self) -> str:
+        border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        borders = "".join(border.format(side) for side in
+                          ("top", "left", "bottom", "right", "insideH", "insideV"))
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.widths)
+        head_pr = "<w:trPr><w:tblHeader/></w:trPr>" if self.repeat_header else ""
+        head = "".join(o + escape(c.title) + self._close
+                       for o, c in zip(self._head_open, self.columns))
+        return (f'<w:tbl><w:tblPr><w:tblW w:w="{self.total}" w:type="dxa"/>'
+                f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders>'
+                '<w:tblLayout w:type="fixed"/><w:tblCellMar>'
+                '<w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+                'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+                f'<w:tblGrid>{grid}</w:tblGrid><w:tr>{head_pr}{head}</w:tr>')
+
+    def row(self, cells: Sequence[object] | Span) -> str:
+        if isinstance(cells, Span):
+            return ('<w:tr><w:trPr><w:cantSplit/></w:trPr>' + self._group_open
+                    + self._text(cells.text) + self._close + "</w:tr>")
+        close = self._close
+        text = self._text
+        return "<w:tr>" + "".join(
+            o + text(v) + close for o, v in zip(self._open, cells)) + "</w:tr>"
+
+    def chunks(self, rows: Iterable[Sequence[object] | Span]) -> Iterator[str]:
+        """The whole table as a few large strings, so memory stays flat however long it is."""
+        yield self.start()
+        batch: list[str] = []
+        row = self.row
+        for cells in rows:
+            batch.append(row(cells))
+            if len(batch) >= _ROWS_PER_CHUNK:
+                yield "".join(batch)
+                batch.clear()
+        if batch:
+            yield "".join(batch)
+        yield self.END
+
+
+def marker_paragraph(key: str) -> str:
+    """The text of the placeholder paragraph that :func:`splice` replaces by a table."""
+    return f"@@legis-table-{key}@@"
+
+
+def splice(docx: bytes, tables: dict[str, Callable[[], Iterable[str]]],
+           replace: dict[str, bytes] | None = None) -> bytes:
+    """Copy the archive ``docx``, writing each table's XML where its marker paragraph was.
+
+    ``tables`` maps a key given to :func:`marker_paragraph` to a function that
+    yields the table's XML; ``replace`` gives new contents for other parts.
+    """
+    replace = replace or {}
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(docx)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename == "word/document.xml":
+                _write_document(src.read(info).decode("utf-8"), dst, tables)
+            elif info.filename in replace:
+                dst.writestr(info.filename, replace[info.filename])
+            else:
+                dst.writestr(info, src.read(info))
+    return out.getvalue()
+
+
+def _write_document(xml: str, dst: zipfile.ZipFile,
+                    tables: dict[str, Callable[[], Iterable[str]]]) -> None:
+    pieces: list[tuple[int, int, str]] = []
+    for key in tables:
+        placeholder = f"<w:p><w:r><w:t>{marker_paragraph(key)}</w:t></w:r></w:p>"
+        at = xml.find(placeholder)
+        if at < 0:
+            raise ValueError(f"marker for table {key!r} not found in document.xml")
+        pieces.append((at, at + len(placeholder), key))
+    pieces.sort()
+    with dst.open("word/document.xml", "w") as stream:
+        pos = 0
+        for start, end, key in pieces:
+            stream.write(xml[pos:start].encode("utf-8"))
+            for chunk in tables[key]():
+                stream.write(chunk.encode("utf-8"))
+            pos = end
+        stream.write(xml[pos:].encode("utf-8"))

@@ -1,0 +1,474 @@
+"""Staff pages for comment sessions: create, QR poster, keyboard entry of paper comments, import, export."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import quote
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from exporters.masking import mask_name, mask_phone
+from legis.errors import LegisError
+from legis.models import (
+    CHANNEL_ONSITE,
+    CHANNEL_PAPER,
+    CHANNEL_PHONE,
+    STATUS_DRAFT,
+    ContactPoint,
+    Draft,
+)
+from legis.services import comment_list, paper_import
+from legis.services import contact_points as point_service
+from legis.services import drafts as draft_service
+from legis.services import sessions as session_service
+from legis.services.comments import submit_comment
+from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.manage_drafts import read_upload
+from legis.web.auth import check_point
+
+ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_ONSITE, CHANNEL_PHONE)
+PENDING_KIND = "paper"
+SESSION_FIELDS = ("draft_id", "contact_point_id", "title", "held_on", "place", "host_name",
+                  "expected_participants", "participant_count")
+
+
+def acting_user_id(request: Request) -> int | None:
+    """The logged-in user's id once /manage has a login; None until then."""
+    user = request.scope.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else getattr(user, "id", None)
+    return user_id if isinstance(user_id, int) else None
+
+
+def public_link(request: Request, token: str) -> str:
+    """The absolute address residents open: settings.base_url when set, else this request's host."""
+    url = request.url_for("session_entry", token=token)
+    base = request.app.state.settings.base_url
+    return base.rstrip("/") + url.path if base else str(url)
+
+
+def _load(session: Session, session_id: int):
+    comment_session = session_service.get_comment_session(session, session_id)
+    draft = draft_service.get_draft(session, draft_id=comment_session.draft_id)
+    point = session.get(ContactPoint, comment_session.contact_point_id)
+    return comment_session, draft, point
+
+
+def _current_articles(session: Session, draft: Draft):
+    version = draft_service.current_version(session, draft=draft)
+    return draft_service.articles_of(session, version=version)
+
+
+# ---------------------------------------------------------------- index, create, edit
+
+
+async def sessions_index(request: Request) -> Response:
+    draft_id = int_or_none(request.query_params.get("draft"))
+    point_id = int_or_none(request.query_params.get("point"))
+
+    user = request.scope.get("user")
+    scope = user.points if user is not None else None
+
+    def load(session: Session):
+        rows = session_service.list_sessions(session, draft_id=draft_id, point_id=point_id)
+        if scope is not None:   # a host sees the sessions of their own points only
+            rows = [r for r in rows if r.session.contact_point_id in scope]
+        draft = session.get(Draft, draft_id) if draft_id else None
+        point = session.get(ContactPoint, point_id) if point_id else None
+        return rows, draft, point
+
+    rows, draft, point = await in_db(request, load)
+    return render(request, "manage/sessions.html", {
+        "rows": rows, "draft": draft, "point": point,
+    })
+
+
+async def _form_choices(request: Request) -> dict[str, Any]:
+    user = request.scope.get("user")
+    scope = user.points if user is not None else None
+
+    def load(session: Session):
+        drafts = [d for d in draft_service.list_drafts(session) if d.status != STATUS_DRAFT]
+        options = point_service.tree_options(point_service.all_points(session))
+        if scope is not None:
+            options = [(point, depth) for point, depth in options if point.id in scope]
+        return drafts, options
+
+    drafts, options = await in_db(request, load)
+    return {"drafts": drafts, "options": options}
+
+
+async def new_session(request: Request) -> Response:
+    query = request.query_params
+    values = {"draft_id": query.get("draft", ""), "contact_point_id": query.get("point", "")}
+    return render(request, "manage/session_new.html", {
+        **await _form_choices(request), "values": values, "errors": {},
+    })
+
+
+def _session_input(form) -> session_service.SessionInput:
+    return session_service.SessionInput(**{name: str(form.get(name, "")) for name in SESSION_FIELDS})
+
+
+async def create_session(request: Request) -> Response:
+    form = await read_form(request)
+    data = _session_input(form)
+    check_point(request, int_or_none(form.get("contact_point_id")))
+    user_id = acting_user_id(request)
+    try:
+        created = await in_db(
+            request,
+            lambda s: session_service.save_session(s, data=data, created_by=user_id),
+            write=True,
+        )
+    except LegisError as error:
+        return render(request, "manage/session_new.html", {
+            **await _form_choices(request), "values": form,
+            "errors": data.errors or {error.field or "title": error.message},
+        }, status=422)
+    flash(request, f"已创建“{created.title}”。请打印二维码，或用“逐条录入”记录书面意见。")
+    return redirect(request.url_for("manage_session", session_id=created.id).path)
+
+
+async def session_detail(request: Request, *, values=None, errors=None, status=200) -> Response:
+    session_id = request.path_params["session_id"]
+    page = max(1, int_or_none(request.query_params.get("page")) or 1)
+
+    def load(session: Session):
+        comment_session, draft, point = _load(session, session_id)
+        view = comment_list.comment_page(
+            session, draft_id=draft.id,
+            filters=comment_list.CommentFilters(session_id=session_id, page=page),
+        )
+        return comment_session, draft, point, view
+
+    comment_session, draft, point, view = await in_db(request, load)
+    return render(request, "manage/session.html", {
+        "cs": comment_session, "draft": draft, "point": point, "view": view,
+        "link": public_link(request, comment_session.token),
+        "mask_name": mask_name, "mask_phone": mask_phone,
+        "values": values or {name: getattr(comment_session, name) for name in SESSION_FIELDS},
+        "errors": errors or {}, **await _form_choices(request),
+    }, status=status)
+
+
+async def session_page(request: Request) -> Response:
+    return await session_detail(request)
+
+
+async def update_session(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+    form = await read_form(request)
+    data = _session_input(form)
+    check_point(request, int_or_none(form.get("contact_point_id")))
+    try:
+        await in_db(
+            request,
+            lambda s: session_service.save_session(s, data=data, session_id=session_id),
+            write=True,
+        )
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        return await session_detail(request, values=form, status=422,
+                                    errors=data.errors or {error.field or "title": error.message})
+    flash(request, "已保存座谈会信息。")
+    return redirect(request.url_for("manage_session", session_id=session_id).path)
+
+
+# ---------------------------------------------------------------- QR poster
+
+
+async def qr_page(request: Request) -> Response:
+    comment_session, draft, point = await in_db(
+        request, lambda s: _load(s, request.path_params["session_id"])
+    )
+    return render(request, "manage/session_qr.html", {
+        "cs": comment_session, "draft": draft, "point": point,
+        "link": public_link(request, comment_session.token),
+    })
+
+
+async def qr_svg(request: Request) -> Response:
+    import segno
+
+    comment_session, _draft, _point = await in_db(
+        request, lambda s: _load(s, request.path_params["session_id"])
+    )
+    qr = segno.make(public_link(request, comment_session.token), error="m")
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=10, border=2, xmldecl=False, title="扫码提意见")
+    return Response(out.getvalue(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=300"})
+
+
+# ---------------------------------------------------------------- keyboard entry of paper comments
+
+
+def _entry_context(session: Session, session_id: int) -> dict[str, Any]:
+    comment_session, draft, point = _load(session, session_id)
+    try:
+        session_service.entry_check_open(draft, comment_session)
+        closed = ""
+    except LegisError as error:
+        closed = error.message
+    return {
+        "cs": comment_session, "draft": draft, "point": point, "closed": closed,
+        "entries": session_service.recent_entries(session, session_id=session_id),
+    }
+
+
+async def entry_page(request: Request, *, values=None, errors=None, pick=None,
+                     form_token: str | None = None, status: int = 200) -> Response:
+    session_id = request.path_params["session_id"]
+    context = await in_db(request, lambda s: _entry_context(s, session_id))
+    channel = request.query_params.get("channel")
+    last = request.session.get("entry_last", {}).get(str(session_id))
+    return render(request, "manage/session_entry.html", {
+        **context,
+        "channels": ENTRY_CHANNELS,
+        "values": values or {"channel": channel if channel in ENTRY_CHANNELS else CHANNEL_PAPER},
+        "errors": errors or {},
+        "pick": pick,
+        "form_token": form_token or request.app.state.form_tokens.issue(),
+        "can_undo": any(e.comment.id == last for e in context["entries"]),
+        "mask_name": mask_name, "mask_phone": mask_phone,
+    }, status=status)
+
+
+async def entry_form(request: Request) -> Response:
+    return await entry_page(request)
+
+
+async def entry_submit(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+    form = await read_form(request)
+    values = {name: str(form.get(name, "")) for name in
+              ("article", "text", "name", "community", "phone", "channel")}
+    token = str(form.get("form_token", ""))
+    if values["channel"] not in ENTRY_CHANNELS:
+        values["channel"] = CHANNEL_PAPER
+    try:
+        nonce = request.app.state.form_tokens.check(token)
+    except LegisError as error:
+        # An expired page: show the form again with what was typed and a fresh token.
+        return await entry_page(request, values=values, errors={"form": error.message},
+                                status=error.status)
+    user_id = acting_user_id(request)
+
+    def work(session: Session):
+        comment_session, draft, _point = _load(session, session_id)
+        check_open = session_service.entry_check_open(draft, comment_session)
+        articles = _current_articles(session, draft)
+        pick = paper_import.pick_article(articles, values["article"])
+        if not pick.ok:
+            return pick, {"article": pick.error}, None
+        if not values["text"].strip():
+            return pick, {}, None   # only looked the article up: no JS, Enter in the first field
+        data = paper_import.paper_input(
+            text=values["text"], name=values["name"], community=values["community"],
+            phone=values["phone"], article_id=pick.article.id if pick.article else None,
+        )
+        if not data.validate().ok:
+            return pick, data.errors, None
+        comment, created = submit_comment(
+            session, draft=draft, data=data, channel=values["channel"],
+            comment_session=comment_session, form_token=f"{nonce}:p",
+            entered_by=user_id, check_open=check_open,
+        )
+        return pick, {}, (comment, created)
+
+    pick, errors, saved = await in_db(request, work, write=True)
+    if saved is None:
+        return await entry_page(request, values=values, errors=errors, pick=pick,
+                                form_token=token, status=422 if errors else 200)
+    comment, created = saved
+    if created:
+        request.session.setdefault("entry_last", {})[str(session_id)] = comment.id
+        request.session["entry_last"] = dict(request.session["entry_last"])
+        flash(request, f"已录入：{pick.label}（{values['channel']}）“{comment.text[:30]}”")
+    else:
+        flash(request, "这条意见刚才已经保存过，没有重复录入。", "warn")
+    target = request.url_for("manage_session_entry", session_id=session_id).path
+    return redirect(f"{target}?channel={quote(values['channel'])}")
+
+
+async def entry_undo(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+    last = dict(request.session.get("entry_last", {}))
+    user_id = acting_user_id(request)
+    try:
+        removed = await in_db(request, lambda s: session_service.undo_entry(
+            s, session_id=session_id, comment_id=last.get(str(session_id)), entered_by=user_id,
+        ), write=True)
+        flash(request, f"已撤销刚才录入的一条：“{removed.text[:30]}”")
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        flash(request, error.message, "error")
+    last.pop(str(session_id), None)
+    request.session["entry_last"] = last
+    return redirect(request.url_for("manage_session_entry", session_id=session_id).path)
+
+
+async def entry_article(request: Request) -> Response:
+    """The label for what the host is typing in the article field (for the live hint)."""
+    session_id = request.path_params["session_id"]
+    raw = request.query_params.get("a", "")[:40]
+
+    def work(session: Session):
+        _cs, draft, _point = _load(session, session_id)
+        return paper_import.pick_article(_current_articles(session, draft), raw)
+
+    pick = await in_db(request, work)
+    snippet = pick.article.text[:60] if pick.article else ""
+    return JSONResponse({"ok": pick.ok, "label": pick.label, "error": pick.error,
+                         "snippet": snippet})
+
+
+# ---------------------------------------------------------------- spreadsheet import
+
+
+def _pending_dir(request: Request):
+    return request.app.state.settings.data_dir / "uploads"
+
+
+async def import_form(request: Request, *, errors=None, channel=CHANNEL_PAPER, status=200):
+    comment_session, draft, point = await in_db(
+        request, lambda s: _load(s, request.path_params["session_id"])
+    )
+    return render(request, "manage/session_import.html", {
+        "cs": comment_session, "draft": draft, "point": point, "channels": ENTRY_CHANNELS,
+        "channel": channel, "errors": errors or {},
+    }, status=status)
+
+
+async def import_page(request: Request) -> Response:
+    return await import_form(request)
+
+
+async def import_preview(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+    form = await read_form(request)
+    channel = str(form.get("channel", CHANNEL_PAPER))
+    if channel not in ENTRY_CHANNELS:
+        channel = CHANNEL_PAPER
+
+    def validate(session: Session, table):
+        comment_session, draft, point = _load(session, session_id)
+        session_service.entry_check_open(draft, comment_session)
+        articles = _current_articles(session, draft)
+        return comment_session, draft, point, paper_import.validate_paper_rows(table, articles)
+
+    try:
+        data, _filename = await read_upload(request, form.get("file"))
+        table = await run_in_threadpool(paper_import.read_table, data)
+        comment_session, draft, point, rows = await in_db(request, lambda s: validate(s, table))
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        return await import_form(request, errors={"file": error.message}, channel=channel,
+                                 status=error.status)
+    bad = [r for r in rows if not r.ok]
+    pending_id = ""
+    if not bad:
+        pending_id = paper_import.save_pending(
+            _pending_dir(request), kind=PENDING_KIND, scope=str(session_id),
+            payload={"channel": channel, "rows": rows},
+        )
+    return render(request, "manage/session_import_preview.html", {
+        "cs": comment_session, "draft": draft, "point": point, "rows": rows, "bad": bad,
+        "pending_id": pending_id, "channel": channel,
+        "mask_name": mask_name, "mask_phone": mask_phone,
+    }, status=422 if bad else 200)
+
+
+async def import_confirm(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+    form = await read_form(request)
+    pending_id = str(form.get("pending", ""))
+    payload = paper_import.load_pending(
+        _pending_dir(request), pending_id, kind=PENDING_KIND, scope=str(session_id)
+    )
+    user_id = acting_user_id(request)
+
+    def work() -> int:
+        with paper_import.atomic_session(request.app.state.engine) as session:
+            comment_session, draft, _point = _load(session, session_id)
+            check_open = session_service.entry_check_open(draft, comment_session)
+            return paper_import.save_paper_rows(
+                session, draft=draft, comment_session=comment_session, rows=payload["rows"],
+                channel=payload["channel"], batch_id=pending_id, entered_by=user_id,
+                check_open=check_open,
+            )
+
+    created = await run_in_threadpool(work)
+    paper_import.drop_pending(_pending_dir(request), pending_id)
+    if created:
+        flash(request, f"已导入{created}条意见。")
+    else:
+        flash(request, "这些意见已经导入过，没有重复保存。", "warn")
+    return redirect(request.url_for("manage_session", session_id=session_id).path)
+
+
+async def import_template(request: Request) -> Response:
+    data = await run_in_threadpool(paper_import.template_xlsx)
+    return _download(data, "paper-comments-template.xlsx", "书面意见导入模板.xlsx", XLSX)
+
+
+# ---------------------------------------------------------------- export
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, ascii_name: str, name: str, media_type: str) -> Response:
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+async def export_xlsx(request: Request) -> Response:
+    from exporters.tables import to_xlsx
+
+    session_id = request.path_params["session_id"]
+
+    def work(session: Session):
+        comment_session, draft, _point = _load(session, session_id)
+        return comment_session, draft, session_service.export_rows(session, session_id=session_id)
+
+    comment_session, draft, rows = await in_db(request, work)
+    sheets = [("意见", session_service.EXPORT_HEADERS, rows)]
+    data = await run_in_threadpool(
+        to_xlsx, sheets, {"意见": (6, 14, 60, 10, 16, 14, 6, 12, 18)}
+    )
+    name = f"{draft.title}-{comment_session.title}-{comment_session.held_on or ''}意见.xlsx"
+    return _download(data, f"session-{session_id}-comments.xlsx", name, XLSX)
+
+
+routes = [
+    Route("/sessions", sessions_index, name="manage_sessions"),
+    Route("/sessions", create_session, methods=["POST"], name="manage_session_create"),
+    Route("/sessions/new", new_session, name="manage_session_new"),
+    Route("/sessions/import-template.xlsx", import_template, name="manage_sessions_template"),
+    Route("/sessions/{session_id:int}", session_page, name="manage_session"),
+    Route("/sessions/{session_id:int}", update_session, methods=["POST"],
+          name="manage_session_update"),
+    Route("/sessions/{session_id:int}/qr", qr_page, name="manage_session_qr"),
+    Route("/sessions/{session_id:int}/qr.svg", qr_svg, name="manage_session_qr_svg"),
+    Route("/sessions/{session_id:int}/entry", entry_form, name="manage_session_entry"),
+    Route("/sessions/{session_id:int}/entry", entry_submit, methods=["POST"],
+          name="manage_session_entry_submit"),
+    Route("/sessions/{session_id:int}/entry/undo", entry_undo, methods=["POST"],
+          name="manage_session_entry_undo"),
+    Route("/sessions/{session_id:int}/entry/article", entry_article,
+          name="manage_session_entry_article"),
+    Route("/sessions/{session_id:int}/import", import_page, name="manage_session_import"),
+    Route("/sessions/{session_id:int}/import", import_preview, methods=["POST"],
+          name="manage_session_import_preview"),
+    Route("/sessions/{session_id:int}/import/confirm", import_confirm, methods=["POST"],
+          name="manage_session_import_confirm"),
+    Route("/sessions/{session_id:int}/export.xlsx", export_xlsx, name="manage_session_export"),
+]
