@@ -51,6 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="进程数（多进程请使用 PostgreSQL）")
     p.add_argument("--no-samples", action="store_true", help="空数据库时不导入示例草案")
 
+    p = sub.add_parser("create-user", help="创建工作人员账户（打印一次性密码）")
+    p.add_argument("username", nargs="?", default="admin", help="用户名（默认 admin）")
+    p.add_argument("--role", choices=["admin", "staff", "host"], required=True,
+                   help="admin 系统管理员 / staff 法工委工作人员 / host 联络员")
+    p.add_argument("--point", type=int, help="联络员所属联系点编号")
+    p.add_argument("--name", default="", help="姓名")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="从标准输入读取密码（默认生成一次性密码，首次登录须修改）")
+
     p = sub.add_parser("dedupe", help="对 JSONL 意见文件做近似重复归并")
     p.add_argument("--input", required=True, metavar="comments.jsonl",
                    help='每行 {"id", "article", "text"}')
@@ -153,11 +162,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["LEGIS_LOAD_SAMPLES"] = "0"
     settings = Settings.from_env()
     settings.ensure_secret_key()
-    _engine(settings)
+    password = ensure_first_admin(_engine(settings))
+    if password:
+        print("=" * 60)
+        print("已创建第一个系统管理员账户（只显示这一次）：")
+        print("  用户名：admin")
+        print(f"  一次性密码：{password}")
+        print(f"  登录地址：http://{args.host}:{args.port}/login （首次登录须修改密码）")
+        print("=" * 60, flush=True)
     print(f"legis 正在运行：http://{args.host}:{args.port}/ （数据库 {_safe_url(settings.database_url)}）")
     uvicorn.run("legis.web.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, proxy_headers=settings.trust_proxy, log_level="info")
     return 0
+
+
+@command("create-user")
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from legis.db import session_scope
+    from legis.services.accounts import create_user
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    engine = _engine(Settings.from_env())
+    with session_scope(engine, write=True) as session:
+        user, one_time = create_user(session, username=args.username, role=args.role,
+                                     password=password, display_name=args.name,
+                                     contact_point_id=args.point, actor="cli")
+    print(f"已创建用户 {user.username}（{user.role}）。")
+    if one_time:
+        print(f"一次性密码：{one_time}")
+        print("请妥善转交本人；首次登录后须修改密码。此密码不会再次显示。")
+    return 0
+
+
+def ensure_first_admin(engine) -> str | None:
+    """On a database with no accounts, create 'admin' and return its one-time password."""
+    from legis.db import session_scope
+    from legis.services.accounts import create_user, has_users
+
+    with session_scope(engine, write=True) as session:
+        if has_users(session):
+            return None
+        _user, password = create_user(session, username="admin", role="admin", actor="setup")
+        return password
 
 
 @command("dedupe")

@@ -224,6 +224,18 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LoginAttempt(SQLModel, table=True):
+    """A login try, kept for throttling: every process sees the same counts."""
+
+    __table_args__ = (Index("ix_loginattempt_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=60, index=True)
+    client: str = Field(max_length=64, index=True)
+    success: bool = False
+    at: datetime = Field(default_factory=utcnow)
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what, when, from what to what. The application only ever appends."""
 

@@ -1,4 +1,4 @@
-"""Fixtures: settings on tmp_path, a real database, the app under TestClient."""
+"""Fixtures: settings on tmp_path, a real database, the app under TestClient, signed-in users."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from starlette.testclient import TestClient
 
 from legis.config import Settings
 from legis.db import create_schema, make_engine
+from legis.services import accounts
 from legis.web.app import create_app
+
+PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
@@ -46,7 +49,46 @@ def app(settings, engine):
     return create_app(settings)
 
 
+def make_user(db, username: str, role: str, point=None):
+    user, _ = accounts.create_user(db, username=username, role=role, password=PASSWORD,
+                                   contact_point_id=point.id if point else None)
+    db.commit()
+    return user
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD):
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 303, response.text
+    return client
+
+
 @pytest.fixture
-def client(app):
+def anon(app):
+    """A visitor who is not signed in (residents, attackers)."""
     with TestClient(app, follow_redirects=False) as client:
         yield client
+
+
+@pytest.fixture
+def client(app, db):
+    """A signed-in system administrator: may open every page."""
+    make_user(db, "admin", "admin")
+    with TestClient(app, follow_redirects=False) as client:
+        yield login(client, "admin")
+
+
+@pytest.fixture
+def signed_in(app, db):
+    """signed_in(username, role, point=None) -> a TestClient signed in as a new user."""
+    clients = []
+
+    def make(username: str, role: str, point=None) -> TestClient:
+        make_user(db, username, role, point)
+        client = TestClient(app, follow_redirects=False)
+        client.__enter__()
+        clients.append(client)
+        return login(client, username)
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)

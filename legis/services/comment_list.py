@@ -25,6 +25,8 @@ class CommentFilters:
     date_from: date | None = None      # Beijing dates, inclusive
     date_to: date | None = None
     page: int = 1
+    point_ids: frozenset[int] | None = None   # a host's scope; None = every point
+
 
     def apply(self, query, *, draft_id: int):
         query = query.where(Comment.draft_id == draft_id)
@@ -34,6 +36,8 @@ class CommentFilters:
             query = query.where(Comment.article_id == self.article_id)
         if self.contact_point_id is not None:
             query = query.where(Comment.contact_point_id == self.contact_point_id)
+        if self.point_ids is not None:
+            query = query.where(Comment.contact_point_id.in_(self.point_ids))
         if self.session_id is not None:
             query = query.where(Comment.session_id == self.session_id)
         if self.channel:
@@ -95,12 +99,14 @@ def comment_page(session: Session, *, draft_id: int, filters: CommentFilters) ->
             .limit(PAGE_SIZE)
         )
     )
-    points = {p.id: p for p in session.exec(select(ContactPoint).order_by(ContactPoint.name))}
+    points = {p.id: p for p in session.exec(select(ContactPoint).order_by(ContactPoint.name))
+              if filters.point_ids is None or p.id in filters.point_ids}
     sessions = {
         s.id: s
         for s in session.exec(
             select(CommentSession).where(CommentSession.draft_id == draft.id)
         )
+        if filters.point_ids is None or s.contact_point_id in filters.point_ids
     }
     rows = [
         CommentRow(

@@ -11,29 +11,15 @@ from exporters.masking import mask_name, mask_phone
 from exporters.model import ReportComment, ReportData, ReportOpinion, ReportSession
 from legis.errors import LegisError
 from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion
+from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
-from legis.timefmt import today
+from legis.timefmt import to_beijing, today
 
 FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "csv": ("text/csv; charset=utf-8", "csv"),
 }
-
-
-def point_and_below(session: Session, *, point_id: int) -> set[int]:
-    """A contact point and every point under it in the 1+N tree."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for pid, parent in session.exec(select(ContactPoint.id, ContactPoint.parent_id)).all():
-        children[parent].append(pid)
-    found, stack = set(), [point_id]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children.get(current, []))
-    return found
 
 
 def build_report(session: Session, *, draft_id: int, office: str, contact_point_id: int | None = None,
@@ -46,7 +32,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         point = session.get(ContactPoint, contact_point_id)
         if point is None:
             raise LegisError("没有找到这个联系点。")
-        scope = point_and_below(session, point_id=point.id)
+        scope = point_subtree(session, point_id=point.id)
 
     comment_query = select(Comment).where(Comment.draft_id == draft.id, Comment.excluded.is_(False))
     if scope is not None:
@@ -117,7 +103,7 @@ def _report_comment(comment: Comment, article_label: str, points: dict[int, str]
         contact_point=points.get(comment.contact_point_id),
         session=session_titles.get(comment.session_id),
         channel=comment.channel,
-        created_at=comment.created_at,
+        created_at=to_beijing(comment.created_at).replace(tzinfo=None),
         name=(comment.name if internal else mask_name(comment.name)) or None,
         community=(comment.community if internal else "") or None,
         phone=(comment.phone if internal else mask_phone(comment.phone)) or None,

@@ -41,7 +41,9 @@ def render(
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A one-time message shown on the next page (kept in the signed session cookie)."""
-    request.session.setdefault("flashes", []).append([kind, message])
+    # Reassign rather than append in place: the session cookie is only
+    # re-written when a key is set.
+    request.session["flashes"] = [*request.session.get("flashes", []), [kind, message]]
 
 
 def pop_flashes(request: Request) -> list[list[str]]:

@@ -192,9 +192,9 @@ async def export(request: Request) -> Response:
 
 
 def may_see_personal_data(request: Request) -> bool:
-    """Internal (unmasked) exports: legislative staff and admins only, once accounts exist."""
+    """Internal (unmasked) exports: legislative staff only."""
     user = request.scope.get("user")
-    return user is None or getattr(user, "role", "") in {"admin", "staff"}
+    return user is not None and user.role == "staff"
 
 
 routes = [

@@ -15,7 +15,16 @@ from legis.models import DRAFT_STATUSES
 from legis.parsing import parse_bytes
 from legis.services import comment_list
 from legis.services import drafts as draft_service
-from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
+from legis.services.audit import record
+from legis.web.common import (
+    actor_name,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+)
 
 
 async def read_upload(request: Request, upload: UploadFile | None) -> tuple[bytes, str]:
@@ -44,13 +53,18 @@ async def import_draft(request: Request) -> Response:
     try:
         data, filename = await read_upload(request, form.get("file"))
         parsed = await _parse(data, filename)
-        draft = await in_db(
-            request,
-            lambda s: draft_service.import_draft(
-                s, parsed=parsed, filename=filename, title=values["title"] or None
-            ),
-            write=True,
-        )
+        actor = actor_name(request)
+
+        def store(session: Session):
+            draft = draft_service.import_draft(session, parsed=parsed, filename=filename,
+                                               title=values["title"] or None)
+            record(session, actor=actor, action="draft.import", target_type="draft",
+                   target_id=draft.id, draft_id=draft.id,
+                   after={"title": draft.title, "file": filename,
+                          "articles": len(parsed.articles)})
+            return draft
+
+        draft = await in_db(request, store, write=True)
     except LegisError as error:
         drafts = await in_db(request, lambda s: draft_service.list_drafts(s))
         return render(
@@ -95,6 +109,7 @@ async def update_draft(request: Request) -> Response:
     title = str(form.get("title", "")).strip()
     if not title:
         errors["title"] = "标题不能为空。"
+    actor = actor_name(request)
     start = _parse_date(form.get("comment_start"), "comment_start", errors)
     end = _parse_date(form.get("comment_end"), "comment_end", errors)
 
@@ -102,6 +117,7 @@ async def update_draft(request: Request) -> Response:
         draft = draft_service.get_draft(session, draft_id=draft_id)
         if errors:
             return draft, errors
+        before = _draft_fields(draft)
         try:
             draft.title = title[:300]
             draft.issuing_body = str(form.get("issuing_body", "")).strip()[:200]
@@ -112,6 +128,8 @@ async def update_draft(request: Request) -> Response:
         except LegisError as error:
             session.rollback()
             return draft, {error.field or "status": error.message}
+        record(session, actor=actor, action="draft.update", target_type="draft",
+               target_id=draft.id, draft_id=draft.id, before=before, after=_draft_fields(draft))
         return draft, {}
 
     draft, errors = await in_db(request, work, write=True)
@@ -130,6 +148,12 @@ async def update_draft(request: Request) -> Response:
     return redirect(request.url_for("manage_draft", draft_id=draft.id).path)
 
 
+def _draft_fields(draft) -> dict:
+    return {"title": draft.title, "status": draft.status, "issuing_body": draft.issuing_body,
+            "comment_start": str(draft.comment_start or ""),
+            "comment_end": str(draft.comment_end or "")}
+
+
 def _parse_date(raw, name: str, errors: dict[str, str]) -> date | None:
     raw = str(raw or "").strip()
     if not raw:
@@ -139,6 +163,11 @@ def _parse_date(raw, name: str, errors: dict[str, str]) -> date | None:
     except ValueError:
         errors[name] = "日期格式应为 2026-12-31。"
         return None
+
+
+def _scope(request: Request) -> frozenset[int] | None:
+    user = request.scope.get("user")
+    return user.points if user is not None else None
 
 
 async def comments(request: Request) -> Response:
@@ -153,6 +182,7 @@ async def comments(request: Request) -> Response:
         date_from=_parse_date(query.get("from"), "from", {}),
         date_to=_parse_date(query.get("to"), "to", {}),
         page=max(1, int_or_none(query.get("page")) or 1),
+        point_ids=_scope(request),
     )
     view = await in_db(request, lambda s: comment_list.comment_page(s, draft_id=draft_id, filters=filters))
     return render(request, "manage/comments.html", {"view": view, "filters": filters, "query": query})

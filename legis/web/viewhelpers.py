@@ -13,11 +13,42 @@ def article_anchor(article) -> str:
     return f"a{article.number}" + (f"-{article.sub}" if article.sub else "")
 
 
+def personal_name(request, comment) -> str:
+    """A resident's name as this viewer may see it: in full, or reduced to 王某."""
+    from exporters.masking import mask_name
+    from legis.web.auth import sees_personal_data
+
+    if sees_personal_data(request, comment.contact_point_id):
+        return comment.name
+    return mask_name(comment.name) or ""
+
+
+def personal_phone(request, comment) -> str:
+    """A resident's phone as this viewer may see it: in full, or 138****5678."""
+    from exporters.masking import mask_phone
+    from legis.web.auth import sees_personal_data
+
+    if sees_personal_data(request, comment.contact_point_id):
+        return comment.phone
+    return mask_phone(comment.phone) or ""
+
+
+def json_cn(value) -> str:
+    """Audit values as readable JSON (Chinese kept as characters); empty for None."""
+    import json
+
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+FILTERS: dict = {"json_cn": json_cn}
+
+
 GLOBALS = {
     "is_open": is_open,
     "shown_status": shown_status,
     "status_class": lambda status: STATUS_CLASS.get(status, "draft"),
     "state_class": lambda state: STATE_CLASS.get(state, "pending"),
     "article_anchor": article_anchor,
+    "personal_name": personal_name,
+    "personal_phone": personal_phone,
 }
-FILTERS: dict = {}

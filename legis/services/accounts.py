@@ -1,0 +1,207 @@
+"""Staff accounts: argon2 password hashes, login with throttling, roles and contact-point scope."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections import defaultdict
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from legis.errors import LegisError, NotFound
+from legis.models import ROLES, ContactPoint, LoginAttempt, User, utcnow
+from legis.services import audit
+
+HASHER = PasswordHasher()
+# Verified against when the username does not exist, so a wrong username and a
+# wrong password take the same time and get the same answer.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+MAX_FAILURES = 5
+THROTTLE_WINDOW = timedelta(minutes=15)
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,60}$")
+MIN_PASSWORD = 10
+LOGIN_FAILED = "用户名或密码不正确。"
+
+
+class Throttled(LegisError):
+    status = 429
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise LegisError(f"密码至少需要{MIN_PASSWORD}位。", field="password")
+    if len(set(password)) < 4:
+        raise LegisError("密码过于简单，请混合使用字母、数字和符号。", field="password")
+
+
+def new_password() -> str:
+    """A one-time password to hand to a new user, who must change it at first login."""
+    return secrets.token_urlsafe(12)
+
+
+def session_stamp(user: User) -> str:
+    """Changes whenever the password changes, so old login cookies stop working."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def create_user(session: Session, *, username: str, role: str, password: str | None = None,
+                display_name: str = "", contact_point_id: int | None = None,
+                actor: str = "") -> tuple[User, str | None]:
+    """A new account; returns (user, the one-time password when none was given)."""
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise LegisError("用户名为2至60位字母、数字、下划线、点或连字符。", field="username")
+    if role not in ROLES:
+        raise LegisError("角色无效。", field="role")
+    if role == "host" and contact_point_id is None:
+        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+    if contact_point_id is not None and session.get(ContactPoint, contact_point_id) is None:
+        raise LegisError("所选联系点不存在。", field="contact_point_id")
+    if session.exec(select(User.id).where(func.lower(User.username) == username.lower())).first():
+        raise LegisError(f"用户名“{username}”已被使用。", field="username")
+    one_time = None
+    if password is None:
+        one_time = password = new_password()
+    else:
+        check_password_strength(password)
+    user = User(username=username, display_name=display_name.strip()[:100], role=role,
+                contact_point_id=contact_point_id, password_hash=hash_password(password),
+                must_change_password=one_time is not None)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor or "system", action="user.create", target_type="user",
+                 target_id=user.id, after=_public(user))
+    return user, one_time
+
+
+def _public(user: User) -> dict:
+    return {"username": user.username, "role": user.role, "contact_point_id": user.contact_point_id,
+            "disabled": user.disabled, "display_name": user.display_name}
+
+
+def update_user(session: Session, *, user: User, role: str, contact_point_id: int | None,
+                disabled: bool, display_name: str, actor: str) -> User:
+    if role not in ROLES:
+        raise LegisError("角色无效。", field="role")
+    if role == "host" and contact_point_id is None:
+        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+    before = _public(user)
+    if user.role == "admin" and (role != "admin" or disabled) and _active_admins(session) <= 1:
+        raise LegisError("这是最后一个可用的系统管理员账户，不能停用或降级。")
+    user.role, user.contact_point_id, user.disabled = role, contact_point_id, disabled
+    user.display_name = display_name.strip()[:100]
+    session.add(user)
+    audit.record(session, actor=actor, action="user.update", target_type="user",
+                 target_id=user.id, before=before, after=_public(user))
+    return user
+
+
+def reset_password(session: Session, *, user: User, actor: str) -> str:
+    password = new_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    session.add(user)
+    audit.record(session, actor=actor, action="user.reset_password", target_type="user",
+                 target_id=user.id)
+    return password
+
+
+def _active_admins(session: Session) -> int:
+    return session.exec(select(func.count(User.id)).where(User.role == "admin",
+                                                          User.disabled.is_(False))).one()
+
+
+def authenticate(session: Session, *, username: str, password: str, client: str) -> User:
+    """The user for these credentials; LegisError with the same message whatever was wrong."""
+    username = (username or "").strip()[:60]
+    since = utcnow() - THROTTLE_WINDOW
+    failures = session.exec(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.at >= since, LoginAttempt.success.is_(False),
+            or_(func.lower(LoginAttempt.username) == username.lower(),
+                LoginAttempt.client == client))
+    ).one()
+    if failures >= MAX_FAILURES:
+        raise Throttled("登录失败次数过多，请15分钟后再试。如忘记密码，请联系系统管理员重置。")
+    user = session.exec(select(User).where(func.lower(User.username) == username.lower())).first()
+    ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
+    if not ok or user is None or user.disabled:
+        session.add(LoginAttempt(username=username, client=client[:64], success=False))
+        audit.record(session, actor=username, action="login.failed", client=client)
+        raise LegisError(LOGIN_FAILED, status=401)
+    session.add(LoginAttempt(username=username, client=client[:64], success=True))
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    audit.record(session, actor=user.username, action="login", target_type="user",
+                 target_id=user.id, client=client)
+    return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def change_password(session: Session, *, user: User, current: str, new: str, repeat: str) -> None:
+    if not _verify(user.password_hash, current):
+        raise LegisError("当前密码不正确。", field="current")
+    if new != repeat:
+        raise LegisError("两次输入的新密码不一致。", field="repeat")
+    if new == current:
+        raise LegisError("新密码不能与当前密码相同。", field="password")
+    check_password_strength(new)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    session.add(user)
+    audit.record(session, actor=user.username, action="user.change_password", target_type="user",
+                 target_id=user.id)
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有找到这个用户。")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.username)))
+
+
+def has_users(session: Session) -> bool:
+    return session.exec(select(User.id)).first() is not None
+
+
+def point_scope(session: Session, *, user: User) -> set[int] | None:
+    """Contact points a user may act for: None means all (admin, staff); a host gets their subtree."""
+    if user.role in ("admin", "staff"):
+        return None
+    if user.contact_point_id is None:
+        return set()
+    return point_subtree(session, point_id=user.contact_point_id)
+
+
+def point_subtree(session: Session, *, point_id: int) -> set[int]:
+    """A contact point and every point under it in the 1+N tree."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pid, parent in session.exec(select(ContactPoint.id, ContactPoint.parent_id)).all():
+        children[parent].append(pid)
+    found, stack = set(), [point_id]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children.get(current, []))
+    return found

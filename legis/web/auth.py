@@ -1,0 +1,227 @@
+"""Who is signed in, and who may open which management page: checked on the server for every route."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from legis.errors import Forbidden, LegisError
+from legis.models import User
+from legis.services import accounts
+from legis.web.common import client_address, flash, in_db, read_form, redirect, render
+
+ALL_STAFF = frozenset({"admin", "staff", "host"})
+OFFICE = frozenset({"admin", "staff"})
+ADMIN = frozenset({"admin"})
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The signed-in user as handlers see it (a plain copy, safe outside the DB session)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    contact_point_id: int | None
+    points: frozenset[int] | None    # contact points in scope; None = all
+    must_change_password: bool
+
+    @property
+    def role_name(self) -> str:
+        from legis.models import ROLE_NAMES
+
+        return ROLE_NAMES.get(self.role, self.role)
+
+    def may_act_for(self, point_id: int | None) -> bool:
+        return self.points is None or (point_id is not None and point_id in self.points)
+
+
+def load_user(session: Session, *, user_id: int, stamp: str) -> SignedIn | None:
+    user = session.get(User, user_id)
+    if user is None or user.disabled or accounts.session_stamp(user) != stamp:
+        return None
+    points = accounts.point_scope(session, user=user)
+    return SignedIn(id=user.id, username=user.username, display_name=user.display_name,
+                    role=user.role, contact_point_id=user.contact_point_id,
+                    points=frozenset(points) if points is not None else None,
+                    must_change_password=user.must_change_password)
+
+
+async def current_user(request: Request) -> SignedIn | None:
+    """The user of this request's login cookie, checked against the database each time."""
+    if "user" in request.scope:
+        return request.scope["user"]
+    user = None
+    auth = request.session.get("auth") if "session" in request.scope else None
+    if isinstance(auth, list) and len(auth) == 2:
+        user = await in_db(request, lambda s: load_user(s, user_id=int(auth[0]), stamp=str(auth[1])))
+        if user is None:
+            request.session.pop("auth", None)
+    request.scope["user"] = user
+    return user
+
+
+def require(roles: frozenset[str], endpoint: Callable) -> Callable:
+    """Wrap a handler: anonymous users go to the login page, others need one of ``roles``."""
+
+    @functools.wraps(endpoint)
+    async def guarded(request: Request) -> Response:
+        user = await current_user(request)
+        if user is None:
+            if request.method in ("GET", "HEAD"):
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return redirect(f"/login?next={quote(target)}")
+            raise LegisError("登录已过期，请重新登录后再操作。", status=401)
+        if user.must_change_password and request.url.path != "/account/password":
+            flash(request, "首次登录请先修改密码。", "warn")
+            return redirect("/account/password")
+        if user.role not in roles:
+            raise Forbidden("您的账户没有权限进行此操作。如需权限，请联系系统管理员。")
+        if user.points is not None:
+            await _check_object_scope(request, user)
+        return await endpoint(request)
+
+    guarded.required_roles = roles  # read by the route-enumerating security test
+    return guarded
+
+
+async def _check_object_scope(request: Request, user: SignedIn) -> None:
+    """A host may open a session or contact point only of their own subtree."""
+    from legis.models import CommentSession
+
+    params = request.path_params
+    if "session_id" in params:
+        found = await in_db(request, lambda s: s.get(CommentSession, params["session_id"]))
+        if found is not None and not user.may_act_for(found.contact_point_id):
+            raise Forbidden("这不是您所在联系点的座谈会，您无权查看或修改。")
+    if "point_id" in params and not user.may_act_for(params["point_id"]):
+        raise Forbidden("这不是您所在的联系点，您无权查看或修改。")
+
+
+def guard(routes: Iterable[BaseRoute], rules: dict[str, frozenset[str]]) -> list[BaseRoute]:
+    """Every management route with its role rule applied; a route without a rule is an error."""
+    guarded: list[BaseRoute] = []
+    for route in routes:
+        if isinstance(route, Route):
+            if route.name not in rules:
+                raise RuntimeError(f"management route {route.name!r} has no access rule")
+            guarded.append(Route(route.path, require(rules[route.name], route.endpoint),
+                                 methods=sorted(route.methods or []), name=route.name))
+        elif isinstance(route, Mount):
+            guarded.append(Mount(route.path, routes=guard(route.routes, rules), name=route.name))
+        else:
+            raise RuntimeError(f"cannot guard {route!r}")
+    return guarded
+
+
+def check_point(request: Request, point_id: int | None) -> None:
+    """Refuse a host acting for a contact point outside their own subtree."""
+    user = request.scope.get("user")
+    if user is not None and not user.may_act_for(point_id):
+        raise Forbidden("这不是您所在联系点的数据，您无权查看或修改。")
+
+
+def sees_personal_data(request: Request, point_id: int | None) -> bool:
+    """Names and phones: legislative staff, and the host of the point that took the comment.
+
+    System administrators manage accounts, not residents' data, so they see it masked.
+    """
+    user = request.scope.get("user")
+    if user is None:
+        return False
+    if user.role == "staff":
+        return True
+    return user.role == "host" and point_id is not None and user.may_act_for(point_id)
+
+
+# --- pages -----------------------------------------------------------------
+
+
+def _safe_next(raw: str | None) -> str:
+    target = raw or "/manage/"
+    return target if target.startswith("/") and not target.startswith("//") else "/manage/"
+
+
+async def login_page(request: Request) -> Response:
+    return render(request, "login.html", {"next": _safe_next(request.query_params.get("next")),
+                                          "username": "", "error": ""})
+
+
+async def login(request: Request) -> Response:
+    form = await read_form(request)
+    username = str(form.get("username", ""))
+    target = _safe_next(str(form.get("next", "")))
+    client = client_address(request)
+
+    def work(session: Session):
+        user = accounts.authenticate(session, username=username,
+                                     password=str(form.get("password", "")), client=client)
+        return user.id, accounts.session_stamp(user)
+
+    try:
+        user_id, stamp = await in_db(request, work, write=True)
+    except LegisError as error:
+        if error.status not in (401, 429):
+            raise
+        # The failed attempt is recorded even though the login is refused.
+        return render(request, "login.html", {"next": target, "username": username[:60],
+                                              "error": error.message}, status=error.status)
+    request.session.clear()   # a fresh session on login: no fixation
+    request.session["auth"] = [user_id, stamp]
+    return redirect(target)
+
+
+async def logout(request: Request) -> Response:
+    user = await current_user(request)
+    if user is not None:
+        from legis.services import audit
+
+        await in_db(request, lambda s: audit.record(s, actor=user.username, action="logout",
+                                                    client=client_address(request)), write=True)
+    request.session.clear()
+    flash(request, "您已退出登录。")
+    return redirect("/login")
+
+
+async def password_page(request: Request) -> Response:
+    return render(request, "account_password.html", {"errors": {}})
+
+
+async def change_password(request: Request) -> Response:
+    form = await read_form(request)
+    user = request.scope["user"]
+
+    def work(session: Session):
+        record = session.get(User, user.id)
+        accounts.change_password(session, user=record, current=str(form.get("current", "")),
+                                 new=str(form.get("password", "")),
+                                 repeat=str(form.get("repeat", "")))
+        return accounts.session_stamp(record)
+
+    try:
+        stamp = await in_db(request, work, write=True)
+    except LegisError as error:
+        return render(request, "account_password.html",
+                      {"errors": {error.field or "password": error.message}}, status=422)
+    request.session["auth"] = [user.id, stamp]
+    flash(request, "密码已修改。")
+    return redirect("/manage/")
+
+
+routes = [
+    Route("/login", login_page, name="login"),
+    Route("/login", login, methods=["POST"], name="login_post"),
+    Route("/logout", logout, methods=["POST"], name="logout"),
+]
+account_routes = [
+    Route("/account/password", password_page, name="account_password"),
+    Route("/account/password", change_password, methods=["POST"], name="account_password_post"),
+]

@@ -1,0 +1,110 @@
+"""Admin pages: user accounts and the audit log."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from legis.errors import LegisError
+from legis.models import ROLE_NAMES, ContactPoint
+from legis.services import accounts, audit
+from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+
+AUDIT_ACTIONS = {
+    "login": "登录", "user.": "用户变更", "draft.": "草案变更", "merge.": "归并",
+    "opinion.": "归纳意见调整", "comment.": "意见标记", "disposition.": "处理结果",
+    "export.": "导出个人信息", "session.": "座谈会", "point.": "联系点",
+}
+PER_PAGE = 100
+
+
+def _page_context(session: Session, **extra) -> dict:
+    return {
+        "users": accounts.list_users(session),
+        "points": list(session.exec(select(ContactPoint).order_by(ContactPoint.name))),
+        "roles": ROLE_NAMES,
+        "errors": {}, "values": {}, "one_time": None, **extra,
+    }
+
+
+async def users_page(request: Request) -> Response:
+    return render(request, "manage/users.html", await in_db(request, _page_context))
+
+
+async def create_user(request: Request) -> Response:
+    form = await read_form(request)
+    actor = actor_name(request)
+    values = {k: str(form.get(k, "")) for k in ("username", "display_name", "role")}
+
+    def work(session: Session):
+        user, password = accounts.create_user(
+            session, username=values["username"], role=values["role"],
+            display_name=values["display_name"],
+            contact_point_id=int_or_none(form.get("contact_point_id")), actor=actor)
+        return {"username": user.username, "password": password}
+
+    try:
+        one_time = await in_db(request, work, write=True)
+    except LegisError as error:
+        context = await in_db(request, lambda s: _page_context(
+            s, errors={error.field or "username": error.message}, values=values))
+        return render(request, "manage/users.html", context, status=422)
+    context = await in_db(request, lambda s: _page_context(s, one_time=one_time))
+    return render(request, "manage/users.html", context)
+
+
+async def update_user(request: Request) -> Response:
+    form = await read_form(request)
+    actor = actor_name(request)
+    user_id = request.path_params["user_id"]
+
+    def work(session: Session):
+        user = accounts.get_user(session, user_id=user_id)
+        accounts.update_user(session, user=user, role=str(form.get("role", "")),
+                             contact_point_id=int_or_none(form.get("contact_point_id")),
+                             disabled=form.get("disabled") == "1",
+                             display_name=str(form.get("display_name", "")), actor=actor)
+
+    try:
+        await in_db(request, work, write=True)
+        flash(request, "已保存。")
+    except LegisError as error:
+        flash(request, error.message, "error")
+    return redirect(request.url_for("manage_users").path)
+
+
+async def reset_password(request: Request) -> Response:
+    actor = actor_name(request)
+    user_id = request.path_params["user_id"]
+
+    def work(session: Session):
+        user = accounts.get_user(session, user_id=user_id)
+        return {"username": user.username,
+                "password": accounts.reset_password(session, user=user, actor=actor)}
+
+    one_time = await in_db(request, work, write=True)
+    context = await in_db(request, lambda s: _page_context(s, one_time=one_time))
+    return render(request, "manage/users.html", context)
+
+
+async def audit_page(request: Request) -> Response:
+    action = request.query_params.get("action", "")
+    if action not in AUDIT_ACTIONS:
+        action = ""
+    page = max(1, int_or_none(request.query_params.get("page")) or 1)
+    entries = await in_db(request, lambda s: audit.entries(
+        s, action_prefix=action or None, limit=PER_PAGE, offset=(page - 1) * PER_PAGE))
+    return render(request, "manage/audit.html", {"entries": entries, "actions": AUDIT_ACTIONS,
+                                                 "action": action, "page": page,
+                                                 "per_page": PER_PAGE})
+
+
+routes = [
+    Route("/users", users_page, name="manage_users"),
+    Route("/users", create_user, methods=["POST"], name="manage_user_create"),
+    Route("/users/{user_id:int}", update_user, methods=["POST"], name="manage_user_update"),
+    Route("/users/{user_id:int}/reset", reset_password, methods=["POST"], name="manage_user_reset"),
+    Route("/audit", audit_page, name="manage_audit"),
+]

@@ -1,0 +1,82 @@
+"""Every URL of legis in one place, and who may open each management page."""
+
+from __future__ import annotations
+
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from legis.resources import resource_dir
+from legis.web import (
+    auth,
+    manage_dispositions,
+    manage_drafts,
+    manage_opinions,
+    manage_points,
+    manage_sessions,
+    manage_users,
+    public,
+)
+from legis.web.auth import ADMIN, ALL_STAFF, OFFICE
+
+# Roles per management route. Hosts (联络员) get sessions and comments, limited
+# further inside the handlers to their own contact points; legislative staff
+# get drafts, merging, dispositions and reports; admins get everything. A
+# route missing here stops the app from starting (see auth.guard).
+RULES = {
+    # drafts
+    "manage_index": ALL_STAFF,
+    "manage_import": OFFICE,
+    "manage_draft": OFFICE,
+    "manage_draft_update": OFFICE,
+    "manage_comments": ALL_STAFF,
+    # contact points
+    "manage_points": ALL_STAFF,
+    "manage_point_create": ADMIN,
+    "manage_points_template": ADMIN,
+    "manage_points_import": ADMIN,
+    "manage_points_import_confirm": ADMIN,
+    "manage_point": ADMIN,
+    "manage_point_update": ADMIN,
+    # sessions and paper comments
+    **dict.fromkeys([
+        "manage_sessions", "manage_session_create", "manage_session_new",
+        "manage_sessions_template", "manage_session", "manage_session_update",
+        "manage_session_qr", "manage_session_qr_svg", "manage_session_entry",
+        "manage_session_entry_submit", "manage_session_entry_undo",
+        "manage_session_entry_article", "manage_session_import",
+        "manage_session_import_preview", "manage_session_import_confirm",
+        "manage_session_export",
+    ], ALL_STAFF),
+    # merging and review
+    **dict.fromkeys([
+        "manage_opinions", "manage_merge", "manage_review", "manage_job", "opinion_text",
+        "opinion_split", "opinion_merge", "comment_move", "comment_exclude",
+    ], OFFICE),
+    # dispositions and reports
+    **dict.fromkeys([
+        "disposition_set", "disposition_bulk", "manage_dispositions", "manage_chart",
+        "manage_publish", "manage_export", "manage_reasons", "manage_reason_save",
+    ], OFFICE),
+    # accounts
+    **dict.fromkeys(["manage_users", "manage_user_create", "manage_user_update",
+                     "manage_user_reset", "manage_audit"], ADMIN),
+    "account_password": ALL_STAFF,
+    "account_password_post": ALL_STAFF,
+}
+
+MANAGE_ROUTES = [
+    *manage_drafts.routes,
+    *manage_points.routes,
+    *manage_sessions.routes,
+    *manage_opinions.routes,
+    *manage_dispositions.routes,
+    *manage_users.routes,
+]
+
+routes = [
+    *public.routes,
+    *auth.routes,
+    *auth.guard(auth.account_routes, RULES),
+    Mount("/manage", routes=auth.guard(MANAGE_ROUTES, RULES)),
+    Mount("/static", app=StaticFiles(directory=str(resource_dir("static"))), name="static"),
+]
