@@ -137,6 +137,8 @@ def authenticate(session: Session, *, username: str, password: str, client: str)
     if not ok or user is None or user.disabled:
         session.add(LoginAttempt(username=username, client=client[:64], success=False))
         audit.record(session, actor=username, action="login.failed", client=client)
+        # Keep the record of the failure: the caller's transaction rolls back on the error.
+        session.commit()
         raise LegisError(LOGIN_FAILED, status=401)
     session.add(LoginAttempt(username=username, client=client[:64], success=True))
     if HASHER.check_needs_rehash(user.password_hash):
