@@ -118,7 +118,7 @@ def guard(routes: Iterable[BaseRoute], rules: dict[str, frozenset[str]]) -> list
         elif isinstance(route, Mount):
             guarded.append(Mount(route.path, routes=guard(route.routes, rules), name=route.name))
         else:
-            raise RuntimeError(f"cannot guard {route!r}")
+            raise TypeError(f"cannot guard {route!r}")
     return guarded
 
 
