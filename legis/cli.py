@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD",
                    help="征求意见截止日期（与 --open 一起使用，默认30天后）")
 
-    sub.add_parser("init-db", help="创建数据库表（已存在的不变）")
+    sub.add_parser("init-db", help="创建或升级数据库表（同 migrate）")
+    sub.add_parser("migrate", help="把数据库升级到当前版本的表结构")
 
     p = sub.add_parser("serve", help="启动网站")
     p.add_argument("--host", default="127.0.0.1")
@@ -113,19 +114,27 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _engine(settings: Settings):
-    from legis.db import create_schema, make_engine
+    """The configured database, migrated to the current schema."""
+    from legis.db import make_engine
+    from legis.migrate import upgrade
 
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
                          statement_timeout_ms=settings.db_statement_timeout_ms)
-    create_schema(engine)
+    try:
+        upgrade(engine)
+    except Exception as error:   # a wrong URL, a server that is down, no permission
+        raise LegisError(f"无法连接或升级数据库 {_safe_url(settings.database_url)}：{error}") from error
     return engine
 
 
 @command("init-db")
-def cmd_init_db(args: argparse.Namespace) -> int:
+@command("migrate")
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from legis.migrate import current
+
     settings = Settings.from_env()
-    _engine(settings)
-    print(f"数据库已就绪：{_safe_url(settings.database_url)}")
+    engine = _engine(settings)
+    print(f"数据库已是最新版本（{current(engine)}）：{_safe_url(settings.database_url)}")
     return 0
 
 
@@ -162,7 +171,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["LEGIS_LOAD_SAMPLES"] = "0"
     settings = Settings.from_env()
     settings.ensure_secret_key()
-    password = ensure_first_admin(_engine(settings))
+    engine = _engine(settings)
+    if settings.load_samples:
+        from legis.db import session_scope
+        from legis.resources import resource_dir
+        from legis.services.drafts import load_samples
+
+        with session_scope(engine, write=True) as session:
+            loaded = load_samples(session, directory=resource_dir("drafts"))
+        if loaded.loaded:
+            print("已导入示例草案：" + "、".join(loaded.loaded))
+    password = ensure_first_admin(engine)
     if password:
         print("=" * 60)
         print("已创建第一个系统管理员账户（只显示这一次）：")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
+
+SCHEMA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+_WRITE_LOCKS: dict[int, threading.RLock] = {}
 
 
 def normalise_url(url: str) -> str:
@@ -34,12 +39,22 @@ def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    # Our own ?schema=NAME puts every table in one PostgreSQL schema: tests give
+    # each test its own, and one database can hold several deployments.
+    parsed = make_url(url)
+    schema = parsed.query.get("schema")
+    options = f"-c statement_timeout={int(statement_timeout_ms)}"
+    if schema:
+        if not SCHEMA_RE.match(schema):
+            raise ValueError("schema names are letters, digits and underscores")
+        options += f" -c search_path={schema}"
+        parsed = parsed.difference_update_query(["schema"])
     return create_engine(
-        url,
+        parsed,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
         pool_pre_ping=True,
-        connect_args={"options": f"-c statement_timeout={int(statement_timeout_ms)}"},
+        connect_args={"options": options},
     )
 
 
@@ -80,7 +95,17 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     ``write=True`` marks a transaction that will write, so SQLite takes its
     write lock up front; on PostgreSQL the flag changes nothing.
     """
-    bind = engine.execution_options(legis_write=True) if write else engine
+    if write and engine.dialect.name == "sqlite":
+        # SQLite has one writer at a time. Queue this process's writers on a
+        # lock instead of letting them all poll SQLite's busy handler, whose
+        # growing sleeps (up to 100 ms each) made tail latency ten times worse.
+        with _WRITE_LOCKS.setdefault(id(engine), threading.RLock()):
+            yield from _scoped(engine.execution_options(legis_write=True))
+        return
+    yield from _scoped(engine)
+
+
+def _scoped(bind) -> Iterator[Session]:
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
+from sqlalchemy import create_engine, text
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from legis.config import Settings
-from legis.db import create_schema, make_engine
+from legis.db import create_schema, make_engine, normalise_url
 from legis.services import accounts
 from legis.web.app import create_app
 
@@ -15,9 +19,32 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def database_url(tmp_path) -> str:
+    """A fresh, empty database for one test.
+
+    SQLite by default; with LEGIS_TEST_DATABASE_URL (PostgreSQL) each test gets a
+    schema of its own in that database, dropped afterwards, so tests never see
+    each other's rows.
+    """
+    base = os.environ.get("LEGIS_TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path / 'legis.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}schema={schema}"
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'legis.db'}",
+        database_url=database_url,
         secret_key="test-secret-key",
         data_dir=tmp_path,
         load_samples=False,

@@ -106,8 +106,8 @@ def test_audit_log_is_visible_to_admin_only(client, signed_in):
     assert staff.get("/manage/audit").status_code == 403
 
 
-def test_create_user_cli_prints_one_time_password(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'u.db'}")
+def test_create_user_cli_prints_one_time_password(database_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["create-user", "--role", "admin"]) == 0
     out = capsys.readouterr().out
     assert "已创建用户 admin" in out

@@ -49,8 +49,8 @@ def test_parse_missing_file(tmp_path, capsys):
     assert "错误" in capsys.readouterr().err
 
 
-def test_import_stores_draft_and_open_sets_period(tmp_path, monkeypatch, capsys):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_import_stores_draft_and_open_sets_period(tmp_path, database_url, monkeypatch, capsys):
+    url = database_url
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("LEGIS_DATA_DIR", str(tmp_path))
     assert main(["init-db"]) == 0
@@ -65,8 +65,8 @@ def test_import_stores_draft_and_open_sets_period(tmp_path, monkeypatch, capsys)
     engine.dispose()
 
 
-def test_import_of_bad_file_writes_nothing(tmp_path, monkeypatch, capsys):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_import_of_bad_file_writes_nothing(tmp_path, database_url, monkeypatch, capsys):
+    url = database_url
     monkeypatch.setenv("DATABASE_URL", url)
     bad = tmp_path / "notes.txt"
     bad.write_text("这是一份会议纪要，没有任何条文。\n请大家讨论。", encoding="utf-8")

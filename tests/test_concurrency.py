@@ -36,12 +36,12 @@ async def crowd(base: str) -> list[tuple[str, str]]:
         return await asyncio.gather(*(resident(client, base, n) for n in range(CLIENTS)))
 
 
-def test_concurrent_submissions_are_all_stored_once(tmp_path):
+def test_concurrent_submissions_are_all_stored_once(tmp_path, database_url):
     draft_file = tmp_path / "dogs.txt"
     draft_file.write_text(SAMPLE_TEXT, encoding="utf-8")
     # Session links are exempt from the per-client limit; these residents come
     # from one address without one, so lift the limit for the test.
-    env = server_env(tmp_path, LEGIS_COMMENT_RATE="100000")
+    env = server_env(tmp_path, database_url, LEGIS_COMMENT_RATE="100000")
     legis("import", str(draft_file), "--slug", "dogs", "--open", env=env)
     with running_server(env) as (base, _process):
         results = asyncio.run(crowd(base))

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from legis.config import Settings
-from legis.db import create_schema, make_engine, session_scope
+from legis.db import make_engine
 from legis.errors import LegisError
 from legis.resources import resource_dir
 from legis.timefmt import fmt_date, fmt_datetime
@@ -37,16 +37,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         statement_timeout_ms=settings.db_statement_timeout_ms,
     )
 
+    # The schema and the sample drafts are prepared once by `legis serve`
+    # (or `legis migrate`) before any worker starts, never per worker here:
+    # four workers migrating or loading samples at once would race.
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        create_schema(engine)
-        if settings.load_samples:
-            from legis.services.drafts import load_samples
-
-            with session_scope(engine, write=True) as session:
-                loaded = load_samples(session, directory=resource_dir("drafts"))
-            if loaded.loaded:
-                log.info("loaded sample drafts: %s", ", ".join(loaded.loaded))
         yield
         engine.dispose()
 

@@ -1,0 +1,1 @@
+"""Alembic migrations of the legis schema (run with `legis migrate`)."""
