@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true",
                    help="从标准输入读取密码（默认生成一次性密码，首次登录须修改）")
 
+    p = sub.add_parser("backup", help="把整个数据库备份为 JSON 行文件（SQLite 与 PostgreSQL 通用）")
+    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("restore", help="把备份恢复到一个空数据库")
+    p.add_argument("file", metavar="FILE")
+
     p = sub.add_parser("dedupe", help="对 JSONL 意见文件做近似重复归并")
     p.add_argument("--input", required=True, metavar="comments.jsonl",
                    help='每行 {"id", "article", "text"}')
@@ -223,6 +228,28 @@ def ensure_first_admin(engine) -> str | None:
             return None
         _user, password = create_user(session, username="admin", role="admin", actor="setup")
         return password
+
+
+@command("backup")
+def cmd_backup(args: argparse.Namespace) -> int:
+    from legis.services.backup import backup_file
+
+    settings = Settings.from_env()
+    counts = backup_file(_engine(settings), Path(args.file))
+    print(f"已备份 {sum(counts.values())} 行（{len(counts)} 张表）到 {args.file}")
+    return 0
+
+
+@command("restore")
+def cmd_restore(args: argparse.Namespace) -> int:
+    from legis.db import make_engine
+    from legis.services.backup import restore_file
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    counts = restore_file(engine, Path(args.file))
+    print(f"已恢复 {sum(counts.values())} 行到 {_safe_url(settings.database_url)}")
+    return 0
 
 
 @command("dedupe")
