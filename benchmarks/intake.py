@@ -1,0 +1,322 @@
+"""Comment submissions per second and latency on the real server, against a bare Starlette "hello".
+
+Run: .venv/bin/python benchmarks/intake.py [--duration 10] [--warmup 2] [--clients 16,64]
+
+Starts `legis serve` (one worker, SQLite in a temporary directory, a shipped draft
+imported with `legis import --open`, the per-client rate limit lifted) and, as
+the baseline measured in the same run, benchmarks/hello_app.py under uvicorn with
+the same settings (one worker, uvicorn's default loop and HTTP implementation,
+access log on, no proxy headers). The load comes from a keep-alive HTTP/1.1
+client on raw asyncio streams: N connections, each sending its next request as
+soon as the previous answer is read, for a fixed time after a warm-up.
+
+Every submission carries a form token pre-signed here with the server's secret,
+so each POST is a new comment rather than a replay; afterwards the database must
+hold exactly as many comments as the client saw 303 answers. Exits non-zero on
+errors (a non-303 answer, a lost or doubled comment), not on a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from legis.db import make_engine
+from legis.models import Article, Comment
+from legis.web.formtokens import FormTokens
+from tests.live import free_port, legis, running_server, server_env
+
+DRAFT_FILE = ROOT / "drafts" / "shandong-wuye-guanli-tiaoli.txt"
+SLUG = "bench"
+TARGET_RATIO = 0.40          # submissions / hello throughput
+TARGET_P99_S = 0.150         # at the highest concurrency
+TOKEN_MARGIN = 1.25          # tokens pre-signed per request the hello server managed
+BROWSER_HEADERS = "Accept-Encoding: gzip, deflate\r\nUser-Agent: legis-bench\r\n"
+
+
+@dataclass
+class Run:
+    """One (endpoint, concurrency) measurement."""
+
+    name: str
+    clients: int
+    window: float
+    latencies: list[float] = field(default_factory=list)   # answers completed inside the window
+    statuses: Counter = field(default_factory=Counter)     # every answer, warm-up included
+    total: float = 0.0                                      # warm-up + window, seconds
+    server_cpu: float = 0.0                                 # cores used by the server process
+    client_cpu: float = 0.0
+    exhausted: bool = False
+
+    @property
+    def cpu_per_request(self) -> float:
+        """Server CPU seconds per answer: unlike req/s, barely moved by other load on the machine."""
+        answers = sum(self.statuses.values())
+        return self.server_cpu * self.total / answers if answers else float("nan")
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.window
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+# --- the load generator -------------------------------------------------------------------
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one response; return (status, keep-alive). Handles Content-Length and chunked."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length, chunked, keep = 0, False, True
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+        elif name == b"connection":
+            keep = b"close" not in value.lower()
+    if chunked:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    elif length:
+        await reader.readexactly(length)
+    return status, keep
+
+
+async def connection(host: str, port: int, next_request: Callable[[], bytes | None], run: Run,
+                     warm_end: float, end: float) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.perf_counter() < end:
+            request = next_request()
+            if request is None:
+                run.exhausted = True
+                return
+            start = time.perf_counter()
+            writer.write(request)
+            status, keep = await read_response(reader)
+            done = time.perf_counter()
+            run.statuses[status] += 1
+            if warm_end <= done <= end:
+                run.latencies.append(done - start)
+            if not keep:
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+    finally:
+        writer.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(name: str, base: str, pid: int, clients: int, next_request: Callable[[], bytes | None],
+         *, warmup: float, duration: float) -> Run:
+    url = urlsplit(base)
+    run = Run(name, clients, duration, total=warmup + duration)
+
+    async def main() -> None:
+        warm_end = time.perf_counter() + warmup
+        end = warm_end + duration
+        tasks = [connection(url.hostname, url.port, next_request, run, warm_end, end)
+                 for _ in range(clients)]
+        # Bounded: a connection stops sending at `end`; a stuck server fails the run.
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=warmup + duration + 60)
+
+    server_before, client_before = cpu_seconds(pid), time.process_time()
+    asyncio.run(main())
+    total = warmup + duration
+    run.server_cpu = (cpu_seconds(pid) - server_before) / total
+    run.client_cpu = (time.process_time() - client_before) / total
+    return run
+
+
+def get_request(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{BROWSER_HEADERS}\r\n".encode()
+
+
+def constant(request: bytes) -> Callable[[], bytes]:
+    return lambda: request
+
+
+def submissions(secret: str, count: int, article_ids: list[int], first: int) -> Callable[[], bytes | None]:
+    """`count` ready-to-send POSTs, each with its own freshly signed form token."""
+    tokens = FormTokens(secret)
+    requests = []
+    for n in range(first, first + count):
+        body = urlencode({
+            "form_token": tokens.issue(),
+            "text": f"第{n}位居民：建议物业服务合同到期前三个月公示续聘方案，并听取业主意见。编号{n}",
+            # Most residents comment on an article; every eighth on the draft as a whole.
+            "article_id": "" if n % 8 == 0 else str(article_ids[n % len(article_ids)]),
+            "name": "",
+            "community": "",
+            "phone": "",
+        }).encode()
+        requests.append(
+            f"POST /drafts/{SLUG}/comments HTTP/1.1\r\nHost: 127.0.0.1\r\n{BROWSER_HEADERS}"
+            "Origin: http://127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+        )
+    pending = iter(requests)
+    return lambda: next(pending, None)
+
+
+# --- the servers ----------------------------------------------------------------------------
+
+
+@contextmanager
+def hello_server(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen]]:
+    """benchmarks/hello_app.py under uvicorn with the settings `legis serve` passes."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "hello_app:app", "--app-dir", str(Path(__file__).parent),
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--no-proxy-headers", "--log-level", "info"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the hello server did not start")
+            try:
+                if httpx.get(base + "/hello", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def count_comments(database_url: str) -> tuple[int, list[int]]:
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            comments = session.exec(select(func.count()).select_from(Comment)).one()
+            articles = list(session.exec(select(Article.id)).all())
+    finally:
+        engine.dispose()
+    return comments, articles
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def table(runs: list[Run]) -> str:
+    lines = ["| endpoint | clients | req/s | p50 | p99 | server CPU | server CPU/req | client CPU |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in runs:
+        lines.append(f"| {r.name} | {r.clients} | {r.rate:,.0f} | {r.pct(0.5) * 1000:.1f} ms | "
+                     f"{r.pct(0.99) * 1000:.1f} ms | {r.server_cpu:.0%} | "
+                     f"{r.cpu_per_request * 1000:.2f} ms | {r.client_cpu:.0%} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per run")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
+    parser.add_argument("--clients", default="16,64", help="concurrent connections, comma-separated")
+    args = parser.parse_args(argv)
+    levels = [int(c) for c in args.clients.split(",") if c.strip()]
+    if not levels or min(levels) < 1 or args.duration <= 0 or args.warmup < 0:
+        parser.error("--clients needs positive integers; --duration must be > 0")
+
+    runs: list[Run] = []
+    seen_303 = 0
+    errors: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="legis-intake-") as tmp:
+        env = server_env(Path(tmp), LEGIS_COMMENT_RATE="1000000000",
+                         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        legis("import", str(DRAFT_FILE), "--slug", SLUG, "--open", env=env)
+        _, article_ids = count_comments(env["DATABASE_URL"])
+        secret = env["LEGIS_SECRET_KEY"]
+        with running_server(env) as (base, server), hello_server(env) as (hello_base, hello):
+            for clients in levels:
+                timing = {"warmup": args.warmup, "duration": args.duration}
+                print(f"-- {clients} clients: hello ...", file=sys.stderr, flush=True)
+                ref = load("hello", hello_base, hello.pid, clients, constant(get_request("/hello")),
+                           **timing)
+                # A submission is never cheaper than "hello" on the same stack, so the
+                # hello rate bounds how many tokens one run can use.
+                count = int(ref.rate * (args.warmup + args.duration) * TOKEN_MARGIN) + 1000
+                print(f"-- {clients} clients: signing {count:,} form tokens ...", file=sys.stderr,
+                      flush=True)
+                next_post = submissions(secret, count, article_ids, first=seen_303 + 1_000_000 * clients)
+                print(f"-- {clients} clients: submit ...", file=sys.stderr, flush=True)
+                sub = load("submit comment (POST → 303)", base, server.pid, clients, next_post,
+                           **timing)
+                seen_303 += sub.statuses[303]
+                print(f"-- {clients} clients: draft page ...", file=sys.stderr, flush=True)
+                page = load("draft page (GET, gzip)", base, server.pid, clients,
+                            constant(get_request(f"/drafts/{SLUG}")), **timing)
+                for r, ok in ((ref, 200), (sub, 303), (page, 200)):
+                    other = {s: n for s, n in r.statuses.items() if s != ok}
+                    if other:
+                        errors.append(f"{r.name} @{clients}: unexpected statuses {other}")
+                    if r.exhausted:
+                        errors.append(f"{r.name} @{clients}: ran out of pre-signed tokens")
+                runs += [ref, sub, page]
+        stored, _ = count_comments(env["DATABASE_URL"])
+
+    print(table(runs))
+    print()
+    verdict = "nothing lost, nothing doubled" if stored == seen_303 else "MISMATCH"
+    print(f"comments stored: {stored:,}; 303 answers seen: {seen_303:,} — {verdict}")
+    if stored != seen_303:
+        errors.append(f"{stored} comments stored for {seen_303} 303 answers")
+    by = {(r.name.split()[0], r.clients): r for r in runs}
+    for clients in levels:
+        ratio = by["submit", clients].rate / by["hello", clients].rate
+        met = "met" if ratio >= TARGET_RATIO else "MISSED"
+        cpu = by["hello", clients].cpu_per_request / by["submit", clients].cpu_per_request
+        print(f"submit/hello throughput @{clients}: {ratio:.1%} (target ≥ {TARGET_RATIO:.0%}: {met}); "
+              f"by server CPU per request: {cpu:.1%}")
+    top = max(levels)
+    p99 = by["submit", top].pct(0.99)
+    met = "met" if p99 < TARGET_P99_S else "MISSED"
+    print(f"submit p99 @{top}: {p99 * 1000:.1f} ms (target < {TARGET_P99_S * 1000:.0f} ms: {met})")
+    for error in errors:
+        print(f"ERROR: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
