@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 from starlette.testclient import TestClient
 
@@ -39,7 +40,8 @@ def database_url(tmp_path) -> str:
 def postgres_schema(base: str):
     """A new empty schema in the PostgreSQL database at ``base``; its URL, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
+    # No pool: a test may restart the server in between.
+    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     separator = "&" if "?" in base else "?"

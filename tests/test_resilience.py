@@ -1,0 +1,108 @@
+"""Crashes under load: a worker killed with SIGKILL, the database restarted. Every comment that
+got a receipt is stored exactly once, and the server serves again without manual repair."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from legis.db import make_engine
+from legis.models import Comment
+from tests.factories import SAMPLE_TEXT
+from tests.live import legis, running_server, server_env, wait_until_up
+from tests.loadgen import crowd
+
+RESIDENTS = 20
+SECONDS = 8.0
+
+
+def workers_of(pid: int) -> list[int]:
+    """uvicorn's worker processes under the supervisor (not multiprocessing's helpers)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except FileNotFoundError:
+                continue
+            if b"spawn_main" in cmdline:
+                found.append(int(child))
+    return found
+
+
+def prepare(tmp_path, database_url) -> dict[str, str]:
+    draft_file = tmp_path / "dogs.txt"
+    draft_file.write_text(SAMPLE_TEXT, encoding="utf-8")
+    env = server_env(tmp_path, database_url, LEGIS_COMMENT_RATE="1000000")
+    legis("import", str(draft_file), "--slug", "dogs", "--open", env=env)
+    return env
+
+
+def check_every_receipt_once(database_url: str, receipts: dict[str, str]) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        stored = session.exec(select(Comment.receipt_code, Comment.text)).all()
+    engine.dispose()
+    by_code = dict(stored)
+    missing = [code for code in receipts if code not in by_code]
+    assert not missing, f"{len(missing)} receipted comments are missing"
+    assert all(by_code[code] == text for code, text in receipts.items())
+    doubled = [text for text, count in Counter(text for _, text in stored).items() if count > 1]
+    assert not doubled, f"stored twice: {doubled[:3]}"
+
+
+def serves_again(base: str) -> None:
+    wait_until_up(base, timeout=30)
+    for _ in range(5):
+        assert httpx.get(f"{base}/drafts/dogs", timeout=10).status_code == 200
+
+
+def test_worker_killed_mid_load_loses_nothing(tmp_path, database_url):
+    env = prepare(tmp_path, database_url)
+    with running_server(env, workers=2, log=tmp_path / "server.log") as (base, process):
+        workers = workers_of(process.pid)
+        assert len(workers) >= 2, "uvicorn did not start two workers"
+
+        async def kill_one():
+            os.kill(workers[0], signal.SIGKILL)
+
+        tally = asyncio.run(crowd(base, "dogs", residents=RESIDENTS, seconds=SECONDS,
+                                  during=kill_one))
+        serves_again(base)
+        replaced = workers_of(process.pid)
+        assert workers[0] not in replaced and len(replaced) == 2   # uvicorn started a new one
+    assert len(tally.receipts) > RESIDENTS
+    check_every_receipt_once(env["DATABASE_URL"], tally.receipts)
+
+
+def restart_postgresql() -> None:
+    clusters = os.listdir("/etc/postgresql")
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", clusters[0], "main", "restart"],
+                   check=True, capture_output=True, timeout=60)
+
+
+def test_database_restart_mid_load_loses_nothing(tmp_path, database_url):
+    if not database_url.startswith("postgres"):
+        pytest.skip("restarting the database applies to PostgreSQL (LEGIS_TEST_DATABASE_URL)")
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not os.path.isdir("/etc/postgresql"):
+        pytest.skip("restarting PostgreSQL needs root and pg_ctlcluster on this machine")
+    env = prepare(tmp_path, database_url)
+    with running_server(env, workers=2, log=tmp_path / "server.log") as (base, _process):
+
+        async def restart():
+            await asyncio.to_thread(restart_postgresql)
+
+        tally = asyncio.run(crowd(base, "dogs", residents=RESIDENTS, seconds=SECONDS,
+                                  during=restart))
+        serves_again(base)
+    assert tally.retries > 0 or tally.receipts
+    check_every_receipt_once(env["DATABASE_URL"], tally.receipts)
