@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -132,16 +133,48 @@ async def session_page(request: Request) -> Response:
     return _render_draft(request, await in_db(request, load))
 
 
+TOKEN_SLOT = "LEGISFORMTOKENSLOT"
+SESSION_SLOT = "LEGISSESSIONSLOT"
+MAX_FRAGMENTS = 64
+
+
+def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
+    """The articles with their comment forms, rendered once per version and reused.
+
+    Rendering a hundred articles with a form each costs tens of milliseconds;
+    the text only changes with a new version or a new period, which are in the
+    key. The per-request form token and session token go into fixed slots.
+    """
+    version_id = page.articles[0].version_id if page.articles else 0
+    key = (page.draft.id, version_id, page.draft.updated_at, accepting)
+    cache = request.app.state.fragments
+    fragment = cache.get(key)
+    if fragment is None:
+        template = request.app.state.templates.get_template("_draft_body.html")
+        fragment = template.render({
+            "request": request, "page": page, "draft": page.draft, "accepting": accepting,
+            "form_token": TOKEN_SLOT, "session_token": SESSION_SLOT,
+        })
+        if len(cache) >= MAX_FRAGMENTS:
+            cache.clear()
+        cache[key] = fragment
+    return fragment
+
+
 def _render_draft(request: Request, page: DraftPage) -> Response:
+    accepting = draft_service.is_open(page.draft)
+    session_token = page.comment_session.token if page.comment_session else ""
+    body = (draft_body(request, page, accepting)
+            .replace(TOKEN_SLOT, request.app.state.form_tokens.issue())
+            .replace(SESSION_SLOT, session_token))
     return render(
         request,
         "draft.html",
         {
             "page": page,
             "draft": page.draft,
-            "form_token": request.app.state.form_tokens.issue(),
-            "session_token": page.comment_session.token if page.comment_session else "",
-            "accepting": draft_service.is_open(page.draft),
+            "body": Markup(body),
+            "accepting": accepting,
         },
     )
 
