@@ -61,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true",
                    help="从标准输入读取密码（默认生成一次性密码，首次登录须修改）")
 
+    p = sub.add_parser("export", help="导出征求意见情况报告（docx）或意见表格（xlsx/csv）")
+    p.add_argument("draft", metavar="DRAFT", help="草案编号或网址名")
+    p.add_argument("--format", choices=["docx", "xlsx", "csv"], default="docx")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--kind", choices=["opinions", "comments"], default="opinions",
+                   help="表格内容：归纳意见（默认）或原始意见（xlsx/csv）")
+    p.add_argument("--contact-point", type=int, metavar="ID", help="只导出该联系点（及下级）的报送材料")
+    p.add_argument("--internal", action="store_true",
+                   help="内部版本：不遮盖姓名和电话（记入审计日志）")
+
     p = sub.add_parser("backup", help="把整个数据库备份为 JSON 行文件（SQLite 与 PostgreSQL 通用）")
     p.add_argument("file", metavar="FILE")
     p = sub.add_parser("restore", help="把备份恢复到一个空数据库")
@@ -228,6 +238,36 @@ def ensure_first_admin(engine) -> str | None:
             return None
         _user, password = create_user(session, username="admin", role="admin", actor="setup")
         return password
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    from legis.db import session_scope
+    from legis.services import reports
+    from legis.services.audit import record
+    from legis.services.drafts import get_draft
+
+    settings = Settings.from_env()
+    engine = _engine(settings)
+    with session_scope(engine, write=args.internal) as session:
+        key = args.draft
+        draft = get_draft(session, draft_id=int(key)) if key.isdigit() else get_draft(session, slug=key)
+        data = reports.build_report(session, draft_id=draft.id, office=settings.office,
+                                    contact_point_id=args.contact_point, internal=args.internal)
+        if args.internal:
+            import getpass
+
+            record(session, actor=f"cli:{getpass.getuser()}", action="export.internal",
+                   target_type="draft", target_id=draft.id, draft_id=draft.id,
+                   after={"format": args.format, "kind": args.kind,
+                          "contact_point": args.contact_point})
+    body = reports.render(data, fmt=args.format, kind=args.kind)
+    output = Path(args.output)
+    temporary = output.with_name(output.name + ".partial")
+    temporary.write_bytes(body)
+    temporary.replace(output)
+    print(f"已导出 {output}（{len(data.opinions)}条归纳意见，{data.comments}条意见）")
+    return 0
 
 
 @command("backup")

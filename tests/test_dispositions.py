@@ -192,3 +192,21 @@ def test_xlsx_and_contact_point_submission(client, db, merged):
     point = client.get(f"/manage/drafts/{draft.id}/export?format=docx&point={east.id}")
     text, _tables = docx_text(point.content)
     assert "东风街道联系点" in text
+
+
+def test_cli_export_matches_download(merged, settings, tmp_path, monkeypatch, capsys):
+    from legis.cli import main
+
+    draft, *_ = merged
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    out = tmp_path / "report.docx"
+    assert main(["export", "dogs", "--format", "docx", "-o", str(out)]) == 0
+    text, tables = docx_text(out.read_bytes())
+    assert "关于《某市养犬管理条例（草案）》征求意见情况的报告" in text
+    assert "138****5678" in "\n".join(c.text for t in tables for r in t.rows for c in r.cells)
+    csv_out = tmp_path / "comments.csv"
+    assert main(["export", str(draft.id), "--format", "csv", "--kind", "comments", "--internal",
+                 "-o", str(csv_out)]) == 0
+    assert "13812345678" in csv_out.read_text(encoding="utf-8-sig")
+    assert main(["export", "nope", "-o", str(out)]) == 1
+    assert "没有找到这部草案" in capsys.readouterr().err
