@@ -98,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `legis parse … | head`: the reader left; nothing is wrong.
+        sys.stderr.close()
+        return 0
 
 
 @command("parse")
@@ -190,12 +194,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.load_samples:
         from legis.db import session_scope
         from legis.resources import resource_dir
-        from legis.services.drafts import load_samples
+        from legis.services.samples import load_samples
 
         with session_scope(engine, write=True) as session:
             loaded = load_samples(session, directory=resource_dir("drafts"))
         if loaded.loaded:
-            print("已导入示例草案：" + "、".join(loaded.loaded))
+            print("已导入示例草案：" + "、".join(loaded.loaded)
+                  + f"，以及示例联系点、座谈会和{loaded.comments}条示例意见")
     password = ensure_first_admin(engine)
     if password:
         print("=" * 60)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from legis.models import (
     Heading,
     utcnow,
 )
-from legis.parsing import ParsedDraft, parse_bytes
+from legis.parsing import ParsedDraft
 from legis.timefmt import today
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
@@ -225,32 +224,3 @@ def list_drafts(session: Session, *, public: bool = False) -> list[Draft]:
     if public:
         query = query.where(Draft.status != STATUS_DRAFT)
     return list(session.exec(query))
-
-
-@dataclass
-class SampleLoad:
-    loaded: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-
-def load_samples(session: Session, *, directory: Path, days_open: int = 30) -> SampleLoad:
-    """Import every sample draft in ``directory`` into an empty database, open for comment."""
-    from datetime import timedelta
-
-    result = SampleLoad()
-    if session.exec(select(func.count()).select_from(Draft)).one():
-        return result
-    for path in sorted(directory.iterdir()):
-        if path.suffix.lower() not in {".txt", ".md", ".docx"} or path.name.lower() == "readme.md":
-            continue
-        parsed = parse_bytes(path.read_bytes(), path.name)
-        slug = re.sub(r"[^a-z0-9-]", "-", path.stem.lower()).strip("-")[:80] or None
-        import_draft(
-            session,
-            parsed=parsed,
-            filename=path.name,
-            slug=slug,
-            open_until=today() + timedelta(days=days_open),
-        )
-        result.loaded.append(path.name)
-    return result
