@@ -1,0 +1,310 @@
+"""Merging speed: legis.matching against all-pairs and MinHash LSH baselines on synthetic campaigns.
+
+    .venv/bin/python benchmarks/dedupe.py                       # 10k, 100k, 1M
+    .venv/bin/python benchmarks/dedupe.py --sizes 10000,100000
+    .venv/bin/python benchmarks/dedupe.py --sweep               # threshold sweep on the labelled set
+
+Each size is generated deterministically (seed 7): 100 articles, campaigns of Zipf-distributed
+size (most of size one), templates of 10-250 characters written from a vocabulary of
+common characters, and per comment the noise residents add (wrappers, dropped or wrong
+characters, other punctuation, a personal sentence, swapped clauses). Recall and precision
+are pairwise against the campaign labels. Peak memory is resource.getrusage's ru_maxrss of
+a fresh child process per run (so one run's memory does not hide the next).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing as mp
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+ARTICLES = 100
+SEED = 7
+# Common characters of comments on local regulations; words are drawn from them.
+CHARS = ("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产"
+         "种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业"
+         "本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利"
+         "比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文"
+         "总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干"
+         "做必战先回则任取据处府研质保护街区物业噪声养犬电动自行车历史居住小区楼道充电罚款公示期限业主委员会")
+WRAP_PRE = ["我建议：", "本人认为，", "希望", "建议", "我觉得", "说实话，", ""]
+WRAP_SUF = ["谢谢！", "望采纳。", "以上意见供参考。", "！！", "", ""]
+
+
+def _words(rng: random.Random, n: int) -> list[str]:
+    return ["".join(rng.choice(CHARS) for _ in range(rng.randint(2, 4))) for _ in range(n)]
+
+
+def _sentence(rng: random.Random, vocab: list[str], length: int) -> str:
+    parts, size = [], 0
+    while size < length:
+        clause = "".join(rng.choice(vocab) for _ in range(rng.randint(2, 5)))
+        parts.append(clause)
+        size += len(clause) + 1
+    return "，".join(parts) + "。"
+
+
+def _vary(text: str, rng: random.Random, vocab: list[str]) -> str:
+    if rng.random() < 0.3:
+        return text
+    chars = list(text)
+    for _ in range(rng.randint(0, 2)):                      # dropped or wrong characters
+        i = rng.randrange(len(chars))
+        if rng.random() < 0.5:
+            del chars[i]
+        else:
+            chars[i] = rng.choice(CHARS)
+        if len(chars) < 4:
+            break
+    text = "".join(chars)
+    if rng.random() < 0.1:
+        clauses = text.rstrip("。").split("，")
+        if len(clauses) > 1:
+            i = rng.randrange(len(clauses) - 1)
+            clauses[i], clauses[i + 1] = clauses[i + 1], clauses[i]
+            text = "，".join(clauses) + "。"
+    if rng.random() < 0.15:                                  # template plus a sentence
+        text += _sentence(rng, vocab, rng.randint(8, max(8, len(text) // 2)))
+    if rng.random() < 0.2:
+        text = text.replace("，", " ")
+    return rng.choice(WRAP_PRE) + text + rng.choice(WRAP_SUF)
+
+
+def generate(n: int, seed: int = SEED) -> tuple[list[tuple[int, str]], list[int]]:
+    """n comments as (article, text), and the campaign label of each."""
+    rng = random.Random(seed)
+    vocab = _words(rng, 6000)
+    items: list[tuple[int, str]] = []
+    labels: list[int] = []
+    campaign = 0
+    while len(items) < n:
+        size = min(int(rng.paretovariate(1.2)), n - len(items), max(50, n // 200))
+        article = rng.randrange(ARTICLES)
+        length = int(math.exp(rng.uniform(math.log(10), math.log(250))))
+        template = _sentence(rng, vocab, length)[:300]
+        for _ in range(size):
+            items.append((article, _vary(template, rng, vocab)))
+            labels.append(campaign)
+        campaign += 1
+    order = list(range(n))
+    rng.shuffle(order)
+    return [items[i] for i in order], [labels[i] for i in order]
+
+
+def pair_scores(labels: list[int], groups: list[int]) -> tuple[float, float]:
+    """Pairwise precision and recall from the contingency table (no pair enumeration)."""
+    def pairs(counter: Counter) -> int:
+        return sum(c * (c - 1) // 2 for c in counter.values())
+    both = pairs(Counter(zip(labels, groups)))
+    predicted, true = pairs(Counter(groups)), pairs(Counter(labels))
+    return (both / predicted if predicted else 1.0), (both / true if true else 1.0)
+
+
+# --- the runs -------------------------------------------------------------------------
+
+def _write_jsonl(items: list[tuple[int, str]], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for i, (article, text) in enumerate(items):
+            fh.write(json.dumps({"id": i, "article": article, "text": text}, ensure_ascii=False))
+            fh.write("\n")
+
+
+def _in_child(target, *args):
+    """Run target(*args) in a fresh (spawned) process; its result and peak RSS in MiB."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child_main, args=(queue, target, args))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def _child_main(queue, target, args) -> None:
+    result = target(*args)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    queue.put((result, own, workers))
+
+
+def run_engine_file(path: str, out: str, threshold: float, processes: int) -> dict:
+    from legis.matching import dedupe_jsonl
+    return dedupe_jsonl(path, out, threshold=threshold, progress=None, processes=processes)
+
+
+def _leader_rule(queries, counts, candidates_of, on_leader, threshold) -> list[int]:
+    """Sequential leader clustering, verifying each text against candidates_of(u, leaders)."""
+    from legis.matching.cluster import score_pairs
+    from legis.matching.guards import compatible
+    order = sorted(range(len(queries)), key=lambda u: (-counts[u], u))
+    leader_of = [0] * len(queries)
+    leaders: list[int] = []
+    pairs = 0
+    for u in order:
+        found = candidates_of(u, leaders)
+        best = None
+        if found:
+            pairs += len(found)
+            scores = score_pairs([queries[u]] * len(found), [queries[v] for v in found],
+                                 workers=-1 if len(found) > 256 else 1)
+            for leader, score in zip(found, scores.tolist()):
+                if score >= threshold and (best is None or score > best[0]) and compatible(
+                        queries[u][2], queries[u][3], queries[leader][2], queries[leader][3]):
+                    best = (score, leader)
+        if best is None:
+            leaders.append(u)
+            on_leader(u)
+            leader_of[u] = u
+        else:
+            leader_of[u] = best[1]
+    return leader_of, pairs
+
+
+def run_baseline(kind: str, items, threshold: float) -> dict:
+    """'naive' (every leader of the article verified) or 'minhash' (datasketch MinHashLSH
+    candidates, 64 permutations, Jaccard threshold 0.3), both with legis's normalisation,
+    verifier, guards and leader rule, in one process."""
+    from legis.matching.candidates import GramCoder, document_frequency, grams_of
+    from legis.matching.cluster import make_queries
+    from legis.matching.normalise import spaced_many
+    started = time.perf_counter()
+    spaced = spaced_many([t for _, t in items])
+    by_article: dict = {}
+    for i, ((article, _), s) in enumerate(zip(items, spaced)):
+        by_article.setdefault(article, []).append((i, s))
+    groups: list = [None] * len(items)
+    pairs = 0
+    for article, members in by_article.items():
+        distinct: dict[str, int] = {}
+        texts: list[str] = []
+        counts: list[int] = []
+        unit: list[int] = []
+        for _, s in members:
+            u = distinct.setdefault(s.replace(" ", ""), len(texts))
+            if u == len(texts):
+                texts.append(s)
+                counts.append(0)
+            counts[u] += 1
+            unit.append(u)
+        grams = [grams_of(s.replace(" ", "")) for s in texts]
+        queries = make_queries(texts, GramCoder(document_frequency(grams)), grams)
+        if kind == "naive":
+            def candidates_of(u, leaders):
+                return leaders
+
+            def on_leader(u):
+                pass
+        else:
+            from datasketch import MinHash, MinHashLSH
+            lsh = MinHashLSH(threshold=0.3, num_perm=64)
+            sketches: dict[int, MinHash] = {}
+
+            def candidates_of(u, leaders, grams=grams, lsh=lsh, sketches=sketches):
+                m = MinHash(num_perm=64)
+                m.update_batch([g.encode("utf-8") for g in grams[u]])
+                sketches[u] = m
+                return lsh.query(m)
+
+            def on_leader(u, lsh=lsh, sketches=sketches):
+                lsh.insert(u, sketches[u])
+
+        leader_of, article_pairs = _leader_rule(queries, counts, candidates_of, on_leader,
+                                                threshold)
+        pairs += article_pairs
+        for (i, _), u in zip(members, unit):
+            groups[i] = (article, leader_of[u])
+    return {"seconds": time.perf_counter() - started, "groups": groups, "pairs": pairs}
+
+
+def _slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of log(time) against log(size)."""
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def sweep() -> None:
+    """Pairwise precision / recall / F1 on tests/data/labelled_comments.jsonl per threshold."""
+    from legis.matching import cluster_by_article
+    path = Path(__file__).resolve().parents[1] / "tests" / "data" / "labelled_comments.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    labels = [r["group"] for r in rows]
+    print("threshold  precision  recall  F1     groups")
+    for threshold in range(30, 85, 5):
+        groups = cluster_by_article([(r["article"], r["text"]) for r in rows], threshold=threshold)
+        p, r = pair_scores(labels, groups)
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"{threshold:9d}  {p:9.4f}  {r:6.4f}  {f1:.4f} {len(set(groups)):6d}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--threshold", type=float, default=None)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--minhash-max", type=int, default=100_000,
+                        help="largest size the MinHash baseline runs at")
+    parser.add_argument("--sweep", action="store_true", help="threshold sweep on the labelled set")
+    args = parser.parse_args()
+    if args.sweep:
+        sweep()
+        return
+    from legis.matching import DEFAULT_THRESHOLD
+    threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"threshold {threshold:g}; peak memory = ru_maxrss of a fresh process "
+          f"(+ its largest worker); machine shared with other jobs, times are noisy")
+    engine_points, naive_rate = [], None
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            items, labels = generate(n)
+            path, out = Path(tmp) / f"in{n}.jsonl", Path(tmp) / f"out{n}.jsonl"
+            _write_jsonl(items, path)
+            # One process too where it is cheap: the baselines below run in one process.
+            for processes in sorted({1, args.processes} if n <= 100_000 else {args.processes}):
+                stats, own, workers = _in_child(run_engine_file, str(path), str(out), threshold,
+                                                processes)
+                groups = [json.loads(line)["group"] for line in out.open(encoding="utf-8")]
+                p, r = pair_scores(labels, groups)
+                print(f"{n:>9,} legis dedupe_jsonl, {processes} process(es): "
+                      f"{stats['seconds']:7.1f} s, peak {own:6.0f} MiB (+worker {workers:5.0f} MiB), "
+                      f"pairs verified {stats['pairs_verified']:,}, groups {stats['groups']:,}, "
+                      f"P {p:.4f} R {r:.4f}")
+                if processes == args.processes:
+                    engine_points.append((n, stats["seconds"]))
+            if n <= 10_000:
+                res = run_baseline("naive", items, threshold)
+                p, r = pair_scores(labels, res["groups"])
+                naive_rate = res["pairs"] / res["seconds"]
+                print(f"{n:>9,} naive all pairs (1 process):   {res['seconds']:7.1f} s, "
+                      f"pairs {res['pairs']:,} ({naive_rate:,.0f}/s), P {p:.4f} R {r:.4f}")
+            elif naive_rate:
+                # Its pairs: every distinct text against every leader of its article, at most
+                # n_a^2 / 2; estimated from the campaign structure as (distinct per article)^2/2.
+                per_article = n / ARTICLES
+                est_pairs = ARTICLES * per_article ** 2 / 2
+                print(f"{n:>9,} naive all pairs (extrapolated): ~{est_pairs / naive_rate:,.0f} s "
+                      f"for ~{est_pairs:,.0f} pairs at the measured rate (upper bound)")
+            if n <= args.minhash_max:
+                res = run_baseline("minhash", items, threshold)
+                p, r = pair_scores(labels, res["groups"])
+                print(f"{n:>9,} datasketch MinHashLSH (1 process): {res['seconds']:7.1f} s, "
+                      f"pairs verified {res['pairs']:,}, P {p:.4f} R {r:.4f}")
+            path.unlink()
+    if len(engine_points) > 1:
+        print(f"log-log slope of legis time vs size: {_slope(engine_points):.2f}")
+
+
+if __name__ == "__main__":
+    main()

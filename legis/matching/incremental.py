@@ -1,0 +1,74 @@
+"""New comments joining existing opinions, one at a time, without clustering again."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from legis.matching.candidates import GramCoder, document_frequency, grams_of
+from legis.matching.cluster import DEFAULT_THRESHOLD, Leaders, check_threshold, make_queries
+from legis.matching.normalise import spaced_many
+
+
+def _leader_text(spaced: Sequence[str]) -> str:
+    # The same rule as cluster(): the most frequent normalised text leads (ties: first).
+    counts = Counter(s.replace(" ", "") for s in spaced)
+    best = max(counts.values())
+    return next(s for s in spaced if counts[s.replace(" ", "")] == best)
+
+
+class OpinionIndex:
+    """The opinions of one article (or of 总体意见), ready to take new comments.
+
+    Build it once from the stored opinions, keep it, and call ``match`` per arriving
+    comment; ``add`` an opinion when a comment starts a new one. Each opinion is
+    compared through its leader only, as in ``cluster``.
+    """
+
+    def __init__(self, opinions: Iterable[tuple[int, Sequence[str]]], *,
+                 threshold: float = DEFAULT_THRESHOLD):
+        self.threshold = check_threshold(threshold)
+        ids: list[int] = []
+        leaders: list[str] = []
+        for opinion_id, texts in opinions:
+            spaced = spaced_many(list(texts))
+            if spaced:
+                ids.append(opinion_id)
+                leaders.append(_leader_text(spaced))
+        df = document_frequency(grams_of(s.replace(" ", "")) for s in leaders)
+        self._coder = GramCoder(df)
+        self._leaders = Leaders()
+        for opinion_id, query in zip(ids, make_queries(leaders, self._coder)):
+            self._leaders.add(opinion_id, query)
+
+    def __len__(self) -> int:
+        return len(self._leaders)
+
+    def add(self, opinion_id: int, texts: Sequence[str]) -> None:
+        """Index a new opinion (its member texts, or its representative text)."""
+        spaced = spaced_many(list(texts))
+        if spaced:
+            self._leaders.add(opinion_id, make_queries([_leader_text(spaced)], self._coder)[0])
+
+    def match_many(self, texts: Sequence[str]) -> list[int | None]:
+        """For each text the opinion id it joins, or None when it is a new opinion."""
+        if not len(self._leaders):
+            return [None] * len(texts)
+        queries = make_queries(spaced_many(list(texts)), self._coder)
+        return self._leaders.match(queries, self.threshold)
+
+    def match(self, text: str) -> int | None:
+        """The opinion id a new comment joins, or None."""
+        return self.match_many([text])[0]
+
+
+def assign(new_texts: list[str], opinions: list[tuple[int, list[str]]], *,
+           threshold: float = DEFAULT_THRESHOLD) -> list[int | None]:
+    """For each new text the id of the existing opinion it joins, or None (a new opinion).
+
+    ``opinions`` are (opinion id, member texts or representative text(s)) of one article.
+    Uses the same normalisation, number/direction guards and leader rule as ``cluster``.
+    New texts are matched independently: two new texts that agree with each other but
+    with no opinion both get None (cluster them, or ``OpinionIndex.add`` the first).
+    """
+    return OpinionIndex(opinions, threshold=threshold).match_many(new_texts)

@@ -1,0 +1,213 @@
+"""Unit tests of legis.matching: normalisation, guards, the leader rule, assign and the file CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from legis.errors import LegisError
+from legis.matching import (
+    DEFAULT_THRESHOLD,
+    OpinionIndex,
+    assign,
+    cluster,
+    cluster_by_article,
+    dedupe_jsonl,
+    normalise,
+)
+from legis.matching.cluster import score_pairs
+
+TEMPLATE = "建议物业服务收费标准调整前的公示期限由十五日延长至三十日，让业主有足够时间提意见。"
+
+
+# --- normalisation, one step at a time ---------------------------------------------------
+
+def test_nfkc_turns_full_width_letters_and_digits_half_width():
+    assert normalise("ＡＢＣ１２３") == normalise("abc123") == "abc123"
+
+
+def test_punctuation_and_white_space_are_removed():
+    assert normalise("延长 期限，至三十日！！（草案）") == "延长期限至30日草案"
+    assert normalise("延长期限,至三十日.") == normalise("延长期限至三十日")
+
+
+def test_traditional_characters_become_simplified():
+    assert normalise("業主大會應當每年召開") == normalise("业主大会应当每年召开")
+
+
+def test_chinese_numerals_and_arabic_digits_read_the_same():
+    assert normalise("三十日") == normalise("30日") == normalise("３０日") == "30日"
+    assert normalise("六十分贝") == "60分贝"
+    assert normalise("第十二条") == "第12条"
+    assert normalise("一点五米") == normalise("1.5米")
+    assert normalise("百分之三十") == normalise("30%")
+    assert normalise("晚上十点") == normalise("晚上10点") == normalise("晚上10:00")
+
+
+def test_words_made_with_numeral_characters_stay_words():
+    assert normalise("统一收费，一律禁止，进一步规范") == "统一收费一律禁止进一步规范"
+    assert normalise("十分严重") == "十分严重"
+    assert normalise("离居民楼远一点") == "离居民楼远一点"
+
+
+def test_spaces_inside_a_numeral_do_not_break_it():
+    assert normalise("延长至三 十 日") == "延长至30日"
+
+
+def test_wrappers_that_carry_no_opinion_are_dropped():
+    bare = normalise("将公示期限延长至三十日")
+    assert normalise("我建议：将公示期限延长至三十日。谢谢！") == bare
+    assert normalise("本人认为，将公示期限延长至三十日，望采纳") == bare
+    assert normalise("希望将公示期限延长至三十日。以上意见供参考。") == bare
+
+
+def test_a_comment_made_only_of_wrappers_keeps_its_words():
+    assert normalise("谢谢！") == "谢谢"
+
+
+def test_de_di_de_slips_are_folded():
+    assert normalise("认真地执行") == normalise("认真的执行") == normalise("认真得执行")
+
+
+# --- grouping ---------------------------------------------------------------------------
+
+def test_near_duplicates_merge_and_groups_are_numbered_by_first_appearance():
+    texts = ["遛狗必须拴绳，并及时清理犬只粪便", TEMPLATE,
+             "遛狗必须栓绳，及时清理犬只粪便。谢谢！", "建議物業服務收費標準調整前的公示期限由15日延長至30日，讓業主有足夠時間提意見"]
+    assert cluster(texts) == [0, 1, 0, 1]
+
+
+def test_number_guard_keeps_thirty_and_sixty_days_apart():
+    assert cluster([TEMPLATE, TEMPLATE.replace("三十日", "六十日")]) == [0, 1]
+    noise = "广场舞音响音量应当限制在六十分贝以下，早上八点前和晚上九点后禁止使用音响。"
+    assert cluster([noise, noise.replace("六十分贝", "八十分贝")]) == [0, 1]
+
+
+@pytest.mark.parametrize("a, b", [("提高", "降低"), ("增加", "删除"), ("提前", "推迟"), ("予以", "不予")])
+def test_direction_guard_keeps_opposite_opinions_apart(a, b):
+    text = f"建议对临街商铺使用高音喇叭招揽顾客的行为{a}处罚的标准，并向社会公布。"
+    assert cluster([text, text.replace(a, b)]) == [0, 1]
+
+
+def test_template_plus_a_personal_sentence_joins_the_template():
+    texts = [TEMPLATE, TEMPLATE, TEMPLATE + "我家就住在三号楼，去年物业突然涨价，邻居们都不知道，吵了好几次。"]
+    assert cluster(texts) == [0, 0, 0]
+
+
+def test_reordered_clauses_merge():
+    texts = ["严禁电动自行车进楼入户充电，小区应当建设集中充电设施",
+             "小区应当建设集中充电设施，严禁电动自行车进楼入户充电"]
+    assert cluster(texts) == [0, 0]
+
+
+def test_no_chaining_through_a_middle_comment():
+    # A and B share one clause, B and C another; A and C share nothing.
+    a = "小区东门增设充电车棚，物业每月公布收支账目"
+    b = "物业每月公布收支账目，遛狗必须拴绳清理粪便"
+    c = "遛狗必须拴绳清理粪便，广场舞音量不得过大声"
+    pair = score_pairs
+    from legis.matching.candidates import GramCoder, document_frequency, grams_of
+    from legis.matching.cluster import make_queries
+    from legis.matching.normalise import spaced_many
+    spaced = spaced_many([a, b, c])
+    grams = [grams_of(s) for s in spaced]
+    qa, qb, qc = make_queries(spaced, GramCoder(document_frequency(grams)), grams)
+    t = DEFAULT_THRESHOLD
+    # The premise: A~B and B~C pass the threshold, A and C do not.
+    assert pair([qa], [qb])[0] >= t and pair([qb], [qc])[0] >= t and pair([qa], [qc])[0] < t
+    groups = cluster([a, b, c])
+    assert groups[0] == groups[1] and groups[2] != groups[0]
+
+
+def test_overall_opinions_are_their_own_group():
+    text = "建议把征求意见的时间再延长一些，很多居民还不知道这件事。"
+    assert cluster_by_article([(None, text), ("第三条", text), (None, text + "谢谢")]) == [0, 1, 0]
+
+
+def test_cluster_by_article_never_merges_across_articles_and_numbers_globally():
+    items = [("第十条", TEMPLATE), ("第十一条", TEMPLATE), ("第十条", "遛狗必须拴绳"),
+             ("第十条", TEMPLATE), ("第十一条", "遛狗必须拴绳")]
+    assert cluster_by_article(items) == [0, 1, 2, 0, 3]
+
+
+def test_empty_input_and_bad_threshold():
+    assert cluster([]) == []
+    with pytest.raises(LegisError):
+        cluster(["甲"], threshold=0.85)
+
+
+# --- joining later comments -------------------------------------------------------------
+
+def test_assign_joins_existing_opinions_with_the_same_rules():
+    opinions = [(7, [TEMPLATE, TEMPLATE]), (9, ["遛狗必须拴绳，并及时清理犬只粪便"])]
+    new = [TEMPLATE + "我家就住在三号楼，深有体会，希望能改。",
+           TEMPLATE.replace("三十日", "六十日"),
+           "遛狗必须拴绳并及时清理犬只粪便，谢谢",
+           "历史文化街区内新建建筑的高度不得超过十二米"]
+    assert assign(new, opinions) == [7, None, 9, None]
+
+
+def test_opinion_index_takes_new_opinions():
+    index = OpinionIndex([(1, ["遛狗必须拴绳，并及时清理犬只粪便"])])
+    assert index.match(TEMPLATE) is None
+    index.add(2, [TEMPLATE])
+    assert index.match("我建议：" + TEMPLATE) == 2
+    assert len(index) == 2
+
+
+def test_assign_with_no_opinions():
+    assert assign(["任何意见"], []) == [None]
+
+
+# --- the file command -------------------------------------------------------------------
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_dedupe_jsonl_writes_groups_in_input_order(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    rows = [{"id": "a", "article": "第十二条", "text": TEMPLATE},
+            {"id": "b", "article": None, "text": "支持出台这部条例"},
+            {"id": "c", "article": "第十二条", "text": "我建议：" + TEMPLATE + "谢谢！"}]
+    _write(src, [json.dumps(r, ensure_ascii=False) for r in rows])
+    stats = dedupe_jsonl(src, out, progress=None, processes=1)
+    assert [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()] == [
+        {"id": "a", "group": 0}, {"id": "b", "group": 1}, {"id": "c", "group": 0}]
+    assert stats["lines"] == 3 and stats["groups"] == 2 and stats["seconds"] >= 0
+
+
+def test_dedupe_jsonl_processes_give_the_same_groups(tmp_path):
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": i, "article": i % 3, "text": TEMPLATE if i % 2 else "遛狗必须拴绳"}
+            for i in range(12)]
+    _write(src, [json.dumps(r, ensure_ascii=False) for r in rows])
+    one = dedupe_jsonl(src, tmp_path / "one.jsonl", progress=None, processes=1)
+    two = dedupe_jsonl(src, tmp_path / "two.jsonl", progress=None, processes=2)
+    assert (tmp_path / "one.jsonl").read_text() == (tmp_path / "two.jsonl").read_text()
+    assert one["groups"] == two["groups"] == 6
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("{not json", "第 2 行不是有效的 JSON"),
+    ('{"id": 2, "article": null}', "第 2 行缺少 text"),
+    ('{"article": null, "text": "x"}', "第 2 行缺少 id"),
+    ('[1, 2]', "第 2 行应为一个 JSON 对象"),
+])
+def test_dedupe_jsonl_names_the_bad_line_in_chinese(tmp_path, bad, message):
+    src = tmp_path / "in.jsonl"
+    _write(src, ['{"id": 1, "article": null, "text": "支持"}', bad])
+    with pytest.raises(LegisError) as caught:
+        dedupe_jsonl(src, tmp_path / "out.jsonl", progress=None)
+    assert message in caught.value.message
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_dedupe_jsonl_shows_progress_on_the_stream(tmp_path):
+    import io
+    src = tmp_path / "in.jsonl"
+    _write(src, [json.dumps({"id": i, "article": None, "text": "支持"}) for i in range(3)])
+    stream = io.StringIO()
+    dedupe_jsonl(src, tmp_path / "out.jsonl", progress=stream, processes=1)
+    assert "100.0%" in stream.getvalue() and "3/3" in stream.getvalue()
