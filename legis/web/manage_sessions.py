@@ -150,7 +150,6 @@ async def session_detail(request: Request, *, values=None, errors=None, status=2
     return render(request, "manage/session.html", {
         "cs": comment_session, "draft": draft, "point": point, "view": view,
         "link": public_link(request, comment_session.token),
-        "mask_name": mask_name, "mask_phone": mask_phone,
         "values": values or {name: getattr(comment_session, name) for name in SESSION_FIELDS},
         "errors": errors or {}, **await _form_choices(request),
     }, status=status)
@@ -236,7 +235,6 @@ async def entry_page(request: Request, *, values=None, errors=None, pick=None,
         "pick": pick,
         "form_token": form_token or request.app.state.form_tokens.issue(),
         "can_undo": any(e.comment.id == last for e in context["entries"]),
-        "mask_name": mask_name, "mask_phone": mask_phone,
     }, status=status)
 
 
