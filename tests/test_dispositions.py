@@ -210,3 +210,38 @@ def test_cli_export_matches_download(merged, settings, tmp_path, monkeypatch, ca
     assert "13812345678" in csv_out.read_text(encoding="utf-8-sig")
     assert main(["export", "nope", "-o", str(out)]) == 1
     assert "没有找到这部草案" in capsys.readouterr().err
+
+
+def test_large_export_runs_as_a_job_and_offers_the_file(client, signed_in, db, merged, monkeypatch):
+    import time
+
+    from legis.models import Job
+    from legis.web import manage_dispositions
+
+    draft, *_ = merged
+    monkeypatch.setattr(manage_dispositions, "LARGE_EXPORT", 2)
+    response = client.get(f"/manage/drafts/{draft.id}/export?format=docx")
+    assert response.status_code == 303 and "/manage/jobs/" in response.headers["location"]
+    job = db.exec(select(Job).where(Job.kind.startswith("export"))).one()
+    for _ in range(200):
+        db.expire_all()
+        if db.get(Job, job.id).status in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    page = client.get(response.headers["location"])
+    assert "下载" in page.text
+    download = client.get(f"/manage/jobs/{job.id}/download")
+    text, _tables = docx_text(download.content)
+    assert "征求意见情况的报告" in text
+    # An internal export made in the background is for legislative staff only.
+    staff = signed_in("clerk", "staff")
+    internal = staff.get(f"/manage/drafts/{draft.id}/export?format=csv&kind=comments&internal=1")
+    internal_job = db.exec(select(Job).where(Job.kind.endswith("-1"))).one()
+    for _ in range(200):
+        db.expire_all()
+        if db.get(Job, internal_job.id).status in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert internal.status_code == 303
+    assert "13812345678" in staff.get(f"/manage/jobs/{internal_job.id}/download").content.decode("utf-8-sig")
+    assert client.get(f"/manage/jobs/{internal_job.id}/download").status_code == 403

@@ -55,7 +55,7 @@ def manage_urls(world, db) -> list[tuple[str, str, str]]:
             if isinstance(route, Mount):
                 walk(route.routes, prefix + route.path)
             elif isinstance(route, Route):
-                path = prefix + re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(values[m.group(1)]),
+                path = prefix + re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(values.get(m.group(1), 1)),
                                        route.path)
                 for method in sorted(route.methods - {"HEAD"}):
                     found.append((method, path, route.name))

@@ -11,6 +11,7 @@ from exporters.masking import mask_name, mask_phone
 from exporters.model import ReportComment, ReportData, ReportOpinion, ReportSession
 from legis.errors import LegisError
 from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion
+from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
 from legis.timefmt import to_beijing, today
@@ -91,6 +92,10 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         comments=sum(len(g) for g in members.values()),
         opinions=report_opinions,
         internal=internal,
+        # 修改情况: only in the office's own report, once a later version exists.
+        changes=(revision_service.article_changes(session, draft=draft)
+                 if point is None and len(revision_service.versions_of(session, draft=draft)) > 1
+                 else []),
     )
 
 
@@ -132,3 +137,26 @@ def filename(data: ReportData, *, fmt: str, kind: str = "opinions") -> str:
     scope = f"-{data.contact_point}" if data.contact_point else ""
     internal = "-内部" if data.internal else ""
     return f"{data.draft_title}{scope}-{what}{internal}.{FORMATS[fmt][1]}"
+
+
+def export_to_file(engine, *, draft_id: int, office: str, fmt: str, kind: str,
+                   contact_point_id: int | None, internal: bool, directory, progress) -> dict:
+    """Build and write an export under ``directory`` (a background job for large drafts)."""
+    import secrets
+    from pathlib import Path
+
+    from legis.db import session_scope
+
+    progress(0.05, "正在读取意见")
+    with session_scope(engine) as session:
+        data = build_report(session, draft_id=draft_id, office=office,
+                            contact_point_id=contact_point_id, internal=internal)
+    progress(0.4, f"正在生成文件（{len(data.opinions)}条归纳意见，{data.comments}条意见）")
+    body = render(data, fmt=fmt, kind=kind)
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{secrets.token_urlsafe(12)}.{FORMATS[fmt][1]}"
+    (folder / stored).write_bytes(body)
+    return {"file": stored, "filename": filename(data, fmt=fmt, kind=kind), "format": fmt,
+            "internal": internal, "bytes": len(body),
+            "message": f"已生成，共{len(body) // 1024} KB，可以下载。"}

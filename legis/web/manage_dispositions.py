@@ -12,7 +12,7 @@ from starlette.routing import Route
 from exporters import charts
 from legis.errors import LegisError
 from legis.models import ContactPoint
-from legis.services import dispositions, merging, reports
+from legis.services import dispositions, jobs, merging, reports
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services.audit import record
@@ -169,6 +169,8 @@ async def export(request: Request) -> Response:
     point_id = int_or_none(query.get("point"))
     office = request.app.state.settings.office
     actor = actor_name(request)
+    if await in_db(request, lambda s: comment_count(s, draft_id)) > LARGE_EXPORT:
+        return await _export_in_background(request, draft_id, fmt, kind, point_id, internal)
 
     def work(session: Session):
         data = reports.build_report(session, draft_id=draft_id, office=office,
@@ -191,6 +193,64 @@ async def export(request: Request) -> Response:
     })
 
 
+LARGE_EXPORT = 20_000   # comments; above this an export runs as a background job
+
+
+def comment_count(session: Session, draft_id: int) -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from legis.models import Comment
+
+    return session.exec(select(func.count(Comment.id)).where(Comment.draft_id == draft_id)).one()
+
+
+async def _export_in_background(request: Request, draft_id: int, fmt: str, kind: str,
+                                point_id: int | None, internal: bool) -> Response:
+    """Large drafts: build the file in a job any process can report on, then offer it."""
+    settings = request.app.state.settings
+    engine = request.app.state.engine
+    actor = actor_name(request)
+    job, created = jobs.claim(engine, kind=f"export-{fmt}-{kind}-{point_id or 0}-{int(internal)}",
+                              draft_id=draft_id, actor=actor)
+    if created:
+        if internal:
+            await in_db(request, lambda s: record(
+                s, actor=actor, action="export.internal", target_type="draft", target_id=draft_id,
+                draft_id=draft_id, after={"format": fmt, "kind": kind, "contact_point": point_id},
+                client=client_address(request)), write=True)
+        jobs.start_in_thread(engine, job, lambda progress: reports.export_to_file(
+            engine, draft_id=draft_id, office=settings.office, fmt=fmt, kind=kind,
+            contact_point_id=point_id, internal=internal,
+            directory=settings.data_dir / "exports", progress=progress))
+    flash(request, "报告较大，正在后台生成；完成后本页会出现下载按钮。")
+    return redirect(request.url_for("manage_job_page", job_id=job.id).path)
+
+
+async def job_page(request: Request) -> Response:
+    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
+    return render(request, "manage/job.html", {"job": job})
+
+
+async def job_download(request: Request) -> Response:
+    from starlette.responses import FileResponse
+
+    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
+    result = job.result or {}
+    if job.status != "done" or "file" not in result:
+        raise LegisError("文件尚未生成完毕，请稍候。", status=409)
+    if result.get("internal") and not may_see_personal_data(request):
+        raise LegisError("内部版本含个人信息，只有法工委工作人员可以下载。", status=403)
+    path = request.app.state.settings.data_dir / "exports" / result["file"]
+    if not path.is_file():
+        raise LegisError("文件已被清理，请重新导出。", status=410)
+    return FileResponse(path, media_type=reports.FORMATS[result["format"]][0], headers={
+        "Content-Disposition": "attachment; filename=\"report\"; "
+                               f"filename*=UTF-8''{quote(result['filename'])}",
+        "Cache-Control": "no-store",
+    })
+
+
 def may_see_personal_data(request: Request) -> bool:
     """Internal (unmasked) exports: legislative staff only."""
     user = request.scope.get("user")
@@ -205,6 +265,8 @@ routes = [
     Route("/drafts/{draft_id:int}/charts/{name:str}.svg", chart, name="manage_chart"),
     Route("/drafts/{draft_id:int}/publish", publish, methods=["POST"], name="manage_publish"),
     Route("/drafts/{draft_id:int}/export", export, name="manage_export"),
+    Route("/jobs/{job_id:int}/view", job_page, name="manage_job_page"),
+    Route("/jobs/{job_id:int}/download", job_download, name="manage_job_download"),
     Route("/reasons", reasons_page, name="manage_reasons"),
     Route("/reasons", save_reason, methods=["POST"], name="manage_reason_save"),
 ]
