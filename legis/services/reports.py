@@ -155,8 +155,22 @@ def export_to_file(engine, *, draft_id: int, office: str, fmt: str, kind: str,
     body = render(data, fmt=fmt, kind=kind)
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
+    _remove_old(folder)
     stored = f"{secrets.token_urlsafe(12)}.{FORMATS[fmt][1]}"
     (folder / stored).write_bytes(body)
     return {"file": stored, "filename": filename(data, fmt=fmt, kind=kind), "format": fmt,
             "internal": internal, "bytes": len(body),
             "message": f"已生成，共{len(body) // 1024} KB，可以下载。"}
+
+
+def _remove_old(folder, *, max_age_seconds: int = 24 * 3600) -> None:
+    """Exported files are kept for a day: long enough to download, not a second archive."""
+    import time
+
+    cutoff = time.time() - max_age_seconds
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass   # another process removed it first
