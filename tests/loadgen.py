@@ -1,9 +1,11 @@
 """Simulated residents and staff against a running legis, for the load benchmark and the crash test.
 
-Each resident loads the draft page, then submits comments. A submission that
-fails (connection reset when a worker dies, 5xx while the database restarts)
-is sent again with the same form token, as a phone would: the server must
-store it exactly once. Loops are bounded by a deadline; targets are loopback.
+Each resident loads the draft page once, then submits comments the way the page's
+script does (Accept: application/json; each answer carries the next form token).
+A submission that fails (connection reset when a worker dies, 5xx while the
+database restarts) is sent again with the same form token, as a phone would: the
+server must store it exactly once. Loops are bounded by a deadline; targets are
+loopback.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Tally:
     receipts: dict[str, str] = field(default_factory=dict)   # receipt code -> text
     latencies: list[float] = field(default_factory=list)     # accepted submissions, seconds
     retries: int = 0
+    errors: dict = field(default_factory=dict)   # what made a submission retry
     failures: int = 0           # submissions that never got a receipt before the deadline
     staff_pages: int = 0
     staff_latencies: list[float] = field(default_factory=list)
@@ -50,26 +53,29 @@ async def resident(base: str, slug: str, n: int, deadline: float, tally: Tally,
             text = f"居民{n}的第{sent}条意见：建议延长公示期限，编号{n}-{sent}"
             data = {"form_token": token, "text": text, "article_id": ""}
             started = time.monotonic()
-            code = await _submit(client, slug, data, deadline, tally)
-            if code is None:
+            answer = await _submit(client, slug, data, deadline, tally)
+            if answer is None:
                 tally.failures += 1
                 return
             tally.latencies.append(time.monotonic() - started)
-            tally.receipts[code] = text
+            tally.receipts[answer["receipt_code"]] = text
             sent += 1
-            token = None      # a new page, a new form
+            token = answer["form_token"]
             if pause:
                 await asyncio.sleep(pause)
 
 
-async def _submit(client, slug, data, deadline, tally) -> str | None:
+async def _submit(client, slug, data, deadline, tally) -> dict | None:
     while time.monotonic() < deadline + 30:   # finish what was started
         try:
-            response = await client.post(f"/drafts/{slug}/comments", data=data)
-            if response.status_code == 303:
-                return response.headers["location"].split("/r/")[1].split("?")[0]
-        except httpx.HTTPError:
-            pass
+            response = await client.post(f"/drafts/{slug}/comments", data=data,
+                                         headers={"Accept": "application/json"})
+            if response.status_code == 200 and response.json().get("ok"):
+                return response.json()
+            tally.errors[response.status_code] = tally.errors.get(response.status_code, 0) + 1
+        except httpx.HTTPError as error:
+            name = type(error).__name__
+            tally.errors[name] = tally.errors.get(name, 0) + 1
         tally.retries += 1
         await asyncio.sleep(0.3)
     return None
