@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,21 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/legis serve --host $${LEGIS_HOST:-127.0.0.1} --port $${LEGIS_PORT:-8000}
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/browser) check accessibility with axe-core from npm.
+# Fetched only when npm is there; without it they use their own rules alone, and
+# without Chromium or playwright they skip. Never needs root, never fails the build.
+browser-deps:
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null 2>&1; then \
+	    npm install --no-save --no-audit --no-fund --loglevel=error --prefix . axe-core \
+	      || echo "axe-core could not be installed: browser tests use their own accessibility rules only"; \
+	  else \
+	    echo "npm not found: browser tests use their own accessibility rules only"; \
+	  fi; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check legis exporters tests benchmarks

@@ -3,7 +3,44 @@
   "use strict";
 
   // Comment forms: submit in place, stay on the same article, show the receipt inline.
+  function clearSummary(form) {
+    var old = form.querySelector(".error-summary");
+    if (old) old.remove();
+  }
+
+  // The same summary the server puts at the top of a form it sends back.
+  function summarise(form, errors) {
+    clearSummary(form);
+    var keys = Object.keys(errors);
+    var box = document.createElement("div");
+    box.className = "error-summary";
+    box.setAttribute("role", "alert");
+    box.setAttribute("tabindex", "-1");
+    var p = document.createElement("p");
+    var strong = document.createElement("strong");
+    strong.textContent = "请修改以下" + keys.length + "处后再提交：";
+    p.appendChild(strong);
+    box.appendChild(p);
+    var list = document.createElement("ul");
+    keys.forEach(function (name) {
+      var item = document.createElement("li");
+      var input = form.querySelector("[name=" + name + "]");
+      if (input && input.id) {
+        var link = document.createElement("a");
+        link.href = "#" + input.id;
+        link.textContent = errors[name];
+        item.appendChild(link);
+      } else {
+        item.textContent = errors[name];
+      }
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    form.insertBefore(box, form.firstChild);
+  }
+
   function showErrors(form, errors) {
+    summarise(form, errors);
     form.querySelectorAll(".error.js").forEach(function (el) { el.remove(); });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
     var first = null;
@@ -15,7 +52,12 @@
       if (input) {
         input.setAttribute("aria-invalid", "true");
         p.id = (input.id || name) + "-jserror";
-        input.setAttribute("aria-describedby", p.id);
+        // Keep the hint and add the error, so a screen reader reads both.
+        var hint = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+          return id && id.indexOf("-jserror") < 0;
+        });
+        hint.push(p.id);
+        input.setAttribute("aria-describedby", hint.join(" "));
         input.closest(".field").appendChild(p);
         var details = input.closest("details.contact");
         if (details) details.open = true;
@@ -47,6 +89,7 @@
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     }).then(function (r) {
       if (r.data.ok) {
+        clearSummary(form);
         form.querySelectorAll(".error.js").forEach(function (el) { el.remove(); });
         form.querySelector("[name=form_token]").value = r.data.form_token;
         form.querySelector("textarea[name=text]").value = "";

@@ -21,10 +21,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def legis(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    """Run the legis CLI in a subprocess, as a user would."""
+def legis(*args: str, env: dict[str, str], check: bool = True,
+          input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the legis CLI in a subprocess, as a user would; ``input`` goes to its stdin."""
     return subprocess.run([sys.executable, "-m", "legis", *args], env=env, check=check,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, input=input)
 
 
 def server_env(tmp_path: Path, database_url: str | None = None, **extra: str) -> dict[str, str]:

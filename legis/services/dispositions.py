@@ -161,9 +161,12 @@ class Overview:
     def pending(self) -> int:
         return self.totals.counts[STATE_PENDING]
 
-    def percent(self, state: str) -> float:
-        total = self.totals.total
-        return round(100 * self.totals.counts[state] / total, 1) if total else 0.0
+    def percent(self, state: str) -> str:
+        """The state's share as printed in the report ("33.4%"): the shares add up to 100.0%."""
+        from exporters.figures import percentages
+
+        counts = [self.totals.counts[s] for s in STATES]
+        return percentages(counts)[STATES.index(state)]
 
 
 def overview(session: Session, *, draft_id: int) -> Overview:
