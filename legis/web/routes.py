@@ -14,6 +14,7 @@ from legis.web import (
     manage_points,
     manage_sessions,
     manage_users,
+    manage_versions,
     public,
 )
 from legis.web.auth import ADMIN, ALL_STAFF, OFFICE
@@ -56,6 +57,13 @@ RULES = {
     **dict.fromkeys([
         "disposition_set", "disposition_bulk", "manage_dispositions", "manage_chart",
         "manage_publish", "manage_export", "manage_reasons", "manage_reason_save",
+        "manage_job_page", "manage_job_download",
+    ], OFFICE),
+    # draft versions and revisions
+    **dict.fromkeys([
+        "manage_versions", "manage_version_import", "manage_version_review",
+        "manage_version_confirm", "manage_version_changes", "manage_version_compare",
+        "manage_version_link", "manage_version_table",
     ], OFFICE),
     # accounts
     **dict.fromkeys(["manage_users", "manage_user_create", "manage_user_update",
@@ -71,6 +79,7 @@ MANAGE_ROUTES = [
     *manage_opinions.routes,
     *manage_dispositions.routes,
     *manage_users.routes,
+    *manage_versions.routes,
 ]
 
 routes = [
