@@ -18,13 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from legis.db import create_schema, make_engine, session_scope  # noqa: E402
-from legis.models import Comment, ContactPoint, utcnow  # noqa: E402
-from legis.services import comment_list  # noqa: E402
-from legis.services.drafts import articles_of, current_version, import_draft  # noqa: E402
-from legis.parsing import parse_file  # noqa: E402
+from legis.db import create_schema, make_engine, session_scope
+from legis.models import Comment, ContactPoint, utcnow
+from legis.parsing import parse_file
+from legis.services import comment_list
+from legis.services.drafts import articles_of, current_version, import_draft
 
 
 def fill(engine, count: int) -> int:

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import postgres_schema  # noqa: E402
-from tests.factories import SAMPLE_TEXT  # noqa: E402
-from tests.live import legis, running_server, server_env  # noqa: E402
-from tests.loadgen import crowd  # noqa: E402
-from tests.test_resilience import (  # noqa: E402
+from tests.conftest import postgres_schema
+from tests.factories import SAMPLE_TEXT
+from tests.live import legis, running_server, server_env
+from tests.loadgen import crowd
+from tests.test_resilience import (
     check_every_receipt_once,
     restart_postgresql,
     workers_of,

@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import docx  # noqa: E402
+import docx
 
-from legis.numerals import article_label, int_to_cn  # noqa: E402
-from legis.parsing import parse_bytes, parse_text  # noqa: E402
-from legis.parsing.decode import decode_text, file_kind  # noqa: E402
+from legis.numerals import article_label, int_to_cn
+from legis.parsing import parse_bytes, parse_text
+from legis.parsing.decode import decode_text, file_kind
 
 TARGET_CODE_S = 0.3
 TARGET_CORPUS_S = 5.0

@@ -50,6 +50,7 @@ def running_server(env: dict[str, str], *, workers: int = 1, log: Path | None = 
         [sys.executable, "-m", "legis", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)],
         env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        preexec_fn=_die_with_parent,  # noqa: PLW1509 (no locks or imports in the child)
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -67,6 +68,21 @@ def running_server(env: dict[str, str], *, workers: int = 1, log: Path | None = 
             process.wait()
         if log:
             out.close()
+
+
+try:   # loaded here, not in the forked child, where importing could deadlock
+    import ctypes
+
+    _PRCTL = ctypes.CDLL("libc.so.6", use_errno=True).prctl
+except (OSError, AttributeError):
+    _PRCTL = None
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, even by SIGKILL, so no
+    server outlives an interrupted test run (Linux; elsewhere nothing happens)."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def wait_until_up(base: str, *, timeout: float, process: subprocess.Popen | None = None) -> None:

@@ -27,9 +27,9 @@ from legis.services import contact_points as point_service
 from legis.services import drafts as draft_service
 from legis.services import sessions as session_service
 from legis.services.comments import submit_comment
+from legis.web.auth import check_point
 from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
 from legis.web.manage_drafts import read_upload
-from legis.web.auth import check_point
 
 ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_ONSITE, CHANNEL_PHONE)
 PENDING_KIND = "paper"

@@ -48,8 +48,8 @@ async def create_user(request: Request) -> Response:
     try:
         one_time = await in_db(request, work, write=True)
     except LegisError as error:
-        context = await in_db(request, lambda s: _page_context(
-            s, errors={error.field or "username": error.message}, values=values))
+        errors = {error.field or "username": error.message}
+        context = await in_db(request, lambda s: _page_context(s, errors=errors, values=values))
         return render(request, "manage/users.html", context, status=422)
     context = await in_db(request, lambda s: _page_context(s, one_time=one_time))
     return render(request, "manage/users.html", context)
