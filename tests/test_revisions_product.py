@@ -260,3 +260,16 @@ def test_hosts_cannot_import_versions(signed_in, db, draft):
                          files={"file": ("二审稿.txt", SECOND.encode(), "text/plain")})
     assert response.status_code == 403
     assert current_version(db, draft=draft).number == 1
+
+
+def test_opinions_on_the_earlier_version_stay_in_the_overview(client, db, draft):
+    old_eighth = article(db, draft, 8)
+    c1 = comment_on(db, draft, old_eighth, "三十日太长了，建议缩短为十五日")
+    opinion_on(db, draft, old_eighth, "建议将变更登记期限缩短为十五日", [c1], STATE_ADOPTED,
+               note="将三十日改为十五日")
+    review_url = import_second(client, draft)
+    assert client.post(review_url, data={}).status_code == 303
+    overview = client.get(f"/manage/drafts/{draft.id}/opinions")
+    assert "第八条（征求意见稿）" in overview.text
+    review = client.get(f"/manage/drafts/{draft.id}/opinions/{old_eighth.id}")
+    assert "建议将变更登记期限缩短为十五日" in review.text

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from legis.errors import LegisError
-from legis.models import Comment, Opinion
+from legis.models import Article, Comment, DraftVersion, Opinion
 from legis.services import dispositions, jobs, merging
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
@@ -41,6 +41,15 @@ async def overview(request: Request) -> Response:
             .where(Opinion.draft_id == draft.id, Opinion.state == "待研究")
             .group_by(Opinion.article_id)).all())
         rows = [(None, "总体意见")] + [(a.id, a.label) for a in articles]
+        # Opinions made on an earlier version stay on the article they were made on.
+        current = {a.id for a in articles}
+        older = (set(comment_counts) | set(opinion_counts)) - current - {None}
+        if older:
+            versions = {v.id: v.name for v in session.exec(
+                select(DraftVersion).where(DraftVersion.draft_id == draft.id))}
+            for article in sorted(session.exec(select(Article).where(Article.id.in_(older))),
+                                  key=lambda a: (a.version_id, a.ordinal)):
+                rows.append((article.id, f"{article.label}（{versions.get(article.version_id, '旧版')}）"))
         table = [
             {"key": key if key is not None else "overall", "label": label,
              "comments": comment_counts.get(key, 0), "opinions": opinion_counts.get(key, 0),
