@@ -142,88 +142,87 @@ def run_engine_file(path: str, out: str, threshold: float, processes: int) -> di
     return dedupe_jsonl(path, out, threshold=threshold, progress=None, processes=processes)
 
 
-def _leader_rule(queries, counts, candidates_of, on_leader, threshold) -> list[int]:
-    """Sequential leader clustering, verifying each text against candidates_of(u, leaders)."""
-    from legis.matching.cluster import score_pairs
-    from legis.matching.guards import compatible
-    order = sorted(range(len(queries)), key=lambda u: (-counts[u], u))
-    leader_of = [0] * len(queries)
-    leaders: list[int] = []
-    pairs = 0
-    for u in order:
-        found = candidates_of(u, leaders)
-        best = None
-        if found:
-            pairs += len(found)
-            scores = score_pairs([queries[u]] * len(found), [queries[v] for v in found],
-                                 workers=-1 if len(found) > 256 else 1)
-            for leader, score in zip(found, scores.tolist()):
-                if score >= threshold and (best is None or score > best[0]) and compatible(
-                        queries[u][2], queries[u][3], queries[leader][2], queries[leader][3]):
-                    best = (score, leader)
-        if best is None:
-            leaders.append(u)
-            on_leader(u)
-            leader_of[u] = u
-        else:
-            leader_of[u] = best[1]
-    return leader_of, pairs
+def run_engine_memory(items, threshold: float) -> dict:
+    """legis's own pipeline on the items in memory, one process (no JSON files): the
+    like-for-like time to set against the baselines below."""
+    from legis.matching import cluster_by_article
+    from legis.matching.cluster import VERIFIED_PAIRS
+    before = VERIFIED_PAIRS[0]
+    started = time.perf_counter()
+    groups = cluster_by_article(items, threshold=threshold)
+    return {"seconds": time.perf_counter() - started, "groups": groups,
+            "pairs": VERIFIED_PAIRS[0] - before}
+
+
+MINHASH_PERM = 64
+MINHASH_THRESHOLD = 0.3
 
 
 def run_baseline(kind: str, items, threshold: float) -> dict:
-    """'naive' (every leader of the article verified) or 'minhash' (datasketch MinHashLSH
-    candidates, 64 permutations, Jaccard threshold 0.3), both with legis's normalisation,
-    verifier, guards and leader rule, in one process."""
-    from legis.matching.candidates import GramCoder, document_frequency, grams_of
-    from legis.matching.cluster import make_queries
+    """'naive' (every leader of the article is a candidate) or 'minhash' (candidates from
+    datasketch MinHashLSH, MINHASH_PERM permutations, Jaccard threshold MINHASH_THRESHOLD,
+    sketches made with MinHash.bulk over the bigram sets), in one process.
+
+    Everything but the candidate step is legis's own: normalisation per article
+    (spaced_many), exact duplicates merged, bigram codes (coded_arrays), most frequent
+    text first, and the verifier (Leaders.verify: the MIN_SHARED bigram filter, the five
+    readings, the number and direction guards, the best compatible leader wins). So the
+    comparison is of candidate generation alone."""
+    from legis.matching.candidates import coded_arrays
+    from legis.matching.cluster import Leaders
     from legis.matching.normalise import spaced_many
+    if kind == "minhash":
+        from datasketch import MinHash, MinHashLSH
     started = time.perf_counter()
-    spaced = spaced_many([t for _, t in items])
     by_article: dict = {}
-    for i, ((article, _), s) in enumerate(zip(items, spaced)):
-        by_article.setdefault(article, []).append((i, s))
+    for i, (article, _) in enumerate(items):
+        by_article.setdefault(article, []).append(i)
     groups: list = [None] * len(items)
-    pairs = 0
-    for article, members in by_article.items():
+    examined = verified = 0
+    for article, positions in by_article.items():
         distinct: dict[str, int] = {}
         texts: list[str] = []
         counts: list[int] = []
         unit: list[int] = []
-        for _, s in members:
+        for s in spaced_many([items[i][1] for i in positions]):
             u = distinct.setdefault(s.replace(" ", ""), len(texts))
             if u == len(texts):
                 texts.append(s)
                 counts.append(0)
             counts[u] += 1
             unit.append(u)
-        grams = [grams_of(s.replace(" ", "")) for s in texts]
-        queries = make_queries(texts, GramCoder(document_frequency(grams)), grams)
-        if kind == "naive":
-            def candidates_of(u, leaders):
-                return leaders
-
-            def on_leader(u):
-                pass
-        else:
-            from datasketch import MinHash, MinHashLSH
-            lsh = MinHashLSH(threshold=0.3, num_perm=64)
-            sketches: dict[int, MinHash] = {}
-
-            def candidates_of(u, leaders, grams=grams, lsh=lsh, sketches=sketches):
-                m = MinHash(num_perm=64)
-                m.update_batch([g.encode("utf-8") for g in grams[u]])
-                sketches[u] = m
-                return lsh.query(m)
-
-            def on_leader(u, lsh=lsh, sketches=sketches):
-                lsh.insert(u, sketches[u])
-
-        leader_of, article_pairs = _leader_rule(queries, counts, candidates_of, on_leader,
-                                                threshold)
-        pairs += article_pairs
-        for (i, _), u in zip(members, unit):
+        flats = [s.replace(" ", "") for s in texts]
+        codes, _, _ = coded_arrays(flats)
+        order = sorted(range(len(texts)), key=lambda u: (-counts[u], u))
+        leaders = Leaders(indexed=False)
+        if kind == "minhash":
+            lsh = MinHashLSH(threshold=MINHASH_THRESHOLD, num_perm=MINHASH_PERM)
+            # One code character per bigram (see GramCoder): the bigram sets exactly.
+            sketches = MinHash.bulk([[ch.encode("utf-8") for ch in code] for code in codes],
+                                    num_perm=MINHASH_PERM)
+        leader_of = [0] * len(texts)
+        for u in order:
+            if kind == "naive":
+                found = range(len(leaders))
+            else:
+                found = sorted(lsh.query(sketches[u]))
+            leader = None
+            if found:
+                examined += len(found)
+                leader, pairs = leaders.verify([(0, j) for j in found], flats[u], texts[u],
+                                               codes[u], threshold)
+                verified += pairs
+            if leader is None:
+                number = leaders.add(u, flats[u], texts[u], codes[u])
+                if kind == "minhash":
+                    lsh.insert(number, sketches[u])
+                leader_of[u] = u
+            else:
+                leader_of[u] = leaders.keys[leader]
+        for i, u in zip(positions, unit):
             groups[i] = (article, leader_of[u])
-    return {"seconds": time.perf_counter() - started, "groups": groups, "pairs": pairs}
+    return {"seconds": time.perf_counter() - started, "groups": groups,
+            "pairs": verified, "examined": examined}
 
 
 def _slope(points: list[tuple[int, float]]) -> float:
@@ -249,14 +248,20 @@ def sweep() -> None:
 
 
 def main() -> None:
+    global MINHASH_THRESHOLD, MINHASH_PERM
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--minhash-max", type=int, default=100_000,
                         help="largest size the MinHash baseline runs at")
+    parser.add_argument("--minhash-threshold", type=float, default=MINHASH_THRESHOLD,
+                        help="Jaccard threshold of the MinHash LSH baseline")
+    parser.add_argument("--minhash-perm", type=int, default=MINHASH_PERM,
+                        help="permutations of the MinHash LSH baseline")
     parser.add_argument("--sweep", action="store_true", help="threshold sweep on the labelled set")
     args = parser.parse_args()
+    MINHASH_THRESHOLD, MINHASH_PERM = args.minhash_threshold, args.minhash_perm
     if args.sweep:
         sweep()
         return
@@ -283,12 +288,18 @@ def main() -> None:
                       f"P {p:.4f} R {r:.4f}")
                 if processes == args.processes:
                     engine_points.append((n, stats["seconds"]))
+            if n <= args.minhash_max:      # the like-for-like time for the baselines
+                mem = run_engine_memory(items, threshold)
+                p, r = pair_scores(labels, mem["groups"])
+                print(f"{n:>9,} legis in memory (1 process):  {mem['seconds']:7.1f} s, "
+                      f"pairs verified {mem['pairs']:,}, P {p:.4f} R {r:.4f}")
             if n <= 10_000:
                 res = run_baseline("naive", items, threshold)
                 p, r = pair_scores(labels, res["groups"])
-                naive_rate = res["pairs"] / res["seconds"]
+                naive_rate = res["examined"] / res["seconds"]
                 print(f"{n:>9,} naive all pairs (1 process):   {res['seconds']:7.1f} s, "
-                      f"pairs {res['pairs']:,} ({naive_rate:,.0f}/s), P {p:.4f} R {r:.4f}")
+                      f"pairs examined {res['examined']:,} ({naive_rate:,.0f}/s), "
+                      f"verified {res['pairs']:,}, P {p:.4f} R {r:.4f}")
             elif naive_rate:
                 # Its pairs: every distinct text against every leader of its article, at most
                 # n_a^2 / 2; estimated from the campaign structure as (distinct per article)^2/2.
@@ -300,7 +311,8 @@ def main() -> None:
                 res = run_baseline("minhash", items, threshold)
                 p, r = pair_scores(labels, res["groups"])
                 print(f"{n:>9,} datasketch MinHashLSH (1 process): {res['seconds']:7.1f} s, "
-                      f"pairs verified {res['pairs']:,}, P {p:.4f} R {r:.4f}")
+                      f"candidates {res['examined']:,}, pairs verified {res['pairs']:,}, "
+                      f"P {p:.4f} R {r:.4f}; {res['seconds'] / mem['seconds']:.1f}x legis in memory")
             path.unlink()
     if len(engine_points) > 1:
         print(f"log-log slope of legis time vs size: {_slope(engine_points):.2f}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -211,3 +212,80 @@ def test_dedupe_jsonl_shows_progress_on_the_stream(tmp_path):
     stream = io.StringIO()
     dedupe_jsonl(src, tmp_path / "out.jsonl", progress=stream, processes=1)
     assert "100.0%" in stream.getvalue() and "3/3" in stream.getvalue()
+
+
+# --- the batch paths give what the one-at-a-time paths give ------------------------------
+
+def test_normalising_many_at_once_equals_one_at_a_time():
+    from legis.matching.normalise import spaced_many
+    texts = ["我建议：将公示期限延长至三十日。谢谢！", "谢谢！", "", "   ", "延长至三", "十日",
+             "1,000元", "晚上10:00", "10点", "3.5米", "5%", "1.5万", "第一", "ＡＢＣ１２３",
+             "業主大會", "望采纳。我建议：将期限延长", "分隔\ue000字符", "a_b", "——！！",
+             "以上意见供参考。", TEMPLATE]
+    one_by_one = [spaced_many([t])[0] for t in texts]
+    assert spaced_many(texts) == one_by_one
+    assert spaced_many(texts + texts) == one_by_one + one_by_one
+    assert spaced_many(texts[::-1]) == one_by_one[::-1]
+
+
+def test_coded_bigrams_are_the_bigram_sets():
+    from rapidfuzz.distance import Indel
+
+    from legis.matching.candidates import GramCoder, coded_bigrams, document_frequency, grams_of
+    flats = [normalise(t) for t in [TEMPLATE, TEMPLATE + "我家住三号楼", "遛狗必须拴绳", "甲",
+                                    "", "哈哈哈哈", "遛狗拴绳必须"]]
+    grams = [grams_of(f) for f in flats]
+    coder = GramCoder(document_frequency(grams))
+    old = [coder.code(g) for g in grams]
+    new = coded_bigrams(flats)
+    assert [len(c) for c in new] == [len(g) for g in grams]
+    assert all(list(c) == sorted(c) for c in new)
+    for i in range(len(flats)):
+        for j in range(len(flats)):
+            assert Indel.distance(new[i], new[j]) == Indel.distance(old[i], old[j])
+
+
+def test_block_probing_finds_the_candidates_the_index_finds():
+    import random
+
+    from legis.matching.candidates import LeaderIndex, PrefixArrays, coded_arrays, top
+    rng = random.Random(3)
+    words = ["物业", "收费", "公示", "期限", "延长", "业主", "噪声", "养犬", "拴绳", "充电"]
+    flats = ["".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(300)]
+    codes, values, bounds = coded_arrays(flats)
+    leaders = list(range(0, 300, 3))
+    index, arrays = LeaderIndex(), PrefixArrays()
+    for u in leaders:
+        index.add(codes[u], len(flats[u]))
+    arrays.extend(values, bounds, leaders, [len(flats[u]) for u in leaders])
+    queries = list(range(1, 300, 3))
+    found = arrays.candidates(values, bounds, queries, [len(flats[u]) for u in queries], 0.3)
+    for u, near in zip(queries, found):
+        assert near == top(index.fitting(codes[u], len(flats[u]), 0.3))
+
+
+def test_groups_do_not_depend_on_the_block_size(monkeypatch):
+    from pathlib import Path
+
+    rows = [json.loads(line) for line in
+            (Path(__file__).parent / "data" / "labelled_comments.jsonl").open(encoding="utf-8")]
+    items = [(r["article"], r["text"]) for r in rows]
+    default = cluster_by_article(items)
+    monkeypatch.setattr(sys.modules["legis.matching.cluster"], "BLOCK_SIZE", 3)
+    assert cluster_by_article(items) == default
+
+
+def test_reading_a_well_formed_file_in_one_go_equals_line_by_line(tmp_path):
+    from legis.matching.dedupe_file import _read_line_by_line, read_comments
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "a\u2028b", "article": "第十二条", "text": TEMPLATE},
+            {"id": 7, "article": None, "text": "支持"},
+            {"id": [1], "article": 3, "text": "谢谢\n"}]
+    src.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n",
+                   encoding="utf-8")
+    assert read_comments(src) == _read_line_by_line(src)
+    stats = dedupe_jsonl(src, tmp_path / "out.jsonl", progress=None, processes=1)
+    assert stats["lines"] == 3
+    out = (tmp_path / "out.jsonl").read_text(encoding="utf-8").split("\n")[:-1]
+    assert out == [json.dumps({"id": r["id"], "group": n}, ensure_ascii=False)
+                   for r, n in zip(rows, [0, 1, 2])]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from itertools import chain
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, pairwise
 from math import ceil
+
+import numpy as np
 
 # Each leader is indexed under the rarest PREFIX_FRACTION of its bigrams, and a comment
 # probes with all of its bigrams. A leader sharing at least (1 - PREFIX_FRACTION) of its
@@ -22,6 +24,10 @@ MIN_SHARED = 0.25
 # Posting lists longer than this are not read (the bigram is common among leaders; the
 # rarer bigrams of a true match are found through shorter lists).
 MAX_POSTING = 256
+
+# Bigram codes are characters from CODE_BASE on (above the surrogates; about a million).
+CODE_BASE = 0x10000
+CODE_SPACE = 0x110000 - CODE_BASE
 
 
 def grams_of(flat: str) -> set[str]:
@@ -47,10 +53,13 @@ class GramCoder:
     the sets at C speed: the Indel distance of two sorted strings without repeats counts
     the bigrams they do not share, so fuzz.ratio of two codes is the Dice coefficient of
     the sets, whatever the order of the clauses.
+
+    ``coded_bigrams`` gives the same codes for a whole batch of texts at once (numpy);
+    this class is for texts that arrive later (``assign``).
     """
 
-    _BASE = 0x10000          # above the surrogates; about a million codes
-    _SIZE = 0x110000 - 0x10000
+    _BASE = CODE_BASE
+    _SIZE = CODE_SPACE
 
     def __init__(self, df: Mapping[str, int]):
         # By frequency, ties by the bigram itself (two plain sorts beat one on tuples).
@@ -73,11 +82,88 @@ class GramCoder:
             return "".join(sorted(codes.get(g) or self._new(g) for g in grams))
 
 
+def coded_bigrams(flats: Sequence[str]) -> list[str]:
+    """The coded bigram sets (see GramCoder) of a batch of texts (see ``coded_arrays``)."""
+    return coded_arrays(flats)[0]
+
+
+def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The coded bigram sets (see GramCoder) of a batch of texts, computed on arrays of
+    code points instead of per text in Python.
+
+    Characters get dense numbers in code point order, so a bigram is one number
+    a * (C + 1) + b + 1 for C characters, ordered as the strings are; a one-character
+    text's gram is the character alone (a * (C + 1)). Codes go to the bigrams rarest
+    first, ties by the bigram; here "rare" counts occurrences in the batch rather than
+    texts (the same but for a bigram repeated inside a text), which spares a sort.
+
+    Returns the code strings, and the same as arrays: the codes of all texts one after
+    the other and where each text's codes start (n + 1 bounds).
+    """
+    n = len(flats)
+    lengths = np.fromiter(map(len, flats), dtype=np.int64, count=n)
+    total = int(lengths.sum())
+    if total == 0:
+        return [""] * n, np.zeros(0, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
+    points = np.frombuffer("".join(flats).encode("utf-32-le"), dtype=np.uint32)
+    number = np.zeros(int(points.max()) + 1, dtype=np.int64)
+    number[points] = 1
+    width = int(number.sum()) + 1
+    np.cumsum(number, out=number)
+    ids = number[points] - 1
+    ends = np.cumsum(lengths)
+    # A bigram starts at every character but the last of its text.
+    starts = np.ones(total, dtype=bool)
+    starts[ends[lengths > 0] - 1] = False
+    first = np.flatnonzero(starts[:-1])
+    keys = ids[first] * width + ids[first + 1] + 1
+    owners = np.repeat(np.arange(n, dtype=np.int64), np.maximum(lengths - 1, 0))
+    single = np.flatnonzero(lengths == 1)
+    if len(single):
+        keys = np.concatenate([keys, ids[ends[single] - 1] * width])
+        owners = np.concatenate([owners, single])
+    # Rank of each bigram by (occurrences, bigram).
+    dense = width * width <= 4 * len(keys) + (1 << 20)
+    if dense:
+        # Few characters for the text: count in a table of all bigrams, no sort.
+        table = np.bincount(keys, minlength=width * width)
+        grams = np.flatnonzero(table)
+        counts = table[grams]
+    else:
+        grams, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    # A stable counting sort (radix) when the counts fit 16 bits.
+    kind = np.uint16 if counts.max() < 1 << 16 else np.int64
+    rank = np.empty(len(grams), dtype=np.int64)
+    rank[np.argsort(counts.astype(kind), kind="stable")] = np.arange(len(grams))
+    if dense:
+        table[grams] = rank
+        codes = CODE_BASE + table[keys] % CODE_SPACE
+    else:
+        codes = CODE_BASE + rank[inverse.reshape(-1)] % CODE_SPACE
+    # By text, then code; a bigram repeated in a text once.
+    # Already in text order: a stable sort (timsort) only sorts inside each text.
+    ordered = np.sort((owners << 21) | codes, kind="stable")
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    ordered = ordered[keep]
+    values = ordered & ((1 << 21) - 1)
+    text = values.astype(np.uint32).tobytes().decode("utf-32-le")
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ordered >> 21, minlength=n), out=bounds[1:])
+    edges = bounds.tolist()
+    return [text[a:b] for a, b in pairwise(edges)], values, bounds
+
+
+# A posting list grown past MAX_POSTING is replaced by this: never read, never grown.
+_CLOSED: tuple = ()
+
+
 class LeaderIndex:
     """Posting lists from bigram code to the leaders whose prefix holds it."""
 
     def __init__(self) -> None:
-        self._postings: defaultdict[str, list[int]] = defaultdict(list)
+        self._postings: dict[str, list[int] | tuple] = {}
         self._lengths: list[int] = []
 
     def __len__(self) -> int:
@@ -88,19 +174,131 @@ class LeaderIndex:
         leader = len(self._lengths)
         self._lengths.append(length)
         postings = self._postings
+        get = postings.get
         for gram in code[:max(1, ceil(len(code) * PREFIX_FRACTION))]:   # rarest first
-            postings[gram].append(leader)
+            posting = get(gram)
+            if posting is None:
+                postings[gram] = [leader]
+            elif posting:
+                posting.append(leader)
+                # A bigram in very many leaders' prefixes says little and costs much.
+                if len(posting) > MAX_POSTING:
+                    postings[gram] = _CLOSED
         return leader
 
-    def candidates(self, code: str, length: int, min_length_ratio: float) -> list[int]:
-        """Leaders sharing prefix bigrams with a comment, most shared first (ties: oldest)."""
-        postings = self._postings
-        # A bigram in very many leaders' prefixes says little and costs much: skip it.
-        hits = Counter(chain.from_iterable(
-            [p for p in map(postings.get, code) if p is not None and len(p) <= MAX_POSTING]))
+    def fitting(self, code: str, length: int, min_length_ratio: float) -> list[tuple[int, int]]:
+        """(-prefix bigrams shared, leader) for the leaders sharing prefix bigrams with a
+        comment whose length is within ``min_length_ratio`` of its length."""
+        # filter(None, ...) drops both unknown bigrams and closed posting lists.
+        hits = Counter(chain.from_iterable(filter(None, map(self._postings.get, code))))
         if not hits:
             return []
         lengths = self._lengths
         low, high = length * min_length_ratio, length / min_length_ratio
-        fitting = [(-n, leader) for leader, n in hits.items() if low <= lengths[leader] <= high]
-        return [leader for _, leader in heapq.nsmallest(CANDIDATE_LIMIT, fitting)]
+        return [(-n, leader) for leader, n in hits.items() if low <= lengths[leader] <= high]
+
+    def candidates(self, code: str, length: int, min_length_ratio: float) -> list[int]:
+        """Leaders sharing prefix bigrams with a comment, most shared first (ties: oldest)."""
+        return [leader for _, leader in top(self.fitting(code, length, min_length_ratio))]
+
+
+def top(fitting: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The CANDIDATE_LIMIT best of (-shared, leader) pairs, best first."""
+    if len(fitting) <= CANDIDATE_LIMIT:
+        fitting.sort()
+        return fitting
+    return heapq.nsmallest(CANDIDATE_LIMIT, fitting)
+
+
+def prefix_lengths(code_lengths: np.ndarray) -> np.ndarray:
+    """How many of its rarest bigrams a leader is indexed under (as LeaderIndex.add)."""
+    return np.maximum(1, np.ceil(code_lengths * PREFIX_FRACTION)).astype(np.int64)
+
+
+def ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions start, start + 1, ..., start + length - 1 of every (start, length)."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return shift + np.arange(total, dtype=np.int64)
+
+
+class PrefixArrays:
+    """The same posting lists as LeaderIndex, as one sorted array of (code << 24 | leader):
+    probed for a whole block of comments at once with numpy."""
+
+    _LEADER_BITS = 24
+
+    def __init__(self) -> None:
+        self._keys = np.zeros(0, dtype=np.int64)
+        self.lengths = np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def extend(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
+               lengths: Sequence[int]) -> None:
+        """Index new leaders (texts of ``values``/``bounds``, numbered on from len(self))."""
+        if not texts:
+            return
+        texts = np.asarray(texts, dtype=np.int64)
+        first = len(self.lengths)
+        if first + len(texts) >= 1 << self._LEADER_BITS:
+            raise ValueError("too many leaders in one article")
+        starts = bounds[texts]
+        take = prefix_lengths(bounds[texts + 1] - starts)
+        grams = values[ragged(starts, take)]
+        numbers = np.repeat(np.arange(first, first + len(texts), dtype=np.int64), take)
+        new = np.sort((grams << self._LEADER_BITS) | numbers)
+        # Two sorted runs: the stable sort (timsort) merges them in linear time.
+        self._keys = np.sort(np.concatenate([self._keys, new]), kind="stable")
+        self.lengths = np.concatenate([self.lengths, np.asarray(lengths, dtype=np.int64)])
+
+    def candidates(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
+                   lengths: Sequence[int], min_length_ratio: float) -> list[list[tuple[int, int]]]:
+        """For each text, LeaderIndex.fitting reduced to its CANDIDATE_LIMIT best (best first)."""
+        count = len(texts)
+        out: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+        leaders = len(self.lengths)
+        if not leaders or not count:
+            return out
+        texts = np.asarray(texts, dtype=np.int64)
+        starts = bounds[texts]
+        sizes = bounds[texts + 1] - starts
+        grams = values[ragged(starts, sizes)]
+        owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
+        bits = self._LEADER_BITS
+        low = np.searchsorted(self._keys, grams << bits)
+        found = np.searchsorted(self._keys, (grams + 1) << bits) - low
+        found[found > MAX_POSTING] = 0          # a common bigram: not read
+        hit_owner = np.repeat(owner, found)
+        hit_leader = self._keys[ragged(low, found)] & ((1 << bits) - 1)
+        if not len(hit_leader):
+            return out
+        # Prefix bigrams shared per (text, leader).
+        pair = hit_owner * leaders + hit_leader
+        if count * leaders <= 1 << 22:
+            table = np.bincount(pair, minlength=count * leaders)
+            pair = np.flatnonzero(table)
+            shared = table[pair]
+        else:
+            pair = np.sort(pair)
+            edge = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1], [True]]))
+            shared = np.diff(edge)
+            pair = pair[edge[:-1]]
+        q, leader = np.divmod(pair, leaders)
+        length = np.asarray(lengths, dtype=np.int64)[q]
+        size = self.lengths[leader]
+        fits = (length * min_length_ratio <= size) & (size <= length / min_length_ratio)
+        q, leader, shared = q[fits], leader[fits], shared[fits]
+        # Best CANDIDATE_LIMIT per text: by text, most shared, oldest leader.
+        order = np.sort((q << 46) | ((((1 << 21) - 1) - shared) << bits) | leader)
+        q = order >> 46
+        rank = np.arange(len(q)) - np.searchsorted(q, q)
+        keep = order[rank < CANDIDATE_LIMIT]
+        for text, minus, leader in zip((keep >> 46).tolist(),
+                                       (((keep >> bits) & ((1 << 21) - 1)) - ((1 << 21) - 1)).tolist(),
+                                       (keep & ((1 << bits) - 1)).tolist()):
+            out[text].append((minus, leader))
+        return out

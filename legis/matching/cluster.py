@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from legis.errors import LegisError
@@ -13,8 +13,10 @@ from legis.matching.candidates import (
     MIN_SHARED,
     GramCoder,
     LeaderIndex,
-    document_frequency,
+    PrefixArrays,
+    coded_arrays,
     grams_of,
+    top,
 )
 from legis.matching.guards import compatible, directions_of, numbers_of
 from legis.matching.normalise import spaced_many
@@ -28,14 +30,15 @@ CONTAIN_MIN_CHARS = 10
 CONTAIN_LENGTH_RATIO = 0.35
 # Bigram containment counts for less than the same share of bigrams in both directions.
 CONTAIN_PENALTY = 10.0
-# Comments verified together in one rapidfuzz batch.
-BLOCK_SIZE = 2048
 
 # What the matcher knows of one comment: flat text, clauses spaced, numbers, directions,
 # and its bigrams coded as a sorted string (see GramCoder).
 Query = tuple[str, str, frozenset, frozenset, str]
-# Below this many pairs a Python loop over the scorer beats cpdist's set-up cost.
-_SMALL_BATCH = 32
+# A score this close under the threshold counts as reaching it: a ratio that is the
+# threshold exactly can come out a rounding error lower.
+_EPSILON = 1e-6
+# Comments probed together against the leaders of earlier blocks.
+BLOCK_SIZE = 256
 # Pairs verified with rapidfuzz so far in this process (read by the benchmark).
 VERIFIED_PAIRS = [0]
 
@@ -57,15 +60,9 @@ def _min_length_ratio(threshold: float) -> float:
     return min(CONTAIN_LENGTH_RATIO, threshold / (200 - threshold))
 
 
-def _pairwise(scorer, a: Sequence, b: Sequence, workers: int) -> np.ndarray:
-    if len(a) < _SMALL_BATCH:
-        return np.fromiter(map(scorer, a, b), dtype=np.float32, count=len(a))
-    return process.cpdist(a, b, scorer=scorer, workers=workers, dtype=np.float32).reshape(-1)
-
-
-def score_pairs(queries: Sequence[Query], leaders: Sequence[Query], *,
-                workers: int = 1) -> np.ndarray:
-    """Similarity 0-100 of each (comment, leader) pair: the best of five readings.
+def score_pair(a_flat: str, a_spaced: str, a_code: str, b_flat: str, b_spaced: str, b_code: str,
+               floor: float = 0.0, enough: float = 100.0, unshared: int | None = None) -> float:
+    """Similarity 0-100 of two comments: the best of five readings.
 
     - fuzz.ratio of the flat texts (typos; wrappers are already gone);
     - fuzz.token_sort_ratio of the clauses (the same clauses in another order);
@@ -73,95 +70,162 @@ def score_pairs(queries: Sequence[Query], leaders: Sequence[Query], *,
     - for a shorter text that is long enough and a fair share of the longer one (a
       template plus a personal sentence): 2 * partial_ratio - 100, and the share of
       its bigrams found in the longer one less CONTAIN_PENALTY.
+
+    Readings are taken cheapest first (Dice and the containment share come from one
+    Indel distance of the codes, ``unshared`` if the caller has it). ``floor``: a
+    reading that cannot lift the score to ``floor`` is cut short by rapidfuzz's
+    score_cutoff, so a score under ``floor`` may be lower than the exact one. ``enough``:
+    the first reading at or over it is returned (when only "is it at least ``enough``?"
+    matters). With the defaults the score is exact.
     """
-    q_flat = [q[0] for q in queries]
-    l_flat = [q[0] for q in leaders]
-    scores = _pairwise(fuzz.ratio, q_flat, l_flat, workers)
-    multi = [i for i, (a, b) in enumerate(zip(queries, leaders)) if " " in a[1] or " " in b[1]]
-    if multi:
-        reordered = _pairwise(fuzz.token_sort_ratio, [queries[i][1] for i in multi],
-                              [leaders[i][1] for i in multi], workers)
-        scores[multi] = np.maximum(scores[multi], reordered)
-    q_code = [q[4] for q in queries]
-    l_code = [q[4] for q in leaders]
-    np.maximum(scores, _pairwise(fuzz.ratio, q_code, l_code, workers), out=scores)
-    contained, shorts, longs = [], [], []
-    for i, (a, b) in enumerate(zip(q_flat, l_flat)):
-        short, long = (a, b) if len(a) <= len(b) else (b, a)
-        if len(short) >= CONTAIN_MIN_CHARS and len(short) >= CONTAIN_LENGTH_RATIO * len(long) \
-                and len(short) < len(long):
-            contained.append(i)
-            shorts.append(short)
-            longs.append(long)
+    la, lb = len(a_code), len(b_code)
+    if unshared is None:
+        unshared = _indel_distance(a_code, b_code)
+    # Dice of the bigram sets, as fuzz.ratio of the codes computes it.
+    score = 100.0 * (1.0 - unshared / (la + lb)) if la + lb else 100.0
+    if score >= enough:
+        return score
+    short, long = (len(a_flat), len(b_flat)) if len(a_flat) <= len(b_flat) else \
+        (len(b_flat), len(a_flat))
+    contained = short >= CONTAIN_MIN_CHARS and short >= CONTAIN_LENGTH_RATIO * long \
+        and short < long
     if contained:
-        partial = _pairwise(fuzz.partial_ratio, shorts, longs, workers)
-        a_code = [q_code[i] for i in contained]
-        b_code = [l_code[i] for i in contained]
-        unshared = _pairwise(Indel.distance, a_code, b_code, workers)
-        len_a = np.fromiter(map(len, a_code), dtype=np.float32, count=len(a_code))
-        len_b = np.fromiter(map(len, b_code), dtype=np.float32, count=len(b_code))
-        shared = (len_a + len_b - unshared) / 2
-        share = 100 * shared / np.maximum(np.minimum(len_a, len_b), 1) - CONTAIN_PENALTY
-        scores[contained] = np.maximum(scores[contained], np.maximum(2 * partial - 100, share))
-    return scores
+        shared = (la + lb - unshared) / 2
+        share = 100 * shared / max(min(la, lb), 1) - CONTAIN_PENALTY
+        if share > score:
+            score = share
+            if score >= enough:
+                return score
+    flat = _ratio(a_flat, b_flat, score_cutoff=max(score, floor))
+    if flat > score:
+        score = flat
+        if score >= enough:
+            return score
+    if " " in a_spaced or " " in b_spaced:
+        reordered = _token_sort_ratio(a_spaced, b_spaced, score_cutoff=max(score, floor))
+        if reordered > score:
+            score = reordered
+            if score >= enough:
+                return score
+    if contained:
+        # 2 * partial - 100 beats the score only if partial beats (score + 100) / 2.
+        cutoff = (max(score, floor) + 100) / 2
+        partial = (_partial_ratio(a_flat, b_flat, score_cutoff=cutoff) if len(a_flat) <= len(b_flat)
+                   else _partial_ratio(b_flat, a_flat, score_cutoff=cutoff))
+        if partial and 2 * partial - 100 > score:
+            score = 2 * partial - 100
+    return score
+
+
+_ratio = fuzz.ratio
+_token_sort_ratio = fuzz.token_sort_ratio
+_partial_ratio = fuzz.partial_ratio
+_indel_distance = Indel.distance
+
+
+def score_pairs(queries: Sequence[Query], leaders: Sequence[Query], *,
+                workers: int = 1) -> np.ndarray:
+    """``score_pair`` of each (comment, leader) pair, exact (no floor)."""
+    return np.fromiter((score_pair(q[0], q[1], q[4], lead[0], lead[1], lead[4])
+                        for q, lead in zip(queries, leaders)), dtype=np.float64, count=len(queries))
+
+
+def _guard_features(spaced: str) -> tuple[frozenset, frozenset]:
+    return numbers_of(spaced), directions_of(spaced)
 
 
 class Leaders:
-    """The leaders (representative texts) found so far, with their candidate index."""
+    """The leaders (representative texts) found so far, with their candidate index.
 
-    def __init__(self) -> None:
-        self.index = LeaderIndex()
+    Each leader keeps its flat text, its clauses, its coded bigrams and, once a
+    comment has come close enough to need them, its numbers and directions.
+    """
+
+    def __init__(self, indexed: bool = True) -> None:
+        self.index = LeaderIndex() if indexed else None
         self.keys: list[Hashable] = []
-        self.queries: list[Query] = []
+        self.flat: list[str] = []
+        self.spaced: list[str] = []
+        self.code: list[str] = []
+        self.guard: list[tuple[frozenset, frozenset] | None] = []
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, key: Hashable, query: Query) -> None:
-        self.index.add(query[4], len(query[0]))
+    def add(self, key: Hashable, flat: str, spaced: str, code: str,
+            guard: tuple[frozenset, frozenset] | None = None) -> int:
+        """A new leader; returns its number (0, 1, ... in order of adding)."""
+        if self.index is not None:
+            self.index.add(code, len(flat))
         self.keys.append(key)
-        self.queries.append(query)
+        self.flat.append(flat)
+        self.spaced.append(spaced)
+        self.code.append(code)
+        self.guard.append(guard)
+        return len(self.keys) - 1
 
-    def absorb(self, other: Leaders) -> None:
-        for key, query in zip(other.keys, other.queries):
-            self.add(key, query)
+    def best(self, flat: str, spaced: str, code: str, threshold: float,
+             length_ratio: float) -> tuple[int | None, int]:
+        """(number of the leader a comment joins or None, pairs verified)."""
+        near = self.index.fitting(code, len(flat), length_ratio)
+        if not near:
+            return None, 0
+        return self.verify(top(near), flat, spaced, code, threshold)
+
+    def verify(self, near: list[tuple[int, int]], flat: str, spaced: str, code: str,
+               threshold: float) -> tuple[int | None, int]:
+        """(number of the leader a comment joins or None, pairs verified).
+
+        ``near`` are the candidates, (-prefix bigrams shared, leader), best first: the
+        CANDIDATE_LIMIT leaders sharing most prefix bigrams. A candidate sharing under
+        MIN_SHARED of the shorter bigram set is not verified. The comment joins the
+        candidate with the highest score at or over ``threshold`` (ties: the oldest)
+        that the number and direction guards allow.
+        """
+        codes = self.code
+        n_code = len(code)
+        low = threshold - _EPSILON
+        kept = []
+        for _, leader in near:
+            lead_code = codes[leader]
+            # Cheap exact bigram overlap (C speed) before the costly readings.
+            unshared = _indel_distance(code, lead_code)
+            smaller = min(n_code, len(lead_code))
+            if n_code + len(lead_code) - unshared >= 2 * MIN_SHARED * smaller:
+                kept.append((leader, unshared))
+        verified = len(kept)
+        # One candidate: only whether it reaches the threshold matters, so the first
+        # reading that does decides. More: the best score wins, so scores are exact.
+        enough = low if verified == 1 else 100.0
+        passing = []
+        for leader, unshared in kept:
+            score = score_pair(flat, spaced, code, self.flat[leader], self.spaced[leader],
+                               codes[leader], low, enough, unshared)
+            if score >= low:
+                passing.append((-score, leader))
+        if not passing:
+            return None, verified
+        passing.sort()
+        mine = _guard_features(spaced)
+        guards = self.guard
+        for _, leader in passing:
+            theirs = guards[leader]
+            if theirs is None:
+                theirs = guards[leader] = _guard_features(self.spaced[leader])
+            if compatible(mine[0], mine[1], theirs[0], theirs[1]):
+                return leader, verified
+        return None, verified
 
     def match(self, queries: Sequence[Query], threshold: float, *, workers: int = 1) -> list:
-        """For each query the key of the leader it joins, or None."""
+        """For each query the key of the leader it joins, or None (queries do not lead)."""
         ratio = _min_length_ratio(threshold)
-        owner: list[int] = []
-        cands: list[int] = []
-        lq = self.queries
-        for n, q in enumerate(queries):
-            near = self.index.candidates(q[4], len(q[0]), ratio)
-            if not near:
-                continue
-            code = q[4]
-            grams = set(code)
-            for leader in near:
-                lead_code = lq[leader][4]
-                # Cheap exact bigram overlap before the costly readings.
-                if len(grams.intersection(lead_code)) >= MIN_SHARED * min(len(code), len(lead_code)):
-                    owner.append(n)
-                    cands.append(leader)
-        found: list = [None] * len(queries)
-        if not cands:
-            return found
-        VERIFIED_PAIRS[0] += len(cands)
-        scores = score_pairs([queries[n] for n in owner], [lq[c] for c in cands],
-                             workers=workers)
-        best: list[tuple[float, int] | None] = [None] * len(queries)
-        for i in np.flatnonzero(scores >= threshold).tolist():
-            n, leader = owner[i], cands[i]
-            q, lead = queries[n], lq[leader]
-            current = best[n]
-            if current is not None and (current[0], -current[1]) >= (scores[i], -leader):
-                continue
-            if compatible(q[2], q[3], lead[2], lead[3]):
-                best[n] = (float(scores[i]), leader)
-        for n, hit in enumerate(best):
-            if hit is not None:
-                found[n] = self.keys[hit[1]]
+        found: list = []
+        verified = 0
+        for q in queries:
+            leader, pairs = self.best(q[0], q[1], q[4], threshold, ratio)
+            verified += pairs
+            found.append(None if leader is None else self.keys[leader])
+        VERIFIED_PAIRS[0] += verified
         return found
 
 
@@ -181,32 +245,55 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
     """Leader of each distinct normalised comment of one article (an index into ``spaced``).
 
     Comments are taken most frequent first, so a campaign's template leads it; each joins
-    the most similar compatible leader, or leads a new opinion. Members are compared with
-    the leader only, so A~B and B~C never pull A and C together.
+    the most similar compatible leader found so far, or leads a new opinion. Members are
+    compared with the leader only, so A~B and B~C never pull A and C together.
+
+    Comments go in blocks of BLOCK_SIZE: the leaders of earlier blocks are probed for the
+    whole block at once (PrefixArrays, numpy), the leaders made inside the block one
+    comment at a time (LeaderIndex); the two lists of candidates are merged, so each
+    comment sees the same candidates as if all leaders were in one index.
     """
     n = len(spaced)
-    grams = [grams_of(s.replace(" ", "")) for s in spaced]
-    coder = GramCoder(document_frequency(grams))
+    flats = [s.replace(" ", "") for s in spaced]
+    codes, values, bounds = coded_arrays(flats)
     order = sorted(range(n), key=lambda u: (-counts[u], u))
+    ratio = _min_length_ratio(threshold)
+    lengths = [len(f) for f in flats]
     leader_of = [0] * n
-    main = Leaders()
+    leaders = Leaders(indexed=False)
+    add = leaders.add
+    verify = leaders.verify
+    keys = leaders.keys
+    earlier = PrefixArrays()
+    verified = 0
     for start in range(0, n, BLOCK_SIZE):
         block = order[start:start + BLOCK_SIZE]
-        queries = make_queries([spaced[u] for u in block], coder, [grams[u] for u in block])
-        # Against the leaders of earlier blocks: one batch, all cores.
-        found = main.match(queries, threshold, workers=-1) if len(main) else [None] * len(block)
-        # The rest, in order, against leaders made in this block.
-        fresh = Leaders()
-        for u, q, hit in zip(block, queries, found):
-            if hit is None and len(fresh):
-                hit = fresh.match([q], threshold)[0]
-            if hit is None:
-                fresh.add(u, q)
-                hit = u
-            leader_of[u] = hit
-        main.absorb(fresh)
+        near_earlier = earlier.candidates(values, bounds, block, [lengths[u] for u in block],
+                                          ratio)
+        fresh = LeaderIndex()
+        base = len(leaders)
+        made: list[int] = []
+        for u, near in zip(block, near_earlier):
+            code = codes[u]
+            if fresh:
+                inside = fresh.fitting(code, lengths[u], ratio)
+                if inside:
+                    near = top(near + [(minus, base + j) for minus, j in inside])
+            leader = None
+            if near:
+                leader, pairs = verify(near, flats[u], spaced[u], code, threshold)
+                verified += pairs
+            if leader is None:
+                add(u, flats[u], spaced[u], code)
+                fresh.add(code, lengths[u])
+                made.append(u)
+                leader_of[u] = u
+            else:
+                leader_of[u] = keys[leader]
+        earlier.extend(values, bounds, made, [lengths[u] for u in made])
         if tick is not None:
             tick(sum(counts[u] for u in block))
+    VERIFIED_PAIRS[0] += verified
     return leader_of
 
 

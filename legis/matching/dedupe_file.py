@@ -64,6 +64,32 @@ def _article_key(value: object, line_no: int) -> Hashable:
 
 def read_comments(input_path: str | PathLike[str]) -> tuple[list, list[Hashable], list[str], int]:
     """(ids, article keys, texts, lines read) of a comments file, or a LegisError naming the line."""
+    try:
+        return _read_well_formed(input_path)
+    except (OSError, ValueError, KeyError):     # read again line by line, to say where
+        return _read_line_by_line(input_path)
+
+
+def _read_well_formed(input_path: str | PathLike[str]) -> tuple[list, list[Hashable], list[str], int]:
+    # The common case in one go: every line a JSON object with a text and an id.
+    # Any exception sends the caller to _read_line_by_line, which names the bad line.
+    ids: list = []
+    keys: list[Hashable] = []
+    texts: list[str] = []
+    with open(input_path, encoding="utf-8") as fh:
+        for row in map(json.loads, fh):      # a blank line raises too
+            if type(row) is not dict:
+                raise ValueError
+            texts.append(row["text"])
+            ids.append(row["id"])
+            keys.append(row.get("article"))
+    if not all(type(t) is str for t in texts) or \
+            not all(k is None or isinstance(k, (str, int)) for k in keys):
+        raise ValueError
+    return ids, keys, texts, len(texts)
+
+
+def _read_line_by_line(input_path: str | PathLike[str]) -> tuple[list, list[Hashable], list[str], int]:
     ids: list = []
     keys: list[Hashable] = []
     texts: list[str] = []
@@ -92,6 +118,10 @@ def read_comments(input_path: str | PathLike[str]) -> tuple[list, list[Hashable]
     except UnicodeDecodeError:
         raise LegisError(f"输入文件第 {line_no + 1} 行不是 UTF-8 编码的文本。") from None
     return ids, keys, texts, line_no
+
+
+def _json_value(value: object) -> str:
+    return str(value) if type(value) is int else json.dumps(value, ensure_ascii=False)
 
 
 def _cluster_article(positions: list[int]) -> tuple[list[int], list[int], int]:
@@ -167,8 +197,8 @@ def dedupe_jsonl(input_path: str | PathLike[str], output_path: str | PathLike[st
                                             tick=bar.update)
     bar.close()
     with open(output_path, "w", encoding="utf-8") as out:
-        for comment_id, group in zip(ids, groups):
-            out.write(json.dumps({"id": comment_id, "group": group}, ensure_ascii=False))
-            out.write("\n")
+        # As json.dumps({"id": comment_id, "group": group}, ensure_ascii=False) per line.
+        out.write("".join([f'{{"id": {_json_value(comment_id)}, "group": {group}}}\n'
+                           for comment_id, group in zip(ids, groups)]))
     return {"lines": len(texts), "groups": len(set(groups)),
             "seconds": round(time.perf_counter() - started, 3), "pairs_verified": verified}

@@ -39,7 +39,10 @@ class OpinionIndex:
         self._coder = GramCoder(df)
         self._leaders = Leaders()
         for opinion_id, query in zip(ids, make_queries(leaders, self._coder)):
-            self._leaders.add(opinion_id, query)
+            self._add(opinion_id, query)
+
+    def _add(self, opinion_id: int, query) -> None:
+        self._leaders.add(opinion_id, query[0], query[1], query[4], (query[2], query[3]))
 
     def __len__(self) -> int:
         return len(self._leaders)
@@ -48,7 +51,7 @@ class OpinionIndex:
         """Index a new opinion (its member texts, or its representative text)."""
         spaced = spaced_many(list(texts))
         if spaced:
-            self._leaders.add(opinion_id, make_queries([_leader_text(spaced)], self._coder)[0])
+            self._add(opinion_id, make_queries([_leader_text(spaced)], self._coder)[0])
 
     def match_many(self, texts: Sequence[str]) -> list[int | None]:
         """For each text the opinion id it joins, or None when it is a new opinion."""

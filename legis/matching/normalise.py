@@ -26,11 +26,15 @@ _CN_RUN = re.compile(
 _MEASURES = frozenset("日天年月周个次元米层楼号户辆只条款项岁人时倍台座栋间名位家级类种处份批期公斤")
 _NUMERAL_IDIOMS = frozenset({"千万", "万万", "万一", "一一", "三三两两", "七七八八", "一五一十"})
 _AR_WAN = re.compile(r"(\d+(?:\.\d+)?)([万亿])")
-_AR_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
-_AR_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# The "(?<=\d)" of these three is checked by _after_digit: a pattern that starts with a
+# literal is searched for far faster than one that starts with a look-behind, and each
+# match is one character, so turning one down never hides another.
+_AR_DECIMAL = re.compile(r"\.(?=\d)")                    # (?<=\d)\.(?=\d)
+_AR_THOUSANDS = re.compile(r",(?=\d{3}(?!\d))")          # (?<=\d),(?=\d{3}(?!\d))
+_OCLOCK = re.compile(r"点(?!\d)")                         # (?<=\d)点(?!\d)
 _PERCENT = re.compile(r"(\d+(?:点\d+)?)%")
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)")
-_OCLOCK = re.compile(r"(?<=\d)点(?!\d)")
+_DIGIT_COLON = re.compile(r"\d:\d")
 _SPLIT = re.compile(r"[\W_]+")
 _SPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"\d+(?:点\d+)?")
@@ -96,75 +100,168 @@ def _clock(match: re.Match[str]) -> str:
     return f"{int(hours)}时" + ("" if minutes == "00" else f"{int(minutes)}分")
 
 
+def _after_digit(replacement: str):
+    def replace(match: re.Match[str]) -> str:
+        start = match.start()
+        return replacement if start and match.string[start - 1].isdecimal() else match.group()
+    return replace
+
+
+_DROP_AFTER_DIGIT = _after_digit("")
+_POINT_AFTER_DIGIT = _after_digit("点")
+_HOUR_AFTER_DIGIT = _after_digit("时")
+
+
 def _numbers(text: str) -> str:
-    """Chinese numerals and Arabic digits to one form: 三十日 = 30日, 一点五米 = 1.5米 = 1点5米."""
-    text = _AR_THOUSANDS.sub("", text)
-    text = _CLOCK.sub(_clock, text)
-    text = _AR_WAN.sub(_ar_wan, text)
+    """Chinese numerals and Arabic digits to one form: 三十日 = 30日, 一点五米 = 1.5米 = 1点5米.
+
+    Passes that cannot match (no % in the text, no 万 or 亿 ...) are skipped: the text
+    is usually many comments joined."""
+    text = _AR_THOUSANDS.sub(_DROP_AFTER_DIGIT, text)
+    if _DIGIT_COLON.search(text):
+        text = _CLOCK.sub(_clock, text)
+    if "万" in text or "亿" in text:
+        text = _AR_WAN.sub(_ar_wan, text)
     text = _CN_RUN.sub(_cn_number, text)
-    text = _OCLOCK.sub("时", text)          # 晚上十点 = 22时 = 22:00 reads one way
-    text = _AR_DECIMAL.sub("点", text)
-    return _PERCENT.sub(r"百分之\1", text)
+    text = _OCLOCK.sub(_HOUR_AFTER_DIGIT, text)     # 晚上十点 = 22时 = 22:00 reads one way
+    text = _AR_DECIMAL.sub(_POINT_AFTER_DIGIT, text)
+    if "%" in text:
+        text = _PERCENT.sub(r"百分之\1", text)
+    return text
+
+
+# Texts are normalised many at a time, joined into one string: a regex pass or a
+# translation over one long string costs far less than the same pass per text. The
+# separator is a private-use character (no normalisation step changes it, it is not
+# white space, and it never joins a number); a batch holding one falls back to
+# normalising its texts one by one.
+_SEP = "\ue000"
+_STEP = 20_000
+# The characters residents type that NFKC changes (full-width forms, the ideographic
+# space): replaced by their NFKC form first, so the normalize() call after them finds
+# the string already normalised and returns at once. Replacing a character by its NFKC
+# form never changes the NFKC form of the whole string (the decompositions are the same).
+_FULL_WIDTH = re.compile("[\u3000\uff01-\uff5e\uff61-\uffee]")
+_NFKC_CHAR: dict[str, str] = {}
+
+
+def _nfkc(joined: str) -> str:
+    # One replace per distinct character found: far cheaper than a call per occurrence.
+    for ch in set(_FULL_WIDTH.findall(joined)):
+        out = _NFKC_CHAR.get(ch)
+        if out is None:
+            out = _NFKC_CHAR[ch] = unicodedata.normalize("NFKC", ch)
+        joined = joined.replace(ch, out)
+    return unicodedata.normalize("NFKC", joined)
+
+
+def _fold(text: str) -> str:
+    for source, target in _FOLD_PAIRS:
+        text = text.replace(source, target)
+    return text
+
+
+_FOLD_PAIRS = [(chr(source), target) for source, target in _FOLDS.items()]
+
+
+def _basic_joined(joined: str, count: int) -> str | None:
+    """The basic forms of ``count`` texts joined by _SEP, joined by new lines; None if the
+    texts cannot be told apart any more."""
+    joined = _nfkc(joined)
+    # White space goes first: residents type spaces anywhere (三 十 日, 建 议), so a space
+    # is never a clause boundary. NFKC has already made U+3000 a plain space.
+    joined = "".join(joined.split())      # as _SPACE.sub("", joined), faster
+    if joined.count(_SEP) != count - 1:
+        return None
+    # One OpenCC call per batch: a call costs far more than the characters it converts.
+    joined = _T2S.convert(joined.replace(_SEP, "\n"))
+    if joined.count("\n") != count - 1:     # never seen; stay correct if it happens
+        return None
+    return _fold(_numbers(joined.lower()))
+
+
+def _basic_one(text: str) -> str:
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    return _fold(_numbers(_T2S.convert(text).lower()))
+
+
+def _basic_chunks(texts: Sequence[str]):
+    """(basic forms joined by new lines, how many) per batch of texts."""
+    for i in range(0, len(texts), _STEP):
+        chunk = texts[i:i + _STEP]
+        joined = _SEP.join(chunk)
+        done = _basic_joined(joined, len(chunk)) if joined.count(_SEP) == len(chunk) - 1 else None
+        if done is None:
+            done = "\n".join(map(_basic_one, chunk))
+        yield done, len(chunk)
 
 
 def _basic_many(texts: Sequence[str]) -> list[str]:
     """NFKC, traditional to simplified, lower case, numbers and folds, for many texts at once."""
-    # NFKC first: it turns full-width forms into the ones OpenCC's dictionaries hold.
-    # One OpenCC call per batch: a call costs far more than the characters it converts.
-    # White space goes first: residents type spaces anywhere (三 十 日, 建 议), so a space
-    # is never a clause boundary. NFKC has already made U+3000 a plain space.
-    flat = [_SPACE.sub("", unicodedata.normalize("NFKC", t)) for t in texts]
     out: list[str] = []
-    step = 20_000
-    for i in range(0, len(flat), step):
-        converted = _T2S.convert("\n".join(flat[i:i + step])).split("\n")
-        if len(converted) != len(flat[i:i + step]):     # never seen; stay correct if it happens
-            converted = [_T2S.convert(t) for t in flat[i:i + step]]
-        out.extend(converted)
-    return [_numbers(t.lower()).translate(_FOLDS) for t in out]
+    for joined, _ in _basic_chunks(texts):
+        out.extend(joined.split("\n"))
+    return out
+
+
+def _wrapper_words() -> list[str]:
+    words = {"".join(_SPLIT.split(_basic_one(w))) for w in load_lines("wrappers.txt")}
+    return sorted((w for w in words if w), key=lambda w: (-len(w), w))
 
 
 def _wrapper_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    words = sorted({"".join(_SPLIT.split(_basic_many([w])[0])) for w in load_lines("wrappers.txt")},
-                   key=lambda w: (-len(w), w))
-    alternation = "|".join(re.escape(w) for w in words if w)
-    reversed_alternation = "|".join(re.escape(w[::-1]) for w in words if w)
-    # Suffixes are matched at the start of the reversed clause: an anchored match
-    # is cheap, a search for "(...)+$" is not.
-    return re.compile(f"(?:{alternation})+"), re.compile(f"(?:{reversed_alternation})+")
+    words = _wrapper_words()
+    alternation = "|".join(re.escape(w) for w in words)
+    reversed_alternation = "|".join(re.escape(w[::-1]) for w in words)
+    firsts = re.escape("".join(sorted({w[0] for w in words})))
+    lasts = re.escape("".join(sorted({w[-1] for w in words})))
+    # Wrappers are stripped from every clause of a batch at once: clauses are separated
+    # by a space and texts by a new line (the string starts with one), and a wrapper is
+    # a run of word characters, so a match starting after a separator stays inside its
+    # clause. The suffix is matched at the start of the reversed clause: an anchored
+    # match is cheap, a search for "(...)+$" is not. A pattern starting with a character
+    # set is searched for fast, and the look-ahead turns most clauses down at once.
+    return (re.compile(f"([ \\n])(?=[{firsts}])(?:{alternation})+"),
+            re.compile(f"([ \\n])(?=[{lasts}])(?:{reversed_alternation})+"))
 
 
 _PREFIX, _SUFFIX_REVERSED = _wrapper_patterns()
+# Clause boundaries (punctuation; white space is gone already), not text boundaries.
+_BREAK = re.compile(r"[^\w\n]+")     # and "_", replaced by a space first
+_SPACES = re.compile(r" {2,}")
 
 
-def _strip_wrappers(clause: str) -> str:
-    m = _PREFIX.match(clause)
-    if m:
-        clause = clause[m.end():]
-    if clause:
-        reversed_clause = clause[::-1]
-        m = _SUFFIX_REVERSED.match(reversed_clause)
-        if m:
-            clause = reversed_clause[m.end():][::-1]
-    return clause
-
-
-def _clauses(basic: str) -> list[str]:
-    parts = [p for p in _SPLIT.split(basic) if p]
-    kept = [c for c in map(_strip_wrappers, parts) if c]
-    # A comment made only of wrappers ("谢谢！") keeps its words: it is still what was said.
-    return kept or parts
+def _tidy(joined: str) -> str:
+    # No space at the ends of a text (runs of spaces are single already).
+    return joined.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 def spaced_many(texts: Sequence[str]) -> list[str]:
-    """Normalised texts with their clauses separated by one space (the form the matcher uses)."""
-    return [" ".join(_clauses(b)) for b in _basic_many(texts)]
+    """Normalised texts with their clauses separated by one space (the form the matcher uses).
+
+    Exact duplicates are normalised once (campaigns repeat texts word for word)."""
+    texts = list(texts)
+    unique = list(dict.fromkeys(texts))
+    out: list[str] = []
+    for joined, _ in _basic_chunks(unique):
+        parts = _tidy(_BREAK.sub(" ", joined.replace("_", " ")))
+        kept = _PREFIX.sub(r"\1", "\n" + parts + "\n")
+        kept = _SUFFIX_REVERSED.sub(r"\1", kept[::-1])[-2:0:-1]
+        whole = parts.split("\n")
+        for n, spaced in enumerate(_tidy(_SPACES.sub(" ", kept)).split("\n")):
+            # A comment made only of wrappers ("谢谢！") keeps its words: it is still what
+            # was said.
+            out.append(spaced or whole[n])
+    if len(unique) == len(texts):
+        return out
+    form = dict(zip(unique, out))
+    return [form[t] for t in texts]
 
 
 def normalise(text: str) -> str:
     """The comparison form of a comment: NFKC, simplified characters, one form of numbers,
     的/地/得 folded, no punctuation or white space, and no wrappers (我建议：, 谢谢！)."""
-    return "".join(_clauses(_basic_many([text])[0]))
+    return spaced_many([text])[0].replace(" ", "")
 
 
 def normalise_many(texts: Iterable[str]) -> list[str]:
@@ -174,4 +271,4 @@ def normalise_many(texts: Iterable[str]) -> list[str]:
 
 def basic(text: str) -> str:
     """``normalise`` without splitting or stripping wrappers: for data words."""
-    return "".join(_SPLIT.split(_basic_many([text])[0]))
+    return "".join(_SPLIT.split(_basic_one(text)))
