@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from legis.models import Comment, Draft
+from legis.services import comments as comment_service
 from legis.timefmt import today
 from tests.factories import article, make_draft, make_point, make_session
 
@@ -240,3 +241,20 @@ def test_draft_count_unchanged_by_public_pages(client, db):
     make_draft(db, slug="yangquan")
     client.get("/drafts/yangquan")
     assert len(db.exec(select(Draft)).all()) == 1
+
+
+def test_staff_comment_list_pages_keep_filters(client, db):
+    from legis.services.comment_list import PAGE_SIZE
+
+    draft = make_draft(db, slug="yangquan")
+    art = article(db, draft, 12)
+    for i in range(PAGE_SIZE + 5):
+        data = comment_service.CommentInput(text=f"第{i}条意见", article_id=art.id)
+        comment_service.submit_comment(db, draft=draft, data=data, channel="线上")
+    page = client.get(f"/manage/drafts/{draft.id}/comments", params={"article": art.id,
+                                                                      "channel": "线上"})
+    assert f"共 <strong>{PAGE_SIZE + 5}</strong> 条意见" in page.text
+    assert f'href="?article={art.id}&amp;channel=%E7%BA%BF%E4%B8%8A&amp;page=2"' in page.text
+    second = client.get(f"/manage/drafts/{draft.id}/comments",
+                        params={"article": art.id, "channel": "线上", "page": 2})
+    assert "第2页，共2页" in second.text and "第0条意见" in second.text

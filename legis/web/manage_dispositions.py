@@ -26,6 +26,7 @@ from legis.web.common import (
     redirect,
     render,
 )
+from legis.web.manage_opinions import review_redirect
 
 
 def _reason(session: Session, form) -> str:
@@ -37,11 +38,6 @@ def _reason(session: Session, form) -> str:
         if template is not None:
             reason = template.text
     return reason
-
-
-def _back_to_review(request: Request, draft_id: int, back: str, anchor: str = "") -> Response:
-    url = request.url_for("manage_review", draft_id=draft_id, article=back or "overall").path
-    return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
 async def set_disposition(request: Request) -> Response:
@@ -62,9 +58,9 @@ async def set_disposition(request: Request) -> Response:
         flash(request, error.message, "error")
         draft_id = await in_db(request, lambda s: opinion_service.get_opinion(
             s, opinion_id=opinion_id).draft_id)
-        return _back_to_review(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
+        return review_redirect(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
     flash(request, f"已保存处理结果：{state}。")
-    return _back_to_review(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
+    return review_redirect(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
 
 
 async def bulk(request: Request) -> Response:
@@ -83,7 +79,7 @@ async def bulk(request: Request) -> Response:
         flash(request, f"已批量处理{count}条归纳意见。")
     except LegisError as error:
         flash(request, error.message, "error")
-    return _back_to_review(request, draft_id, str(form.get("back", "")))
+    return review_redirect(request, draft_id, str(form.get("back", "")))
 
 
 async def overview(request: Request) -> Response:

@@ -185,7 +185,7 @@ async def comments(request: Request) -> Response:
         point_ids=_scope(request),
     )
     view = await in_db(request, lambda s: comment_list.comment_page(s, draft_id=draft_id, filters=filters))
-    return render(request, "manage/comments.html", {"view": view, "filters": filters, "query": query})
+    return render(request, "manage/comments.html", {"view": view, "filters": filters})
 
 
 routes = [

@@ -106,8 +106,10 @@ async def review(request: Request) -> Response:
     return render(request, "manage/review.html", await in_db(request, load, write=True))
 
 
-def _back(request: Request, draft_id: int, article_id: int | None, anchor: str = "") -> Response:
-    key = "overall" if article_id is None else str(article_id)
+def review_redirect(request: Request, draft_id: int, article: int | str | None,
+                    anchor: str = "") -> Response:
+    """Back to an article's review page (``article`` None or "" is 总体意见), at ``anchor``."""
+    key = "overall" if article in (None, "") else str(article)
     url = request.url_for("manage_review", draft_id=draft_id, article=key).path
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
@@ -125,7 +127,7 @@ async def edit_opinion(request: Request) -> Response:
 
     draft_id, article_id = await in_db(request, work, write=True)
     flash(request, "归纳意见文字已保存，报告将使用修改后的文字。")
-    return _back(request, draft_id, article_id, f"o{opinion_id}")
+    return review_redirect(request, draft_id, article_id, f"o{opinion_id}")
 
 
 async def split_opinion(request: Request) -> Response:
@@ -141,7 +143,7 @@ async def split_opinion(request: Request) -> Response:
 
     draft_id, article_id, new_id = await in_db(request, work, write=True)
     flash(request, f"已拆分出{len(ids)}条意见，成为新的归纳意见。")
-    return _back(request, draft_id, article_id, f"o{new_id}")
+    return review_redirect(request, draft_id, article_id, f"o{new_id}")
 
 
 async def merge_opinion(request: Request) -> Response:
@@ -160,7 +162,7 @@ async def merge_opinion(request: Request) -> Response:
 
     draft_id, article_id, target_id = await in_db(request, work, write=True)
     flash(request, "已合并两条归纳意见。")
-    return _back(request, draft_id, article_id, f"o{target_id}")
+    return review_redirect(request, draft_id, article_id, f"o{target_id}")
 
 
 async def move_comment(request: Request) -> Response:
@@ -183,7 +185,7 @@ async def move_comment(request: Request) -> Response:
 
     draft_id, article_id, target_id = await in_db(request, work, write=True)
     flash(request, "意见已移动。")
-    return _back(request, draft_id, article_id, f"o{target_id}")
+    return review_redirect(request, draft_id, article_id, f"o{target_id}")
 
 
 async def exclude_comment(request: Request) -> Response:
@@ -200,7 +202,7 @@ async def exclude_comment(request: Request) -> Response:
 
     draft_id, article_id = await in_db(request, work, write=True)
     flash(request, "已标记为非意见（原文保留，可随时恢复）。" if exclude else "已恢复为意见，下次归并时会归入相应意见。")
-    return _back(request, draft_id, article_id)
+    return review_redirect(request, draft_id, article_id)
 
 
 routes = [

@@ -33,6 +33,14 @@ def personal_phone(request, comment) -> str:
     return mask_phone(comment.phone) or ""
 
 
+def query_prefix(request, drop: str) -> str:
+    """"?a=1&b=2&" — the current query without ``drop``, ready for ``drop=N`` to be added."""
+    from urllib.parse import urlencode
+
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != drop]
+    return "?" + (urlencode(kept) + "&" if kept else "")
+
+
 def json_cn(value) -> str:
     """Audit values as readable JSON (Chinese kept as characters); empty for None."""
     import json
@@ -51,4 +59,5 @@ GLOBALS = {
     "article_anchor": article_anchor,
     "personal_name": personal_name,
     "personal_phone": personal_phone,
+    "query_prefix": query_prefix,
 }
