@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from tests.conftest import postgres_schema
 from tests.factories import SAMPLE_TEXT
 from tests.live import legis, running_server, server_env
-from tests.loadgen import crowd
+from tests.loadgen import crowd, run_async
 from tests.test_resilience import (
     check_every_receipt_once,
     restart_postgresql,
@@ -57,7 +57,7 @@ def run_one(label: str, database_url: str, workers: int, args, tmp: Path) -> dic
                 if database_url.startswith("postgres"):
                     await asyncio.to_thread(restart_postgresql)
                     print("  restarted PostgreSQL", flush=True)
-        tally = asyncio.run(crowd(base, "dogs", residents=args.residents, seconds=args.seconds,
+        tally = run_async(crowd(base, "dogs", residents=args.residents, seconds=args.seconds,
                                   staff=staff, during=during))
     check_every_receipt_once(database_url, tally.receipts)
     result = {

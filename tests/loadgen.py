@@ -102,6 +102,19 @@ async def staff_reader(base: str, username: str, password: str, paths: list[str]
                 await asyncio.sleep(0.3)
 
 
+def run_async(coroutine):
+    """Run a coroutine to completion from synchronous test code.
+
+    In its own thread, because the browser tests' Playwright keeps an event loop
+    running in the main thread for the whole session, and asyncio.run refuses to
+    start inside a running loop.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 async def crowd(base: str, slug: str, *, residents: int, seconds: float, staff=None,
                 pause: float = 0.0, during=None) -> Tally:
     """Run ``residents`` simulated residents (and staff readers) for ``seconds``.

@@ -12,6 +12,7 @@ from legis.db import make_engine
 from legis.models import Comment
 from tests.factories import SAMPLE_TEXT
 from tests.live import legis, running_server, server_env
+from tests.loadgen import run_async
 
 CLIENTS = 100
 
@@ -44,7 +45,7 @@ def test_concurrent_submissions_are_all_stored_once(tmp_path, database_url):
     env = server_env(tmp_path, database_url, LEGIS_COMMENT_RATE="100000")
     legis("import", str(draft_file), "--slug", "dogs", "--open", env=env)
     with running_server(env) as (base, _process):
-        results = asyncio.run(crowd(base))
+        results = run_async(crowd(base))
 
     engine = make_engine(env["DATABASE_URL"])
     with Session(engine) as session:

@@ -19,7 +19,7 @@ from legis.db import make_engine
 from legis.models import Comment
 from tests.factories import SAMPLE_TEXT
 from tests.live import legis, running_server, server_env, wait_until_up
-from tests.loadgen import crowd
+from tests.loadgen import crowd, run_async
 
 RESIDENTS = 20
 SECONDS = 8.0
@@ -75,7 +75,7 @@ def test_worker_killed_mid_load_loses_nothing(tmp_path, database_url):
         async def kill_one():
             os.kill(workers[0], signal.SIGKILL)
 
-        tally = asyncio.run(crowd(base, "dogs", residents=RESIDENTS, seconds=SECONDS,
+        tally = run_async(crowd(base, "dogs", residents=RESIDENTS, seconds=SECONDS,
                                   during=kill_one))
         serves_again(base)
         replaced = workers_of(process.pid)
@@ -101,7 +101,7 @@ def test_database_restart_mid_load_loses_nothing(tmp_path, database_url):
         async def restart():
             await asyncio.to_thread(restart_postgresql)
 
-        tally = asyncio.run(crowd(base, "dogs", residents=RESIDENTS, seconds=SECONDS,
+        tally = run_async(crowd(base, "dogs", residents=RESIDENTS, seconds=SECONDS,
                                   during=restart))
         serves_again(base)
     assert tally.retries > 0 or tally.receipts
