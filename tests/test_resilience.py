@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from sqlmodel import Session, select
 
 from legis.db import make_engine
-from legis.models import Comment
+from legis.models import Comment, Job
 from tests.factories import SAMPLE_TEXT
 from tests.live import legis, running_server, server_env, wait_until_up
 from tests.loadgen import crowd, run_async
@@ -106,3 +107,45 @@ def test_database_restart_mid_load_loses_nothing(tmp_path, database_url):
         serves_again(base)
     assert tally.retries > 0 or tally.receipts
     check_every_receipt_once(env["DATABASE_URL"], tally.receipts)
+
+
+def test_merge_job_is_shared_by_all_worker_processes(tmp_path, database_url):
+    """Two staff click 归并 at once on a server with two processes: one job runs, and its
+    progress is visible whichever process answers."""
+    env = prepare(tmp_path, database_url)
+    legis("create-user", "clerk1", "--role", "staff", "--password-stdin", env=env,
+          input="clerk-password-1\n")
+    legis("create-user", "clerk2", "--role", "staff", "--password-stdin", env=env,
+          input="clerk-password-2\n")
+    with running_server(env, workers=2, log=tmp_path / "server.log") as (base, _process):
+        run_async(crowd(base, "dogs", residents=4, seconds=2))
+
+        async def two_clicks():
+            async def click(user, password):
+                async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+                    await client.post("/login", data={"username": user, "password": password})
+                    return await client.post("/manage/drafts/1/merge", data={"mode": "incremental"})
+            return await asyncio.gather(click("clerk1", "clerk-password-1"),
+                                        click("clerk2", "clerk-password-2"))
+
+        answers = run_async(two_clicks())
+        assert [a.status_code for a in answers] == [303, 303]
+        engine = make_engine(env["DATABASE_URL"])
+        with Session(engine) as session:
+            merge_jobs = session.exec(select(Job).where(Job.kind == "merge")).all()
+        assert len(merge_jobs) == 1
+        job_id = merge_jobs[0].id
+        seen = set()
+        with httpx.Client(base_url=base, timeout=10) as staff:
+            staff.post("/login", data={"username": "clerk2", "password": "clerk-password-2"})
+            for _ in range(100):
+                # A new connection each time, so both processes get to answer.
+                status = httpx.get(f"{base}/manage/jobs/{job_id}", cookies=staff.cookies).json()
+                seen.add(status["status"])
+                if status["status"] == "done":
+                    break
+                time.sleep(0.1)
+        assert "done" in seen
+        with Session(engine) as session:
+            assert all(c.opinion_id for c in session.exec(select(Comment)))
+        engine.dispose()
