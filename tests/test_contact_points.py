@@ -10,7 +10,7 @@ from sqlmodel import select
 from legis.errors import LegisError
 from legis.models import ContactPoint
 from legis.services import contact_points as points
-from legis.services.paper_import import read_table
+from legis.services.uploaded_tables import read_table
 from tests.factories import make_point
 
 

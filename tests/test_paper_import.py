@@ -13,14 +13,14 @@ from sqlmodel import select
 
 from legis.errors import LegisError
 from legis.models import Comment
-from legis.services import paper_import
+from legis.services import paper_import, pending
 from legis.services.paper_import import (
     OVERALL,
     parse_article_ref,
     pick_article,
-    read_table,
     resolve_article,
 )
+from legis.services.uploaded_tables import read_table
 from legis.timefmt import today
 from tests.factories import article, make_draft, make_point, make_session
 
@@ -302,8 +302,8 @@ def test_pending_ids_cannot_reach_other_files(tmp_path):
     (tmp_path / "secret.json").write_text("{}")
     for bad in ("../secret", "secret", "x" * 100, ""):
         with pytest.raises(LegisError):
-            paper_import.load_pending(tmp_path, bad, kind="paper", scope="1")
-    pending = paper_import.save_pending(tmp_path, kind="paper", scope="1", payload={"a": 1})
-    assert paper_import.load_pending(tmp_path, pending, kind="paper", scope="1") == {"a": 1}
+            pending.load_pending(tmp_path, bad, kind="paper", scope="1")
+    saved = pending.save_pending(tmp_path, kind="paper", scope="1", payload={"a": 1})
+    assert pending.load_pending(tmp_path, saved, kind="paper", scope="1") == {"a": 1}
     with pytest.raises(LegisError):   # another session's preview
-        paper_import.load_pending(tmp_path, pending, kind="paper", scope="2")
+        pending.load_pending(tmp_path, saved, kind="paper", scope="2")

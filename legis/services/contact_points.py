@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from legis.errors import LegisError, NotFound
 from legis.models import POINT_KINDS, ContactPoint
-from legis.services.paper_import import table_records
+from legis.services.uploaded_tables import table_records
 
 NAME_MAX, DISTRICT_MAX, ADDRESS_MAX = 200, 100, 300
 KINDS_TEXT = "、".join(POINT_KINDS)

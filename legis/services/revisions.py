@@ -24,7 +24,7 @@ from legis.parsing import ParsedArticle, ParsedDraft, ParsedHeading, to_json
 from legis.revisions import KIND_NAMES, ArticleText, Link, char_diff, classify, map_articles
 from legis.services import audit
 from legis.services.drafts import add_version, articles_of, current_version
-from legis.services.paper_import import drop_pending, load_pending, save_pending
+from legis.services.pending import drop_pending, load_pending, save_pending
 
 PENDING_KIND = "version"
 UNCHANGED = {"same", "renumbered"}

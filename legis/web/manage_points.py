@@ -13,7 +13,7 @@ from starlette.routing import Route
 from legis.errors import LegisError
 from legis.models import POINT_KINDS
 from legis.services import contact_points as point_service
-from legis.services import paper_import
+from legis.services import pending, uploaded_tables
 from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
 from legis.web.manage_drafts import read_upload
 
@@ -131,7 +131,7 @@ async def import_preview(request: Request) -> Response:
     form = await read_form(request)
     try:
         data, _filename = await read_upload(request, form.get("file"))
-        table = await run_in_threadpool(paper_import.read_table, data)
+        table = await run_in_threadpool(uploaded_tables.read_table, data)
         rows = await in_db(request, lambda s: point_service.validate_point_rows(s, table))
     except LegisError as error:
         return await _index_page(request, import_errors={"file": error.message},
@@ -139,7 +139,7 @@ async def import_preview(request: Request) -> Response:
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:
-        pending_id = paper_import.save_pending(
+        pending_id = pending.save_pending(
             pending_dir(request), kind=PENDING_KIND, scope="all",
             payload=point_service.row_payload(rows),
         )
@@ -151,13 +151,13 @@ async def import_preview(request: Request) -> Response:
 async def import_confirm(request: Request) -> Response:
     form = await read_form(request)
     pending_id = str(form.get("pending", ""))
-    payload = paper_import.load_pending(
+    payload = pending.load_pending(
         pending_dir(request), pending_id, kind=PENDING_KIND, scope="all"
     )
     count = await in_db(
         request, lambda s: point_service.import_point_rows(s, rows=payload), write=True
     )
-    paper_import.drop_pending(pending_dir(request), pending_id)
+    pending.drop_pending(pending_dir(request), pending_id)
     flash(request, f"已导入{count}个联系点。")
     return redirect(request.url_for("manage_points").path)
 

@@ -22,7 +22,7 @@ from legis.models import (
     ContactPoint,
     Draft,
 )
-from legis.services import comment_list, paper_import
+from legis.services import comment_list, paper_import, pending, uploaded_tables
 from legis.services import contact_points as point_service
 from legis.services import drafts as draft_service
 from legis.services import sessions as session_service
@@ -364,7 +364,7 @@ async def import_preview(request: Request) -> Response:
 
     try:
         data, _filename = await read_upload(request, form.get("file"))
-        table = await run_in_threadpool(paper_import.read_table, data)
+        table = await run_in_threadpool(uploaded_tables.read_table, data)
         comment_session, draft, point, rows = await in_db(request, lambda s: validate(s, table))
     except LegisError as error:
         if error.status == 404:
@@ -374,7 +374,7 @@ async def import_preview(request: Request) -> Response:
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:
-        pending_id = paper_import.save_pending(
+        pending_id = pending.save_pending(
             _pending_dir(request), kind=PENDING_KIND, scope=str(session_id),
             payload={"channel": channel, "rows": rows},
         )
@@ -389,7 +389,7 @@ async def import_confirm(request: Request) -> Response:
     session_id = request.path_params["session_id"]
     form = await read_form(request)
     pending_id = str(form.get("pending", ""))
-    payload = paper_import.load_pending(
+    payload = pending.load_pending(
         _pending_dir(request), pending_id, kind=PENDING_KIND, scope=str(session_id)
     )
     user_id = acting_user_id(request)
@@ -405,7 +405,7 @@ async def import_confirm(request: Request) -> Response:
             )
 
     created = await run_in_threadpool(work)
-    paper_import.drop_pending(_pending_dir(request), pending_id)
+    pending.drop_pending(_pending_dir(request), pending_id)
     if created:
         flash(request, f"已导入{created}条意见。")
     else:
