@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,20 +71,12 @@ def database(tmp: Path) -> Iterator[str]:
     if not base:
         yield f"sqlite:///{tmp / 'live.db'}"
         return
-    from sqlalchemy import create_engine, text
+    from tests.conftest import postgres_schema
 
-    from legis.db import normalise_url
-
-    schema = f"browser_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{base}{'&' if '?' in base else '?'}schema={schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    # The shared helper: no connection pool, because the crash tests restart
+    # PostgreSQL while this session-wide schema is still in use.
+    with postgres_schema(base) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
