@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from sqlmodel import select
+from starlette.testclient import TestClient
 
 from legis.models import Comment, Draft
 from legis.services import comments as comment_service
@@ -258,3 +259,14 @@ def test_staff_comment_list_pages_keep_filters(client, db):
     second = client.get(f"/manage/drafts/{draft.id}/comments",
                         params={"article": art.id, "channel": "线上", "page": 2})
     assert "第2页，共2页" in second.text and "第0条意见" in second.text
+
+
+def test_database_outage_is_a_clear_503(settings):
+    from legis.web.app import create_app
+
+    # A real connection failure: nothing listens on port 1.
+    settings.database_url = "postgresql://nobody@127.0.0.1:1/none"
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/")
+    assert response.status_code == 503
+    assert "暂时无法访问数据库" in response.text and "Traceback" not in response.text

@@ -6,6 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 
 import jinja2
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -121,6 +122,13 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is restarting or unreachable: say so, and that trying again is safe
+        # (the form token makes a re-sent comment count once).
+        log.warning("database unavailable on %s: %s", request.url.path, exc)
+        return await legis_error(request, LegisError(
+            "系统暂时无法访问数据库，您的操作没有完成。请稍等几秒后再试一次；"
+            "重新提交意见不会重复保存。", status=503))
     log.exception("unhandled error on %s", request.url.path)
     return await legis_error(
         request, LegisError("系统出了点问题，您的操作没有完成。请稍后重试；如果反复出现，请联系管理员。", status=500)
