@@ -289,3 +289,79 @@ def test_reading_a_well_formed_file_in_one_go_equals_line_by_line(tmp_path):
     out = (tmp_path / "out.jsonl").read_text(encoding="utf-8").split("\n")[:-1]
     assert out == [json.dumps({"id": r["id"], "group": n}, ensure_ascii=False)
                    for r, n in zip(rows, [0, 1, 2])]
+
+
+# --- the faster forms of a step give what the plain form gives ---------------------------
+
+def _random_texts(alphabet, count, seed, longest=12):
+    import random
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest)))
+            for _ in range(count)]
+
+
+def test_numeral_runs_filtered_in_the_pattern_read_as_all_runs():
+    import re
+
+    norm = sys.modules["legis.matching.normalise"]
+    plain = re.compile(f"([{norm._NUMERALS}]+)(?:点([{norm._DECIMALS}]+))?")
+    alphabet = list(norm._NUMERALS) + list("第点分钟贝小时日年米统律进步个的在0") + \
+        ["一点", "十分", "三分之一", "百分", "千万"]
+    for text in _random_texts(alphabet, 20_000, 1) + [TEMPLATE, "统一进一步一律第一三日十点"]:
+        assert norm._CN_RUN.sub(norm._cn_number, text) == plain.sub(norm._cn_number, text), text
+
+
+def test_break_characters_on_arrays_equal_the_regex():
+    norm = sys.modules["legis.matching.normalise"]
+    alphabet = list("ab建议，。！_ \n-—…") + ["\U0001F600", "\U00020000", "\ud800", "①"]
+    for text in _random_texts(alphabet, 20_000, 2) + [TEMPLATE, ""]:
+        expected = norm._tidy(norm._BREAK.sub(" ", text.replace("_", " ")))
+        assert norm._break_and_tidy(text) == expected, repr(text)
+
+
+def test_wrapper_tree_matches_the_longest_wrapper_like_the_plain_alternation():
+    import re
+    norm = sys.modules["legis.matching.normalise"]
+    words = norm._wrapper_words()
+    for ws in (words, [w[::-1] for w in words]):
+        plain = re.compile("(?:" + "|".join(map(re.escape, sorted(ws, key=lambda w: (-len(w), w))))
+                           + ")+")
+        tree = re.compile("(?:" + norm._trie(ws) + ")+")
+        alphabet = sorted(set("".join(ws))) + ["x"] + ws
+        for text in _random_texts(alphabet, 20_000, 5, longest=6):
+            a, b = plain.match(text), tree.match(text)
+            assert (a and a.group()) == (b and b.group()), text
+
+
+def test_guard_features_of_many_texts_equal_one_at_a_time():
+    from legis.matching.guards import directions_of, features_many, numbers_of
+    from legis.matching.normalise import spaced_many
+    texts = [TEMPLATE, "禁止在楼道内停放电动自行车", "允许在楼道内停放电动自行车", "提", "高",
+             "每季度公示一次", "噪声不得超过六十分贝", "", "x\U0001D7CE", "𝟘提高", "无关的话"]
+    spaced = spaced_many(texts) + ["", "提", "高提高"]
+    assert features_many(spaced) == [(numbers_of(s), directions_of(s)) for s in spaced]
+    assert features_many([]) == []
+
+
+def test_block_pairs_are_what_a_growing_leader_index_gives():
+    import random
+
+    from legis.matching.candidates import LeaderIndex, block_pairs, coded_arrays
+    rng = random.Random(4)
+    words = ["物业", "收费", "公示", "期限", "延长", "业主", "噪声", "养犬", "拴绳", "充电"]
+    flats = ["".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(200)]
+    codes, values, bounds = coded_arrays(flats)
+    block = list(range(0, 200, 2))
+    lengths = [len(flats[u]) for u in block]
+    edges, minus, other = block_pairs(values, bounds, block, lengths, 0.3)
+    index = LeaderIndex()
+    for i, u in enumerate(block):
+        expected = sorted(index.fitting(codes[u], lengths[i], 0.3))
+        assert list(zip(minus[edges[i]:edges[i + 1]], other[edges[i]:edges[i + 1]])) == expected
+        index.add(codes[u], lengths[i])
+
+
+def test_a_comment_of_punctuation_only_last_in_the_batch_is_its_own_group():
+    texts = [TEMPLATE, TEMPLATE.replace("。", "吧。"), "！！"]
+    assert cluster(texts) == [0, 0, 1]
+    assert cluster(["！！", TEMPLATE, "？"]) == [0, 1, 0]

@@ -211,8 +211,10 @@ def top(fitting: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def prefix_lengths(code_lengths: np.ndarray) -> np.ndarray:
-    """How many of its rarest bigrams a leader is indexed under (as LeaderIndex.add)."""
-    return np.maximum(1, np.ceil(code_lengths * PREFIX_FRACTION)).astype(np.int64)
+    """How many of its rarest bigrams a leader is indexed under (as LeaderIndex.add): none
+    for a text without bigrams (a comment of punctuation only)."""
+    return np.minimum(code_lengths,
+                      np.maximum(1, np.ceil(code_lengths * PREFIX_FRACTION))).astype(np.int64)
 
 
 def ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -224,15 +226,39 @@ def ragged(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return shift + np.arange(total, dtype=np.int64)
 
 
+def _runs(keys: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(gram, where its run starts, run length) for the keys (gram << bits | x), sorted."""
+    grams = (keys >> bits) - CODE_BASE
+    starts = np.flatnonzero(np.concatenate([[True], grams[1:] != grams[:-1]]))
+    return grams[starts], starts, np.diff(np.append(starts, len(keys)))
+
+
 class PrefixArrays:
     """The same posting lists as LeaderIndex, as one sorted array of (code << 24 | leader):
-    probed for a whole block of comments at once with numpy."""
+    probed for a whole block of comments at once with numpy.
+
+    Where each code's posting list starts in that array, and its length, are kept in two
+    tables indexed by code (codes are dense, from CODE_BASE on): a probe is two lookups
+    rather than two binary searches."""
 
     _LEADER_BITS = 24
 
     def __init__(self) -> None:
         self._keys = np.zeros(0, dtype=np.int64)
         self.lengths = np.zeros(0, dtype=np.int64)
+        self._start = np.zeros(0, dtype=np.int64)
+        self._count = np.zeros(0, dtype=np.int64)
+
+    def _cover(self, grams: np.ndarray) -> None:
+        """Grow the tables to hold codes up to the largest of ``grams`` (from CODE_BASE)."""
+        size = int(grams.max()) - CODE_BASE + 1 if len(grams) else 0
+        if size > len(self._count):
+            size = max(size, 2 * len(self._count))
+            for name in ("_start", "_count"):
+                old = getattr(self, name)
+                grown = np.zeros(size, dtype=np.int64)
+                grown[:len(old)] = old
+                setattr(self, name, grown)
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -253,6 +279,10 @@ class PrefixArrays:
         new = np.sort((grams << self._LEADER_BITS) | numbers)
         # Two sorted runs: the stable sort (timsort) merges them in linear time.
         self._keys = np.sort(np.concatenate([self._keys, new]), kind="stable")
+        self._cover(grams)
+        code, start, count = _runs(self._keys, self._LEADER_BITS)
+        self._start[code] = start
+        self._count[code] = count
         self.lengths = np.concatenate([self.lengths, np.asarray(lengths, dtype=np.int64)])
 
     def candidates(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
@@ -269,8 +299,9 @@ class PrefixArrays:
         grams = values[ragged(starts, sizes)]
         owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
         bits = self._LEADER_BITS
-        low = np.searchsorted(self._keys, grams << bits)
-        found = np.searchsorted(self._keys, (grams + 1) << bits) - low
+        self._cover(grams)
+        low = self._start[grams - CODE_BASE]
+        found = self._count[grams - CODE_BASE]
         found[found > MAX_POSTING] = 0          # a common bigram: not read
         hit_owner = np.repeat(owner, found)
         hit_leader = self._keys[ragged(low, found)] & ((1 << bits) - 1)
@@ -302,3 +333,56 @@ class PrefixArrays:
                                        (keep & ((1 << bits) - 1)).tolist()):
             out[text].append((minus, leader))
         return out
+
+
+def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
+                lengths: Sequence[int], min_length_ratio: float
+                ) -> tuple[list[int], list[int], list[int]]:
+    """Every pair of a block's texts that LeaderIndex would give if each text were added to
+    it as a leader after being probed: (i, j) with j < i (places in ``texts``), j's prefix
+    sharing bigrams with i and j's length fitting i's.
+
+    Returns (bounds, -shared, j): the pairs of text i are at bounds[i]:bounds[i + 1], most
+    shared first, ties the oldest j first (the order ``top`` gives). A block must not hold
+    more than MAX_POSTING texts (no posting list inside it is ever closed)."""
+    count = len(texts)
+    if count > MAX_POSTING + 1:
+        raise ValueError("a block holds more texts than a posting list may")
+    texts = np.asarray(texts, dtype=np.int64)
+    starts = bounds[texts]
+    sizes = bounds[texts + 1] - starts
+    take = prefix_lengths(sizes)
+    bits = max(1, count.bit_length())
+    keys = np.sort((values[ragged(starts, take)] << bits)
+                   | np.repeat(np.arange(count, dtype=np.int64), take))
+    grams = values[ragged(starts, sizes)] - CODE_BASE
+    owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
+    if not len(grams):
+        return [0] * (count + 1), [], []
+    # Where each code's run of keys starts and its length, by code (np.zeros costs
+    # nothing for the pages never written).
+    code, start, run = _runs(keys, bits)
+    first = np.zeros(int(grams.max()) + 1, dtype=np.int64)
+    found = np.zeros(len(first), dtype=np.int64)
+    first[code] = start
+    found[code] = run
+    low = first[grams]
+    # A code's keys are sorted by text: those of texts before the prober come first.
+    found = np.minimum(found[grams],
+                       np.searchsorted(keys, ((grams + CODE_BASE) << bits) | owner) - low)
+    hit_i = np.repeat(owner, found)
+    hit_j = keys[ragged(low, found)] & ((1 << bits) - 1)
+    table = np.bincount(hit_i * count + hit_j, minlength=count * count)
+    pair = np.flatnonzero(table)
+    shared = table[pair]
+    i, j = np.divmod(pair, count)
+    length = np.asarray(lengths, dtype=np.int64)
+    size, own = length[j], length[i]
+    fits = (own * min_length_ratio <= size) & (size <= own / min_length_ratio)
+    i, j, shared = i[fits], j[fits], shared[fits]
+    # By text, most shared, oldest.
+    order = np.sort((i << 40) | ((((1 << 20) - 1) - shared) << 20) | j)
+    edges = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(i, minlength=count), out=edges[1:])
+    return (edges.tolist(), (((order >> 20) & ((1 << 20) - 1)) - ((1 << 20) - 1)).tolist(),
+            (order & ((1 << 20) - 1)).tolist())

@@ -9,16 +9,18 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from legis.errors import LegisError
+from legis.matching import candidates as _candidates
 from legis.matching.candidates import (
     MIN_SHARED,
     GramCoder,
     LeaderIndex,
     PrefixArrays,
+    block_pairs,
     coded_arrays,
     grams_of,
     top,
 )
-from legis.matching.guards import compatible, directions_of, numbers_of
+from legis.matching.guards import compatible, directions_of, features_many, numbers_of
 from legis.matching.normalise import spaced_many
 
 # Similarity (0-100) a comment needs with an opinion's leader to join it. Chosen from
@@ -173,14 +175,16 @@ class Leaders:
         return self.verify(top(near), flat, spaced, code, threshold)
 
     def verify(self, near: list[tuple[int, int]], flat: str, spaced: str, code: str,
-               threshold: float) -> tuple[int | None, int]:
+               threshold: float, guard: tuple[frozenset, frozenset] | None = None
+               ) -> tuple[int | None, int]:
         """(number of the leader a comment joins or None, pairs verified).
 
         ``near`` are the candidates, (-prefix bigrams shared, leader), best first: the
         CANDIDATE_LIMIT leaders sharing most prefix bigrams. A candidate sharing under
         MIN_SHARED of the shorter bigram set is not verified. The comment joins the
         candidate with the highest score at or over ``threshold`` (ties: the oldest)
-        that the number and direction guards allow.
+        that the number and direction guards allow (``guard``: the comment's numbers and
+        directions if the caller has them, see guards.features_many).
         """
         codes = self.code
         n_code = len(code)
@@ -206,7 +210,7 @@ class Leaders:
         if not passing:
             return None, verified
         passing.sort()
-        mine = _guard_features(spaced)
+        mine = guard if guard is not None else _guard_features(spaced)
         guards = self.guard
         for _, leader in passing:
             theirs = guards[leader]
@@ -241,7 +245,8 @@ def make_queries(spaced: Sequence[str], coder: GramCoder,
 
 
 def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: float,
-                   tick: Callable[[int], None] | None = None) -> list[int]:
+                   tick: Callable[[int], None] | None = None,
+                   flats: Sequence[str] | None = None) -> list[int]:
     """Leader of each distinct normalised comment of one article (an index into ``spaced``).
 
     Comments are taken most frequent first, so a campaign's template leads it; each joins
@@ -249,13 +254,17 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
     compared with the leader only, so A~B and B~C never pull A and C together.
 
     Comments go in blocks of BLOCK_SIZE: the leaders of earlier blocks are probed for the
-    whole block at once (PrefixArrays, numpy), the leaders made inside the block one
-    comment at a time (LeaderIndex); the two lists of candidates are merged, so each
-    comment sees the same candidates as if all leaders were in one index.
+    whole block at once (PrefixArrays, numpy); for the leaders made inside the block, every
+    pair of the block's comments sharing prefix bigrams is found at once too (block_pairs),
+    and a comment takes the pairs whose other comment has become a leader by then. The two
+    lists of candidates are merged, so each comment sees the same candidates as if all
+    leaders were in one LeaderIndex.
     """
     n = len(spaced)
-    flats = [s.replace(" ", "") for s in spaced]
+    if flats is None:
+        flats = [s.replace(" ", "") for s in spaced]
     codes, values, bounds = coded_arrays(flats)
+    guards = features_many(spaced)
     order = sorted(range(n), key=lambda u: (-counts[u], u))
     ratio = _min_length_ratio(threshold)
     lengths = [len(f) for f in flats]
@@ -266,26 +275,35 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
     keys = leaders.keys
     earlier = PrefixArrays()
     verified = 0
+    limit = _candidates.CANDIDATE_LIMIT
     for start in range(0, n, BLOCK_SIZE):
         block = order[start:start + BLOCK_SIZE]
-        near_earlier = earlier.candidates(values, bounds, block, [lengths[u] for u in block],
-                                          ratio)
-        fresh = LeaderIndex()
-        base = len(leaders)
+        block_lengths = [lengths[u] for u in block]
+        near_earlier = earlier.candidates(values, bounds, block, block_lengths, ratio)
+        # Leaders made inside the block: every pair of the block's texts is found at once,
+        # and a text takes the pairs whose other text has become a leader by then.
+        edges, minus_shared, other = block_pairs(values, bounds, block, block_lengths, ratio)
+        number: list[int | None] = [None] * len(block)
         made: list[int] = []
-        for u, near in zip(block, near_earlier):
-            code = codes[u]
-            if fresh:
-                inside = fresh.fitting(code, lengths[u], ratio)
+        for i, u in enumerate(block):
+            near = near_earlier[i]
+            a, b = edges[i], edges[i + 1]
+            if a < b:
+                inside = []
+                for k in range(a, b):
+                    leader = number[other[k]]
+                    if leader is not None:
+                        inside.append((minus_shared[k], leader))
+                        if len(inside) == limit:
+                            break
                 if inside:
-                    near = top(near + [(minus, base + j) for minus, j in inside])
+                    near = top(near + inside) if near else inside
             leader = None
             if near:
-                leader, pairs = verify(near, flats[u], spaced[u], code, threshold)
+                leader, pairs = verify(near, flats[u], spaced[u], codes[u], threshold, guards[u])
                 verified += pairs
             if leader is None:
-                add(u, flats[u], spaced[u], code)
-                fresh.add(code, lengths[u])
+                number[i] = add(u, flats[u], spaced[u], codes[u], guards[u])
                 made.append(u)
                 leader_of[u] = u
             else:
@@ -304,29 +322,30 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
     by_article: dict[Hashable, list[int]] = {}
     for i, key in enumerate(keys):
         by_article.setdefault(key, []).append(i)
-    label = [0] * len(spaced)
+    label = np.zeros(len(spaced), dtype=np.int64)
     for positions in by_article.values():
+        # Exact duplicates: one dict (hash) lookup each; distinct texts are numbered in
+        # order of first appearance.
         distinct: dict[str, int] = {}
-        texts: list[str] = []
-        counts: list[int] = []
-        first: list[int] = []
-        unit: list[int] = []
-        for i in positions:
-            flat = spaced[i].replace(" ", "")
-            u = distinct.get(flat)       # exact duplicates: one dict (hash) lookup
-            if u is None:
-                u = distinct[flat] = len(texts)
-                texts.append(spaced[i])
-                counts.append(0)
-                first.append(i)
-            counts[u] += 1
-            unit.append(u)
-        leader_of = cluster_unique(texts, counts, threshold, tick)
-        for i, u in zip(positions, unit):
-            # The leader's first position is unique across articles: a global label.
-            label[i] = first[leader_of[u]]
-    numbering: dict[int, int] = {}
-    return [numbering.setdefault(x, len(numbering)) for x in label]
+        flats = [spaced[i].replace(" ", "") for i in positions]
+        unit = np.fromiter([distinct.setdefault(f, len(distinct)) for f in flats],
+                           dtype=np.int64, count=len(flats))
+        new = np.ones(len(unit), dtype=bool)
+        new[1:] = unit[1:] > np.maximum.accumulate(unit)[:-1]
+        firsts = np.flatnonzero(new)
+        counts = np.bincount(unit).tolist()
+        at = np.asarray(positions, dtype=np.int64)
+        leader_of = cluster_unique([spaced[positions[k]] for k in firsts.tolist()], counts,
+                                   threshold, tick, list(distinct))
+        # The leader's first position is unique across articles: a global label.
+        label[at] = at[firsts[np.asarray(leader_of, dtype=np.int64)[unit]]]
+    # Groups numbered 0, 1, ... in order of first appearance.
+    if not len(label):
+        return []
+    _, first_seen, inverse = np.unique(label, return_index=True, return_inverse=True)
+    number = np.empty(len(first_seen), dtype=np.int64)
+    number[np.argsort(first_seen)] = np.arange(len(first_seen))
+    return number[inverse.reshape(-1)].tolist()
 
 
 def cluster_by_article(items: Iterable[tuple[Hashable, str]], *,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+import numpy as np
 
 from legis.matching.normalise import NUMBER, basic, load_lines
 
@@ -39,6 +42,44 @@ def directions_of(spaced: str) -> frozenset[tuple[int, int]]:
     """(axis, side) for every direction word in a normalised comment."""
     found = _DIRECTION.findall(spaced)
     return frozenset(_SIDE_OF[w] for w in found) if found else _EMPTY
+
+
+# What may start a number (a digit) or a direction word (its first two characters; every
+# direction word has two or more): a text holding none of these names neither.
+_BMP = "".join(map(chr, range(0x10000)))
+_DIGIT = np.zeros(0x10000, dtype=bool)
+_DIGIT[[ord(ch) for ch in re.findall(r"\d", _BMP)]] = True
+del _BMP
+_FIRST = np.zeros(0x10000, dtype=bool)
+_FIRST[[ord(w[0]) for w in _SIDE_OF]] = True
+_STARTS = np.unique([ord(w[0]) << 21 | ord(w[1]) for w in _SIDE_OF])
+if min(map(len, _SIDE_OF)) < 2:
+    raise ValueError("directions.txt: a direction word has one character")
+
+
+def features_many(spaced: Sequence[str]) -> list[tuple[frozenset, frozenset]]:
+    """(numbers_of(s), directions_of(s)) for many texts. Most texts name no number and no
+    direction: the texts holding a digit or the first two characters of a direction word
+    (a pair may straddle two texts: that only costs a search) are found for all at once on
+    code point arrays, and only they are searched."""
+    out: list[tuple[frozenset, frozenset]] = [(_EMPTY, _EMPTY)] * len(spaced)
+    if not spaced:
+        return out
+    lengths = np.fromiter(map(len, spaced), dtype=np.int64, count=len(spaced))
+    points = np.frombuffer("".join(spaced).encode("utf-32-le", "surrogatepass"),
+                           dtype=np.uint32)
+    bmp = np.minimum(points, 0xFFFF)
+    first = np.flatnonzero(_FIRST[bmp[:-1]])
+    pairs = (points[first].astype(np.int64) << 21) | points[first + 1]
+    at = np.minimum(np.searchsorted(_STARTS, pairs), len(_STARTS) - 1)
+    marked = np.concatenate([np.flatnonzero(_DIGIT[bmp] | (points > 0xFFFF)),
+                             first[_STARTS[at] == pairs]])
+    if len(marked):
+        owners = np.searchsorted(np.cumsum(lengths), marked, side="right")
+        for n in np.unique(owners).tolist():
+            text = spaced[n]
+            out[n] = (numbers_of(text), directions_of(text))
+    return out
 
 
 def _nested(a: frozenset, b: frozenset) -> bool:

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import opencc
 
 from legis.numerals import DIGITS, cn_to_int
@@ -17,13 +18,24 @@ DATA_DIR = Path(__file__).parent / "data"
 # maintained dictionaries (see README-converter.md for why this package).
 _T2S = opencc.OpenCC("t2s")
 
-_CN_RUN = re.compile(
-    "([零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+)"
-    "(?:点([零〇○一二三四五六七八九]+))?"
-)
+_NUMERALS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_DECIMALS = "零〇○一二三四五六七八九"
 # A lone numeral character is a number only before a measure word (三日, 两年, 第一):
 # otherwise 一 is part of a word (统一, 一律, 进一步) and must stay as it is.
 _MEASURES = frozenset("日天年月周个次元米层楼号户辆只条款项岁人时倍台座栋间名位家级类种处份批期公斤")
+# A run of numeral characters, and its decimals. _cn_number leaves most lone numeral
+# characters as they are (一 in 统一, 进一步), so the pattern lets through only the lone
+# characters it may change (after 第, before a measure word or 点; see _measure_follows):
+# the others cost no Python call. The runs found are the same, since a lone character
+# is followed by no other numeral character. The conditions are look-arounds after the
+# first character, so the pattern starts with a character set (searched for fast).
+_LONE = "".join(ch for ch in _NUMERALS if ch in DIGITS or ch == "十")
+_CN_RUN = re.compile(
+    f"([{_NUMERALS}](?:[{_NUMERALS}]+|(?=点[{_DECIMALS}])|(?<=第.)(?<=[{_LONE}])"
+    f"|(?<=[{_LONE}])(?=[{''.join(sorted(_MEASURES))}]|分[钟贝]|小时)"
+    f"|(?<=[{_LONE.replace('一', '')}])(?=点)))"
+    f"(?:点([{_DECIMALS}]+))?"
+)
 _NUMERAL_IDIOMS = frozenset({"千万", "万万", "万一", "一一", "三三两两", "七七八八", "一五一十"})
 _AR_WAN = re.compile(r"(\d+(?:\.\d+)?)([万亿])")
 # The "(?<=\d)" of these three is checked by _after_digit: a pattern that starts with a
@@ -145,9 +157,25 @@ _FULL_WIDTH = re.compile("[\u3000\uff01-\uff5e\uff61-\uffee]")
 _NFKC_CHAR: dict[str, str] = {}
 
 
+def _points(text: str) -> np.ndarray:
+    """The code points of a text (lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _text(points: np.ndarray) -> str:
+    return points.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _other_chars(points: np.ndarray) -> list[str]:
+    """The distinct characters of a text outside the CJK Unified Ideographs (which NFKC
+    leaves as they are), from a count per code point (no set of a long string)."""
+    other = points[(points < 0x4E00) | (points > 0x9FFF)]
+    return list(map(chr, np.flatnonzero(np.bincount(other)).tolist())) if len(other) else []
+
+
 def _nfkc(joined: str) -> str:
     # One replace per distinct character found: far cheaper than a call per occurrence.
-    for ch in set(_FULL_WIDTH.findall(joined)):
+    for ch in filter(_FULL_WIDTH.match, _other_chars(_points(joined))):
         out = _NFKC_CHAR.get(ch)
         if out is None:
             out = _NFKC_CHAR[ch] = unicodedata.normalize("NFKC", ch)
@@ -209,26 +237,115 @@ def _wrapper_words() -> list[str]:
     return sorted((w for w in words if w), key=lambda w: (-len(w), w))
 
 
-def _wrapper_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of words written as a tree of their characters (建(?:议(?:书)?) ...):
+    it matches what the plain alternation, longest word first, matches (at each place the
+    longest word found there), without trying the words one after another."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # A word may end here: a longer word is tried first (greedy), then this one.
+        if "" in node:
+            return body + "?" if len(body) == 1 else "(?:" + body + ")?"
+        return body
+
+    return pattern(root)
+
+
+def _wrapper_patterns() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     words = _wrapper_words()
-    alternation = "|".join(re.escape(w) for w in words)
-    reversed_alternation = "|".join(re.escape(w[::-1]) for w in words)
+    alternation = _trie(words)
+    reversed_alternation = _trie(w[::-1] for w in words)
     firsts = re.escape("".join(sorted({w[0] for w in words})))
     lasts = re.escape("".join(sorted({w[-1] for w in words})))
     # Wrappers are stripped from every clause of a batch at once: clauses are separated
     # by a space and texts by a new line (the string starts with one), and a wrapper is
     # a run of word characters, so a match starting after a separator stays inside its
     # clause. The suffix is matched at the start of the reversed clause: an anchored
-    # match is cheap, a search for "(...)+$" is not. A pattern starting with a character
-    # set is searched for fast, and the look-ahead turns most clauses down at once.
-    return (re.compile(f"([ \\n])(?=[{firsts}])(?:{alternation})+"),
-            re.compile(f"([ \\n])(?=[{lasts}])(?:{reversed_alternation})+"))
+    # match is cheap, a search for "(...)+$" is not. A pattern starting with a literal
+    # is searched for fast, and the look-ahead turns most clauses down at once. One
+    # pattern per separator, so the replacement is the separator itself: a replacement
+    # naming a group (r"\1") costs a Python call per match.
+    return {sep: (re.compile(f"{sep}(?=[{firsts}])(?:{alternation})+"),
+                  re.compile(f"{sep}(?=[{lasts}])(?:{reversed_alternation})+"))
+            for sep in (" ", "\n")}
 
 
-_PREFIX, _SUFFIX_REVERSED = _wrapper_patterns()
+def _strip_wrappers(parts: str) -> str:
+    """The clauses of ``parts`` (texts joined by new lines) without leading or trailing
+    wrappers."""
+    kept = "\n" + parts + "\n"
+    for sep, (prefix, _) in _WRAPPERS.items():
+        kept = prefix.sub(sep, kept)
+    kept = kept[::-1]
+    for sep, (_, suffix) in _WRAPPERS.items():
+        kept = suffix.sub(sep, kept)
+    return kept[-2:0:-1]
+
+
+_WRAPPERS = _wrapper_patterns()
 # Clause boundaries (punctuation; white space is gone already), not text boundaries.
 _BREAK = re.compile(r"[^\w\n]+")     # and "_", replaced by a space first
 _SPACES = re.compile(r" {2,}")
+
+
+def _single_spaces(text: str) -> str:
+    """_SPACES.sub(" ", text): a two-character replace is far faster than a regex search
+    stopping at every space, and runs of spaces here are short (a few passes)."""
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+# Which characters _BREAK turns into a space (with "_"): every character of the Basic
+# Multilingual Plane at import, others when first met.
+_BREAKS = np.zeros(0x110000, dtype=bool)
+_BREAKS_KNOWN = np.zeros(0x110000, dtype=bool)
+
+
+def _learn_breaks(chars: str) -> None:
+    points = _points(chars)
+    _BREAKS[points] = False
+    _BREAKS[_points("".join(_BREAK.findall(chars)))] = True
+    _BREAKS_KNOWN[points] = True
+
+
+_learn_breaks("".join(map(chr, range(0x10000))))
+_BREAKS[ord("_")] = True
+
+
+def _break_and_tidy(joined: str) -> str:
+    """_tidy(_BREAK.sub(" ", joined.replace("_", " "))) on code point arrays: every run of
+    break characters one space, and no space next to a new line or at the ends."""
+    points = _points(joined)
+    if not len(points):
+        return joined
+    astral = points[points > 0xFFFF]
+    if len(astral):
+        new = np.unique(astral)
+        new = new[~_BREAKS_KNOWN[new]]
+        if len(new):
+            _learn_breaks(_text(new))
+    breaks = _BREAKS[points]
+    # The first of each run of breaks stays, as a space.
+    keep = ~breaks
+    keep[0] = True
+    keep[1:] |= ~breaks[:-1]
+    points = np.where(breaks, 32, points)[keep]
+    space = points == 32
+    line = points == 10
+    drop = space.copy()
+    drop[1:-1] &= line[:-2] | line[2:]     # and a space at either end goes (strip)
+    return _text(points[~drop])
 
 
 def _tidy(joined: str) -> str:
@@ -244,11 +361,10 @@ def spaced_many(texts: Sequence[str]) -> list[str]:
     unique = list(dict.fromkeys(texts))
     out: list[str] = []
     for joined, _ in _basic_chunks(unique):
-        parts = _tidy(_BREAK.sub(" ", joined.replace("_", " ")))
-        kept = _PREFIX.sub(r"\1", "\n" + parts + "\n")
-        kept = _SUFFIX_REVERSED.sub(r"\1", kept[::-1])[-2:0:-1]
+        parts = _break_and_tidy(joined)
+        kept = _strip_wrappers(parts)
         whole = parts.split("\n")
-        for n, spaced in enumerate(_tidy(_SPACES.sub(" ", kept)).split("\n")):
+        for n, spaced in enumerate(_tidy(_single_spaces(kept)).split("\n")):
             # A comment made only of wrappers ("谢谢！") keeps its words: it is still what
             # was said.
             out.append(spaced or whole[n])
