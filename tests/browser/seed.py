@@ -110,7 +110,7 @@ def _bulk_comments(session: Session, draft, count: int) -> None:
     session.commit()
 
 
-def seed(tmp: Path, env: dict[str, str], *, bulk: int = 3000) -> Seeded:
+def seed(tmp: Path, env: dict[str, str], *, bulk: int = 12000) -> Seeded:
     """Fill an empty database as an office would: the CLI for drafts and accounts, services for the rest."""
     out = Seeded()
     legis("init-db", env=env)
