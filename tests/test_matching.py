@@ -275,6 +275,77 @@ def test_groups_do_not_depend_on_the_block_size(monkeypatch):
     assert cluster_by_article(items) == default
 
 
+def _one_comment_at_a_time(spaced, counts, threshold):
+    """The leader rule as written: most frequent first, each comment probes one growing
+    LeaderIndex and joins its best compatible candidate or leads."""
+    from legis.matching.candidates import coded_arrays
+    from legis.matching.cluster import Leaders, _min_length_ratio
+    flats = [s.replace(" ", "") for s in spaced]
+    codes = coded_arrays(flats)[0]
+    leaders = Leaders()
+    leader_of = [0] * len(spaced)
+    for u in sorted(range(len(spaced)), key=lambda u: (-counts[u], u)):
+        found, _ = leaders.best(flats[u], spaced[u], codes[u], threshold,
+                                _min_length_ratio(threshold))
+        if found is None:
+            leaders.add(u, flats[u], spaced[u], codes[u])
+            leader_of[u] = u
+        else:
+            leader_of[u] = leaders.keys[found]
+    return leader_of
+
+
+@pytest.mark.parametrize("limit", [1, 2, 8])
+def test_blocks_give_the_leaders_of_one_comment_at_a_time(monkeypatch, limit):
+    # Few candidates per comment (limit 1, 2) make a block's own leaders push a passing
+    # leader of an earlier block out of a comment's candidates, so that comment leads.
+    import random
+
+    from legis.matching import candidates
+    from legis.matching.cluster import cluster_unique
+    from legis.matching.normalise import spaced_many
+    monkeypatch.setattr(candidates, "CANDIDATE_LIMIT", limit)
+    rng = random.Random(limit)
+    words = ["物业", "收费", "公示", "期限", "延长", "业主", "噪声", "养犬", "拴绳", "充电",
+             "三十日", "六十日", "提高", "降低", "小区", "车棚", "楼道", "禁止", "允许"]
+    bases = ["".join(rng.choice(words) for _ in range(rng.randint(2, 10))) for _ in range(40)]
+    texts = []
+    for _ in range(600):
+        words_of = list(rng.choice(bases))
+        for _ in range(rng.randint(0, 3)):
+            words_of.insert(rng.randrange(len(words_of) + 1), rng.choice("的了吧在将由"))
+        texts.append("".join(words_of))
+    spaced = list(dict.fromkeys(spaced_many(texts)))
+    counts = [rng.choice([1, 1, 1, 2, 5]) for _ in spaced]
+    expected = _one_comment_at_a_time(spaced, counts, DEFAULT_THRESHOLD)
+    for size in (5, 64, 256):
+        monkeypatch.setattr(sys.modules["legis.matching.cluster"], "BLOCK_SIZE", size)
+        assert cluster_unique(spaced, counts, DEFAULT_THRESHOLD) == expected
+
+
+def test_a_comment_pushed_off_its_earlier_leader_leads_and_is_found_by_the_next(monkeypatch):
+    # With one candidate per comment: the second text of block two would join the
+    # template (block one), but the first text of block two (the same with 六十日, so
+    # the number guard keeps them apart) shares more bigrams and takes its one place:
+    # it leads, and the third text of block two joins it as a leader of its own block.
+    from legis.matching import candidates
+    from legis.matching.cluster import cluster_unique
+    from legis.matching.normalise import spaced_many
+    template = "建议物业服务收费标准调整前的公示期限由十五日延长至三十日"
+    longer = template + "让业主有足够时间提出意见"
+    texts = [template, "养犬应当拴绳", "电动自行车不得在楼道充电", "噪声不得超过六十分贝",
+             "小区车棚应当安装充电设施", longer, longer.replace("三十日", "六十日"),
+             template + "让业主有足够的时间提意见"]
+    counts = [5, 4, 4, 4, 4, 1, 2, 1]
+    spaced = spaced_many(texts)
+    monkeypatch.setattr(sys.modules["legis.matching.cluster"], "BLOCK_SIZE", 5)
+    assert cluster_unique(spaced, counts, DEFAULT_THRESHOLD) == [0, 1, 2, 3, 4, 0, 6, 0]
+    monkeypatch.setattr(candidates, "CANDIDATE_LIMIT", 1)
+    expected = [0, 1, 2, 3, 4, 5, 6, 5]
+    assert _one_comment_at_a_time(spaced, counts, DEFAULT_THRESHOLD) == expected
+    assert cluster_unique(spaced, counts, DEFAULT_THRESHOLD) == expected
+
+
 def test_reading_a_well_formed_file_in_one_go_equals_line_by_line(tmp_path):
     from legis.matching.dedupe_file import _read_line_by_line, read_comments
     src = tmp_path / "in.jsonl"
@@ -353,12 +424,17 @@ def test_block_pairs_are_what_a_growing_leader_index_gives():
     codes, values, bounds = coded_arrays(flats)
     block = list(range(0, 200, 2))
     lengths = [len(flats[u]) for u in block]
-    edges, minus, other = block_pairs(values, bounds, block, lengths, 0.3)
-    index = LeaderIndex()
-    for i, u in enumerate(block):
-        expected = sorted(index.fitting(codes[u], lengths[i], 0.3))
-        assert list(zip(minus[edges[i]:edges[i + 1]], other[edges[i]:edges[i + 1]])) == expected
-        index.add(codes[u], lengths[i])
+    for indexed in (None, [i for i in range(len(block)) if i % 3], []):
+        edges, minus, other = block_pairs(values, bounds, block, lengths, 0.3, indexed)
+        index, places = LeaderIndex(), []
+        for i, u in enumerate(block):
+            expected = sorted((shared, places[j])
+                              for shared, j in index.fitting(codes[u], lengths[i], 0.3))
+            assert list(zip(minus[edges[i]:edges[i + 1]],
+                            other[edges[i]:edges[i + 1]])) == expected
+            if indexed is None or i in indexed:     # only those may be found
+                index.add(codes[u], lengths[i])
+                places.append(i)
 
 
 def test_a_comment_of_punctuation_only_last_in_the_batch_is_its_own_group():

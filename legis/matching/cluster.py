@@ -175,8 +175,8 @@ class Leaders:
         return self.verify(top(near), flat, spaced, code, threshold)
 
     def verify(self, near: list[tuple[int, int]], flat: str, spaced: str, code: str,
-               threshold: float, guard: tuple[frozenset, frozenset] | None = None
-               ) -> tuple[int | None, int]:
+               threshold: float, guard: tuple[frozenset, frozenset] | None = None,
+               memo: dict[int, int] | None = None) -> tuple[int | None, int]:
         """(number of the leader a comment joins or None, pairs verified).
 
         ``near`` are the candidates, (-prefix bigrams shared, leader), best first: the
@@ -184,18 +184,27 @@ class Leaders:
         MIN_SHARED of the shorter bigram set is not verified. The comment joins the
         candidate with the highest score at or over ``threshold`` (ties: the oldest)
         that the number and direction guards allow (``guard``: the comment's numbers and
-        directions if the caller has them, see guards.features_many).
+        directions if the caller has them, see guards.features_many). ``memo`` keeps the
+        bigram overlap of each leader checked (-1: under MIN_SHARED) for a second call
+        with the same comment.
         """
         codes = self.code
         n_code = len(code)
         low = threshold - _EPSILON
         kept = []
         for _, leader in near:
-            lead_code = codes[leader]
-            # Cheap exact bigram overlap (C speed) before the costly readings.
-            unshared = _indel_distance(code, lead_code)
-            smaller = min(n_code, len(lead_code))
-            if n_code + len(lead_code) - unshared >= 2 * MIN_SHARED * smaller:
+            if memo is not None and leader in memo:
+                unshared = memo[leader]
+            else:
+                lead_code = codes[leader]
+                # Cheap exact bigram overlap (C speed) before the costly readings.
+                unshared = _indel_distance(code, lead_code)
+                if n_code + len(lead_code) - unshared < \
+                        2 * MIN_SHARED * min(n_code, len(lead_code)):
+                    unshared = -1
+                if memo is not None:
+                    memo[leader] = unshared
+            if unshared >= 0:
                 kept.append((leader, unshared))
         verified = len(kept)
         # One candidate: only whether it reaches the threshold matters, so the first
@@ -254,11 +263,15 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
     compared with the leader only, so A~B and B~C never pull A and C together.
 
     Comments go in blocks of BLOCK_SIZE: the leaders of earlier blocks are probed for the
-    whole block at once (PrefixArrays, numpy); for the leaders made inside the block, every
-    pair of the block's comments sharing prefix bigrams is found at once too (block_pairs),
-    and a comment takes the pairs whose other comment has become a leader by then. The two
-    lists of candidates are merged, so each comment sees the same candidates as if all
-    leaders were in one LeaderIndex.
+    whole block at once (PrefixArrays, numpy), and each comment is verified against them.
+    A comment one of them takes cannot lead (but see below), so only the others can be
+    the leaders made inside the block: every pair of the block's comments whose earlier
+    one is such a comment and shares prefix bigrams with the later one is found at once
+    (block_pairs), and a comment takes the pairs whose other comment has become a leader
+    by then. The two lists of candidates are merged, so each comment sees the same
+    candidates as if all leaders were in one LeaderIndex. A comment whose earlier leader
+    is pushed out of its top candidates by leaders of its own block, none of which takes
+    it, does lead after all: its pairs are found then.
     """
     n = len(spaced)
     if flats is None:
@@ -280,32 +293,50 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
         block = order[start:start + BLOCK_SIZE]
         block_lengths = [lengths[u] for u in block]
         near_earlier = earlier.candidates(values, bounds, block, block_lengths, ratio)
-        # Leaders made inside the block: every pair of the block's texts is found at once,
-        # and a text takes the pairs whose other text has become a leader by then.
-        edges, minus_shared, other = block_pairs(values, bounds, block, block_lengths, ratio)
+        # First against the leaders of earlier blocks alone.
+        first: list[tuple[int | None, int]] = [(None, 0)] * len(block)
+        memos: list[dict | None] = [None] * len(block)
+        may_lead: list[int] = []
+        for i, u in enumerate(block):
+            near = near_earlier[i]
+            if near:
+                memo = memos[i] = {}
+                found = first[i] = verify(near, flats[u], spaced[u], codes[u], threshold,
+                                          guards[u], memo)
+                if found[0] is not None:
+                    continue
+            may_lead.append(i)
+        # Then the leaders made inside the block.
+        edges, minus_shared, other = block_pairs(values, bounds, block, block_lengths, ratio,
+                                                 may_lead)
         number: list[int | None] = [None] * len(block)
         made: list[int] = []
         for i, u in enumerate(block):
-            near = near_earlier[i]
             a, b = edges[i], edges[i + 1]
-            if a < b:
-                inside = []
-                for k in range(a, b):
-                    leader = number[other[k]]
-                    if leader is not None:
-                        inside.append((minus_shared[k], leader))
-                        if len(inside) == limit:
-                            break
-                if inside:
-                    near = top(near + inside) if near else inside
-            leader = None
-            if near:
-                leader, pairs = verify(near, flats[u], spaced[u], codes[u], threshold, guards[u])
-                verified += pairs
+            inside = []
+            for k in range(a, b):
+                leader = number[other[k]]
+                if leader is not None:
+                    inside.append((minus_shared[k], leader))
+                    if len(inside) == limit:
+                        break
+            if inside:
+                near = near_earlier[i]
+                near = top(near + inside) if near else inside
+                leader, pairs = verify(near, flats[u], spaced[u], codes[u], threshold,
+                                       guards[u], memos[i])
+            else:
+                leader, pairs = first[i]
+            verified += pairs
             if leader is None:
                 number[i] = add(u, flats[u], spaced[u], codes[u], guards[u])
                 made.append(u)
                 leader_of[u] = u
+                if first[i][0] is not None:
+                    # Pushed out (see above): its pairs with the rest of the block.
+                    may_lead = sorted(may_lead + [i])
+                    edges, minus_shared, other = block_pairs(
+                        values, bounds, block, block_lengths, ratio, may_lead)
             else:
                 leader_of[u] = keys[leader]
         earlier.extend(values, bounds, made, [lengths[u] for u in made])
