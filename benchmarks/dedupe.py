@@ -146,7 +146,7 @@ def run_engine_memory(items, threshold: float) -> dict:
     """legis's own pipeline on the items in memory, one process (no JSON files): the
     like-for-like time to set against the baselines below."""
     from legis.matching import cluster_by_article
-    from legis.matching.cluster import VERIFIED_PAIRS
+    from legis.matching.leaders import VERIFIED_PAIRS
     before = VERIFIED_PAIRS[0]
     started = time.perf_counter()
     groups = cluster_by_article(items, threshold=threshold)
@@ -169,8 +169,8 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
     readings, the number and direction guards, the best compatible leader wins). So the
     comparison is of candidate generation alone."""
     from legis.matching.candidates import coded_arrays
-    from legis.matching.cluster import Leaders
     from legis.matching.guards import features_many
+    from legis.matching.leaders import Leaders
     from legis.matching.normalise import spaced_many
     if kind == "minhash":
         from datasketch import MinHash, MinHashLSH

@@ -17,7 +17,7 @@ from legis.matching import (
     dedupe_jsonl,
     normalise,
 )
-from legis.matching.cluster import score_pairs
+from legis.matching.leaders import score_pairs
 
 TEMPLATE = "建议物业服务收费标准调整前的公示期限由十五日延长至三十日，让业主有足够时间提意见。"
 
@@ -109,7 +109,7 @@ def test_no_chaining_through_a_middle_comment():
     c = "遛狗必须拴绳清理粪便，广场舞音量不得过大声"
     pair = score_pairs
     from legis.matching.candidates import GramCoder, document_frequency, grams_of
-    from legis.matching.cluster import make_queries
+    from legis.matching.leaders import make_queries
     from legis.matching.normalise import spaced_many
     spaced = spaced_many([a, b, c])
     grams = [grams_of(s) for s in spaced]
@@ -279,7 +279,7 @@ def _one_comment_at_a_time(spaced, counts, threshold):
     """The leader rule as written: most frequent first, each comment probes one growing
     LeaderIndex and joins its best compatible candidate or leads."""
     from legis.matching.candidates import coded_arrays
-    from legis.matching.cluster import Leaders, _min_length_ratio
+    from legis.matching.leaders import Leaders, _min_length_ratio
     flats = [s.replace(" ", "") for s in spaced]
     codes = coded_arrays(flats)[0]
     leaders = Leaders()

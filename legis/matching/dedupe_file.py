@@ -12,12 +12,8 @@ from os import PathLike
 from typing import TextIO
 
 from legis.errors import LegisError
-from legis.matching.cluster import (
-    DEFAULT_THRESHOLD,
-    VERIFIED_PAIRS,
-    check_threshold,
-    cluster_spaced,
-)
+from legis.matching.cluster import cluster_spaced
+from legis.matching.leaders import DEFAULT_THRESHOLD, VERIFIED_PAIRS, check_threshold
 from legis.matching.normalise import spaced_many
 
 

@@ -46,7 +46,9 @@ _AR_THOUSANDS = re.compile(r",(?=\d{3}(?!\d))")          # (?<=\d),(?=\d{3}(?!\d
 _OCLOCK = re.compile(r"点(?!\d)")                         # (?<=\d)点(?!\d)
 _PERCENT = re.compile(r"(\d+(?:点\d+)?)%")
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)")
-_DIGIT_COLON = re.compile(r"\d:\d")
+# A colon before a digit (a pattern starting with a literal, searched for fast); whether a
+# digit comes before it is checked per match (see _has_clock).
+_COLON_DIGIT = re.compile(r":\d")
 _SPLIT = re.compile(r"[\W_]+")
 _SPACE = re.compile(r"\s+")
 NUMBER = re.compile(r"\d+(?:点\d+)?")
@@ -73,19 +75,35 @@ _FOLDS = _load_folds()
 
 
 def _cn_number(match: re.Match[str]) -> str:
+    whole = match.group(0)
+    known = _READ.get(whole)
+    if known is not None:
+        return known
     run, decimals = match.group(1), match.group(2)
-    text, start, end = match.string, match.start(), match.end()
-    if run in _NUMERAL_IDIOMS:
-        return match.group(0)
     if len(run) == 1 and decimals is None:
         if run not in DIGITS and run != "十":
-            return match.group(0)     # a lone 百/千/万 is a word (老百姓, 万元户)
+            return whole     # a lone 百/千/万 is a word (老百姓, 万元户)
+        text, start, end = match.string, match.start(), match.end()
         if text[start - 1:start] != "第" and not _measure_follows(text, end):
-            return match.group(0)
+            return whole
+        return _read_numeral(run, decimals)
+    # A longer run reads the same wherever it is: remembered (a bounded table).
+    value = _read_numeral(run, decimals)
+    if len(_READ) < 100_000:
+        _READ[whole] = value
+    return value
+
+
+_READ: dict[str, str] = {}
+
+
+def _read_numeral(run: str, decimals: str | None) -> str:
+    if run in _NUMERAL_IDIOMS:
+        return run + ("点" + decimals if decimals else "")
     try:
         value = str(cn_to_int(run))
     except ValueError:
-        return match.group(0)
+        return run + ("点" + decimals if decimals else "")
     if decimals:
         value += "点" + "".join(str(DIGITS[ch]) for ch in decimals)
     return value
@@ -124,13 +142,19 @@ _POINT_AFTER_DIGIT = _after_digit("点")
 _HOUR_AFTER_DIGIT = _after_digit("时")
 
 
+def _has_clock(text: str) -> bool:
+    """Whether a digit, a colon and a digit follow each other (10:30): only then is the
+    clock pattern, which starts with a look-behind and is slow to search for, run."""
+    return any(m.start() and text[m.start() - 1].isdecimal() for m in _COLON_DIGIT.finditer(text))
+
+
 def _numbers(text: str) -> str:
     """Chinese numerals and Arabic digits to one form: 三十日 = 30日, 一点五米 = 1.5米 = 1点5米.
 
     Passes that cannot match (no % in the text, no 万 or 亿 ...) are skipped: the text
     is usually many comments joined."""
     text = _AR_THOUSANDS.sub(_DROP_AFTER_DIGIT, text)
-    if _DIGIT_COLON.search(text):
+    if _has_clock(text):
         text = _CLOCK.sub(_clock, text)
     if "万" in text or "亿" in text:
         text = _AR_WAN.sub(_ar_wan, text)
@@ -363,11 +387,10 @@ def spaced_many(texts: Sequence[str]) -> list[str]:
     for joined, _ in _basic_chunks(unique):
         parts = _break_and_tidy(joined)
         kept = _strip_wrappers(parts)
-        whole = parts.split("\n")
-        for n, spaced in enumerate(_tidy(_single_spaces(kept)).split("\n")):
-            # A comment made only of wrappers ("谢谢！") keeps its words: it is still what
-            # was said.
-            out.append(spaced or whole[n])
+        # A comment made only of wrappers ("谢谢！") keeps its words: it is still what
+        # was said.
+        out.extend([spaced or whole for spaced, whole in
+                    zip(_tidy(_single_spaces(kept)).split("\n"), parts.split("\n"))])
     if len(unique) == len(texts):
         return out
     form = dict(zip(unique, out))
