@@ -289,11 +289,23 @@ class PrefixArrays:
     def candidates(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
                    lengths: Sequence[int], min_length_ratio: float) -> list[list[tuple[int, int]]]:
         """For each text, LeaderIndex.fitting reduced to its CANDIDATE_LIMIT best (best first)."""
+        out: list[list[tuple[int, int]]] = [[] for _ in range(len(texts))]
+        place, minus, leader = self.candidate_arrays(values, bounds, texts, lengths,
+                                                     min_length_ratio)
+        for text, m, lead in zip(place.tolist(), minus.tolist(), leader.tolist()):
+            out[text].append((m, lead))
+        return out
+
+    def candidate_arrays(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
+                         lengths: Sequence[int], min_length_ratio: float
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``candidates`` as three arrays: the place of the text in ``texts``, -prefix
+        bigrams shared and the leader, by place and best first."""
+        none = np.zeros(0, dtype=np.int64)
         count = len(texts)
-        out: list[list[tuple[int, int]]] = [[] for _ in range(count)]
         leaders = len(self.lengths)
         if not leaders or not count:
-            return out
+            return none, none, none
         texts = np.asarray(texts, dtype=np.int64)
         starts = bounds[texts]
         sizes = bounds[texts + 1] - starts
@@ -307,7 +319,7 @@ class PrefixArrays:
         hit_owner = np.repeat(owner, found)
         hit_leader = self._keys[ragged(low, found)] & ((1 << bits) - 1)
         if not len(hit_leader):
-            return out
+            return none, none, none
         # Prefix bigrams shared per (text, leader).
         pair = hit_owner * leaders + hit_leader
         if count * leaders <= 1 << 22:
@@ -329,11 +341,8 @@ class PrefixArrays:
         q = order >> 46
         rank = np.arange(len(q)) - np.searchsorted(q, q)
         keep = order[rank < CANDIDATE_LIMIT]
-        for text, minus, leader in zip((keep >> 46).tolist(),
-                                       (((keep >> bits) & ((1 << 21) - 1)) - ((1 << 21) - 1)).tolist(),
-                                       (keep & ((1 << bits) - 1)).tolist()):
-            out[text].append((minus, leader))
-        return out
+        return (keep >> 46, ((keep >> bits) & ((1 << 21) - 1)) - ((1 << 21) - 1),
+                keep & ((1 << bits) - 1))
 
 
 def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
@@ -371,15 +380,17 @@ def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
     first[code] = start
     found[code] = run
     low = first[grams]
-    # A code's keys are sorted by text: those of texts before the prober come first.
-    found = np.minimum(found[grams],
-                       np.searchsorted(keys, ((grams + CODE_BASE) << bits) | owner) - low)
+    found = found[grams]
     hit_i = np.repeat(owner, found)
     hit_j = keys[ragged(low, found)] & ((1 << bits) - 1)
+    # Pairs of every indexed text with every text; only those with the indexed one first
+    # are kept (cheaper than finding where the prober's own place is in each run).
     table = np.bincount(hit_i * count + hit_j, minlength=count * count)
     pair = np.flatnonzero(table)
-    shared = table[pair]
     i, j = np.divmod(pair, count)
+    before = j < i
+    pair, i, j = pair[before], i[before], j[before]
+    shared = table[pair]
     length = np.asarray(lengths, dtype=np.int64)
     size, own = length[j], length[i]
     fits = (own * min_length_ratio <= size) & (size <= own / min_length_ratio)

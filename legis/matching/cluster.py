@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import partial
 
 import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cpdist
 
 from legis.matching import candidates as _candidates
-from legis.matching.candidates import PrefixArrays, block_pairs, coded_arrays, top
+from legis.matching.candidates import MIN_SHARED, PrefixArrays, block_pairs, coded_arrays, top
 from legis.matching.guards import features_many
 from legis.matching.leaders import (
     DEFAULT_THRESHOLD,
@@ -31,88 +34,138 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
     the most similar compatible leader found so far, or leads a new opinion. Members are
     compared with the leader only, so A~B and B~C never pull A and C together.
 
-    Comments go in blocks of BLOCK_SIZE: the leaders of earlier blocks are probed for the
-    whole block at once (PrefixArrays, numpy), and each comment is verified against them.
-    A comment one of them takes cannot lead (but see below), so only the others can be
-    the leaders made inside the block: every pair of the block's comments whose earlier
-    one is such a comment and shares prefix bigrams with the later one is found at once
-    (block_pairs), and a comment takes the pairs whose other comment has become a leader
-    by then. The two lists of candidates are merged, so each comment sees the same
-    candidates as if all leaders were in one LeaderIndex. A comment whose earlier leader
-    is pushed out of its top candidates by leaders of its own block, none of which takes
-    it, does lead after all: its pairs are found then.
+    Comments go in blocks of BLOCK_SIZE (see _Article.block); the result is the same as
+    taking them one at a time with one LeaderIndex of all leaders (tested).
     """
-    n = len(spaced)
-    if flats is None:
-        flats = [s.replace(" ", "") for s in spaced]
-    codes, values, bounds = coded_arrays(flats)
-    guards = features_many(spaced)
-    order = sorted(range(n), key=lambda u: (-counts[u], u))
-    ratio = _min_length_ratio(threshold)
-    lengths = [len(f) for f in flats]
-    leader_of = [0] * n
-    leaders = Leaders(indexed=False)
-    add = leaders.add
-    verify = leaders.verify
-    keys = leaders.keys
-    earlier = PrefixArrays()
-    verified = 0
-    limit = _candidates.CANDIDATE_LIMIT
-    for start in range(0, n, BLOCK_SIZE):
+    article = _Article(spaced, flats, threshold)
+    order = sorted(range(len(spaced)), key=lambda u: (-counts[u], u))
+    for start in range(0, len(order), BLOCK_SIZE):
         block = order[start:start + BLOCK_SIZE]
-        block_lengths = [lengths[u] for u in block]
-        near_earlier = earlier.candidates(values, bounds, block, block_lengths, ratio)
-        # First against the leaders of earlier blocks alone.
-        first: list[tuple[int | None, int]] = [(None, 0)] * len(block)
-        memos: list[dict | None] = [None] * len(block)
-        may_lead: list[int] = []
-        for i, u in enumerate(block):
-            near = near_earlier[i]
-            if near:
-                memo = memos[i] = {}
-                found = first[i] = verify(near, flats[u], spaced[u], codes[u], threshold,
-                                          guards[u], memo)
-                if found[0] is not None:
-                    continue
-            may_lead.append(i)
-        # Then the leaders made inside the block.
-        edges, minus_shared, other = block_pairs(values, bounds, block, block_lengths, ratio,
-                                                 may_lead)
-        number: list[int | None] = [None] * len(block)
-        made: list[int] = []
+        article.block(block)
+        if tick is not None:
+            tick(sum(counts[u] for u in block))
+    VERIFIED_PAIRS[0] += article.verified
+    return article.leader_of
+
+
+class _Earlier:
+    """What the comments of a block found among the leaders of earlier blocks: per place
+    in the block its candidates (-prefix bigrams shared, leader; best first) at
+    edges[i]:edges[i + 1], their bigrams not shared (-1: under MIN_SHARED), the leader it
+    joins (or None) and the pairs verified."""
+
+    __slots__ = ("edges", "found", "lead", "minus", "pairs", "unshared")
+
+    def near(self, i: int) -> list[tuple[int, int]]:
+        a, b = self.edges[i], self.edges[i + 1]
+        return list(zip(self.minus[a:b], self.lead[a:b]))
+
+    def overlap(self, i: int) -> dict[int, int]:
+        a, b = self.edges[i], self.edges[i + 1]
+        return dict(zip(self.lead[a:b], self.unshared[a:b]))
+
+
+class _Article:
+    """The leaders of one article as they grow, block by block."""
+
+    def __init__(self, spaced: Sequence[str], flats: Sequence[str] | None, threshold: float):
+        self.spaced = spaced
+        self.flats = flats if flats is not None else [s.replace(" ", "") for s in spaced]
+        self.codes, self.values, self.bounds = coded_arrays(self.flats)
+        self.code_sizes = np.diff(self.bounds)
+        self.guards = features_many(spaced)
+        self.lengths = [len(f) for f in self.flats]
+        self.threshold = threshold
+        self.ratio = _min_length_ratio(threshold)
+        self.leaders = Leaders(indexed=False)
+        self.earlier = PrefixArrays()
+        self.leader_sizes = np.zeros(0, dtype=np.int64)      # bigrams of each leader
+        self.leader_of = [0] * len(spaced)
+        self.verified = 0
+
+    def block(self, block: list[int]) -> None:
+        """Place a block of comments. First each against the leaders of earlier blocks
+        (probed for the whole block at once). A comment one of them takes cannot lead
+        (but see _inside), so only the others are indexed for the rest of the block."""
+        lengths = [self.lengths[u] for u in block]
+        earlier = self._against_earlier(block, lengths)
+        made = self._inside(block, lengths, earlier)
+        self.verified += sum(earlier.pairs)
+        self.earlier.extend(self.values, self.bounds, made, [self.lengths[u] for u in made])
+        self.leader_sizes = np.concatenate(
+            [self.leader_sizes, self.code_sizes[np.asarray(made, dtype=np.int64)]])
+
+    def _against_earlier(self, block: list[int], lengths: list[int]) -> _Earlier:
+        """The bigram overlap of every (comment, earlier leader) candidate pair in one
+        rapidfuzz call, the MIN_SHARED filter on arrays, then the readings per comment
+        (Leaders.decide)."""
+        count = len(block)
+        found = _Earlier()
+        found.found = [None] * count
+        found.pairs = [0] * count
+        place, minus, lead = self.earlier.candidate_arrays(self.values, self.bounds, block,
+                                                           lengths, self.ratio)
+        found.edges = np.searchsorted(place, np.arange(count + 1)).tolist()
+        if not len(place):
+            found.minus = found.lead = found.unshared = []
+            return found
+        at = np.asarray(block, dtype=np.int64)[place]
+        codes, lead_codes = self.codes, self.leaders.code
+        unshared = cpdist([codes[u] for u in at.tolist()], [lead_codes[k] for k in lead.tolist()],
+                          scorer=Indel.distance, dtype=np.int64)
+        mine, theirs = self.code_sizes[at], self.leader_sizes[lead]
+        unshared[mine + theirs - unshared < 2 * MIN_SHARED * np.minimum(mine, theirs)] = -1
+        found.minus, found.lead, found.unshared = minus.tolist(), lead.tolist(), unshared.tolist()
+        edges, decide = found.edges, self.leaders.decide
         for i, u in enumerate(block):
             a, b = edges[i], edges[i + 1]
+            if a < b:
+                kept = [(k, d) for k, d in zip(found.lead[a:b], found.unshared[a:b]) if d >= 0]
+                if kept:
+                    found.pairs[i] = len(kept)
+                    found.found[i] = decide(kept, self.flats[u], self.spaced[u], codes[u],
+                                            self.threshold, self.guards[u])
+        return found
+
+    def _inside(self, block: list[int], lengths: list[int], earlier: _Earlier) -> list[int]:
+        """The comments of the block in order, with the leaders made inside it: every pair
+        of a comment with an earlier one of the block that may lead and shares prefix
+        bigrams with it is found at once (block_pairs); a comment takes the pairs whose
+        other comment has become a leader by then, merged with its earlier candidates.
+        A comment whose earlier leader is pushed out of its candidates that way, and that
+        none of the new ones takes, leads after all: it is indexed then. Returns the new
+        leaders."""
+        may_lead = [i for i, f in enumerate(earlier.found) if f is None]
+        pairs_of = partial(block_pairs, self.values, self.bounds, block, lengths, self.ratio)
+        edges, minus_shared, other = pairs_of(may_lead)
+        number: list[int | None] = [None] * len(block)
+        made: list[int] = []
+        limit = _candidates.CANDIDATE_LIMIT
+        leaders, flats, spaced, codes = self.leaders, self.flats, self.spaced, self.codes
+        for i, u in enumerate(block):
+            taken = leader = earlier.found[i]
             inside = []
-            for k in range(a, b):
-                leader = number[other[k]]
-                if leader is not None:
-                    inside.append((minus_shared[k], leader))
+            for k in range(edges[i], edges[i + 1]):
+                lead = number[other[k]]
+                if lead is not None:
+                    inside.append((minus_shared[k], lead))
                     if len(inside) == limit:
                         break
             if inside:
-                near = near_earlier[i]
-                near = top(near + inside) if near else inside
-                leader, pairs = verify(near, flats[u], spaced[u], codes[u], threshold,
-                                       guards[u], memos[i])
-            else:
-                leader, pairs = first[i]
-            verified += pairs
-            if leader is None:
-                number[i] = add(u, flats[u], spaced[u], codes[u], guards[u])
-                made.append(u)
-                leader_of[u] = u
-                if first[i][0] is not None:
-                    # Pushed out (see above): its pairs with the rest of the block.
-                    may_lead = sorted(may_lead + [i])
-                    edges, minus_shared, other = block_pairs(
-                        values, bounds, block, block_lengths, ratio, may_lead)
-            else:
-                leader_of[u] = keys[leader]
-        earlier.extend(values, bounds, made, [lengths[u] for u in made])
-        if tick is not None:
-            tick(sum(counts[u] for u in block))
-    VERIFIED_PAIRS[0] += verified
-    return leader_of
+                near = earlier.near(i)
+                leader, earlier.pairs[i] = leaders.verify(
+                    top(near + inside) if near else inside, flats[u], spaced[u], codes[u],
+                    self.threshold, self.guards[u], earlier.overlap(i))
+            if leader is not None:
+                self.leader_of[u] = leaders.keys[leader]
+                continue
+            number[i] = leaders.add(u, flats[u], spaced[u], codes[u], self.guards[u])
+            made.append(u)
+            self.leader_of[u] = u
+            if taken is not None:       # pushed out: indexed for the rest of the block
+                may_lead = sorted(may_lead + [i])
+                edges, minus_shared, other = pairs_of(may_lead)
+        return made
 
 
 def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: float,

@@ -177,7 +177,6 @@ class Leaders:
         """
         codes = self.code
         n_code = len(code)
-        low = threshold - _EPSILON
         kept = []
         for _, leader in near:
             if memo is not None and leader in memo:
@@ -193,10 +192,20 @@ class Leaders:
                     memo[leader] = unshared
             if unshared >= 0:
                 kept.append((leader, unshared))
-        verified = len(kept)
+        return self.decide(kept, flat, spaced, code, threshold, guard), len(kept)
+
+    def decide(self, kept: list[tuple[int, int]], flat: str, spaced: str, code: str,
+               threshold: float, guard: tuple[frozenset, frozenset] | None = None
+               ) -> int | None:
+        """The leader a comment joins among ``kept``, (leader, bigrams not shared) of the
+        candidates past the MIN_SHARED filter in the order of ``verify``; or None."""
+        if not kept:
+            return None
+        codes = self.code
+        low = threshold - _EPSILON
         # One candidate: only whether it reaches the threshold matters, so the first
         # reading that does decides. More: the best score wins, so scores are exact.
-        enough = low if verified == 1 else 100.0
+        enough = low if len(kept) == 1 else 100.0
         passing = []
         for leader, unshared in kept:
             score = score_pair(flat, spaced, code, self.flat[leader], self.spaced[leader],
@@ -204,7 +213,7 @@ class Leaders:
             if score >= low:
                 passing.append((-score, leader))
         if not passing:
-            return None, verified
+            return None
         passing.sort()
         mine = guard if guard is not None else _guard_features(spaced)
         guards = self.guard
@@ -213,8 +222,8 @@ class Leaders:
             if theirs is None:
                 theirs = guards[leader] = _guard_features(self.spaced[leader])
             if compatible(mine[0], mine[1], theirs[0], theirs[1]):
-                return leader, verified
-        return None, verified
+                return leader
+        return None
 
     def match(self, queries: Sequence[Query], threshold: float, *, workers: int = 1) -> list:
         """For each query the key of the leader it joins, or None (queries do not lead)."""
