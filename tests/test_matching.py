@@ -275,6 +275,41 @@ def test_groups_do_not_depend_on_the_block_size(monkeypatch):
     assert cluster_by_article(items) == default
 
 
+def test_bigrams_not_shared_counted_on_marks_are_the_indel_distance():
+    import random
+
+    import numpy as np
+    from rapidfuzz.distance import Indel
+
+    from legis.matching.cluster import _Article
+    from legis.matching.normalise import spaced_many
+    rng = random.Random(7)
+    words = ["物业", "收费", "公示", "期限", "延长", "业主", "噪声", "养犬", "拴绳", "充电", "！"]
+    spaced = spaced_many(["".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+                          for _ in range(120)])
+    article = _Article(spaced, None, DEFAULT_THRESHOLD)
+    article.block(list(range(60)))                  # some leaders, from the first 60
+    block = np.arange(60, 120)
+    place = np.repeat(np.arange(60), len(article.leaders))
+    lead = np.tile(np.arange(len(article.leaders)), 60)
+    got = article._unshared(block, place, lead)
+    codes = article.codes
+    assert got.tolist() == [Indel.distance(codes[60 + p], article.leaders.code[k])
+                            for p, k in zip(place.tolist(), lead.tolist())]
+
+
+def test_bigram_overlap_from_marks_equals_rapidfuzz(monkeypatch):
+    # An article too big for the table of marks asks rapidfuzz for the same numbers.
+    from pathlib import Path
+
+    rows = [json.loads(line) for line in
+            (Path(__file__).parent / "data" / "labelled_comments.jsonl").open(encoding="utf-8")]
+    items = [(r["article"], r["text"]) for r in rows]
+    default = cluster_by_article(items)
+    monkeypatch.setattr(sys.modules["legis.matching.cluster"], "MEMBER_BYTES", 0)
+    assert cluster_by_article(items) == default
+
+
 def _one_comment_at_a_time(spaced, counts, threshold):
     """The leader rule as written: most frequent first, each comment probes one growing
     LeaderIndex and joins its best compatible candidate or leads."""

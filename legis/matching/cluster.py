@@ -10,7 +10,15 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cpdist
 
 from legis.matching import candidates as _candidates
-from legis.matching.candidates import MIN_SHARED, PrefixArrays, block_pairs, coded_arrays, top
+from legis.matching.candidates import (
+    CODE_BASE,
+    MIN_SHARED,
+    PrefixArrays,
+    block_pairs,
+    coded_arrays,
+    ragged,
+    top,
+)
 from legis.matching.guards import features_many
 from legis.matching.leaders import (
     DEFAULT_THRESHOLD,
@@ -23,6 +31,8 @@ from legis.matching.normalise import spaced_many
 
 # Comments probed together against the leaders of earlier blocks.
 BLOCK_SIZE = 256
+# Largest table of (comment of a block, bigram code) marks kept per article (bytes).
+MEMBER_BYTES = 64 << 20
 
 
 def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: float,
@@ -79,7 +89,12 @@ class _Article:
         self.ratio = _min_length_ratio(threshold)
         self.leaders = Leaders(indexed=False)
         self.earlier = PrefixArrays()
-        self.leader_sizes = np.zeros(0, dtype=np.int64)      # bigrams of each leader
+        self.leader_texts = np.zeros(0, dtype=np.int64)
+        # Which bigram codes each comment of the current block holds (see _unshared); too
+        # big for a very large article, which then asks rapidfuzz.
+        self.width = int(self.values.max()) - CODE_BASE + 1 if len(self.values) else 0
+        self.member = (np.zeros(BLOCK_SIZE * self.width, dtype=bool)
+                       if BLOCK_SIZE * self.width <= MEMBER_BYTES else None)
         self.leader_of = [0] * len(spaced)
         self.verified = 0
 
@@ -92,8 +107,31 @@ class _Article:
         made = self._inside(block, lengths, earlier)
         self.verified += sum(earlier.pairs)
         self.earlier.extend(self.values, self.bounds, made, [self.lengths[u] for u in made])
-        self.leader_sizes = np.concatenate(
-            [self.leader_sizes, self.code_sizes[np.asarray(made, dtype=np.int64)]])
+        self.leader_texts = np.concatenate([self.leader_texts, np.asarray(made, dtype=np.int64)])
+
+    def _unshared(self, block: np.ndarray, place: np.ndarray, lead: np.ndarray) -> np.ndarray:
+        """Bigrams not shared by each (block[place], leader lead) pair: the Indel distance of
+        their code strings (sorted, no repeats), counted on arrays. The block's comments
+        mark their codes in a table of BLOCK_SIZE rows; each leader's codes are looked up
+        in its comment's row; the marks are cleared after."""
+        at = block[place]
+        texts = self.leader_texts[lead]
+        if self.member is None:
+            codes, lead_codes = self.codes, self.leaders.code
+            return cpdist([codes[u] for u in at.tolist()], [lead_codes[k] for k in lead.tolist()],
+                          scorer=Indel.distance, dtype=np.int64)
+        width = self.width
+        sizes = self.code_sizes[block]
+        marks = (np.repeat(np.arange(len(block), dtype=np.int64) * width, sizes)
+                 + self.values[ragged(self.bounds[block], sizes)] - CODE_BASE)
+        self.member[marks] = True
+        theirs = self.code_sizes[texts]
+        looked = (np.repeat(place * width, theirs)
+                  + self.values[ragged(self.bounds[texts], theirs)] - CODE_BASE)
+        shared = np.bincount(np.repeat(np.arange(len(place)), theirs),
+                             weights=self.member[looked], minlength=len(place)).astype(np.int64)
+        self.member[marks] = False
+        return self.code_sizes[at] + theirs - 2 * shared
 
     def _against_earlier(self, block: list[int], lengths: list[int]) -> _Earlier:
         """The bigram overlap of every (comment, earlier leader) candidate pair in one
@@ -109,12 +147,12 @@ class _Article:
         if not len(place):
             found.minus = found.lead = found.unshared = []
             return found
-        at = np.asarray(block, dtype=np.int64)[place]
-        codes, lead_codes = self.codes, self.leaders.code
-        unshared = cpdist([codes[u] for u in at.tolist()], [lead_codes[k] for k in lead.tolist()],
-                          scorer=Indel.distance, dtype=np.int64)
-        mine, theirs = self.code_sizes[at], self.leader_sizes[lead]
+        block_texts = np.asarray(block, dtype=np.int64)
+        unshared = self._unshared(block_texts, place, lead)
+        mine = self.code_sizes[block_texts[place]]
+        theirs = self.code_sizes[self.leader_texts[lead]]
         unshared[mine + theirs - unshared < 2 * MIN_SHARED * np.minimum(mine, theirs)] = -1
+        codes = self.codes
         found.minus, found.lead, found.unshared = minus.tolist(), lead.tolist(), unshared.tolist()
         edges, decide = found.edges, self.leaders.decide
         for i, u in enumerate(block):
