@@ -21,6 +21,7 @@ from legis.matching.candidates import (
 )
 from legis.matching.guards import features_many
 from legis.matching.leaders import (
+    _EPSILON,
     DEFAULT_THRESHOLD,
     VERIFIED_PAIRS,
     Leaders,
@@ -84,6 +85,9 @@ class _Article:
         self.codes, self.values, self.bounds = coded_arrays(self.flats)
         self.code_sizes = np.diff(self.bounds)
         self.guards = features_many(spaced)
+        # Comments naming no number and no direction: no guard can keep them from a leader.
+        self.plain = np.fromiter((not numbers and not directions for numbers, directions
+                                  in self.guards), dtype=bool, count=len(self.guards))
         self.lengths = [len(f) for f in self.flats]
         self.threshold = threshold
         self.ratio = _min_length_ratio(threshold)
@@ -134,9 +138,12 @@ class _Article:
         return self.code_sizes[at] + theirs - 2 * shared
 
     def _against_earlier(self, block: list[int], lengths: list[int]) -> _Earlier:
-        """The bigram overlap of every (comment, earlier leader) candidate pair in one
-        rapidfuzz call, the MIN_SHARED filter on arrays, then the readings per comment
-        (Leaders.decide)."""
+        """The bigram overlap of every (comment, earlier leader) candidate pair at once
+        (_unshared), the MIN_SHARED filter on arrays, then the readings per comment
+        (Leaders.decide) where they can change the answer. A comment with one candidate
+        left whose bigram Dice already reaches the threshold, where the comment or the
+        leader names no number and no direction, joins that leader: decide would stop at
+        that first reading and the guards would let it through."""
         count = len(block)
         found = _Earlier()
         found.found = [None] * count
@@ -148,21 +155,29 @@ class _Article:
             found.minus = found.lead = found.unshared = []
             return found
         block_texts = np.asarray(block, dtype=np.int64)
+        at, theirs_at = block_texts[place], self.leader_texts[lead]
         unshared = self._unshared(block_texts, place, lead)
-        mine = self.code_sizes[block_texts[place]]
-        theirs = self.code_sizes[self.leader_texts[lead]]
+        mine, theirs = self.code_sizes[at], self.code_sizes[theirs_at]
         unshared[mine + theirs - unshared < 2 * MIN_SHARED * np.minimum(mine, theirs)] = -1
-        codes = self.codes
+        kept = unshared >= 0
+        per_text = np.bincount(place[kept], minlength=count)
+        found.pairs = per_text.tolist()
+        # Dice as score_pair computes it, operation for operation.
+        total = mine + theirs
+        dice = np.where(total > 0, 100.0 * (1.0 - unshared / np.maximum(total, 1)), 100.0)
+        easy = (kept & (per_text[place] == 1) & (dice >= self.threshold - _EPSILON)
+                & (self.plain[at] | self.plain[theirs_at]))
+        for i, leader in zip(place[easy].tolist(), lead[easy].tolist()):
+            found.found[i] = leader
+        hard = per_text > 0
+        hard[place[easy]] = False
         found.minus, found.lead, found.unshared = minus.tolist(), lead.tolist(), unshared.tolist()
-        edges, decide = found.edges, self.leaders.decide
-        for i, u in enumerate(block):
-            a, b = edges[i], edges[i + 1]
-            if a < b:
-                kept = [(k, d) for k, d in zip(found.lead[a:b], found.unshared[a:b]) if d >= 0]
-                if kept:
-                    found.pairs[i] = len(kept)
-                    found.found[i] = decide(kept, self.flats[u], self.spaced[u], codes[u],
-                                            self.threshold, self.guards[u])
+        edges, decide, codes = found.edges, self.leaders.decide, self.codes
+        for i in np.flatnonzero(hard).tolist():
+            u, a, b = block[i], edges[i], edges[i + 1]
+            kept_here = [(k, d) for k, d in zip(found.lead[a:b], found.unshared[a:b]) if d >= 0]
+            found.found[i] = decide(kept_here, self.flats[u], self.spaced[u], codes[u],
+                                    self.threshold, self.guards[u])
         return found
 
     def _inside(self, block: list[int], lengths: list[int], earlier: _Earlier) -> list[int]:
