@@ -353,7 +353,8 @@ def test_blocks_give_the_leaders_of_one_comment_at_a_time(monkeypatch, limit):
     spaced = list(dict.fromkeys(spaced_many(texts)))
     counts = [rng.choice([1, 1, 1, 2, 5]) for _ in spaced]
     expected = _one_comment_at_a_time(spaced, counts, DEFAULT_THRESHOLD)
-    for size in (5, 64, 256):
+    for first, size in ((5, 5), (1, 64), (64, 256), (256, 256)):
+        monkeypatch.setattr(sys.modules["legis.matching.cluster"], "FIRST_BLOCK", first)
         monkeypatch.setattr(sys.modules["legis.matching.cluster"], "BLOCK_SIZE", size)
         assert cluster_unique(spaced, counts, DEFAULT_THRESHOLD) == expected
 

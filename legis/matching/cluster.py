@@ -32,6 +32,10 @@ from legis.matching.normalise import spaced_many
 
 # Comments probed together against the leaders of earlier blocks.
 BLOCK_SIZE = 256
+# An article's first block is smaller and blocks double up to BLOCK_SIZE: the comments of
+# a block meet the leaders made inside it one by one (the slower way), those of later
+# blocks meet them all at once.
+FIRST_BLOCK = 64
 # Largest table of (comment of a block, bigram code) marks kept per article (bytes).
 MEMBER_BYTES = 64 << 20
 
@@ -45,13 +49,18 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
     the most similar compatible leader found so far, or leads a new opinion. Members are
     compared with the leader only, so A~B and B~C never pull A and C together.
 
-    Comments go in blocks of BLOCK_SIZE (see _Article.block); the result is the same as
-    taking them one at a time with one LeaderIndex of all leaders (tested).
+    Comments go in blocks (FIRST_BLOCK, twice that, ... up to BLOCK_SIZE; see
+    _Article.block). The result is the same as taking them one at a time with one
+    LeaderIndex of all leaders (tested), except that a bigram found in the prefixes of
+    over MAX_POSTING leaders stops being read from the next block on rather than at once.
     """
     article = _Article(spaced, flats, threshold)
     order = sorted(range(len(spaced)), key=lambda u: (-counts[u], u))
-    for start in range(0, len(order), BLOCK_SIZE):
-        block = order[start:start + BLOCK_SIZE]
+    start, size = 0, min(FIRST_BLOCK, BLOCK_SIZE)
+    while start < len(order):
+        block = order[start:start + size]
+        start += size
+        size = min(BLOCK_SIZE, 2 * size)
         article.block(block)
         if tick is not None:
             tick(sum(counts[u] for u in block))
