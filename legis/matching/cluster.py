@@ -234,15 +234,19 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
                    tick: Callable[[int], None] | None = None) -> list[int]:
     """Group numbers for normalised comments keyed by article (see ``cluster_by_article``)."""
     threshold = check_threshold(threshold)
-    by_article: dict[Hashable, list[int]] = {}
-    for i, key in enumerate(keys):
-        by_article.setdefault(key, []).append(i)
+    # Positions per article, articles in order of first appearance.
+    article_of: dict[Hashable, int] = {}
+    numbers = np.fromiter([article_of.setdefault(key, len(article_of)) for key in keys],
+                          dtype=np.int64, count=len(keys))
+    by_position = np.argsort(numbers, kind="stable").tolist()
+    ends = np.cumsum(np.bincount(numbers, minlength=len(article_of))).tolist()
     label = np.zeros(len(spaced), dtype=np.int64)
     # Without the clause spaces, all at once (texts hold no new line once normalised).
     all_flats = "\n".join(spaced).replace(" ", "").split("\n") if spaced else []
     if len(all_flats) != len(spaced):
         all_flats = [s.replace(" ", "") for s in spaced]
-    for positions in by_article.values():
+    for first_at, end in zip([0] + ends[:-1], ends):
+        positions = by_position[first_at:end]
         # Exact duplicates: one dict (hash) lookup each; distinct texts are numbered in
         # order of first appearance.
         distinct: dict[str, int] = {}
@@ -275,12 +279,9 @@ def cluster_by_article(items: Iterable[tuple[Hashable, str]], *,
     own group like any article. Groups are numbered 0, 1, ... across all articles in
     order of first appearance.
     """
-    keys: list[Hashable] = []
-    texts: list[str] = []
-    for key, text in items:
-        keys.append(key)
-        texts.append(text)
-    return cluster_spaced(keys, spaced_many(texts), threshold)
+    items = list(items)
+    return cluster_spaced([key for key, _ in items], spaced_many([text for _, text in items]),
+                          threshold)
 
 
 def cluster(texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD) -> list[int]:
