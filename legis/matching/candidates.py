@@ -18,6 +18,10 @@ import numpy as np
 PREFIX_FRACTION = 0.6
 # Candidates verified per comment, most shared bigrams first.
 CANDIDATE_LIMIT = 8
+# A candidate sharing fewer than 1/WEAK_DIVISOR of the prefix bigrams the best candidate
+# shares is not verified: with a strong candidate, one sharing a rare bigram or two is
+# chance (no verified match was dropped on the labelled or the synthetic sets).
+WEAK_DIVISOR = 10
 # A candidate sharing fewer bigrams than this share of the shorter text is not verified:
 # near duplicates share far more (no recall lost on the labelled or synthetic sets).
 MIN_SHARED = 0.25
@@ -203,11 +207,16 @@ class LeaderIndex:
 
 
 def top(fitting: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The CANDIDATE_LIMIT best of (-shared, leader) pairs, best first."""
+    """The CANDIDATE_LIMIT best of (-shared, leader) pairs, best first, without the weak
+    ones (see WEAK_DIVISOR)."""
     if len(fitting) <= CANDIDATE_LIMIT:
         fitting.sort()
-        return fitting
-    return heapq.nsmallest(CANDIDATE_LIMIT, fitting)
+    else:
+        fitting = heapq.nsmallest(CANDIDATE_LIMIT, fitting)
+    if fitting and -fitting[-1][0] * WEAK_DIVISOR < -fitting[0][0]:
+        best = -fitting[0][0]
+        fitting = [pair for pair in fitting if -pair[0] * WEAK_DIVISOR >= best]
+    return fitting
 
 
 def prefix_lengths(code_lengths: np.ndarray) -> np.ndarray:
@@ -341,8 +350,10 @@ class PrefixArrays:
         q = order >> 46
         rank = np.arange(len(q)) - np.searchsorted(q, q)
         keep = order[rank < CANDIDATE_LIMIT]
-        return (keep >> 46, ((keep >> bits) & ((1 << 21) - 1)) - ((1 << 21) - 1),
-                keep & ((1 << bits) - 1))
+        q, shared = keep >> 46, ((1 << 21) - 1) - ((keep >> bits) & ((1 << 21) - 1))
+        best = shared[np.searchsorted(q, q)]
+        strong = shared * WEAK_DIVISOR >= best
+        return q[strong], -shared[strong], keep[strong] & ((1 << bits) - 1)
 
 
 def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],

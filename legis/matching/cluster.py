@@ -216,7 +216,7 @@ class _Article:
             if inside:
                 near = earlier.near(i)
                 leader, earlier.pairs[i] = leaders.verify(
-                    top(near + inside) if near else inside, flats[u], spaced[u], codes[u],
+                    top(near + inside), flats[u], spaced[u], codes[u],
                     self.threshold, self.guards[u], earlier.overlap(i))
             if leader is not None:
                 self.leader_of[u] = leaders.keys[leader]
