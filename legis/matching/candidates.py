@@ -206,6 +206,11 @@ class LeaderIndex:
         return [leader for _, leader in top(self.fitting(code, length, min_length_ratio))]
 
 
+# Pairs are counted in a table of every (text, leader) when there are at least 1 /
+# TABLE_SPREAD as many hits as places in it; by sorting the hits otherwise.
+TABLE_SPREAD = 8
+
+
 def top(fitting: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The CANDIDATE_LIMIT best of (-shared, leader) pairs, best first, without the weak
     ones (see WEAK_DIVISOR)."""
@@ -331,7 +336,7 @@ class PrefixArrays:
             return none, none, none
         # Prefix bigrams shared per (text, leader).
         pair = hit_owner * leaders + hit_leader
-        if count * leaders <= 1 << 22:
+        if count * leaders <= 1 << 22 and count * leaders <= TABLE_SPREAD * len(pair):
             table = np.bincount(pair, minlength=count * leaders)
             pair = np.flatnonzero(table)
             shared = table[pair]
@@ -348,12 +353,11 @@ class PrefixArrays:
         # Best CANDIDATE_LIMIT per text: by text, most shared, oldest leader.
         order = np.sort((q << 46) | ((((1 << 21) - 1) - shared) << bits) | leader)
         q = order >> 46
-        rank = np.arange(len(q)) - np.searchsorted(q, q)
-        keep = order[rank < CANDIDATE_LIMIT]
-        q, shared = keep >> 46, ((1 << 21) - 1) - ((keep >> bits) & ((1 << 21) - 1))
-        best = shared[np.searchsorted(q, q)]
-        strong = shared * WEAK_DIVISOR >= best
-        return q[strong], -shared[strong], keep[strong] & ((1 << bits) - 1)
+        first = np.searchsorted(q, q)       # each text's best candidate
+        shared = ((1 << 21) - 1) - ((order >> bits) & ((1 << 21) - 1))
+        keep = ((np.arange(len(q)) - first < CANDIDATE_LIMIT)
+                & (shared * WEAK_DIVISOR >= shared[first]))
+        return q[keep], -shared[keep], order[keep] & ((1 << bits) - 1)
 
 
 def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],

@@ -55,7 +55,8 @@ def cluster_unique(spaced: Sequence[str], counts: Sequence[int], threshold: floa
     over MAX_POSTING leaders stops being read from the next block on rather than at once.
     """
     article = _Article(spaced, flats, threshold)
-    order = sorted(range(len(spaced)), key=lambda u: (-counts[u], u))
+    # Most frequent first, ties in order of first appearance.
+    order = np.argsort(-np.asarray(counts, dtype=np.int64), kind="stable").tolist()
     start, size = 0, min(FIRST_BLOCK, BLOCK_SIZE)
     while start < len(order):
         block = order[start:start + size]
