@@ -86,7 +86,10 @@ def _cn_number(match: re.Match[str]) -> str:
         text, start, end = match.string, match.start(), match.end()
         if text[start - 1:start] != "第" and not _measure_follows(text, end):
             return whole
-        return _read_numeral(run, decimals)
+        value = _LONE_READ.get(run)
+        if value is None:
+            value = _LONE_READ[run] = _read_numeral(run, None)
+        return value
     # A longer run reads the same wherever it is: remembered (a bounded table).
     value = _read_numeral(run, decimals)
     if len(_READ) < 100_000:
@@ -95,6 +98,7 @@ def _cn_number(match: re.Match[str]) -> str:
 
 
 _READ: dict[str, str] = {}
+_LONE_READ: dict[str, str] = {}     # a lone numeral character that is a number (三日)
 
 
 def _read_numeral(run: str, decimals: str | None) -> str:
