@@ -214,8 +214,10 @@ class _Article:
                     inside.append((minus_shared[k], lead))
                     if len(inside) == limit:
                         break
+            near = earlier.near(i) if inside else None
+            if near and _no_better(inside[0], near):
+                inside = None       # its earlier candidates stand: phase one's answer
             if inside:
-                near = earlier.near(i)
                 leader, earlier.pairs[i] = leaders.verify(
                     top(near + inside), flats[u], spaced[u], codes[u],
                     self.threshold, self.guards[u], earlier.overlap(i))
@@ -229,6 +231,14 @@ class _Article:
                 may_lead = sorted(may_lead + [i])
                 edges, minus_shared, other = pairs_of(may_lead)
         return made
+
+
+def _no_better(best_inside: tuple[int, int], near: list[tuple[int, int]]) -> bool:
+    """Whether the best of a comment's candidates made inside its block (and so all of
+    them) would be left out of its candidates from earlier blocks, ``near`` (as ``top``
+    gave them): too weak beside the best, or behind a full list."""
+    return (-best_inside[0] * _candidates.WEAK_DIVISOR < -near[0][0]
+            or (len(near) == _candidates.CANDIDATE_LIMIT and best_inside > near[-1]))
 
 
 def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: float,
