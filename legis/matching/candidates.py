@@ -354,7 +354,10 @@ class PrefixArrays:
         # Best CANDIDATE_LIMIT per text: by text, most shared, oldest leader.
         order = np.sort((q << 46) | ((((1 << 21) - 1) - shared) << bits) | leader)
         q = order >> 46
-        first = np.searchsorted(q, q)       # each text's best candidate
+        # Where each text's candidates start (its best): q is sorted.
+        start = np.ones(len(q), dtype=bool)
+        np.not_equal(q[1:], q[:-1], out=start[1:])
+        first = np.maximum.accumulate(np.where(start, np.arange(len(q)), 0))
         shared = ((1 << 21) - 1) - ((order >> bits) & ((1 << 21) - 1))
         keep = ((np.arange(len(q)) - first < CANDIDATE_LIMIT)
                 & (shared * WEAK_DIVISOR >= shared[first]))
