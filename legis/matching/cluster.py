@@ -142,8 +142,11 @@ class _Article:
         theirs = self.code_sizes[texts]
         looked = (np.repeat(place * width, theirs)
                   + self.values[ragged(self.bounds[texts], theirs)] - CODE_BASE)
-        shared = np.bincount(np.repeat(np.arange(len(place)), theirs),
-                             weights=self.member[looked], minlength=len(place)).astype(np.int64)
+        # Marks found per pair: differences of a running count at the pairs' ends.
+        found = np.zeros(len(looked) + 1, dtype=np.int64)
+        np.cumsum(self.member[looked], out=found[1:])
+        ends = np.cumsum(theirs)
+        shared = found[ends] - found[ends - theirs]
         self.member[marks] = False
         return self.code_sizes[at] + theirs - 2 * shared
 
