@@ -211,6 +211,19 @@ class LeaderIndex:
 TABLE_SPREAD = 8
 
 
+def count_pairs(hits: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``hits`` (each below ``size``), ascending, and how often each
+    occurs: from a table of every value when it is small or hits fill enough of it, by
+    sorting otherwise."""
+    if size <= 1 << 17 or (size <= 1 << 22 and size <= TABLE_SPREAD * len(hits)):
+        table = np.bincount(hits, minlength=size)
+        pair = np.flatnonzero(table)
+        return pair, table[pair]
+    hits = np.sort(hits)
+    edge = np.flatnonzero(np.concatenate([[True], hits[1:] != hits[:-1], [True]]))
+    return hits[edge[:-1]], np.diff(edge)
+
+
 def top(fitting: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The CANDIDATE_LIMIT best of (-shared, leader) pairs, best first, without the weak
     ones (see WEAK_DIVISOR)."""
@@ -336,16 +349,7 @@ class PrefixArrays:
         if not len(hit_leader):
             return none, none, none
         # Prefix bigrams shared per (text, leader).
-        pair = hit_owner * leaders + hit_leader
-        if count * leaders <= 1 << 22 and count * leaders <= TABLE_SPREAD * len(pair):
-            table = np.bincount(pair, minlength=count * leaders)
-            pair = np.flatnonzero(table)
-            shared = table[pair]
-        else:
-            pair = np.sort(pair)
-            edge = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1], [True]]))
-            shared = np.diff(edge)
-            pair = pair[edge[:-1]]
+        pair, shared = count_pairs(hit_owner * leaders + hit_leader, count * leaders)
         q, leader = np.divmod(pair, leaders)
         length = np.asarray(lengths, dtype=np.int64)[q]
         size = self.lengths[leader]
@@ -404,12 +408,10 @@ def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
     hit_j = keys[ragged(low, found)] & ((1 << bits) - 1)
     # Pairs of every indexed text with every text; only those with the indexed one first
     # are kept (cheaper than finding where the prober's own place is in each run).
-    table = np.bincount(hit_i * count + hit_j, minlength=count * count)
-    pair = np.flatnonzero(table)
+    pair, shared = count_pairs(hit_i * count + hit_j, count * count)
     i, j = np.divmod(pair, count)
     before = j < i
-    pair, i, j = pair[before], i[before], j[before]
-    shared = table[pair]
+    i, j, shared = i[before], j[before], shared[before]
     length = np.asarray(lengths, dtype=np.int64)
     size, own = length[j], length[i]
     fits = (own * min_length_ratio <= size) & (size <= own / min_length_ratio)
