@@ -172,7 +172,7 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
     direction features (features_many), most frequent text first, and the verifier (Leaders.verify: the MIN_SHARED bigram filter, the five
     readings, the number and direction guards, the best compatible leader wins). So the
     comparison is of candidate generation alone."""
-    from legis.matching.candidates import coded_arrays
+    from legis.matching.bigrams import coded_arrays
     from legis.matching.guards import features_many
     from legis.matching.leaders import Leaders
     from legis.matching.normalise import spaced_many

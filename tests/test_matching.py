@@ -108,7 +108,7 @@ def test_no_chaining_through_a_middle_comment():
     b = "物业每月公布收支账目，遛狗必须拴绳清理粪便"
     c = "遛狗必须拴绳清理粪便，广场舞音量不得过大声"
     pair = score_pairs
-    from legis.matching.candidates import GramCoder, document_frequency, grams_of
+    from legis.matching.bigrams import GramCoder, document_frequency, grams_of
     from legis.matching.leaders import make_queries
     from legis.matching.normalise import spaced_many
     spaced = spaced_many([a, b, c])
@@ -231,7 +231,7 @@ def test_normalising_many_at_once_equals_one_at_a_time():
 def test_coded_bigrams_are_the_bigram_sets():
     from rapidfuzz.distance import Indel
 
-    from legis.matching.candidates import GramCoder, coded_bigrams, document_frequency, grams_of
+    from legis.matching.bigrams import GramCoder, coded_bigrams, document_frequency, grams_of
     flats = [normalise(t) for t in [TEMPLATE, TEMPLATE + "我家住三号楼", "遛狗必须拴绳", "甲",
                                     "", "哈哈哈哈", "遛狗拴绳必须"]]
     grams = [grams_of(f) for f in flats]
@@ -248,7 +248,8 @@ def test_coded_bigrams_are_the_bigram_sets():
 def test_block_probing_finds_the_candidates_the_index_finds():
     import random
 
-    from legis.matching.candidates import LeaderIndex, PrefixArrays, coded_arrays, top
+    from legis.matching.bigrams import coded_arrays
+    from legis.matching.candidates import LeaderIndex, PrefixArrays, top
     rng = random.Random(3)
     words = ["物业", "收费", "公示", "期限", "延长", "业主", "噪声", "养犬", "拴绳", "充电"]
     flats = ["".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(300)]
@@ -313,7 +314,7 @@ def test_bigram_overlap_from_marks_equals_rapidfuzz(monkeypatch):
 def _one_comment_at_a_time(spaced, counts, threshold):
     """The leader rule as written: most frequent first, each comment probes one growing
     LeaderIndex and joins its best compatible candidate or leads."""
-    from legis.matching.candidates import coded_arrays
+    from legis.matching.bigrams import coded_arrays
     from legis.matching.leaders import Leaders, _min_length_ratio
     flats = [s.replace(" ", "") for s in spaced]
     codes = coded_arrays(flats)[0]
@@ -410,7 +411,7 @@ def _random_texts(alphabet, count, seed, longest=12):
 def test_numeral_runs_filtered_in_the_pattern_read_as_all_runs():
     import re
 
-    norm = sys.modules["legis.matching.normalise"]
+    from legis.matching import number_forms as norm
     plain = re.compile(f"([{norm._NUMERALS}]+)(?:点([{norm._DECIMALS}]+))?")
     alphabet = list(norm._NUMERALS) + list("第点分钟贝小时日年米统律进步个的在0") + \
         ["一点", "十分", "三分之一", "百分", "千万"]
@@ -453,7 +454,8 @@ def test_guard_features_of_many_texts_equal_one_at_a_time():
 def test_block_pairs_are_what_a_growing_leader_index_gives():
     import random
 
-    from legis.matching.candidates import LeaderIndex, block_pairs, coded_arrays
+    from legis.matching.bigrams import coded_arrays
+    from legis.matching.candidates import LeaderIndex, block_pairs
     rng = random.Random(4)
     words = ["物业", "收费", "公示", "期限", "延长", "业主", "噪声", "养犬", "拴绳", "充电"]
     flats = ["".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(200)]

@@ -10,15 +10,8 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cpdist
 
 from legis.matching import candidates as _candidates
-from legis.matching.candidates import (
-    CODE_BASE,
-    MIN_SHARED,
-    PrefixArrays,
-    block_pairs,
-    coded_arrays,
-    ragged,
-    top,
-)
+from legis.matching.bigrams import CODE_BASE, coded_arrays
+from legis.matching.candidates import MIN_SHARED, PrefixArrays, block_pairs, ragged, top
 from legis.matching.guards import features_many
 from legis.matching.leaders import (
     _EPSILON,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from legis.matching.candidates import GramCoder, document_frequency, grams_of
+from legis.matching.bigrams import GramCoder, document_frequency, grams_of
 from legis.matching.leaders import DEFAULT_THRESHOLD, Leaders, check_threshold, make_queries
 from legis.matching.normalise import spaced_many
 

@@ -9,7 +9,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from legis.errors import LegisError
-from legis.matching.candidates import MIN_SHARED, GramCoder, LeaderIndex, grams_of, top
+from legis.matching.bigrams import GramCoder, grams_of
+from legis.matching.candidates import MIN_SHARED, LeaderIndex, top
 from legis.matching.guards import compatible, directions_of, numbers_of
 
 # Similarity (0-100) a comment needs with an opinion's leader to join it. Chosen from
