@@ -176,7 +176,7 @@ def test_dedupe_jsonl_writes_groups_in_input_order(tmp_path):
     stats = dedupe_jsonl(src, out, progress=None, processes=1)
     assert [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()] == [
         {"id": "a", "group": 0}, {"id": "b", "group": 1}, {"id": "c", "group": 0}]
-    assert stats["lines"] == 3 and stats["groups"] == 2 and stats["seconds"] >= 0
+    assert stats["lines"] == 3 and stats["groups"] == 2
 
 
 def test_dedupe_jsonl_processes_give_the_same_groups(tmp_path):

@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from legis.models import AuditLog, Comment, CommentSession, Draft, Opinion
 from legis.services import comments as comment_service
 from legis.services import merging
-from legis.web.routes import MANAGE_ROUTES, RULES, routes
+from legis.web.routes import routes
 from tests.factories import article, make_draft, make_point, make_session
 
 
@@ -71,13 +71,6 @@ def snapshot(db) -> dict:
     return {model.__name__: db.exec(select(func.count()).select_from(model)).one()
             for model in (Comment, Opinion, CommentSession, Draft)} | {
         "opinion_texts": sorted(o.text + o.state for o in db.exec(select(Opinion)))}
-
-
-def test_every_management_route_has_a_rule():
-    names = {r.name for r in MANAGE_ROUTES}
-    assert names <= set(RULES)
-    for route in MANAGE_ROUTES:
-        assert RULES[route.name], route.name
 
 
 def test_anonymous_is_refused_everywhere(anon, world, db):

@@ -8,19 +8,14 @@ import secrets
 from collections import defaultdict
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from legis.errors import LegisError, NotFound
 from legis.models import ROLES, ContactPoint, LoginAttempt, User, utcnow
 from legis.services import audit
+from legis.services.passwords import hash_password, needs_rehash, verify
 
-HASHER = PasswordHasher()
-# Verified against when the username does not exist, so a wrong username and a
-# wrong password take the same time and get the same answer.
-_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 MAX_FAILURES = 5
 THROTTLE_WINDOW = timedelta(minutes=15)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,60}$")
@@ -30,10 +25,6 @@ LOGIN_FAILED = "用户名或密码不正确。"
 
 class Throttled(LegisError):
     status = 429
-
-
-def hash_password(password: str) -> str:
-    return HASHER.hash(password)
 
 
 def check_password_strength(password: str) -> None:
@@ -133,7 +124,7 @@ def authenticate(session: Session, *, username: str, password: str, client: str)
     if failures >= MAX_FAILURES:
         raise Throttled("登录失败次数过多，请15分钟后再试。如忘记密码，请联系系统管理员重置。")
     user = session.exec(select(User).where(func.lower(User.username) == username.lower())).first()
-    ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
+    ok = verify(user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
         session.add(LoginAttempt(username=username, client=client[:64], success=False))
         audit.record(session, actor=username, action="login.failed", client=client)
@@ -141,7 +132,7 @@ def authenticate(session: Session, *, username: str, password: str, client: str)
         session.commit()
         raise LegisError(LOGIN_FAILED, status=401)
     session.add(LoginAttempt(username=username, client=client[:64], success=True))
-    if HASHER.check_needs_rehash(user.password_hash):
+    if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
     audit.record(session, actor=user.username, action="login", target_type="user",
@@ -149,15 +140,8 @@ def authenticate(session: Session, *, username: str, password: str, client: str)
     return user
 
 
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return HASHER.verify(password_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        return False
-
-
 def change_password(session: Session, *, user: User, current: str, new: str, repeat: str) -> None:
-    if not _verify(user.password_hash, current):
+    if not verify(user.password_hash, current):
         raise LegisError("当前密码不正确。", field="current")
     if new != repeat:
         raise LegisError("两次输入的新密码不一致。", field="repeat")
