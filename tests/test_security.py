@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from legis.models import AuditLog, Comment, CommentSession, Draft, Opinion
 from legis.services import comments as comment_service
@@ -49,20 +49,11 @@ def manage_urls(world, db) -> list[tuple[str, str, str]]:
         "name": "articles",
     }
     found = []
-
-    def walk(items, prefix):
-        for route in items:
-            if isinstance(route, Mount):
-                walk(route.routes, prefix + route.path)
-            elif isinstance(route, Route):
-                path = prefix + re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(values.get(m.group(1), 1)),
-                                       route.path)
-                for method in sorted(route.methods - {"HEAD"}):
-                    found.append((method, path, route.name))
-
-    walk([r for r in routes if isinstance(r, Mount) and r.path == "/manage"], "")
-    found += [("GET", "/account/password", "account_password"),
-              ("POST", "/account/password", "account_password_post")]
+    for route in routes:
+        if isinstance(route, Route) and route.path.startswith(("/manage", "/account")):
+            path = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(values.get(m.group(1), 1)),
+                          route.path)
+            found += [(method, path, route.name) for method in sorted(route.methods - {"HEAD"})]
     return found
 
 
@@ -71,6 +62,19 @@ def snapshot(db) -> dict:
     return {model.__name__: db.exec(select(func.count()).select_from(model)).one()
             for model in (Comment, Opinion, CommentSession, Draft)} | {
         "opinion_texts": sorted(o.text + o.state for o in db.exec(select(Opinion)))}
+
+
+def test_a_route_without_roles_stops_start_up():
+    from legis.web.routes import route
+
+    async def page(request):
+        raise AssertionError("never served")
+
+    for roles in (frozenset(), frozenset({"resident"}), frozenset({"admin", "root"})):
+        with pytest.raises(RuntimeError, match="names no valid roles"):
+            route("/manage/new-page", page, "new_page", roles)
+    with pytest.raises(TypeError):
+        route("/manage/new-page", page, "new_page")   # roles forgotten
 
 
 def test_anonymous_is_refused_everywhere(anon, world, db):
@@ -147,17 +151,8 @@ def test_personal_data_masked_for_admin_and_other_hosts(client, signed_in, world
 
 
 def post_routes():
-    found = []
-
-    def walk(items, prefix):
-        for route in items:
-            if isinstance(route, Mount):
-                walk(route.routes, prefix + route.path)
-            elif isinstance(route, Route) and "POST" in (route.methods or ()):
-                found.append(prefix + route.path)
-
-    walk(routes, "")
-    return found
+    return [route.path for route in routes
+            if isinstance(route, Route) and "POST" in (route.methods or ())]
 
 
 @pytest.mark.parametrize("path", post_routes())

@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from legis.config import Settings
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.form_tokens = FormTokens(secret)
     app.state.limiter = RateLimiter()
     app.state.fragments = {}   # rendered draft bodies, see public.draft_body
+    app.state.route_paths = {r.name: r for r in routes if isinstance(r, Route)}   # url_path
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -50,6 +51,19 @@ def pop_flashes(request: Request) -> list[list[str]]:
     if "session" not in request.scope:
         return []
     return request.session.pop("flashes", [])
+
+
+def url_path(request: Request, name: str, **params: Any) -> str:
+    """The path of the route called ``name``: request.url_for without the host, and without
+    trying every route in turn (the table in routes.py is indexed by name at start-up)."""
+    return str(request.app.state.route_paths[name].url_path_for(name, **params))
+
+
+def attachment(filename: str, fallback: str) -> dict[str, str]:
+    """Headers for a download named ``filename`` (UTF-8), ``fallback`` for old browsers."""
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; "
+                                   f"filename*=UTF-8''{quote(filename)}",
+            "Cache-Control": "no-store"}
 
 
 def redirect(url: str) -> RedirectResponse:

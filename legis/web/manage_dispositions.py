@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from exporters import charts
 from legis.errors import LegisError
@@ -16,8 +13,10 @@ from legis.services import dispositions, jobs, merging, reports
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services.audit import record
+from legis.web.auth import may_see_personal_data
 from legis.web.common import (
     actor_name,
+    attachment,
     client_address,
     flash,
     in_db,
@@ -183,10 +182,8 @@ async def export(request: Request) -> Response:
 
     body = await run_in_threadpool(reports.render, data, fmt=fmt, kind=kind)
     name = reports.filename(data, fmt=fmt, kind=kind)
-    return Response(body, media_type=reports.FORMATS[fmt][0], headers={
-        "Content-Disposition": f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "no-store",
-    })
+    return Response(body, media_type=reports.FORMATS[fmt][0],
+                    headers=attachment(name, f"report.{fmt}"))
 
 
 LARGE_EXPORT = 20_000   # comments; above this an export runs as a background job
@@ -221,48 +218,3 @@ async def _export_in_background(request: Request, draft_id: int, fmt: str, kind:
             directory=settings.data_dir / "exports", progress=progress))
     flash(request, "报告较大，正在后台生成；完成后本页会出现下载按钮。")
     return redirect(request.url_for("manage_job_page", job_id=job.id).path)
-
-
-async def job_page(request: Request) -> Response:
-    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
-    return render(request, "manage/job.html", {"job": job})
-
-
-async def job_download(request: Request) -> Response:
-    from starlette.responses import FileResponse
-
-    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
-    result = job.result or {}
-    if job.status != "done" or "file" not in result:
-        raise LegisError("文件尚未生成完毕，请稍候。", status=409)
-    if result.get("internal") and not may_see_personal_data(request):
-        raise LegisError("内部版本含个人信息，只有法工委工作人员可以下载。", status=403)
-    path = request.app.state.settings.data_dir / "exports" / result["file"]
-    if not path.is_file():
-        raise LegisError("文件已被清理，请重新导出。", status=410)
-    return FileResponse(path, media_type=reports.FORMATS[result["format"]][0], headers={
-        "Content-Disposition": "attachment; filename=\"report\"; "
-                               f"filename*=UTF-8''{quote(result['filename'])}",
-        "Cache-Control": "no-store",
-    })
-
-
-def may_see_personal_data(request: Request) -> bool:
-    """Internal (unmasked) exports: legislative staff only."""
-    user = request.scope.get("user")
-    return user is not None and user.role == "staff"
-
-
-routes = [
-    Route("/opinions/{opinion_id:int}/disposition", set_disposition, methods=["POST"],
-          name="disposition_set"),
-    Route("/drafts/{draft_id:int}/dispositions/bulk", bulk, methods=["POST"], name="disposition_bulk"),
-    Route("/drafts/{draft_id:int}/dispositions", overview, name="manage_dispositions"),
-    Route("/drafts/{draft_id:int}/charts/{name:str}.svg", chart, name="manage_chart"),
-    Route("/drafts/{draft_id:int}/publish", publish, methods=["POST"], name="manage_publish"),
-    Route("/drafts/{draft_id:int}/export", export, name="manage_export"),
-    Route("/jobs/{job_id:int}/view", job_page, name="manage_job_page"),
-    Route("/jobs/{job_id:int}/download", job_download, name="manage_job_download"),
-    Route("/reasons", reasons_page, name="manage_reasons"),
-    Route("/reasons", save_reason, methods=["POST"], name="manage_reason_save"),
-]

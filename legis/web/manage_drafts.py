@@ -8,7 +8,6 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from legis.errors import LegisError
 from legis.models import DRAFT_STATUSES
@@ -186,12 +185,3 @@ async def comments(request: Request) -> Response:
     )
     view = await in_db(request, lambda s: comment_list.comment_page(s, draft_id=draft_id, filters=filters))
     return render(request, "manage/comments.html", {"view": view, "filters": filters})
-
-
-routes = [
-    Route("/", index, name="manage_index"),
-    Route("/drafts/import", import_draft, methods=["POST"], name="manage_import"),
-    Route("/drafts/{draft_id:int}", draft_detail, name="manage_draft"),
-    Route("/drafts/{draft_id:int}", update_draft, methods=["POST"], name="manage_draft_update"),
-    Route("/drafts/{draft_id:int}/comments", comments, name="manage_comments"),
-]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 
 from legis.errors import LegisError
 from legis.models import Article, Comment, DraftVersion, Opinion
@@ -82,12 +81,6 @@ async def start_merge(request: Request) -> Response:
     else:
         flash(request, "归并任务已在进行中（可能是其他同事启动的），请等待完成。", "warn")
     return redirect(request.url_for("manage_opinions", draft_id=draft_id).path)
-
-
-async def job_status(request: Request) -> Response:
-    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
-    return JSONResponse({"id": job.id, "status": job.status, "progress": job.progress,
-                         "message": job.message, "result": job.result})
 
 
 async def review(request: Request) -> Response:
@@ -203,17 +196,3 @@ async def exclude_comment(request: Request) -> Response:
     draft_id, article_id = await in_db(request, work, write=True)
     flash(request, "已标记为非意见（原文保留，可随时恢复）。" if exclude else "已恢复为意见，下次归并时会归入相应意见。")
     return review_redirect(request, draft_id, article_id)
-
-
-routes = [
-    Route("/drafts/{draft_id:int}/opinions", overview, name="manage_opinions"),
-    Route("/drafts/{draft_id:int}/merge", start_merge, methods=["POST"], name="manage_merge"),
-    Route("/drafts/{draft_id:int}/opinions/{article}", review, name="manage_review"),
-    Route("/jobs/{job_id:int}", job_status, name="manage_job"),
-    Route("/opinions/{opinion_id:int}/text", edit_opinion, methods=["POST"], name="opinion_text"),
-    Route("/opinions/{opinion_id:int}/split", split_opinion, methods=["POST"], name="opinion_split"),
-    Route("/opinions/{opinion_id:int}/merge", merge_opinion, methods=["POST"], name="opinion_merge"),
-    Route("/comments/{comment_id:int}/move", move_comment, methods=["POST"], name="comment_move"),
-    Route("/comments/{comment_id:int}/exclude", exclude_comment, methods=["POST"],
-          name="comment_exclude"),
-]

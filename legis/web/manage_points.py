@@ -8,7 +8,6 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from legis.errors import LegisError
 from legis.models import POINT_KINDS
@@ -160,15 +159,3 @@ async def import_confirm(request: Request) -> Response:
     pending.drop_pending(pending_dir(request), pending_id)
     flash(request, f"已导入{count}个联系点。")
     return redirect(request.url_for("manage_points").path)
-
-
-routes = [
-    Route("/points", points_index, name="manage_points"),
-    Route("/points", create_point, methods=["POST"], name="manage_point_create"),
-    Route("/points/template.csv", point_template, name="manage_points_template"),
-    Route("/points/import", import_preview, methods=["POST"], name="manage_points_import"),
-    Route("/points/import/confirm", import_confirm, methods=["POST"],
-          name="manage_points_import_confirm"),
-    Route("/points/{point_id:int}", edit_point, name="manage_point"),
-    Route("/points/{point_id:int}", update_point, methods=["POST"], name="manage_point_update"),
-]

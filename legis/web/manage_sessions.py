@@ -10,7 +10,6 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from exporters.masking import mask_name, mask_phone
 from legis.errors import LegisError
@@ -28,7 +27,7 @@ from legis.services import drafts as draft_service
 from legis.services import sessions as session_service
 from legis.services.comments import submit_comment
 from legis.web.auth import check_point
-from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import attachment, flash, in_db, int_or_none, read_form, redirect, render
 from legis.web.manage_drafts import read_upload
 
 ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_ONSITE, CHANNEL_PHONE)
@@ -424,8 +423,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(data: bytes, ascii_name: str, name: str, media_type: str) -> Response:
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+    return Response(data, media_type=media_type, headers=attachment(name, ascii_name))
 
 
 async def export_xlsx(request: Request) -> Response:
@@ -444,29 +442,3 @@ async def export_xlsx(request: Request) -> Response:
     )
     name = f"{draft.title}-{comment_session.title}-{comment_session.held_on or ''}意见.xlsx"
     return _download(data, f"session-{session_id}-comments.xlsx", name, XLSX)
-
-
-routes = [
-    Route("/sessions", sessions_index, name="manage_sessions"),
-    Route("/sessions", create_session, methods=["POST"], name="manage_session_create"),
-    Route("/sessions/new", new_session, name="manage_session_new"),
-    Route("/sessions/import-template.xlsx", import_template, name="manage_sessions_template"),
-    Route("/sessions/{session_id:int}", session_page, name="manage_session"),
-    Route("/sessions/{session_id:int}", update_session, methods=["POST"],
-          name="manage_session_update"),
-    Route("/sessions/{session_id:int}/qr", qr_page, name="manage_session_qr"),
-    Route("/sessions/{session_id:int}/qr.svg", qr_svg, name="manage_session_qr_svg"),
-    Route("/sessions/{session_id:int}/entry", entry_form, name="manage_session_entry"),
-    Route("/sessions/{session_id:int}/entry", entry_submit, methods=["POST"],
-          name="manage_session_entry_submit"),
-    Route("/sessions/{session_id:int}/entry/undo", entry_undo, methods=["POST"],
-          name="manage_session_entry_undo"),
-    Route("/sessions/{session_id:int}/entry/article", entry_article,
-          name="manage_session_entry_article"),
-    Route("/sessions/{session_id:int}/import", import_page, name="manage_session_import"),
-    Route("/sessions/{session_id:int}/import", import_preview, methods=["POST"],
-          name="manage_session_import_preview"),
-    Route("/sessions/{session_id:int}/import/confirm", import_confirm, methods=["POST"],
-          name="manage_session_import_confirm"),
-    Route("/sessions/{session_id:int}/export.xlsx", export_xlsx, name="manage_session_export"),
-]

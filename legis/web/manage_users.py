@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from legis.errors import LegisError
 from legis.models import ROLE_NAMES, ContactPoint
@@ -99,12 +98,3 @@ async def audit_page(request: Request) -> Response:
     return render(request, "manage/audit.html", {"entries": entries, "actions": AUDIT_ACTIONS,
                                                  "action": action, "page": page,
                                                  "per_page": PER_PAGE})
-
-
-routes = [
-    Route("/users", users_page, name="manage_users"),
-    Route("/users", create_user, methods=["POST"], name="manage_user_create"),
-    Route("/users/{user_id:int}", update_user, methods=["POST"], name="manage_user_update"),
-    Route("/users/{user_id:int}/reset", reset_password, methods=["POST"], name="manage_user_reset"),
-    Route("/audit", audit_page, name="manage_audit"),
-]

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from exporters.comparison import comparison_table
 from exporters.figures import ordered_opinions
@@ -21,7 +19,16 @@ from legis.services import opinions as opinion_service
 from legis.services import reports
 from legis.services import revisions as revision_service
 from legis.services.paper_import import parse_article_ref
-from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import (
+    actor_name,
+    attachment,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+)
 from legis.web.manage_drafts import read_upload
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -282,26 +289,4 @@ async def download_table(request: Request) -> Response:
     body = await run_in_threadpool(lambda: comparison_table(data.changes, title,
                                                             opinion_numbers=numbers))
     name = f"{data.draft_title}-修改前后对照表.docx"
-    return Response(body, media_type=DOCX, headers={
-        "Content-Disposition": f"attachment; filename=\"comparison.docx\"; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "no-store",
-    })
-
-
-routes = [
-    Route("/drafts/{draft_id:int}/versions", versions_page, name="manage_versions"),
-    Route("/drafts/{draft_id:int}/versions/import", import_version, methods=["POST"],
-          name="manage_version_import"),
-    Route("/drafts/{draft_id:int}/versions/review/{pending_id:str}", review_page,
-          name="manage_version_review"),
-    Route("/drafts/{draft_id:int}/versions/review/{pending_id:str}", confirm_mapping,
-          methods=["POST"], name="manage_version_confirm"),
-    Route("/drafts/{draft_id:int}/versions/{version_id:int}/changes", changes_page,
-          name="manage_version_changes"),
-    Route("/drafts/{draft_id:int}/compare/{article_id:int}", compare_page,
-          name="manage_version_compare"),
-    Route("/drafts/{draft_id:int}/versions/opinions/{opinion_id:int}", link_opinion,
-          methods=["POST"], name="manage_version_link"),
-    Route("/drafts/{draft_id:int}/versions/comparison.docx", download_table,
-          name="manage_version_table"),
-]
+    return Response(body, media_type=DOCX, headers=attachment(name, "comparison.docx"))
