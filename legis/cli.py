@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from legis.config import Settings
-from legis.errors import LegisError
+from legis.errors import LegisError, ValidationError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -142,7 +142,7 @@ def _engine(settings: Settings):
     try:
         upgrade(engine)
     except Exception as error:   # a wrong URL, a server that is down, no permission
-        raise LegisError(f"无法连接或升级数据库 {_safe_url(settings.database_url)}：{error}") from error
+        raise ValidationError(f"无法连接或升级数据库 {_safe_url(settings.database_url)}：{error}") from error
     return engine
 
 

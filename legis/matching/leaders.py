@@ -8,7 +8,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.matching.bigrams import GramCoder, grams_of
 from legis.matching.candidates import MIN_SHARED, LeaderIndex, top
 from legis.matching.guards import compatible, directions_of, numbers_of
@@ -40,7 +40,7 @@ def check_threshold(threshold: float) -> float:
     except (TypeError, ValueError):
         value = float("nan")
     if not 1 < value <= 100:
-        raise LegisError(f"相似度阈值应为 1 到 100 之间的百分数（例如 {DEFAULT_THRESHOLD:g}），"
+        raise ValidationError(f"相似度阈值应为 1 到 100 之间的百分数（例如 {DEFAULT_THRESHOLD:g}），"
                          f"收到的是 {threshold!r}。", field="threshold")
     return value
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import NotFound, RateLimited, Unauthorized, ValidationError
 from legis.models import ROLES, ContactPoint, LoginAttempt, User, utcnow
 from legis.services import audit
 from legis.services.passwords import hash_password, needs_rehash, verify
@@ -23,15 +23,11 @@ MIN_PASSWORD = 10
 LOGIN_FAILED = "用户名或密码不正确。"
 
 
-class Throttled(LegisError):
-    status = 429
-
-
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise LegisError(f"密码至少需要{MIN_PASSWORD}位。", field="password")
+        raise ValidationError(f"密码至少需要{MIN_PASSWORD}位。", field="password")
     if len(set(password)) < 4:
-        raise LegisError("密码过于简单，请混合使用字母、数字和符号。", field="password")
+        raise ValidationError("密码过于简单，请混合使用字母、数字和符号。", field="password")
 
 
 def new_password() -> str:
@@ -50,15 +46,15 @@ def create_user(session: Session, *, username: str, role: str, password: str | N
     """A new account; returns (user, the one-time password when none was given)."""
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
-        raise LegisError("用户名为2至60位字母、数字、下划线、点或连字符。", field="username")
+        raise ValidationError("用户名为2至60位字母、数字、下划线、点或连字符。", field="username")
     if role not in ROLES:
-        raise LegisError("角色无效。", field="role")
+        raise ValidationError("角色无效。", field="role")
     if role == "host" and contact_point_id is None:
-        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+        raise ValidationError("联络员必须指定所属联系点。", field="contact_point_id")
     if contact_point_id is not None and session.get(ContactPoint, contact_point_id) is None:
-        raise LegisError("所选联系点不存在。", field="contact_point_id")
+        raise ValidationError("所选联系点不存在。", field="contact_point_id")
     if session.exec(select(User.id).where(func.lower(User.username) == username.lower())).first():
-        raise LegisError(f"用户名“{username}”已被使用。", field="username")
+        raise ValidationError(f"用户名“{username}”已被使用。", field="username")
     one_time = None
     if password is None:
         one_time = password = new_password()
@@ -82,12 +78,12 @@ def _public(user: User) -> dict:
 def update_user(session: Session, *, user: User, role: str, contact_point_id: int | None,
                 disabled: bool, display_name: str, actor: str) -> User:
     if role not in ROLES:
-        raise LegisError("角色无效。", field="role")
+        raise ValidationError("角色无效。", field="role")
     if role == "host" and contact_point_id is None:
-        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+        raise ValidationError("联络员必须指定所属联系点。", field="contact_point_id")
     before = _public(user)
     if user.role == "admin" and (role != "admin" or disabled) and _active_admins(session) <= 1:
-        raise LegisError("这是最后一个可用的系统管理员账户，不能停用或降级。")
+        raise ValidationError("这是最后一个可用的系统管理员账户，不能停用或降级。")
     user.role, user.contact_point_id, user.disabled = role, contact_point_id, disabled
     user.display_name = display_name.strip()[:100]
     session.add(user)
@@ -122,7 +118,7 @@ def authenticate(session: Session, *, username: str, password: str, client: str)
                 LoginAttempt.client == client))
     ).one()
     if failures >= MAX_FAILURES:
-        raise Throttled("登录失败次数过多，请15分钟后再试。如忘记密码，请联系系统管理员重置。")
+        raise RateLimited("登录失败次数过多，请15分钟后再试。如忘记密码，请联系系统管理员重置。")
     user = session.exec(select(User).where(func.lower(User.username) == username.lower())).first()
     ok = verify(user.password_hash if user else None, password)
     if not ok or user is None or user.disabled:
@@ -130,7 +126,7 @@ def authenticate(session: Session, *, username: str, password: str, client: str)
         audit.record(session, actor=username, action="login.failed", client=client)
         # Keep the record of the failure: the caller's transaction rolls back on the error.
         session.commit()
-        raise LegisError(LOGIN_FAILED, status=401)
+        raise Unauthorized(LOGIN_FAILED)
     session.add(LoginAttempt(username=username, client=client[:64], success=True))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -142,11 +138,11 @@ def authenticate(session: Session, *, username: str, password: str, client: str)
 
 def change_password(session: Session, *, user: User, current: str, new: str, repeat: str) -> None:
     if not verify(user.password_hash, current):
-        raise LegisError("当前密码不正确。", field="current")
+        raise ValidationError("当前密码不正确。", field="current")
     if new != repeat:
-        raise LegisError("两次输入的新密码不一致。", field="repeat")
+        raise ValidationError("两次输入的新密码不一致。", field="repeat")
     if new == current:
-        raise LegisError("新密码不能与当前密码相同。", field="password")
+        raise ValidationError("新密码不能与当前密码相同。", field="password")
     check_password_strength(new)
     user.password_hash = hash_password(new)
     user.must_change_password = False

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.models import (
     STATE_ADOPTED,
     STATE_PARTIAL,
@@ -40,13 +40,13 @@ def decide(session: Session, *, opinion: Opinion, state: str, reason: str = "",
            change_note: str = "", actor: str) -> Disposition:
     """Record a decision on one opinion; the previous one stays in its history."""
     if state not in STATES:
-        raise LegisError("请选择处理结果：采纳、部分采纳、未采纳或待研究。", field="state")
+        raise ValidationError("请选择处理结果：采纳、部分采纳、未采纳或待研究。", field="state")
     reason = (reason or "").strip()
     change_note = (change_note or "").strip()
     if state in NEEDS_REASON and not reason:
-        raise LegisError(f"“{state}”需要填写理由，可从常用理由中选择。", field="reason")
+        raise ValidationError(f"“{state}”需要填写理由，可从常用理由中选择。", field="reason")
     if len(reason) > 2000 or len(change_note) > 2000:
-        raise LegisError("理由和修改情况各不能超过2000字。", field="reason")
+        raise ValidationError("理由和修改情况各不能超过2000字。", field="reason")
     if state not in RECORDS_CHANGE:
         change_note = ""
     entry = Disposition(opinion_id=opinion.id, state=state, previous_state=opinion.state,
@@ -71,11 +71,11 @@ def bulk_decide(session: Session, *, draft_id: int, opinion_ids: list[int], stat
                 reason: str, change_note: str = "", actor: str) -> int:
     """Apply one decision to many opinions at once; all or none."""
     if not opinion_ids:
-        raise LegisError("请先勾选要批量处理的归纳意见。")
+        raise ValidationError("请先勾选要批量处理的归纳意见。")
     opinions = list(session.exec(
         select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
     if len(opinions) != len(set(opinion_ids)):
-        raise LegisError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
+        raise ValidationError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
     for opinion in opinions:
         decide(session, opinion=opinion, state=state, reason=reason, change_note=change_note,
                actor=actor)
@@ -102,12 +102,12 @@ def save_template(session: Session, *, text: str, template_id: int | None = None
                   actor: str) -> ReasonTemplate:
     text = (text or "").strip()
     if not text:
-        raise LegisError("理由内容不能为空。", field="text")
+        raise ValidationError("理由内容不能为空。", field="text")
     if len(text) > 500:
-        raise LegisError("常用理由不能超过500字。", field="text")
+        raise ValidationError("常用理由不能超过500字。", field="text")
     template = session.get(ReasonTemplate, template_id) if template_id else None
     if template_id and template is None:
-        raise LegisError("没有找到这条常用理由。")
+        raise ValidationError("没有找到这条常用理由。")
     before = {"text": template.text} if template else None
     template = template or ReasonTemplate(text=text, ordinal=len(reason_templates(session)))
     template.text = text

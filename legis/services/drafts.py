@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import NotFound, ValidationError
 from legis.models import (
     DRAFT_STATUSES,
     STATUS_CLOSED,
@@ -42,11 +42,11 @@ def import_draft(
     """Store a parsed draft as a new Draft with its first version; nothing is written on error."""
     title = (title or parsed.title or "").strip()
     if not title:
-        raise LegisError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
+        raise ValidationError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
     if len(title) > 300:
-        raise LegisError("标题过长（不能超过300字）。", field="title")
+        raise ValidationError("标题过长（不能超过300字）。", field="title")
     if not parsed.articles:
-        raise LegisError("文件中没有找到任何条文（第X条）。")
+        raise ValidationError("文件中没有找到任何条文（第X条）。")
     slug = _unique_slug(session, slug)
     draft = Draft(
         slug=slug,
@@ -130,9 +130,9 @@ def _unique_slug(session: Session, wanted: str | None) -> str:
     if wanted:
         wanted = wanted.strip().lower()
         if not SLUG_RE.match(wanted):
-            raise LegisError("网址名只能包含小写字母、数字和连字符。", field="slug")
+            raise ValidationError("网址名只能包含小写字母、数字和连字符。", field="slug")
         if session.exec(select(Draft.id).where(Draft.slug == wanted)).first() is not None:
-            raise LegisError(f"网址名“{wanted}”已被使用，请换一个。", field="slug")
+            raise ValidationError(f"网址名“{wanted}”已被使用，请换一个。", field="slug")
         return wanted
     while True:
         candidate = "d" + secrets.token_hex(3)
@@ -205,11 +205,11 @@ def set_period(
 ) -> Draft:
     """Change the status and comment period, checking they make sense together."""
     if status not in DRAFT_STATUSES:
-        raise LegisError("状态无效。", field="status")
+        raise ValidationError("状态无效。", field="status")
     if status == STATUS_OPEN and end is None:
-        raise LegisError("开始征求意见前，请设定截止日期。", field="comment_end")
+        raise ValidationError("开始征求意见前，请设定截止日期。", field="comment_end")
     if start and end and end < start:
-        raise LegisError("截止日期不能早于开始日期。", field="comment_end")
+        raise ValidationError("截止日期不能早于开始日期。", field="comment_end")
     draft.status = status
     draft.comment_start = start
     draft.comment_end = end

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import NotFound, ValidationError
 from legis.models import STATE_PENDING, Article, Comment, ContactPoint, Opinion, utcnow
 from legis.services import audit
 from legis.services.merging import representative
@@ -36,9 +36,9 @@ def members(session: Session, *, opinion_id: int) -> list[Comment]:
 def edit_text(session: Session, *, opinion: Opinion, text: str, actor: str) -> Opinion:
     text = (text or "").strip()
     if len(text) < 2:
-        raise LegisError("归纳意见的文字不能为空。", field="text")
+        raise ValidationError("归纳意见的文字不能为空。", field="text")
     if len(text) > 4000:
-        raise LegisError("归纳意见不能超过4000字。", field="text")
+        raise ValidationError("归纳意见不能超过4000字。", field="text")
     audit.record(session, actor=actor, action="opinion.edit", target_type="opinion",
                  target_id=opinion.id, draft_id=opinion.draft_id,
                  before={"text": opinion.text}, after={"text": text})
@@ -73,7 +73,7 @@ def move_comment(session: Session, *, comment: Comment, target: Opinion | None, 
     source = session.get(Opinion, comment.opinion_id) if comment.opinion_id else None
     if target is not None:
         if target.draft_id != comment.draft_id or target.article_id != comment.article_id:
-            raise LegisError("只能移动到同一条文下的归纳意见。")
+            raise ValidationError("只能移动到同一条文下的归纳意见。")
         if source is not None and target.id == source.id:
             return target
     else:
@@ -95,9 +95,9 @@ def split(session: Session, *, opinion: Opinion, comment_ids: list[int], actor: 
     """Take the chosen comments out of ``opinion`` into a new opinion."""
     chosen = [c for c in members(session, opinion_id=opinion.id) if c.id in set(comment_ids)]
     if not chosen:
-        raise LegisError("请先勾选要拆分出去的意见。")
+        raise ValidationError("请先勾选要拆分出去的意见。")
     if len(chosen) == len(members(session, opinion_id=opinion.id)):
-        raise LegisError("不能把全部意见都拆出去；至少留下一条。")
+        raise ValidationError("不能把全部意见都拆出去；至少留下一条。")
     new = Opinion(draft_id=opinion.draft_id, article_id=opinion.article_id,
                   text=representative([c.text for c in chosen]), staff_touched=True)
     session.add(new)
@@ -116,9 +116,9 @@ def split(session: Session, *, opinion: Opinion, comment_ids: list[int], actor: 
 def merge(session: Session, *, source: Opinion, target: Opinion, actor: str) -> Opinion:
     """Put every comment of ``source`` into ``target``; ``source`` is removed."""
     if source.id == target.id:
-        raise LegisError("不能与自身合并。")
+        raise ValidationError("不能与自身合并。")
     if source.article_id != target.article_id or source.draft_id != target.draft_id:
-        raise LegisError("只能合并同一条文下的归纳意见。")
+        raise ValidationError("只能合并同一条文下的归纳意见。")
     moved = members(session, opinion_id=source.id)
     for comment in moved:
         comment.opinion_id = target.id

@@ -213,7 +213,7 @@ def save_paper_rows(
                 entered_by=entered_by, check_open=check_open,
             )
         except LegisError as error:
-            raise LegisError(f"第{row['line']}行：{error.message}", status=error.status) from error
+            raise type(error)(f"第{row['line']}行：{error.message}", field=error.field) from error
         created += new
     return created
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from contextlib import asynccontextmanager
 
 import jinja2
-from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
@@ -22,12 +18,10 @@ from legis.db import make_engine
 from legis.errors import LegisError
 from legis.resources import resource_dir
 from legis.timefmt import fmt_date, fmt_datetime
-from legis.web.common import render, wants_json
+from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
 from legis.web.ratelimit import RateLimiter
 from legis.web.security import SecurityMiddleware
-
-log = logging.getLogger("legis")
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -95,43 +89,3 @@ def make_templates() -> Jinja2Templates:
     env.globals.update(viewhelpers.GLOBALS)
     env.filters.update(viewhelpers.FILTERS)
     return Jinja2Templates(env=env)
-
-
-async def legis_error(request: Request, exc: LegisError) -> Response:
-    headers = {"Retry-After": str(getattr(exc, "retry_after", 0))} if exc.status == 429 else None
-    if wants_json(request) or request.url.path.startswith("/api/"):
-        return JSONResponse(
-            {"ok": False, "error": exc.message, "field": exc.field}, status_code=exc.status,
-            headers=headers,
-        )
-    response = render(request, "error.html", {"message": exc.message, "status": exc.status},
-                      status=exc.status)
-    if headers:
-        response.headers.update(headers)
-    return response
-
-
-HTTP_MESSAGES = {
-    404: "没有找到这个页面，可能网址有误。",
-    405: "不支持这种访问方式。",
-    413: "上传的内容太大。",
-}
-
-
-async def http_error(request: Request, exc: HTTPException) -> Response:
-    message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
-    return await legis_error(request, LegisError(message, status=exc.status_code))
-
-
-async def server_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, OperationalError | InterfaceError):
-        # The database is restarting or unreachable: say so, and that trying again is safe
-        # (the form token makes a re-sent comment count once).
-        log.warning("database unavailable on %s: %s", request.url.path, exc)
-        return await legis_error(request, LegisError(
-            "系统暂时无法访问数据库，您的操作没有完成。请稍等几秒后再试一次；"
-            "重新提交意见不会重复保存。", status=503))
-    log.exception("unhandled error on %s", request.url.path)
-    return await legis_error(
-        request, LegisError("系统出了点问题，您的操作没有完成。请稍后重试；如果反复出现，请联系管理员。", status=500)
-    )

@@ -11,10 +11,11 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from legis.errors import Forbidden, LegisError
+from legis.errors import Forbidden, LegisError, RateLimited, Unauthorized
 from legis.models import User
 from legis.services import accounts
 from legis.web.common import client_address, flash, in_db, read_form, redirect, render, url_path
+from legis.web.errors import status_of
 
 ALL_STAFF = frozenset({"admin", "staff", "host"})
 OFFICE = frozenset({"admin", "staff"})
@@ -80,7 +81,7 @@ def require(roles: frozenset[str], endpoint: Callable) -> Callable:
             if request.method in ("GET", "HEAD"):
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return redirect(f"{url_path(request, 'login')}?next={quote(target)}")
-            raise LegisError("登录已过期，请重新登录后再操作。", status=401)
+            raise Unauthorized("登录已过期，请重新登录后再操作。")
         password_page = url_path(request, "account_password")
         if user.must_change_password and request.url.path != password_page:
             flash(request, "首次登录请先修改密码。", "warn")
@@ -162,12 +163,10 @@ async def login(request: Request) -> Response:
 
     try:
         user_id, stamp = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status not in (401, 429):
-            raise
+    except (Unauthorized, RateLimited) as error:
         # The failed attempt is recorded even though the login is refused.
         return render(request, "login.html", {"next": target, "username": username[:60],
-                                              "error": error.message}, status=error.status)
+                                              "error": error.message}, status=status_of(error))
     request.session.clear()   # a fresh session on login: no fixation
     request.session["auth"] = [user_id, stamp]
     return redirect(target)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from legis.db import session_scope
-from legis.errors import LegisError
+from legis.errors import LegisError, ValidationError
 
 T = TypeVar("T")
 
@@ -78,7 +78,7 @@ async def read_form(request: Request) -> FormData:
     except LegisError:
         raise
     except Exception as exc:  # multipart parser errors carry English text
-        raise LegisError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
+        raise ValidationError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
 
 
 def wants_json(request: Request) -> bool:

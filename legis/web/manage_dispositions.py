@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from exporters import charts
-from legis.errors import LegisError
+from legis.errors import LegisError, ValidationError
 from legis.models import ContactPoint
 from legis.services import dispositions, jobs, merging, reports
 from legis.services import drafts as draft_service
@@ -159,7 +159,7 @@ async def export(request: Request) -> Response:
     fmt = query.get("format", "docx")
     kind = query.get("kind", "opinions")
     if fmt not in reports.FORMATS:
-        raise LegisError("导出格式应为 docx、xlsx 或 csv。")
+        raise ValidationError("导出格式应为 docx、xlsx 或 csv。")
     internal = query.get("internal") == "1" and may_see_personal_data(request)
     point_id = int_or_none(query.get("point"))
     office = request.app.state.settings.office

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from legis.errors import LegisError
+from legis.errors import LegisError, NotFound, TooLarge, ValidationError
 from legis.models import DRAFT_STATUSES
 from legis.parsing import parse_bytes
 from legis.services import comment_list
@@ -24,20 +24,20 @@ from legis.web.common import (
     redirect,
     render,
 )
+from legis.web.errors import status_of
 
 
 async def read_upload(request: Request, upload: UploadFile | None) -> tuple[bytes, str]:
     """The bytes of an uploaded file, refusing an empty or oversized one before reading it all."""
     if upload is None or not isinstance(upload, UploadFile) or not upload.filename:
-        raise LegisError("请选择要上传的文件。", field="file")
+        raise ValidationError("请选择要上传的文件。", field="file")
     limit = request.app.state.settings.max_upload_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        raise LegisError(
-            f"文件超过{limit // (1024 * 1024)}MB的上限，请压缩图片或拆分后再上传。", field="file", status=413
-        )
+        raise TooLarge(
+            f"文件超过{limit // (1024 * 1024)}MB的上限，请压缩图片或拆分后再上传。", field="file")
     if not data:
-        raise LegisError("上传的文件是空的，请检查后重新选择。", field="file")
+        raise ValidationError("上传的文件是空的，请检查后重新选择。", field="file")
     return data, upload.filename
 
 
@@ -70,7 +70,7 @@ async def import_draft(request: Request) -> Response:
             request,
             "manage/index.html",
             {"drafts": drafts, "errors": {error.field or "file": error.message}, "values": values},
-            status=error.status if error.status != 404 else 422,
+            status=status_of(error) if not isinstance(error, NotFound) else 422,
         )
     message = f"已导入《{draft.title}》，共{len(parsed.articles)}条。请核对条文拆分后设置征求意见期限。"
     flash(request, message)

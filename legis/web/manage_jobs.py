@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from legis.errors import LegisError
+from legis.errors import Conflict, Forbidden, Gone
 from legis.services import jobs, reports
 from legis.web.auth import may_see_personal_data
 from legis.web.common import attachment, in_db, render
@@ -29,11 +29,11 @@ async def job_download(request: Request) -> Response:
     job = await _job(request)
     result = job.result or {}
     if job.status != "done" or "file" not in result:
-        raise LegisError("文件尚未生成完毕，请稍候。", status=409)
+        raise Conflict("文件尚未生成完毕，请稍候。")
     if result.get("internal") and not may_see_personal_data(request):
-        raise LegisError("内部版本含个人信息，只有法工委工作人员可以下载。", status=403)
+        raise Forbidden("内部版本含个人信息，只有法工委工作人员可以下载。")
     path = request.app.state.settings.data_dir / "exports" / result["file"]
     if not path.is_file():
-        raise LegisError("文件已被清理，请重新导出。", status=410)
+        raise Gone("文件已被清理，请重新导出。")
     return FileResponse(path, media_type=reports.FORMATS[result["format"]][0],
                         headers=attachment(result["filename"], "report"))

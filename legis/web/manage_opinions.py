@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import Response
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.models import Article, Comment, DraftVersion, Opinion
 from legis.services import dispositions, jobs, merging
 from legis.services import drafts as draft_service
@@ -148,7 +148,7 @@ async def merge_opinion(request: Request) -> Response:
     def work(session: Session):
         source = opinion_service.get_opinion(session, opinion_id=opinion_id)
         if into is None:
-            raise LegisError("请选择要合并到的归纳意见。")
+            raise ValidationError("请选择要合并到的归纳意见。")
         target = opinion_service.get_opinion(session, opinion_id=into, draft_id=source.draft_id)
         opinion_service.merge(session, source=source, target=target, actor=actor)
         return target.draft_id, target.article_id, target.id
@@ -170,7 +170,7 @@ async def move_comment(request: Request) -> Response:
         if raw_target != "new":
             target_id = int_or_none(raw_target)
             if target_id is None:
-                raise LegisError("请选择要移到哪条归纳意见。")
+                raise ValidationError("请选择要移到哪条归纳意见。")
             target = opinion_service.get_opinion(session, opinion_id=target_id,
                                                  draft_id=comment.draft_id)
         moved_to = opinion_service.move_comment(session, comment=comment, target=target, actor=actor)

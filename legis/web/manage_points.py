@@ -9,11 +9,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from legis.errors import LegisError
+from legis.errors import LegisError, NotFound
 from legis.models import POINT_KINDS
 from legis.services import contact_points as point_service
 from legis.services import pending, uploaded_tables
 from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.errors import FORM_ERRORS, status_of
 from legis.web.manage_drafts import read_upload
 
 PENDING_KIND = "points"
@@ -109,9 +110,7 @@ async def update_point(request: Request) -> Response:
         point = await in_db(
             request, lambda s: point_service.save_point(s, data=data, point_id=point_id), write=True
         )
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         values = {**dict(form), "parent_id": data.parent_id}
         errors = data.errors or {error.field or "name": error.message}
         return await _edit_page(request, point_id, values=values, errors=errors, status=422)
@@ -134,7 +133,7 @@ async def import_preview(request: Request) -> Response:
         rows = await in_db(request, lambda s: point_service.validate_point_rows(s, table))
     except LegisError as error:
         return await _index_page(request, import_errors={"file": error.message},
-                                 status=error.status if error.status != 404 else 422)
+                                 status=status_of(error) if not isinstance(error, NotFound) else 422)
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:

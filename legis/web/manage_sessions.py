@@ -28,6 +28,7 @@ from legis.services import sessions as session_service
 from legis.services.comments import submit_comment
 from legis.web.auth import check_point
 from legis.web.common import attachment, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.errors import FORM_ERRORS, status_of
 from legis.web.manage_drafts import read_upload
 
 ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_ONSITE, CHANNEL_PHONE)
@@ -169,9 +170,7 @@ async def update_session(request: Request) -> Response:
             lambda s: session_service.save_session(s, data=data, session_id=session_id),
             write=True,
         )
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         return await session_detail(request, values=form, status=422,
                                     errors=data.errors or {error.field or "title": error.message})
     flash(request, "已保存座谈会信息。")
@@ -254,7 +253,7 @@ async def entry_submit(request: Request) -> Response:
     except LegisError as error:
         # An expired page: show the form again with what was typed and a fresh token.
         return await entry_page(request, values=values, errors={"form": error.message},
-                                status=error.status)
+                                status=status_of(error))
     user_id = acting_user_id(request)
 
     def work(session: Session):
@@ -303,9 +302,7 @@ async def entry_undo(request: Request) -> Response:
             s, session_id=session_id, comment_id=last.get(str(session_id)), entered_by=user_id,
         ), write=True)
         flash(request, f"已撤销刚才录入的一条：“{removed.text[:30]}”")
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
     last.pop(str(session_id), None)
     request.session["entry_last"] = last
@@ -365,11 +362,9 @@ async def import_preview(request: Request) -> Response:
         data, _filename = await read_upload(request, form.get("file"))
         table = await run_in_threadpool(uploaded_tables.read_table, data)
         comment_session, draft, point, rows = await in_db(request, lambda s: validate(s, table))
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         return await import_form(request, errors={"file": error.message}, channel=channel,
-                                 status=error.status)
+                                 status=status_of(error))
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:

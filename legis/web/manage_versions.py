@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from exporters.comparison import comparison_table
 from exporters.figures import ordered_opinions
-from legis.errors import LegisError
+from legis.errors import NotFound, ValidationError
 from legis.parsing import parse_bytes
 from legis.revisions import KIND_NAMES
 from legis.services import drafts as draft_service
@@ -29,6 +29,7 @@ from legis.web.common import (
     redirect,
     render,
 )
+from legis.web.errors import FORM_ERRORS
 from legis.web.manage_drafts import read_upload
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -77,9 +78,7 @@ async def import_version(request: Request) -> Response:
                                             directory=directory, actor=actor)
 
         pending_id = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         return await versions_page(request, errors={error.field or "file": error.message},
                                    values=values, status=422)
     return redirect(request.url_for("manage_version_review", draft_id=draft_id,
@@ -110,9 +109,7 @@ async def review_page(request: Request) -> Response:
 
     try:
         draft, view = await in_db(request, load)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
         return redirect(request.url_for("manage_versions", draft_id=draft_id).path)
     n = len(view.new_articles)
@@ -169,7 +166,7 @@ async def confirm_mapping(request: Request) -> Response:
     try:
         form = await request.form(max_files=0, max_fields=MAX_REVIEW_FIELDS)
     except Exception as exc:  # multipart parser errors carry English text
-        raise LegisError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
+        raise ValidationError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
     if form.get("action") == "cancel":
         revision_service.discard(directory, pending_id)
         flash(request, "已取消导入，草案版本没有改变。")
@@ -189,9 +186,7 @@ async def confirm_mapping(request: Request) -> Response:
 
     try:
         saved, errors = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
         return redirect(request.url_for("manage_versions", draft_id=draft_id).path)
     if errors:
@@ -219,7 +214,7 @@ async def changes_page(request: Request) -> Response:
         version = next((v for v in revision_service.versions_of(session, draft=draft)
                         if v.id == version_id), None)
         if version is None:
-            raise LegisError("没有找到这个版本。", status=404)
+            raise NotFound("没有找到这个版本。")
         changes = revision_service.changes(session, version=version, include_unchanged=show_all)
         return {"draft": draft, "version": version, "changes": changes, "show_all": show_all}
 
@@ -264,9 +259,7 @@ async def link_opinion(request: Request) -> Response:
     try:
         await in_db(request, work, write=True)
         flash(request, "已关联到修改后的条文。" if article_id else "已取消关联。")
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
     if back is None:
         return redirect(request.url_for("manage_versions", draft_id=draft_id).path)

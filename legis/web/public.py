@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from legis.errors import LegisError, NotFound
+from legis.errors import NotFound, RateLimited, ValidationError
 from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
 from legis.services import comments as comment_service
 from legis.services import dispositions
@@ -218,7 +218,7 @@ async def submit_comment(request: Request) -> Response:
     session_token = str(form.get("s", ""))[:40]
     if form.get("website"):
         # The honeypot field is hidden from people; only a bot fills it in.
-        raise LegisError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。", status=400)
+        raise ValidationError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。")
 
     limit, key = settings.comment_rate_per_minute, f"c:{client_address(request)}"
     if session_token:
@@ -227,12 +227,9 @@ async def submit_comment(request: Request) -> Response:
         limit, key = settings.session_rate_per_minute, f"{key}:{session_token}"
     wait = request.app.state.limiter.hit(key, limit=limit)
     if wait:
-        error = LegisError(
+        raise RateLimited(
             f"您提交得太快了，请休息{int(wait) + 1}秒后再提交。您填写的内容不会丢失，返回上一页即可。",
-            status=429,
-        )
-        error.retry_after = int(wait) + 1
-        raise error
+            retry_after=int(wait) + 1)
 
     nonce = request.app.state.form_tokens.check(str(form.get("form_token", "")))
     form_token = f"{nonce}:{data.article_id or 0}"
@@ -287,7 +284,7 @@ async def receipt(request: Request) -> Response:
     code = request.path_params["code"]
     wait = request.app.state.limiter.hit(f"r:{client_address(request)}", limit=30)
     if wait:
-        raise LegisError("查询过于频繁，请一分钟后再试。", status=429)
+        raise RateLimited("查询过于频繁，请一分钟后再试。", retry_after=int(wait) + 1)
 
     def load(session: Session):
         comment = comment_service.find_by_receipt(session, code=code)

@@ -1,0 +1,84 @@
+"""The one place where an error becomes a response: the status for each kind, and the page."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from legis import errors
+from legis.web.common import render, wants_json
+
+log = logging.getLogger("legis.web")
+
+# Most specific first: DraftParseError and TooLarge are ValidationErrors too.
+STATUS: list[tuple[type[errors.LegisError], int]] = [
+    (errors.DraftParseError, 422),
+    (errors.TooLarge, 413),
+    (errors.ValidationError, 400),
+    (errors.Unauthorized, 401),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.Gone, 410),
+    (errors.RateLimited, 429),
+    (errors.Unavailable, 503),
+]
+
+# Errors a form shows beside its fields, re-rendered with the user's input: everything
+# except "there is no such thing" and "you may not", which get the error page.
+FORM_ERRORS = (errors.ValidationError, errors.Conflict, errors.Gone, errors.Unavailable)
+
+HTTP_MESSAGES = {
+    404: "没有找到这个页面，可能网址有误。",
+    405: "不支持这种访问方式。",
+    413: "上传的内容太大。",
+}
+
+
+def status_of(error: errors.LegisError) -> int:
+    return next((status for kind, status in STATUS if isinstance(error, kind)), 400)
+
+
+def error_response(request: Request, message: str, status: int, *, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    """The error page (error.html), or JSON for scripts and /api/ paths."""
+    if wants_json(request) or request.url.path.startswith("/api/"):
+        return JSONResponse({"ok": False, "error": message, "field": field}, status_code=status,
+                            headers=headers)
+    response = render(request, "error.html", {"message": message, "status": status},
+                      status=status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def legis_error(request: Request, exc: errors.LegisError) -> Response:
+    headers = None
+    if isinstance(exc, errors.RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
+    status = status_of(exc)
+    if status >= 500:
+        log.warning("%s %s answered %d: %s", request.method, request.url.path, status,
+                    type(exc).__name__)
+    return error_response(request, exc.message, status, field=exc.field, headers=headers)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
+    return error_response(request, message, exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is restarting or unreachable: say so, and that trying again is safe
+        # (the form token makes a re-sent comment count once).
+        log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+        return error_response(request, "系统暂时无法访问数据库，您的操作没有完成。请稍等几秒后再试一次；"
+                                       "重新提交意见不会重复保存。", 503)
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(
+        request, "系统出了点问题，您的操作没有完成。请稍后重试；如果反复出现，请联系管理员。", 500)
