@@ -18,7 +18,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,browser,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -47,6 +47,7 @@ browser-deps:
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check legis exporters tests benchmarks
+	$(BIN)/python -m mypy
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

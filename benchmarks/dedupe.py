@@ -212,10 +212,7 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
                                         num_perm=MINHASH_PERM)
         leader_of = [0] * len(texts)
         for u in order:
-            if kind == "naive":
-                found = range(len(leaders))
-            else:
-                found = sorted(lsh.query(sketches[u]))
+            found = range(len(leaders)) if kind == "naive" else sorted(lsh.query(sketches[u]))
             leader = None
             if found:
                 examined += len(found)

@@ -376,8 +376,8 @@ def char_diff(old: str, new: str) -> list[DiffOp]:
     """
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     raw: list[DiffOp] = []
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
             raw.append(("equal", old[a0:a1]))
             continue
         if a1 > a0:

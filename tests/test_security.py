@@ -81,7 +81,7 @@ def test_anonymous_is_refused_everywhere(anon, world, db):
     before = snapshot(db)
     urls = manage_urls(world, db)
     assert len(urls) > 50
-    for method, url, name in urls:
+    for method, url, _name in urls:
         response = anon.request(method, url, data={"x": "1"})
         if method == "GET":
             assert response.status_code == 303, (url, response.status_code)

@@ -78,14 +78,7 @@ def _read(lines: Iterator[str]) -> Iterator[tuple[str, dict]]:
 
 def restore(engine: Engine, source: IO[str]) -> dict[str, int]:
     """Load a backup into an empty database (either engine); all or nothing."""
-    try:
-        header = json.loads(source.readline() or "{}")
-    except ValueError:
-        header = {}
-    if header.get("format") != FORMAT:
-        raise ValidationError("这不是 legis 备份文件（文件开头缺少备份标识）。")
-    if header.get("version") != VERSION:
-        raise ValidationError(f"备份格式版本 {header.get('version')} 不受支持，请用相同版本的 legis 恢复。")
+    header = _read_header(source)
     # Rows match the schema they were written with: restore at that revision, then upgrade.
     migrate.upgrade(engine, header.get("schema") or "head")
     tables = {t.name: t for t in _tables()}
@@ -121,6 +114,19 @@ def restore(engine: Engine, source: IO[str]) -> dict[str, int]:
                         f"(SELECT max(id) FROM {quote(name)}))"))
     migrate.upgrade(engine)
     return counts
+
+
+def _read_header(source: IO[str]) -> dict:
+    """The backup's first line, checked: a legis backup in the format this version reads."""
+    try:
+        header = json.loads(source.readline() or "{}")
+    except ValueError:
+        header = {}
+    if header.get("format") != FORMAT:
+        raise ValidationError("这不是 legis 备份文件（文件开头缺少备份标识）。")
+    if header.get("version") != VERSION:
+        raise ValidationError(f"备份格式版本 {header.get('version')} 不受支持，请用相同版本的 legis 恢复。")
+    return header
 
 
 def _parents_first(table, rows: list[dict]) -> list[dict]:
