@@ -12,19 +12,28 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-DRAFT_STATUSES = ("草稿", "征求意见中", "已结束")
+from legis.vocabulary import (
+    STORED_DRAFT_STATUSES,
+    Channel,
+    DispositionState,
+    PointKind,
+    Role,
+)
+
+# The vocabulary's members under the names the code has long used (see legis/vocabulary.py).
+DRAFT_STATUSES = STORED_DRAFT_STATUSES
 STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = DRAFT_STATUSES
 
-CHANNELS = ("现场", "线上", "书面", "电话")
+CHANNELS = tuple(Channel)
 CHANNEL_ONSITE, CHANNEL_ONLINE, CHANNEL_PAPER, CHANNEL_PHONE = CHANNELS
 
-POINT_KINDS = ("主站", "站", "点")
+POINT_KINDS = tuple(PointKind)
 
-STATES = ("采纳", "部分采纳", "未采纳", "待研究")
+STATES = tuple(DispositionState)
 STATE_ADOPTED, STATE_PARTIAL, STATE_REJECTED, STATE_PENDING = STATES
 
-ROLES = ("admin", "staff", "host")
-ROLE_NAMES = {"admin": "系统管理员", "staff": "法工委工作人员", "host": "联络员"}
+ROLES = tuple(Role)
+ROLE_NAMES = {role.value: role.text for role in Role}
 
 
 def utcnow() -> datetime:

@@ -24,6 +24,7 @@ from legis.models import (
 )
 from legis.parsing import ParsedDraft
 from legis.timefmt import today
+from legis.vocabulary import DraftStatus
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
@@ -191,7 +192,7 @@ def shown_status(draft: Draft, *, on: date | None = None) -> str:
     if draft.status == STATUS_OPEN and draft.comment_end and on > draft.comment_end:
         return STATUS_CLOSED
     if draft.status == STATUS_OPEN and draft.comment_start and on < draft.comment_start:
-        return "即将开始"
+        return DraftStatus.UPCOMING
     return draft.status
 
 

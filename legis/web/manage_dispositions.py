@@ -13,6 +13,7 @@ from legis.services import dispositions, jobs, merging, reports
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services.audit import record
+from legis.vocabulary import DispositionState
 from legis.web.auth import may_see_personal_data
 from legis.web.common import (
     actor_name,
@@ -92,7 +93,7 @@ async def overview(request: Request) -> Response:
             "unmerged": merging.unmerged_count(session, draft_id=draft.id),
             "points": sorted(session.exec(__import__("sqlmodel").select(ContactPoint)).all(),
                              key=lambda p: p.name),
-            "states": ["采纳", "部分采纳", "未采纳", "待研究"],
+            "states": list(DispositionState),
         }
 
     return render(request, "manage/dispositions.html", await in_db(request, load))

@@ -12,6 +12,7 @@ from legis.models import Article, Comment, DraftVersion, Opinion
 from legis.services import dispositions, jobs, merging
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
+from legis.vocabulary import DispositionState
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 
 MERGE_JOB = "merge"
@@ -37,7 +38,7 @@ async def overview(request: Request) -> Response:
             .where(Opinion.draft_id == draft.id).group_by(Opinion.article_id)).all())
         pending = dict(session.exec(
             select(Opinion.article_id, func.count(Opinion.id))
-            .where(Opinion.draft_id == draft.id, Opinion.state == "待研究")
+            .where(Opinion.draft_id == draft.id, Opinion.state == DispositionState.PENDING)
             .group_by(Opinion.article_id)).all())
         rows = [(None, "总体意见")] + [(a.id, a.label) for a in articles]
         # Opinions made on an earlier version stay on the article they were made on.
