@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from legis import logs
 from legis.config import Settings
 from legis.errors import LegisError, ValidationError
 
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    logs.configure()
     if not args.command:
         parser.print_help()
         return 2

@@ -35,7 +35,8 @@ def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -54,6 +55,7 @@ def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_
         pool_size=pool_size,
         max_overflow=pool_size * 2,
         pool_pre_ping=True,
+        hide_parameters=True,   # error messages (and so logs) never show comment text
         connect_args={"options": options},
     )
 

@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
+from legis import logs
 from legis.config import Settings
 from legis.db import make_engine
 from legis.errors import LegisError
@@ -25,6 +26,7 @@ from legis.web.security import SecurityMiddleware
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    logs.configure()
     settings = settings or Settings.from_env()
     secret = settings.ensure_secret_key()
     engine = make_engine(

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from legis import errors
+from legis import errors, logs
 from legis.web.common import render, wants_json
 
 log = logging.getLogger("legis.web")
@@ -61,14 +61,15 @@ async def legis_error(request: Request, exc: errors.LegisError) -> Response:
     if isinstance(exc, errors.RateLimited):
         headers = {"Retry-After": str(exc.retry_after)}
     status = status_of(exc)
-    if status >= 500:
-        log.warning("%s %s answered %d: %s", request.method, request.url.path, status,
-                    type(exc).__name__)
+    # The kind, never the message: a message may repeat what the user typed.
+    log.log(logging.WARNING if status >= 500 else logging.INFO, "%s %s -> %d %s",
+            request.method, request.url.path, status, type(exc).__name__)
     return error_response(request, exc.message, status, field=exc.field, headers=headers)
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
     message = HTTP_MESSAGES.get(exc.status_code, "请求无法处理。")
+    log.info("%s %s -> %d", request.method, request.url.path, exc.status_code)
     return error_response(request, message, exc.status_code)
 
 
@@ -76,9 +77,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is restarting or unreachable: say so, and that trying again is safe
         # (the form token makes a re-sent comment count once).
-        log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+        log.warning("%s %s -> 503 database unavailable: %s", request.method, request.url.path,
+                    type(exc).__name__)
         return error_response(request, "系统暂时无法访问数据库，您的操作没有完成。请稍等几秒后再试一次；"
                                        "重新提交意见不会重复保存。", 503)
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.error("%s %s -> 500 %s at %s", request.method, request.url.path, type(exc).__name__,
+              logs.where(exc))
     return error_response(
         request, "系统出了点问题，您的操作没有完成。请稍后重试；如果反复出现，请联系管理员。", 500)
