@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check install lint clean browser-deps
+.PHONY: run test check install lint lock clean browser-deps
 
 # Tests run in parallel, one worker per CPU (pytest-xdist); PYTEST_ARGS adds or overrides
 # options, e.g. PYTEST_ARGS="-n 0 tests/test_accounts.py" runs one file in one process.
@@ -17,8 +17,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,browser,dev]'
+# The pinned versions the suite last passed with, then legis itself (anything new in
+# pyproject.toml that the lock does not have yet is installed at its newest allowed version).
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet -e '.[postgres,test,browser,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -48,6 +51,12 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/python -m ruff check legis exporters tests benchmarks
 	$(BIN)/python -m mypy
+
+# Re-pin every dependency (after changing pyproject.toml's dependencies).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --strip-extras --extra postgres --extra test --extra browser \
+	  --extra dev --no-header --no-emit-index-url --no-emit-find-links --annotation-style=line \
+	  -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
