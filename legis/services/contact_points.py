@@ -66,6 +66,15 @@ def all_points(session: Session) -> list[ContactPoint]:
     return list(session.exec(select(ContactPoint).order_by(ContactPoint.name, ContactPoint.id)))
 
 
+def parent_options(session: Session, *, point: ContactPoint) -> list[tuple[ContactPoint, int]]:
+    """Points ``point`` may be moved under, with their depth: neither itself nor any point
+    below it (that would make a loop in the tree)."""
+    from legis.services.accounts import point_subtree
+
+    below = point_subtree(session, point_id=point.id)
+    return [(p, depth) for p, depth in tree_options(all_points(session)) if p.id not in below]
+
+
 def build_tree(points: Sequence[ContactPoint]) -> list[PointNode]:
     """Nest points under their parents; a point whose parent is missing is shown at the top."""
     nodes = {p.id: PointNode(p) for p in points}

@@ -68,34 +68,15 @@ async def create_point(request: Request) -> Response:
 async def _edit_page(request: Request, point_id: int, *, values=None, errors=None, status=200):
     def load(session: Session):
         point = point_service.get_point(session, point_id)
-        return point, point_service.all_points(session)
+        return point, point_service.parent_options(session, point=point)
 
-    point, points = await in_db(request, load)
-    # A point's own subtree is not offered as its parent.
-    below = _subtree_ids(point_service.build_tree(points), point.id)
-    options = [(p, d) for p, d in point_service.tree_options(points) if p.id not in below]
+    point, options = await in_db(request, load)
     return render(request, "manage/points_edit.html", {
         "point": point, "options": options, "kinds": POINT_KINDS,
         "values": values or {"name": point.name, "kind": point.kind, "parent_id": point.parent_id,
                              "district": point.district, "address": point.address},
         "errors": errors or {},
     }, status=status)
-
-
-def _subtree_ids(nodes: list[point_service.PointNode], point_id: int) -> set[int]:
-    def collect(node: point_service.PointNode) -> set[int]:
-        out = {node.point.id}
-        for child in node.children:
-            out |= collect(child)
-        return out
-
-    for node in nodes:
-        if node.point.id == point_id:
-            return collect(node)
-        found = _subtree_ids(node.children, point_id)
-        if found:
-            return found
-    return set()
 
 
 async def edit_point(request: Request) -> Response:

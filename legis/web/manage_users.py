@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from legis.errors import LegisError
-from legis.models import ROLE_NAMES, ContactPoint
+from legis.models import ROLE_NAMES
 from legis.services import accounts, audit
+from legis.services import contact_points as point_service
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 
 AUDIT_ACTIONS = {
@@ -22,7 +23,7 @@ PER_PAGE = 100
 def _page_context(session: Session, **extra) -> dict:
     return {
         "users": accounts.list_users(session),
-        "points": list(session.exec(select(ContactPoint).order_by(ContactPoint.name))),
+        "points": point_service.all_points(session),
         "roles": ROLE_NAMES,
         "errors": {}, "values": {}, "one_time": None, **extra,
     }
