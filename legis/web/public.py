@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from markupsafe import Markup
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from legis.errors import NotFound, RateLimited, ValidationError
-from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
+from legis.models import CHANNEL_ONLINE, Article, Draft
 from legis.services import comments as comment_service
-from legis.services import dispositions
+from legis.services import dispositions, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -29,79 +26,6 @@ from legis.web.common import (
 LARGE_TEXT_COOKIE = "legis_large"
 
 
-@dataclass
-class DraftPage:
-    """Everything the reading page shows, loaded in one transaction."""
-
-    draft: Draft
-    articles: list[Article]
-    outline: list[dict[str, Any]]
-    blocks: list[tuple[str, Any]]   # ("heading", {...}) or ("article", Article) in reading order
-    preamble: str
-    comment_session: CommentSession | None = None
-    contact_point: ContactPoint | None = None
-
-
-def load_draft_page(session: Session, *, slug: str) -> DraftPage:
-    draft = draft_service.get_draft(session, slug=slug)
-    if draft.status == "草稿":
-        raise NotFound("这部草案尚未公开征求意见。")
-    version = draft_service.current_version(session, draft=draft)
-    articles = draft_service.articles_of(session, version=version)
-    headings = {h.id: h for h in draft_service.headings_of(session, version=version)}
-    return DraftPage(
-        draft=draft,
-        articles=articles,
-        outline=_outline(headings, articles),
-        blocks=_blocks(headings, articles),
-        preamble=version.preamble,
-    )
-
-
-def _chain(headings: dict[int, Heading], heading_id: int | None) -> list[Heading]:
-    chain: list[Heading] = []
-    while heading_id is not None and heading_id in headings:
-        chain.append(headings[heading_id])
-        heading_id = headings[heading_id].parent_id
-    return chain[::-1]
-
-
-def _blocks(headings: dict[int, Heading], articles: list[Article]) -> list[tuple[str, Any]]:
-    """Interleave headings with articles: a heading appears before its first article."""
-    blocks: list[tuple[str, Any]] = []
-    previous: list[int] = []
-    for article in articles:
-        chain = _chain(headings, article.heading_id)
-        ids = [h.id for h in chain]
-        common = 0
-        while common < min(len(ids), len(previous)) and ids[common] == previous[common]:
-            common += 1
-        for depth, heading in enumerate(chain[common:], start=common):
-            blocks.append(("heading", {"heading": heading, "depth": depth}))
-        previous = ids
-        blocks.append(("article", article))
-    return blocks
-
-
-def _outline(headings: dict[int, Heading], articles: list[Article]) -> list[dict[str, Any]]:
-    """Top-level headings with their children and the article range under each."""
-    ranges: dict[int, list[Article]] = {}
-    for article in articles:
-        for heading in _chain(headings, article.heading_id):
-            ranges.setdefault(heading.id, []).append(article)
-    nodes: dict[int, dict[str, Any]] = {}
-    roots: list[dict[str, Any]] = []
-    for heading in sorted(headings.values(), key=lambda h: h.ordinal):
-        under = ranges.get(heading.id)
-        if not under:
-            continue
-        node = {"heading": heading, "first": under[0], "last": under[-1], "children": []}
-        nodes[heading.id] = node
-        parent = nodes.get(heading.parent_id) if heading.parent_id else None
-        (parent["children"] if parent else roots).append(node)
-    return roots
-
-
 async def home(request: Request) -> Response:
     drafts = await in_db(request, lambda s: draft_service.list_drafts(s, public=True))
     open_drafts = [d for d in drafts if draft_service.is_open(d)]
@@ -110,7 +34,8 @@ async def home(request: Request) -> Response:
 
 
 async def draft_page(request: Request) -> Response:
-    page = await in_db(request, lambda s: load_draft_page(s, slug=request.path_params["slug"]))
+    slug = request.path_params["slug"]
+    page = await in_db(request, lambda s: reading.load_draft_page(s, slug=slug))
     return _render_draft(request, page)
 
 
@@ -118,19 +43,8 @@ async def session_page(request: Request) -> Response:
     """The page residents reach by scanning a session's QR code."""
     token = request.path_params["token"]
 
-    def load(session: Session) -> DraftPage:
-        comment_session = session.exec(
-            select(CommentSession).where(CommentSession.token == token)
-        ).first()
-        if comment_session is None:
-            raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
-        draft = session.get(Draft, comment_session.draft_id)
-        page = load_draft_page(session, slug=draft.slug)
-        page.comment_session = comment_session
-        page.contact_point = session.get(ContactPoint, comment_session.contact_point_id)
-        return page
-
-    return _render_draft(request, await in_db(request, load))
+    page = await in_db(request, lambda s: reading.load_session_page(s, token=token))
+    return _render_draft(request, page)
 
 
 TOKEN_SLOT = "LEGISFORMTOKENSLOT"
@@ -138,7 +52,7 @@ SESSION_SLOT = "LEGISSESSIONSLOT"
 MAX_FRAGMENTS = 64
 
 
-def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
+def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> str:
     """The articles with their comment forms, rendered once per version and reused.
 
     Rendering a hundred articles with a form each costs tens of milliseconds;
@@ -161,7 +75,7 @@ def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
     return fragment
 
 
-def _render_draft(request: Request, page: DraftPage) -> Response:
+def _render_draft(request: Request, page: reading.DraftPage) -> Response:
     accepting = draft_service.is_open(page.draft)
     session_token = page.comment_session.token if page.comment_session else ""
     body = (draft_body(request, page, accepting)
@@ -185,7 +99,7 @@ async def comment_form_page(request: Request) -> Response:
     article_id = int_or_none(request.query_params.get("article"))
 
     def load(session: Session):
-        page = load_draft_page(session, slug=slug)
+        page = reading.load_draft_page(session, slug=slug)
         article = next((a for a in page.articles if a.id == article_id), None)
         if article_id is not None and article is None:
             raise NotFound("没有找到这一条。")
@@ -238,9 +152,7 @@ async def submit_comment(request: Request) -> Response:
         draft = draft_service.get_draft(session, slug=slug)
         comment_session = None
         if session_token:
-            comment_session = session.exec(
-                select(CommentSession).where(CommentSession.token == session_token)
-            ).first()
+            comment_session = reading.session_by_token(session, token=session_token)
         if not draft_service.is_open(draft):
             raise comment_service.period_closed_error(draft)
         if not data.validate().ok:
