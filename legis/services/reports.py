@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from exporters import docx_report, spreadsheets
@@ -174,3 +175,8 @@ def _remove_old(folder, *, max_age_seconds: int = 24 * 3600) -> None:
                 path.unlink()
         except OSError:
             pass   # another process removed it first
+
+
+def comment_count(session: Session, *, draft_id: int) -> int:
+    """How many comments a draft has: above a limit, its exports run as a background job."""
+    return session.exec(select(func.count(Comment.id)).where(Comment.draft_id == draft_id)).one()

@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from exporters import charts
 from legis.errors import LegisError, ValidationError
-from legis.models import ContactPoint
+from legis.services import contact_points as point_service
 from legis.services import dispositions, jobs, merging, reports
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
@@ -91,8 +91,7 @@ async def overview(request: Request) -> Response:
             "draft": draft,
             "overview": dispositions.overview(session, draft_id=draft.id),
             "unmerged": merging.unmerged_count(session, draft_id=draft.id),
-            "points": sorted(session.exec(__import__("sqlmodel").select(ContactPoint)).all(),
-                             key=lambda p: p.name),
+            "points": point_service.all_points(session),
             "states": list(DispositionState),
         }
 
@@ -165,7 +164,7 @@ async def export(request: Request) -> Response:
     point_id = int_or_none(query.get("point"))
     office = request.app.state.settings.office
     actor = actor_name(request)
-    if await in_db(request, lambda s: comment_count(s, draft_id)) > LARGE_EXPORT:
+    if await in_db(request, lambda s: reports.comment_count(s, draft_id=draft_id)) > LARGE_EXPORT:
         return await _export_in_background(request, draft_id, fmt, kind, point_id, internal)
 
     def work(session: Session):
@@ -188,15 +187,6 @@ async def export(request: Request) -> Response:
 
 
 LARGE_EXPORT = 20_000   # comments; above this an export runs as a background job
-
-
-def comment_count(session: Session, draft_id: int) -> int:
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from legis.models import Comment
-
-    return session.exec(select(func.count(Comment.id)).where(Comment.draft_id == draft_id)).one()
 
 
 async def _export_in_background(request: Request, draft_id: int, fmt: str, kind: str,
