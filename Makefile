@@ -49,7 +49,7 @@ browser-deps:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/python -m ruff check legis exporters tests benchmarks
+	$(BIN)/python -m ruff check legis tests benchmarks
 	$(BIN)/python -m mypy
 
 # Re-pin every dependency (after changing pyproject.toml's dependencies).

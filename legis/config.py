@@ -24,7 +24,7 @@ class Settings:
     trust_proxy: bool = False               # honour X-Forwarded-For / X-Forwarded-Proto
     https: bool = False                     # mark cookies Secure
     base_url: str = ""                      # public address for QR codes; empty: from the request
-    load_samples: bool = True               # load drafts/ into an empty database on start
+    load_samples: bool = True               # load the sample drafts into an empty database on start
     db_pool_size: int = 5
     db_statement_timeout_ms: int = 30_000
     extra: dict = field(default_factory=dict)

@@ -12,11 +12,11 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from exporters.docx_report import INTERNAL_MARK, congress_report
-from exporters.figures import ordered_opinions, percentages
-from exporters.model import STATES, ReportData
-from exporters.official import COMMON_FONTS
-from exporters.sample import sample_report_data
+from legis.exporters.docx_report import INTERNAL_MARK, congress_report
+from legis.exporters.figures import ordered_opinions, percentages
+from legis.exporters.model import STATES, ReportData
+from legis.exporters.official import COMMON_FONTS
+from legis.exporters.sample import sample_report_data
 
 W_T = qn("w:t")
 

@@ -163,7 +163,7 @@ class Overview:
 
     def percent(self, state: str) -> str:
         """The state's share as printed in the report ("33.4%"): the shares add up to 100.0%."""
-        from exporters.figures import percentages
+        from legis.exporters.figures import percentages
 
         counts = [self.totals.counts[s] for s in STATES]
         return percentages(counts)[STATES.index(state)]

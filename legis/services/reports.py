@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from exporters import docx_report, spreadsheets
-from exporters.masking import mask_name, mask_phone
-from exporters.model import ReportComment, ReportData, ReportOpinion, ReportSession
 from legis.errors import ValidationError
+from legis.exporters import docx_report, spreadsheets
+from legis.exporters.masking import mask_name, mask_phone
+from legis.exporters.model import ReportComment, ReportData, ReportOpinion, ReportSession
 from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion
 from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree

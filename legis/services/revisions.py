@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from exporters.model import ArticleChange
 from legis.errors import Conflict, NotFound, ValidationError
+from legis.exporters.model import ArticleChange
 from legis.models import (
     STATE_ADOPTED,
     STATE_PARTIAL,

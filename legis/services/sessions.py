@@ -240,7 +240,7 @@ EXPORT_HEADERS = ("序号", "条款", "意见内容", "姓名", "社区或单位
 
 def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
     """The session's comments in article order, names and phones masked (PIPL)."""
-    from exporters.masking import mask_name, mask_phone
+    from legis.exporters.masking import mask_name, mask_phone
 
     comments = list(session.exec(
         select(Comment).where(Comment.session_id == session_id).order_by(Comment.id)

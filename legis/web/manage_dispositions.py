@@ -6,8 +6,8 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from exporters import charts
 from legis.errors import LegisError, ValidationError
+from legis.exporters import charts
 from legis.services import contact_points as point_service
 from legis.services import dispositions, jobs, merging, reports
 from legis.services import drafts as draft_service

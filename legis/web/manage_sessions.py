@@ -11,8 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from exporters.masking import mask_name, mask_phone
 from legis.errors import LegisError
+from legis.exporters.masking import mask_name, mask_phone
 from legis.models import (
     CHANNEL_ONSITE,
     CHANNEL_PAPER,
@@ -422,7 +422,7 @@ def _download(data: bytes, ascii_name: str, name: str, media_type: str) -> Respo
 
 
 async def export_xlsx(request: Request) -> Response:
-    from exporters.tables import to_xlsx
+    from legis.exporters.tables import to_xlsx
 
     session_id = request.path_params["session_id"]
 

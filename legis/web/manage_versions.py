@@ -9,9 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from exporters.comparison import comparison_table
-from exporters.figures import ordered_opinions
 from legis.errors import NotFound, ValidationError
+from legis.exporters.comparison import comparison_table
+from legis.exporters.figures import ordered_opinions
 from legis.parsing import parse_bytes
 from legis.revisions import KIND_NAMES
 from legis.services import drafts as draft_service

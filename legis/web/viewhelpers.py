@@ -12,7 +12,7 @@ def article_anchor(article) -> str:
 
 def personal_name(request, comment) -> str:
     """A resident's name as this viewer may see it: in full, or reduced to 王某."""
-    from exporters.masking import mask_name
+    from legis.exporters.masking import mask_name
     from legis.web.auth import sees_personal_data
 
     if sees_personal_data(request, comment.contact_point_id):
@@ -22,7 +22,7 @@ def personal_name(request, comment) -> str:
 
 def personal_phone(request, comment) -> str:
     """A resident's phone as this viewer may see it: in full, or 138****5678."""
-    from exporters.masking import mask_phone
+    from legis.exporters.masking import mask_phone
     from legis.web.auth import sees_personal_data
 
     if sees_personal_data(request, comment.contact_point_id):

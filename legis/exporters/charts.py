@@ -11,9 +11,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from exporters.figures import article_counts, percentages
-from exporters.model import STATES, ReportOpinion
-from exporters.wordxml import escape
+from legis.exporters.figures import article_counts, percentages
+from legis.exporters.model import STATES, ReportOpinion
+from legis.exporters.wordxml import escape
 from legis.vocabulary import DispositionState
 
 STATE_COLOURS = {DispositionState.ADOPTED: "#2E7D32", DispositionState.PARTIAL: "#1E88E5",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from exporters.masking import mask_name, mask_phone
-from exporters.model import (
+from legis.exporters.masking import mask_name, mask_phone
+from legis.exporters.model import (
     STATES,
     ArticleChange,
     ReportComment,

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from exporters.model import STATES, ReportData, ReportOpinion
+from legis.exporters.model import STATES, ReportData, ReportOpinion
 from legis.vocabulary import DispositionState
 
 
