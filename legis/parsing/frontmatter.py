@@ -88,6 +88,9 @@ def find_title(lines: list[Line], kinds: list,
         if found:
             stage = stage or found
             start += 1
+    # A stage line printed above the title.
+    for line in lines[:min(start, 3)]:
+        stage = stage or stage_of(line.text) or ""
     return title, stage, start, warnings
 
 

@@ -19,7 +19,9 @@ PAGE_NUMBER = re.compile(
 SENTENCE_END = re.compile(r"[。；：！？!?;:][”’」』）)]?$")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
-_INDENT = re.compile(r"(\u3000| {2,}|\t)\S")
+# A heading on its own line (第二章 基金使用): centred in print, so never a line's continuation.
+_HEADING_LINE = re.compile(r"\s*第\s*[零〇一二三四五六七八九十百\d]+\s*(编|章|节|分编)\s+\S{1,20}\s*")
+_INDENT = re.compile(r"(\u3000+| {2,}|\t+)\S")
 # How many lines next to a page break may hold a running header or footer.
 _EDGE_LINES = 2
 
@@ -35,14 +37,14 @@ def edge_key(text: str) -> str:
 
 
 def repeated_edges(pages: list[list[str]]) -> set[str]:
-    """Keys of lines that repeat at the top or bottom of at least half the pages (two or more)."""
+    """Keys of lines that repeat at the top or bottom of three pages in five (two or more)."""
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
         edge = {edge_key(t) for t in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]}
         counts.update(k for k in edge if k)
-    needed = max(2, (len(pages) + 1) // 2)
+    needed = max(2, -(-len(pages) * 3 // 5))
     return {k for k, n in counts.items() if n >= needed}
 
 
@@ -118,33 +120,41 @@ def unwrap(lines: list[str]) -> list[str]:
       itself full (a new 款 would start indented, so shorter).
     """
     widths = [width(t) for t in lines]
-    long = sorted(w for w in widths if w >= 8)
+    long = sorted((w for w in widths if w >= 8), reverse=True)
     if len(long) < 4:
         return lines
-    full = long[int(len(long) * 0.9)]
-    at_full = sum(1 for w in widths if full - 1.5 <= w <= full + 0.5)
-    if at_full < max(3, len(lines) // 4):
+    # Wrapped text has a width almost no line exceeds, and many lines reach it;
+    # drafts with one paragraph per line have no such width.
+    full = long[len(long) // 20]
+    at_full = sum(1 for w in long if w >= full - 1.5)
+    if at_full < 3 or at_full * 10 < len(long):
         return lines
     indents = [bool(_INDENT.match(t)) for t in lines]
     keeps_indents = sum(indents) * 10 >= len(lines)
     threshold = full - 4.5
     out: list[str] = []
     for i, (text, w) in enumerate(zip(lines, widths, strict=True)):
-        if i and out and _continues(lines[i - 1], widths[i - 1], w, indents[i], keeps_indents,
-                                    threshold, full):
+        if i and out and not _HEADING_LINE.fullmatch(text) \
+                and _continues(lines[i - 1], widths[i - 1], text, w, indents[i], keeps_indents,
+                               threshold, full):
             out[-1] = join_wrapped(out[-1], text)
         else:
             out.append(text.strip() if not keeps_indents else text)
     return out
 
 
-def _continues(prev: str, prev_width: float, width_: float, indented: bool, keeps_indents: bool,
-               threshold: float, full: float) -> bool:
-    if not threshold <= prev_width <= full + 1:
+def _continues(prev: str, prev_width: float, text: str, width_: float, indented: bool,
+               keeps_indents: bool, threshold: float, full: float) -> bool:
+    if not threshold <= prev_width <= full + 1.5:
+        return False
+    ended = SENTENCE_END.search(prev.rstrip())
+    if ended and width_ < threshold and not SENTENCE_END.search(text.rstrip()):
+        # The last line of a 款 ends with its punctuation; a short line without
+        # any after a finished sentence is a heading (附则, 附件一) or a label.
         return False
     if keeps_indents:
         return not indented
-    return not SENTENCE_END.search(prev.rstrip()) or width_ >= full - 0.5
+    return not ended or width_ >= full - 0.5
 
 
 def clean_copied_text(text: str) -> tuple[list[str], list[str]]:

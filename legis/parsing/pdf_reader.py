@@ -79,7 +79,7 @@ def _pages(data: bytes) -> list[list[_Printed]]:
             pages.append([p for _, _, p in lines])
     except DraftParseError:
         raise
-    except Exception as exc:  # pdfminer raises many types for broken or locked files
+    except Exception as exc:  # noqa: BLE001 -- pdfminer raises many types for broken or locked files
         name = type(exc).__name__
         if "Password" in name or "Encrypt" in name:
             raise DraftParseError(
