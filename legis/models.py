@@ -59,6 +59,8 @@ class DraftVersion(SQLModel, table=True):
     name: str = Field(default="征求意见稿", max_length=60)
     is_current: bool = True
     source_filename: str = Field(default="", max_length=255)
+    # SHA-256 of the uploaded file, so the same file is not imported twice.
+    source_sha256: str = Field(default="", max_length=64, index=True)
     preamble: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     warnings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

@@ -88,8 +88,12 @@ def find_title(lines: list[Line], kinds: list,
         if found:
             stage = stage or found
             start += 1
-    # A stage line printed above the title.
+    # A stage line printed above the title, or the title with its stage above it
+    # (a running header on a one-page file: 《某某条例》（征求意见稿）).
     for line in lines[:min(start, 3)]:
+        named, named_stage = split_stage(line.text.strip())
+        if named_stage and key(_strip_book_marks(named)) == key(title):
+            stage = stage or named_stage
         stage = stage or stage_of(line.text) or ""
     return title, stage, start, warnings
 

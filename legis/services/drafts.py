@@ -23,6 +23,7 @@ from legis.models import (
     utcnow,
 )
 from legis.parsing import ParsedDraft
+from legis.services.duplicates import check_new_draft
 from legis.timefmt import today
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
@@ -38,8 +39,14 @@ def import_draft(
     issuing_body: str = "",
     description: str = "",
     open_until: date | None = None,
+    source_hash: str = "",
 ) -> Draft:
-    """Store a parsed draft as a new Draft with its first version; nothing is written on error."""
+    """Store a parsed draft as a new Draft with its first version; nothing is written on error.
+
+    The first version is named after the stage printed with the title (征求意见稿 …).
+    A file already imported (``source_hash``), or the same title with the same
+    articles, is refused with DuplicateDraft naming the existing draft.
+    """
     title = (title or parsed.title or "").strip()
     if not title:
         raise LegisError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
@@ -47,6 +54,10 @@ def import_draft(
         raise LegisError("标题过长（不能超过300字）。", field="title")
     if not parsed.articles:
         raise LegisError("文件中没有找到任何条文（第X条）。")
+    if open_until is not None and open_until < today():
+        raise LegisError(
+            f"截止日期 {open_until.isoformat()} 已经过去，请选择今天或以后的日期。", field="until")
+    check_new_draft(session, parsed=parsed, title=title, source_hash=source_hash)
     slug = _unique_slug(session, slug)
     draft = Draft(
         slug=slug,
@@ -61,12 +72,14 @@ def import_draft(
         draft.comment_end = open_until
     session.add(draft)
     session.flush()
-    add_version(session, draft=draft, parsed=parsed, filename=filename)
+    add_version(session, draft=draft, parsed=parsed, filename=filename, name=parsed.stage,
+                source_hash=source_hash)
     return draft
 
 
 def add_version(
-    session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str = "", name: str = ""
+    session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str = "", name: str = "",
+    source_hash: str = "",
 ) -> DraftVersion:
     """Add a version of ``draft`` from a parse result and make it the current one."""
     number = (
@@ -83,9 +96,10 @@ def add_version(
     version = DraftVersion(
         draft_id=draft.id,
         number=number,
-        name=name or ("征求意见稿" if number == 1 else f"第{number}稿"),
+        name=name[:60] or ("征求意见稿" if number == 1 else f"第{number}稿"),
         is_current=True,
         source_filename=Path(filename).name[:255],
+        source_sha256=source_hash,
         preamble=parsed.preamble,
         warnings=list(parsed.warnings),
     )
@@ -208,6 +222,10 @@ def set_period(
         raise LegisError("状态无效。", field="status")
     if status == STATUS_OPEN and end is None:
         raise LegisError("开始征求意见前，请设定截止日期。", field="comment_end")
+    if status == STATUS_OPEN and end < today() \
+            and (draft.status != STATUS_OPEN or end != draft.comment_end):
+        raise LegisError(
+            f"截止日期 {end.isoformat()} 已经过去，请选择今天或以后的日期。", field="comment_end")
     if start and end and end < start:
         raise LegisError("截止日期不能早于开始日期。", field="comment_end")
     draft.status = status

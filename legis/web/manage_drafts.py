@@ -16,6 +16,7 @@ from legis.parsing import parse_bytes
 from legis.services import comment_list
 from legis.services import drafts as draft_service
 from legis.services.audit import record
+from legis.services.duplicates import content_hash
 from legis.web.common import (
     actor_name,
     flash,
@@ -57,7 +58,8 @@ async def import_draft(request: Request) -> Response:
 
         def store(session: Session):
             draft = draft_service.import_draft(session, parsed=parsed, filename=filename,
-                                               title=values["title"] or None)
+                                               title=values["title"] or None,
+                                               source_hash=content_hash(data))
             record(session, actor=actor, action="draft.import", target_type="draft",
                    target_id=draft.id, draft_id=draft.id,
                    after={"title": draft.title, "file": filename,
@@ -67,10 +69,12 @@ async def import_draft(request: Request) -> Response:
         draft = await in_db(request, store, write=True)
     except LegisError as error:
         drafts = await in_db(request, lambda s: draft_service.list_drafts(s))
+        existing = getattr(error, "draft_id", None)
         return render(
             request,
             "manage/index.html",
-            {"drafts": drafts, "errors": {error.field or "file": error.message}, "values": values},
+            {"drafts": drafts, "errors": {error.field or "file": error.message}, "values": values,
+             "existing_url": existing and request.url_for("manage_draft", draft_id=existing).path},
             status=error.status if error.status != 404 else 422,
         )
     message = f"已导入《{draft.title}》，共{len(parsed.articles)}条。请核对条文拆分后设置征求意见期限。"
