@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 # "— 3 —", "- 3 -", "3", "第3页", "第3页 共20页", "共20页 第3页", "3/20", "Page 3 of 20".
@@ -19,6 +18,11 @@ PAGE_NUMBER = re.compile(
 SENTENCE_END = re.compile(r"[。；：！？!?;:][”’」』）)]?$")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
+# East Asian Wide and Fullwidth characters (Unicode's east_asian_width W and F).
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd]")
 # A heading on its own line (第二章 基金使用): centred in print, so never a line's continuation.
 _HEADING_LINE = re.compile(r"\s*第\s*[零〇一二三四五六七八九十百\d]+\s*(编|章|节|分编)\s+\S{1,20}\s*")
 _INDENT = re.compile(r"(\u3000+| {2,}|\t+)\S")
@@ -28,7 +32,7 @@ _EDGE_LINES = 2
 
 def is_page_number(text: str) -> bool:
     """Whether a whole line is a page number or a 第3页 共20页 footer."""
-    return bool(PAGE_NUMBER.fullmatch(_SPACE.sub("", text)))
+    return len(text) < 40 and bool(PAGE_NUMBER.fullmatch(_SPACE.sub("", text)))
 
 
 def edge_key(text: str) -> str:
@@ -79,7 +83,8 @@ def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[
 
 def width(text: str) -> float:
     """Printed width in em: a Chinese character or full-width mark is 1, ASCII is 1/2."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text.rstrip())
+    text = text.rstrip()
+    return (len(text) + len(_WIDE.findall(text))) / 2
 
 
 def join_wrapped(head: str, tail: str) -> str:
@@ -119,6 +124,11 @@ def unwrap(lines: list[str]) -> list[str]:
     - it does not, and the line does not end a sentence, or the next line is
       itself full (a new 款 would start indented, so shorter).
     """
+    # The same test on character counts first, cheaply: most drafts have one
+    # paragraph per line and stop here.
+    sizes = sorted((len(t.strip()) for t in lines if len(t.strip()) >= 8), reverse=True)
+    if len(sizes) < 4 or sum(1 for n in sizes if n >= sizes[len(sizes) // 20] * 0.8) * 10 < len(sizes):
+        return lines
     widths = [width(t) for t in lines]
     long = sorted((w for w in widths if w >= 8), reverse=True)
     if len(long) < 4:
