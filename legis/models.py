@@ -48,6 +48,15 @@ class Draft(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class DraftSlug(SQLModel, table=True):
+    """A web address a draft had before staff changed it; it redirects to the current one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    slug: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class DraftVersion(SQLModel, table=True):
     """One text of a draft (征求意见稿, 二审稿 …); comments point at its articles."""
 

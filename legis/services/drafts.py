@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import LegisError, Moved, NotFound
 from legis.models import (
     DRAFT_STATUSES,
     STATUS_CLOSED,
@@ -24,9 +22,8 @@ from legis.models import (
 )
 from legis.parsing import ParsedDraft
 from legis.services.duplicates import check_new_draft
+from legis.services.slugs import check_slug, moved_to, unique_slug
 from legis.timefmt import today
-
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
 
 def import_draft(
@@ -58,7 +55,7 @@ def import_draft(
         raise LegisError(
             f"截止日期 {open_until.isoformat()} 已经过去，请选择今天或以后的日期。", field="until")
     check_new_draft(session, parsed=parsed, title=title, source_hash=source_hash)
-    slug = _unique_slug(session, slug)
+    slug = _unique_slug(session, slug, title)
     draft = Draft(
         slug=slug,
         title=title,
@@ -140,23 +137,20 @@ def add_version(
     return version
 
 
-def _unique_slug(session: Session, wanted: str | None) -> str:
+def _unique_slug(session: Session, wanted: str | None, title: str) -> str:
     if wanted:
-        wanted = wanted.strip().lower()
-        if not SLUG_RE.match(wanted):
-            raise LegisError("网址名只能包含小写字母、数字和连字符。", field="slug")
-        if session.exec(select(Draft.id).where(Draft.slug == wanted)).first() is not None:
-            raise LegisError(f"网址名“{wanted}”已被使用，请换一个。", field="slug")
-        return wanted
-    while True:
-        candidate = "d" + secrets.token_hex(3)
-        if session.exec(select(Draft.id).where(Draft.slug == candidate)).first() is None:
-            return candidate
+        return check_slug(session, wanted)
+    return unique_slug(session, title)
 
 
 def get_draft(session: Session, *, slug: str | None = None, draft_id: int | None = None) -> Draft:
+    """A draft by id or by slug; an old slug raises Moved naming the current one."""
     if slug is not None:
         draft = session.exec(select(Draft).where(Draft.slug == slug)).first()
+        if draft is None:
+            current = moved_to(session, slug)
+            if current is not None:
+                raise Moved(slug=slug, current=current)
     else:
         draft = session.get(Draft, draft_id)
     if draft is None:

@@ -17,6 +17,7 @@ from legis.services import comment_list
 from legis.services import drafts as draft_service
 from legis.services.audit import record
 from legis.services.duplicates import content_hash
+from legis.services.slugs import change_slug
 from legis.web.common import (
     actor_name,
     flash,
@@ -129,6 +130,8 @@ async def update_draft(request: Request) -> Response:
             draft_service.set_period(
                 session, draft=draft, status=str(form.get("status", "")), start=start, end=end
             )
+            if form.get("slug") is not None:
+                change_slug(session, draft=draft, wanted=str(form.get("slug")))
         except LegisError as error:
             session.rollback()
             return draft, {error.field or "status": error.message}
@@ -153,7 +156,8 @@ async def update_draft(request: Request) -> Response:
 
 
 def _draft_fields(draft) -> dict:
-    return {"title": draft.title, "status": draft.status, "issuing_body": draft.issuing_body,
+    return {"title": draft.title, "slug": draft.slug, "status": draft.status,
+            "issuing_body": draft.issuing_body,
             "comment_start": str(draft.comment_start or ""),
             "comment_end": str(draft.comment_end or "")}
 
