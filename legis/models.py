@@ -14,6 +14,8 @@ from sqlmodel import Field, SQLModel
 
 DRAFT_STATUSES = ("草稿", "征求意见中", "已结束")
 STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = DRAFT_STATUSES
+# Withdrawn (撤回): archived with a reason, hidden from residents, comments kept.
+STATUS_WITHDRAWN = "已撤回"
 
 CHANNELS = ("现场", "线上", "书面", "电话")
 CHANNEL_ONSITE, CHANNEL_ONLINE, CHANNEL_PAPER, CHANNEL_PHONE = CHANNELS
@@ -44,6 +46,7 @@ class Draft(SQLModel, table=True):
     comment_start: date | None = None
     comment_end: date | None = None
     feedback_published_at: datetime | None = None
+    withdrawn_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -14,6 +14,7 @@ from legis.models import (
     STATUS_CLOSED,
     STATUS_DRAFT,
     STATUS_OPEN,
+    STATUS_WITHDRAWN,
     Article,
     Draft,
     DraftVersion,
@@ -158,6 +159,16 @@ def get_draft(session: Session, *, slug: str | None = None, draft_id: int | None
     return draft
 
 
+def public_draft(session: Session, *, slug: str) -> Draft:
+    """A draft residents may see: not one still in preparation (草稿) or withdrawn (已撤回)."""
+    draft = get_draft(session, slug=slug)
+    if draft.status == STATUS_DRAFT:
+        raise NotFound("这部草案尚未公开征求意见。")
+    if draft.status == STATUS_WITHDRAWN:
+        raise NotFound("这部草案已撤回，不再征求意见。")
+    return draft
+
+
 def current_version(session: Session, *, draft: Draft) -> DraftVersion:
     version = session.exec(
         select(DraftVersion).where(DraftVersion.draft_id == draft.id, DraftVersion.is_current)
@@ -231,8 +242,8 @@ def set_period(
 
 
 def list_drafts(session: Session, *, public: bool = False) -> list[Draft]:
-    """Drafts newest first; the public list leaves out drafts not yet put out for comment."""
+    """Drafts newest first; the public list leaves out drafts not yet out for comment or withdrawn."""
     query = select(Draft).order_by(Draft.created_at.desc(), Draft.id.desc())
     if public:
-        query = query.where(Draft.status != STATUS_DRAFT)
+        query = query.where(Draft.status.not_in((STATUS_DRAFT, STATUS_WITHDRAWN)))
     return list(session.exec(query))

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from legis.errors import LegisError
 from legis.models import DRAFT_STATUSES
 from legis.parsing import parse_bytes
-from legis.services import comment_list
+from legis.services import comment_list, withdrawal
 from legis.services import drafts as draft_service
 from legis.services.audit import record
 from legis.services.duplicates import content_hash
@@ -98,12 +98,12 @@ async def draft_detail(request: Request) -> Response:
         draft = draft_service.get_draft(session, draft_id=draft_id)
         version = draft_service.current_version(session, draft=draft)
         articles = draft_service.articles_of(session, version=version)
-        return draft, version, articles
+        return draft, version, articles, withdrawal.comment_count(session, draft=draft)
 
-    draft, version, articles = await in_db(request, load)
+    draft, version, articles, comment_count = await in_db(request, load)
     return render(request, "manage/draft.html", {
         "draft": draft, "version": version, "articles": articles,
-        "statuses": DRAFT_STATUSES, "errors": {}, "values": None,
+        "statuses": DRAFT_STATUSES, "errors": {}, "values": None, "comment_count": comment_count,
     })
 
 
@@ -155,6 +155,55 @@ async def update_draft(request: Request) -> Response:
     return redirect(request.url_for("manage_draft", draft_id=draft.id).path)
 
 
+async def withdraw_draft(request: Request) -> Response:
+    """撤回: hide the draft from residents with a reason; every comment stays."""
+    draft_id = request.path_params["draft_id"]
+    form = await read_form(request)
+    actor = actor_name(request)
+
+    def work(session: Session):
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        before = _draft_fields(draft)
+        withdrawal.withdraw(session, draft=draft, reason=str(form.get("reason", "")))
+        record(session, actor=actor, action="draft.withdraw", target_type="draft",
+               target_id=draft.id, draft_id=draft.id, before=before,
+               after=_draft_fields(draft) | {"reason": draft.withdrawn_reason})
+
+    try:
+        await in_db(request, work, write=True)
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        flash(request, error.message, "warn")
+    else:
+        flash(request, "草案已撤回：公众页面不再显示，已收到的意见全部保留。")
+    return redirect(request.url_for("manage_draft", draft_id=draft_id).path)
+
+
+async def delete_draft(request: Request) -> Response:
+    """Delete a draft with no comments (one with comments can only be withdrawn)."""
+    draft_id = request.path_params["draft_id"]
+    actor = actor_name(request)
+
+    def work(session: Session) -> str:
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        title = draft.title
+        withdrawal.delete_draft(session, draft=draft)
+        record(session, actor=actor, action="draft.delete", target_type="draft",
+               target_id=draft_id, draft_id=draft_id, before={"title": title})
+        return title
+
+    try:
+        title = await in_db(request, work, write=True)
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        flash(request, error.message, "warn")
+        return redirect(request.url_for("manage_draft", draft_id=draft_id).path)
+    flash(request, f"已删除草案《{title}》。")
+    return redirect(request.url_for("manage_index").path)
+
+
 def _draft_fields(draft) -> dict:
     return {"title": draft.title, "slug": draft.slug, "status": draft.status,
             "issuing_body": draft.issuing_body,
@@ -202,4 +251,8 @@ routes = [
     Route("/drafts/{draft_id:int}", draft_detail, name="manage_draft"),
     Route("/drafts/{draft_id:int}", update_draft, methods=["POST"], name="manage_draft_update"),
     Route("/drafts/{draft_id:int}/comments", comments, name="manage_comments"),
+    Route("/drafts/{draft_id:int}/withdraw", withdraw_draft, methods=["POST"],
+          name="manage_draft_withdraw"),
+    Route("/drafts/{draft_id:int}/delete", delete_draft, methods=["POST"],
+          name="manage_draft_delete"),
 ]

@@ -1,5 +1,5 @@
 """draft versions keep the SHA-256 of their source file (refusing the same file twice);
-drafts keep their old web addresses (draftslug) so they redirect
+drafts keep their old web addresses (draftslug) so they redirect, and a withdrawal reason
 
 Revision ID: 0002_i19p_drafts_in
 Revises: 0001
@@ -33,6 +33,11 @@ def upgrade() -> None:
         )
         with op.batch_alter_table("draftslug", schema=None) as batch_op:
             batch_op.create_index(batch_op.f("ix_draftslug_draft_id"), ["draft_id"], unique=False)
+    if "withdrawn_reason" not in {c["name"] for c in inspector.get_columns("draft")}:
+        with op.batch_alter_table("draft", schema=None) as batch_op:
+            batch_op.add_column(sa.Column(
+                "withdrawn_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False,
+                server_default=""))
     columns = {c["name"] for c in inspector.get_columns("draftversion")}
     if "source_sha256" in columns:
         return
@@ -45,6 +50,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("draftslug")
+    with op.batch_alter_table("draft", schema=None) as batch_op:
+        batch_op.drop_column("withdrawn_reason")
     with op.batch_alter_table("draftversion", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_draftversion_source_sha256"))
         batch_op.drop_column("source_sha256")
