@@ -18,11 +18,6 @@ PAGE_NUMBER = re.compile(
 SENTENCE_END = re.compile(r"[。；：！？!?;:][”’」』）)]?$")
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
-# East Asian Wide and Fullwidth characters (Unicode's east_asian_width W and F).
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-    "\U00020000-\U0003fffd]")
 # A heading on its own line (第二章 基金使用): centred in print, so never a line's continuation.
 _HEADING_LINE = re.compile(r"\s*第\s*[零〇一二三四五六七八九十百\d]+\s*(编|章|节|分编)\s+\S{1,20}\s*")
 _INDENT = re.compile(r"(\u3000+| {2,}|\t+)\S")
@@ -82,9 +77,12 @@ def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[
 
 
 def width(text: str) -> float:
-    """Printed width in em: a Chinese character or full-width mark is 1, ASCII is 1/2."""
+    """Printed width in em: ASCII letters, digits and spaces are 1/2, anything else 1.
+
+    In a Chinese draft everything but ASCII is set one em wide (also “” and —).
+    """
     text = text.rstrip()
-    return (len(text) + len(_WIDE.findall(text))) / 2
+    return len(text) - len(text.encode("ascii", "ignore")) / 2
 
 
 def join_wrapped(head: str, tail: str) -> str:
