@@ -171,3 +171,14 @@ def test_plain_text_with_one_paragraph_per_line_is_not_joined():
     text = "某条例\n第一条 总则的规定\n第二条 甲\n乙方的义务\n丙\n"
     parsed = parse_text(text)
     assert [a.paragraphs for a in parsed.articles] == [["总则的规定"], ["甲", "乙方的义务", "丙"]]
+
+
+def test_running_header_that_repeats_the_title_exactly():
+    data = typeset(TITLE, PARAGRAPHS, header=TITLE, headings=HEADINGS, footer="第{n}页 共{total}页")
+    parsed = parse_bytes(data, "draft.pdf")
+    assert parsed.title == TITLE
+    assert articles_of(parsed) == expected_articles()
+    text = copied_text(TITLE, PARAGRAPHS, header=TITLE, headings=HEADINGS)
+    parsed = parse_text(text)
+    assert parsed.title == TITLE
+    assert articles_of(parsed) == expected_articles()

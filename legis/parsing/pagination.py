@@ -47,16 +47,16 @@ def repeated_edges(pages: list[list[str]]) -> set[str]:
     return {k for k, n in counts.items() if n >= needed}
 
 
-def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
-    """Drop page numbers and running headers/footers at page edges; return pages and headers.
+def furniture(pages: list[list[str]]) -> tuple[list[list[bool]], list[str]]:
+    """Which lines of each page to keep (page numbers and running headers/footers go).
 
-    ``pages`` holds each page's non-empty lines in reading order. A header that
-    equals the next line (a title repeated as its own running header) is kept
-    once on the first page.
+    ``pages`` holds each page's non-empty lines in reading order. Returns a keep
+    flag per line and the running headers dropped. A header that equals the next
+    line (a title repeated as its own running header) is kept once on the first page.
     """
     repeated = repeated_edges(pages)
     dropped: list[str] = []
-    out: list[list[str]] = []
+    masks: list[list[bool]] = []
     for lines in pages:
         keep = [True] * len(lines)
         edges = set(range(min(_EDGE_LINES, len(lines))))
@@ -69,11 +69,19 @@ def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[
                 keep[i] = False
                 if edge_key(text) not in map(edge_key, dropped):
                     dropped.append(text.strip())
-        if not out and lines and not keep[0] and len(lines) > 1 \
+        if not masks and lines and not keep[0] and len(lines) > 1 \
                 and _SPACE.sub("", lines[1]) == _SPACE.sub("", lines[0]):
             keep[0] = True
-        out.append([t for t, k in zip(lines, keep, strict=True) if k])
-    return out, dropped
+        masks.append(keep)
+    return masks, dropped
+
+
+def strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """The pages without page numbers and running headers/footers, and the headers dropped."""
+    masks, dropped = furniture(pages)
+    kept = [[t for t, k in zip(lines, keep, strict=True) if k]
+            for lines, keep in zip(pages, masks, strict=True)]
+    return kept, dropped
 
 
 def width(text: str) -> float:

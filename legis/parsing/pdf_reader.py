@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from legis.errors import DraftParseError
 from legis.parsing.model import Line
-from legis.parsing.pagination import SENTENCE_END, join_wrapped, strip_page_furniture
+from legis.parsing.pagination import SENTENCE_END, furniture, join_wrapped
 
 _ARTICLE_START = re.compile(r"\s*第\s*[零〇一二三四五六七八九十百千\d]+\s*[条條]")
 _OPENING = "《（(“‘〈「『【"
@@ -42,14 +42,9 @@ def read_pdf(data: bytes) -> tuple[list[Line], list[str]]:
     pages = _pages(data)
     if not any(p.text.strip() for page in pages for p in page):
         raise DraftParseError(_NO_TEXT)
-    texts, headers = strip_page_furniture([[p.text for p in page] for page in pages])
-    body: list[_Printed] = []
-    for page, kept in zip(pages, texts, strict=True):
-        wanted = Counter(kept)
-        for printed in page:
-            if wanted[printed.text] > 0:
-                wanted[printed.text] -= 1
-                body.append(printed)
+    masks, headers = furniture([[p.text for p in page] for page in pages])
+    body = [printed for page, keep in zip(pages, masks, strict=True)
+            for printed, kept in zip(page, keep, strict=True) if kept]
     return _join(body), headers
 
 
