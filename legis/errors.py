@@ -58,3 +58,12 @@ class RateLimited(LegisError):
 
 class Unavailable(LegisError):
     """A resource (the database) is briefly unavailable; trying again is safe."""
+
+
+class Moved(LegisError):
+    """A draft's old address: the web answers with a redirect to the current one."""
+
+    def __init__(self, *, slug: str, current: str):
+        super().__init__(f"这部草案的网址已改为 /drafts/{current}。")
+        self.slug = slug
+        self.current = current

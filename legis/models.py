@@ -16,6 +16,7 @@ from legis.vocabulary import (
     STORED_DRAFT_STATUSES,
     Channel,
     DispositionState,
+    DraftStatus,
     PointKind,
     Role,
 )
@@ -23,6 +24,8 @@ from legis.vocabulary import (
 # The vocabulary's members under the names the code has long used (see legis/vocabulary.py).
 DRAFT_STATUSES = STORED_DRAFT_STATUSES
 STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = DRAFT_STATUSES
+# Withdrawn (撤回): archived with a reason, hidden from residents, comments kept.
+STATUS_WITHDRAWN = DraftStatus.WITHDRAWN
 
 CHANNELS = tuple(Channel)
 CHANNEL_ONSITE, CHANNEL_ONLINE, CHANNEL_PAPER, CHANNEL_PHONE = CHANNELS
@@ -53,8 +56,18 @@ class Draft(SQLModel, table=True):
     comment_start: date | None = None
     comment_end: date | None = None
     feedback_published_at: datetime | None = None
+    withdrawn_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DraftSlug(SQLModel, table=True):
+    """A web address a draft had before staff changed it; it redirects to the current one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    slug: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class DraftVersion(SQLModel, table=True):
@@ -68,6 +81,8 @@ class DraftVersion(SQLModel, table=True):
     name: str = Field(default="征求意见稿", max_length=60)
     is_current: bool = True
     source_filename: str = Field(default="", max_length=255)
+    # SHA-256 of the uploaded file, so the same file is not imported twice.
+    source_sha256: str = Field(default="", max_length=64, index=True)
     preamble: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     warnings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

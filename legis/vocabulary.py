@@ -50,8 +50,10 @@ class DraftStatus(Term):
     UPCOMING = "即将开始", "即将开始", "draft", "Open, but the comment period has not started"
     OPEN = "征求意见中", "征求意见中", "open", "Open for comment"
     CLOSED = "已结束", "已结束", "closed", "The comment period is over"
+    WITHDRAWN = "已撤回", "已撤回", "closed", "Withdrawn by staff: hidden from residents, comments kept"
 
 
+# What staff set on the draft page; WITHDRAWN is set by withdrawing (services/withdrawal.py).
 STORED_DRAFT_STATUSES = (DraftStatus.DRAFT, DraftStatus.OPEN, DraftStatus.CLOSED)
 
 

@@ -27,9 +27,7 @@ class DraftPage:
 
 
 def load_draft_page(session: Session, *, slug: str) -> DraftPage:
-    draft = draft_service.get_draft(session, slug=slug)
-    if draft.status == "草稿":
-        raise NotFound("这部草案尚未公开征求意见。")
+    draft = draft_service.public_draft(session, slug=slug)
     version = draft_service.current_version(session, draft=draft)
     articles = draft_service.articles_of(session, version=version)
     headings = {h.id: h for h in draft_service.headings_of(session, version=version)}

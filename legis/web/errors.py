@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from legis import errors, logs
 from legis.web.common import render, wants_json
@@ -57,6 +57,11 @@ def error_response(request: Request, message: str, status: int, *, field: str | 
 
 
 async def legis_error(request: Request, exc: errors.LegisError) -> Response:
+    if isinstance(exc, errors.Moved):
+        # An old address of a draft: the same page under its current slug.
+        path = request.url.path.replace(f"/drafts/{exc.slug}", f"/drafts/{exc.current}", 1)
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(path + query, status_code=301 if request.method == "GET" else 308)
     headers = None
     if isinstance(exc, errors.RateLimited):
         headers = {"Retry-After": str(exc.retry_after)}

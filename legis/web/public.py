@@ -221,7 +221,7 @@ async def feedback_wall(request: Request) -> Response:
     slug = request.path_params["slug"]
 
     def load(session: Session):
-        draft = draft_service.get_draft(session, slug=slug)
+        draft = draft_service.public_draft(session, slug=slug)
         if draft.feedback_published_at is None:
             return draft, None
         return draft, dispositions.public_wall(session, draft=draft)

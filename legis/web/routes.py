@@ -66,6 +66,8 @@ routes: list[BaseRoute] = [
     route(DRAFT, drafts.draft_detail, "manage_draft", OFFICE),
     route(DRAFT, drafts.update_draft, "manage_draft_update", OFFICE, POST),
     route(f"{DRAFT}/comments", drafts.comments, "manage_comments", ALL_STAFF),
+    route(f"{DRAFT}/withdraw", drafts.withdraw_draft, "manage_draft_withdraw", OFFICE, POST),
+    route(f"{DRAFT}/delete", drafts.delete_draft, "manage_draft_delete", OFFICE, POST),
     # contact points
     route(f"{M}/points", points.points_index, "manage_points", ALL_STAFF),
     route(f"{M}/points", points.create_point, "manage_point_create", ADMIN, POST),
