@@ -10,10 +10,21 @@ from __future__ import annotations
 class LegisError(Exception):
     """A problem the user can understand and fix. Raise one of the kinds below."""
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, status: int | None = None):
         super().__init__(message)
         self.message = message
         self.field = field     # the form field the message belongs beside, if any
+        # Transitional, for code written before this family (branches in flight when it
+        # came): LegisError(..., status=409) and error.status keep working. New code raises
+        # a kind and lets legis/web/errors.py choose the status.
+        self.legacy_status = status
+
+    @property
+    def status(self) -> int:
+        """Transitional: the HTTP status the web answers with (see legis/web/errors.py)."""
+        from legis.web.errors import status_of
+
+        return status_of(self)
 
 
 class ValidationError(LegisError):

@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from legis.exporters.model import ArticleChange
 from sqlmodel import Session, select
 
 from legis.errors import Conflict, NotFound, ValidationError
+from legis.exporters.model import ArticleChange
 from legis.models import (
     STATE_ADOPTED,
     STATE_PARTIAL,

@@ -40,6 +40,8 @@ HTTP_MESSAGES = {
 
 
 def status_of(error: errors.LegisError) -> int:
+    if error.legacy_status is not None:
+        return error.legacy_status
     return next((status for kind, status in STATUS if isinstance(error, kind)), 400)
 
 
