@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -12,11 +10,11 @@ from starlette.responses import Response
 from legis.errors import LegisError, NotFound, TooLarge, ValidationError
 from legis.models import DRAFT_STATUSES
 from legis.parsing import parse_bytes
-from legis.services import comment_list, withdrawal
+from legis.services import comment_list, draft_edits, withdrawal
 from legis.services import drafts as draft_service
 from legis.services.audit import record
 from legis.services.duplicates import content_hash
-from legis.services.slugs import change_slug
+from legis.timefmt import parse_date
 from legis.web.common import (
     actor_name,
     flash,
@@ -109,37 +107,12 @@ async def draft_detail(request: Request) -> Response:
 async def update_draft(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     form = await read_form(request)
-    errors: dict[str, str] = {}
-    title = str(form.get("title", "")).strip()
-    if not title:
-        errors["title"] = "标题不能为空。"
+    data = draft_edits.DraftForm.from_form(form)
     actor = actor_name(request)
-    start = _parse_date(form.get("comment_start"), "comment_start", errors)
-    end = _parse_date(form.get("comment_end"), "comment_end", errors)
-
-    def work(session: Session):
-        draft = draft_service.get_draft(session, draft_id=draft_id)
-        if errors:
-            return draft, errors
-        before = _draft_fields(draft)
-        try:
-            draft.title = title[:300]
-            draft.issuing_body = str(form.get("issuing_body", "")).strip()[:200]
-            draft.description = str(form.get("description", "")).strip()
-            draft_service.set_period(
-                session, draft=draft, status=str(form.get("status", "")), start=start, end=end
-            )
-            if form.get("slug") is not None:
-                change_slug(session, draft=draft, wanted=str(form.get("slug")))
-        except LegisError as error:
-            session.rollback()
-            return draft, {error.field or "status": error.message}
-        record(session, actor=actor, action="draft.update", target_type="draft",
-               target_id=draft.id, draft_id=draft.id, before=before, after=_draft_fields(draft))
-        return draft, {}
-
-    draft, errors = await in_db(request, work, write=True)
-    if errors:
+    try:
+        draft = await in_db(request, lambda s: draft_edits.update_draft(
+            s, draft_id=draft_id, form=data, actor=actor), write=True)
+    except FORM_ERRORS as error:
         def load(session: Session):
             fresh = draft_service.get_draft(session, draft_id=draft_id)
             version = draft_service.current_version(session, draft=fresh)
@@ -147,8 +120,8 @@ async def update_draft(request: Request) -> Response:
 
         fresh, version, articles = await in_db(request, load)
         return render(request, "manage/draft.html", {
-            "draft": fresh, "version": version, "articles": articles,
-            "statuses": DRAFT_STATUSES, "errors": errors, "values": form,
+            "draft": fresh, "version": version, "articles": articles, "statuses": DRAFT_STATUSES,
+            "errors": data.errors or {error.field or "status": error.message}, "values": form,
         }, status=422)
     flash(request, "已保存。")
     return redirect(request.url_for("manage_draft", draft_id=draft.id).path)
@@ -162,11 +135,11 @@ async def withdraw_draft(request: Request) -> Response:
 
     def work(session: Session):
         draft = draft_service.get_draft(session, draft_id=draft_id)
-        before = _draft_fields(draft)
+        before = draft_edits.audit_fields(draft)
         withdrawal.withdraw(session, draft=draft, reason=str(form.get("reason", "")))
         record(session, actor=actor, action="draft.withdraw", target_type="draft",
                target_id=draft.id, draft_id=draft.id, before=before,
-               after=_draft_fields(draft) | {"reason": draft.withdrawn_reason})
+               after=draft_edits.audit_fields(draft) | {"reason": draft.withdrawn_reason})
 
     try:
         await in_db(request, work, write=True)
@@ -199,24 +172,6 @@ async def delete_draft(request: Request) -> Response:
     return redirect(request.url_for("manage_index").path)
 
 
-def _draft_fields(draft) -> dict:
-    return {"title": draft.title, "slug": draft.slug, "status": draft.status,
-            "issuing_body": draft.issuing_body,
-            "comment_start": str(draft.comment_start or ""),
-            "comment_end": str(draft.comment_end or "")}
-
-
-def _parse_date(raw, name: str, errors: dict[str, str]) -> date | None:
-    raw = str(raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = "日期格式应为 2026-12-31。"
-        return None
-
-
 def _scope(request: Request) -> frozenset[int] | None:
     user = request.scope.get("user")
     return user.points if user is not None else None
@@ -231,8 +186,8 @@ async def comments(request: Request) -> Response:
         contact_point_id=int_or_none(query.get("point")),
         session_id=int_or_none(query.get("session")),
         channel=query.get("channel") or None,
-        date_from=_parse_date(query.get("from"), "from", {}),
-        date_to=_parse_date(query.get("to"), "to", {}),
+        date_from=parse_date(query.get("from")),
+        date_to=parse_date(query.get("to")),
         page=max(1, int_or_none(query.get("page")) or 1),
         point_ids=_scope(request),
     )
