@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from legis import privacy
 from legis.errors import LegisError, NotFound
 from legis.models import CHANNELS, Article, Comment, CommentSession, Draft
 from legis.services.drafts import current_version, is_open
@@ -141,6 +142,7 @@ def submit_comment(
         version_id=version.id,
         article_id=data.article_id,
         text=data.text,
+        personal_data=privacy.label(data.text),
         name=data.name,
         community=data.community,
         phone=data.phone,

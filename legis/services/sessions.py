@@ -239,8 +239,9 @@ EXPORT_HEADERS = ("序号", "条款", "意见内容", "姓名", "社区或单位
 
 
 def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
-    """The session's comments in article order, names and phones masked (PIPL)."""
+    """The session's comments in article order, names, phones and personal data in the text masked (PIPL)."""
     from exporters.masking import mask_name, mask_phone
+    from legis.privacy import public_text
 
     comments = list(session.exec(
         select(Comment).where(Comment.session_id == session_id).order_by(Comment.id)
@@ -255,7 +256,8 @@ def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
 
     comments.sort(key=order)
     return [
-        [i, articles[c.article_id].label if c.article_id in articles else "总体意见", c.text,
+        [i, articles[c.article_id].label if c.article_id in articles else "总体意见",
+         public_text(c.text, c.personal_data),
          mask_name(c.name), c.community, mask_phone(c.phone), c.channel, c.receipt_code,
          fmt_datetime(c.created_at)]
         for i, c in enumerate(comments, start=1)

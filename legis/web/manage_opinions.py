@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from legis.errors import LegisError
+from legis.errors import LegisError, NotFound
 from legis.models import Article, Comment, DraftVersion, Opinion
 from legis.services import dispositions, jobs, merging
 from legis.services import drafts as draft_service
@@ -90,20 +90,110 @@ async def job_status(request: Request) -> Response:
                          "message": job.message, "result": job.result})
 
 
+def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
+    draft = draft_service.get_draft(session, draft_id=draft_id)
+    view = opinion_service.article_review(session, draft_id=draft.id,
+                                          article_id=_article_key(article_key))
+    histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
+                 for v in view.opinions}
+    return {"draft": draft, "view": view, "histories": histories,
+            "reasons": dispositions.reason_templates(session), "article_key": article_key,
+            "failed": None}
+
+
 async def review(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
-    article_id = _article_key(request.path_params["article"])
+    key = request.path_params["article"]
+    return render(request, "manage/review.html",
+                  await in_db(request, lambda s: _review_context(s, draft_id, key), write=True))
 
-    def load(session: Session):
-        draft = draft_service.get_draft(session, draft_id=draft_id)
-        view = opinion_service.article_review(session, draft_id=draft.id, article_id=article_id)
-        histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
-                     for v in view.opinions}
-        return {"draft": draft, "view": view, "histories": histories,
-                "reasons": dispositions.reason_templates(session),
-                "article_key": request.path_params["article"]}
 
-    return render(request, "manage/review.html", await in_db(request, load, write=True))
+async def review_failed(request: Request, *, draft_id: int, article_key: str, form_key: str,
+                        error: LegisError, form) -> Response:
+    """The review page again, with what was typed kept and the error next to its field."""
+    context = await in_db(request, lambda s: _review_context(s, draft_id, article_key), write=True)
+    context["failed"] = {"form": form_key, "field": error.field, "message": error.message,
+                         "values": {k: form.get(k) for k in form.keys()},
+                         "checked": {int(v) for k in ("opinion", "comment")
+                                     for v in form.getlist(k) if str(v).isdigit()}}
+    return render(request, "manage/review.html", context, status=422)
+
+
+REVIEW_ACTIONS = {
+    "approve": "已审核通过{n}条归纳意见的文字，公开后居民将看到这些文字。",
+    "merge": "已把{n}条归纳意见合并到归纳意见 {target}。",
+    "move": "已把{n}条意见移到归纳意见 {target}。",
+    "move_new": "已把{n}条意见移出，成为新的归纳意见 {target}。",
+    "exclude": "已把{n}条意见标记为非意见（原文保留，可随时恢复）。",
+    "confirm": "已确认新加入的{n}条意见适用这条归纳意见的处理结果。",
+}
+
+
+async def review_action(request: Request) -> Response:
+    """One action on the opinions or comments staff ticked on an article's review page."""
+    form = await read_form(request)
+    draft_id = request.path_params["draft_id"]
+    key = request.path_params["article"]
+    action = str(form.get("action", ""))
+    opinions = [int(v) for v in form.getlist("opinion") if str(v).isdigit()]
+    comments = [int(v) for v in form.getlist("comment") if str(v).isdigit()]
+    raw_target = str(form.get("into" if action == "merge" else "target", "")).strip().lstrip("#")
+    target = int_or_none(raw_target)
+    actor = actor_name(request)
+    if action not in REVIEW_ACTIONS:
+        raise LegisError("不认识的操作，请刷新页面后重试。")
+
+    def work(session: Session) -> tuple[int, int | None]:
+        if raw_target and target is None and action in ("merge", "move"):
+            raise LegisError(f"“{raw_target[:20]}”不是归纳意见编号，请填写数字编号。",
+                             field="into" if action == "merge" else "target")
+        if action == "approve":
+            return opinion_service.approve(session, draft_id=draft_id, opinion_ids=opinions,
+                                           actor=actor), None
+        if action == "merge":
+            done = opinion_service.merge_many(session, draft_id=draft_id, source_ids=opinions,
+                                              target_id=target, actor=actor)
+            return len(set(opinions) - {done.id}), done.id
+        if action in ("move", "move_new"):
+            if action == "move" and target is None:
+                raise LegisError("请填写要移到的归纳意见编号。", field="target")
+            done = opinion_service.move_many(session, draft_id=draft_id, comment_ids=comments,
+                                             target_id=target if action == "move" else None,
+                                             actor=actor)
+            return len(comments), done.id
+        if action == "exclude":
+            if not comments:
+                raise LegisError("请先勾选要标记的意见。", field="target")
+            for comment_id in comments:
+                opinion_service.set_excluded(
+                    session, comment=opinion_service.get_comment(session, comment_id=comment_id,
+                                                                 draft_id=draft_id),
+                    excluded=True, reason="非意见（无关或广告）", actor=actor)
+            return len(comments), None
+        opinion = opinion_service.get_opinion(session, opinion_id=int_or_none(form.get("id")) or 0,
+                                              draft_id=draft_id)
+        return dispositions.confirm_new_members(session, opinion=opinion), opinion.id
+
+    try:
+        count, target_id = await in_db(request, work, write=True)
+    except LegisError as error:
+        if error.status >= 500:
+            raise
+        form_key = "members" if action in ("move", "move_new", "exclude") else "bulk"
+        return await review_failed(request, draft_id=draft_id, article_key=key,
+                                   form_key=form_key, error=error, form=form)
+    flash(request, REVIEW_ACTIONS[action].format(n=count, target=target_id))
+    return review_redirect(request, draft_id, key, f"o{target_id}" if target_id else "")
+
+
+async def failed_on_opinion(request: Request, opinion_id: int, form_key: str,
+                            error: LegisError, form) -> Response:
+    """Re-show the review page of an opinion's article after a failed form on that opinion."""
+    draft_id, article_id = await in_db(request, lambda s: (
+        lambda o: (o.draft_id, o.article_id))(opinion_service.get_opinion(s, opinion_id=opinion_id)))
+    key = "overall" if article_id is None else str(article_id)
+    return await review_failed(request, draft_id=draft_id, article_key=key, form_key=form_key,
+                               error=error, form=form)
 
 
 def review_redirect(request: Request, draft_id: int, article: int | str | None,
@@ -125,8 +215,13 @@ async def edit_opinion(request: Request) -> Response:
                                   actor=actor)
         return opinion.draft_id, opinion.article_id
 
-    draft_id, article_id = await in_db(request, work, write=True)
-    flash(request, "归纳意见文字已保存，报告将使用修改后的文字。")
+    try:
+        draft_id, article_id = await in_db(request, work, write=True)
+    except LegisError as error:
+        if isinstance(error, NotFound):
+            raise
+        return await failed_on_opinion(request, opinion_id, f"text-{opinion_id}", error, form)
+    flash(request, "归纳意见文字已保存并审核通过，报告和回音壁将使用这段文字。")
     return review_redirect(request, draft_id, article_id, f"o{opinion_id}")
 
 
@@ -209,6 +304,8 @@ routes = [
     Route("/drafts/{draft_id:int}/opinions", overview, name="manage_opinions"),
     Route("/drafts/{draft_id:int}/merge", start_merge, methods=["POST"], name="manage_merge"),
     Route("/drafts/{draft_id:int}/opinions/{article}", review, name="manage_review"),
+    Route("/drafts/{draft_id:int}/opinions/{article}", review_action, methods=["POST"],
+          name="manage_review_action"),
     Route("/jobs/{job_id:int}", job_status, name="manage_job"),
     Route("/opinions/{opinion_id:int}/text", edit_opinion, methods=["POST"], name="opinion_text"),
     Route("/opinions/{opinion_id:int}/split", split_opinion, methods=["POST"], name="opinion_split"),

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from legis import privacy
 from legis.errors import LegisError, NotFound
 from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
 from legis.services import comments as comment_service
@@ -299,6 +300,7 @@ async def receipt(request: Request) -> Response:
     comment, draft, article, opinion, published = await in_db(request, load)
     return render(request, "receipt.html", {
         "comment": comment,
+        "public_text": privacy.public_text(comment.text, comment.personal_data),
         "draft": draft,
         "article": article,
         "opinion": opinion,

@@ -50,7 +50,8 @@ RULES = {
     ], ALL_STAFF),
     # merging and review
     **dict.fromkeys([
-        "manage_opinions", "manage_merge", "manage_review", "manage_job", "opinion_text",
+        "manage_opinions", "manage_merge", "manage_review", "manage_review_action",
+        "manage_job", "opinion_text",
         "opinion_split", "opinion_merge", "comment_move", "comment_exclude",
     ], OFFICE),
     # dispositions and reports
