@@ -71,7 +71,10 @@ async def start_merge(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     form = await read_form(request)
     full = form.get("mode") == "full"
-    await in_db(request, lambda s: draft_service.get_draft(s, draft_id=draft_id))
+    draft = await in_db(request, lambda s: draft_service.get_draft(s, draft_id=draft_id))
+    if full and draft.feedback_published_at and form.get("confirm") != "1":
+        # Residents already see these opinions: re-forming them needs a second, informed click.
+        return render(request, "manage/merge_confirm.html", {"draft": draft})
     engine = request.app.state.engine
     actor = actor_name(request)
     job, created = jobs.claim(engine, kind=MERGE_JOB, draft_id=draft_id, actor=actor)
@@ -98,14 +101,16 @@ def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
                  for v in view.opinions}
     return {"draft": draft, "view": view, "histories": histories,
             "reasons": dispositions.reason_templates(session), "article_key": article_key,
-            "failed": None}
+            "failed": None, "editing": None}
 
 
 async def review(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     key = request.path_params["article"]
-    return render(request, "manage/review.html",
-                  await in_db(request, lambda s: _review_context(s, draft_id, key), write=True))
+    context = await in_db(request, lambda s: _review_context(s, draft_id, key), write=True)
+    # One opinion at a time shows its forms: 80 opinions with a form each would weigh 300 KB.
+    context["editing"] = int_or_none(request.query_params.get("edit"))
+    return render(request, "manage/review.html", context)
 
 
 async def review_failed(request: Request, *, draft_id: int, article_key: str, form_key: str,
