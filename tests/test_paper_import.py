@@ -288,14 +288,30 @@ def test_bad_uploads_show_a_message_on_the_form(client, db, setup, data, name, m
     assert _comments(db) == []
 
 
-def test_template_downloads_and_imports_as_is(client, db, setup):
+def test_template_examples_are_never_imported(client, db, setup):
     _draft, _point, cs = setup
     response = client.get("/manage/sessions/import-template.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    book = load_workbook(io.BytesIO(response.content))
+    sheet, examples = book.worksheets
     assert [c for c in next(sheet.iter_rows(values_only=True))] == list(paper_import.PAPER_HEADERS)
+    assert all(v is None for row in sheet.iter_rows(min_row=2, values_only=True) for v in row)
+    assert "不会导入" in examples.title
+    # Uploaded untouched, the template holds no comment.
     preview = _upload(client, cs, response.content)
-    assert preview.status_code == 200 and "共2行，全部可以导入" in preview.text
+    assert preview.status_code >= 400 and "王小明" not in preview.text
+    # Examples copied onto the first sheet are recognised and refused, next to real rows.
+    copied = [*examples.iter_rows(min_row=2, max_row=3, values_only=True),
+              ("3", "建议明确由街道负责组织实施。", "", "", "")]
+    for line, row in enumerate(copied, start=2):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=line, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    preview = _upload(client, cs, out.getvalue())
+    assert preview.status_code == 422
+    assert preview.text.count("这是导入模板中的示例行") >= 2
+    assert _comments(db) == []
 
 
 def test_pending_ids_cannot_reach_other_files(tmp_path):

@@ -93,7 +93,7 @@ def _touch(session: Session, *opinions: Opinion) -> None:
         session.add(opinion)
 
 
-def _drop_if_empty(session: Session, opinion: Opinion, actor: str) -> bool:
+def drop_if_empty(session: Session, opinion: Opinion, actor: str) -> bool:
     """Remove an opinion left with no comments, unless staff already decided on it."""
     session.flush()
     left = session.exec(select(func.count(Comment.id)).where(Comment.opinion_id == opinion.id)).one()
@@ -126,7 +126,7 @@ def move_comment(session: Session, *, comment: Comment, target: Opinion | None, 
     session.add(comment)
     _touch(session, target, *([source] if source else []))
     if source is not None:
-        _drop_if_empty(session, source, actor)
+        drop_if_empty(session, source, actor)
     return target
 
 
@@ -231,7 +231,7 @@ def set_excluded(session: Session, *, comment: Comment, excluded: bool, reason: 
                  before=before, after={"excluded": excluded, "reason": comment.excluded_reason})
     if source is not None:
         _touch(session, source)
-        _drop_if_empty(session, source, actor)
+        drop_if_empty(session, source, actor)
 
 
 @dataclass

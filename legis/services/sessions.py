@@ -134,7 +134,8 @@ def get_comment_session(session: Session, session_id: int) -> CommentSession:
 
 def _count_comments(session: Session, session_id: int) -> int:
     return session.exec(
-        select(func.count(Comment.id)).where(Comment.session_id == session_id)
+        select(func.count(Comment.id)).where(Comment.session_id == session_id,
+                                             Comment.withdrawn.is_(False))
     ).one()
 
 
@@ -160,7 +161,7 @@ def list_sessions(
     found = list(session.exec(query))
     counts = dict(session.exec(
         select(Comment.session_id, func.count(Comment.id))
-        .where(Comment.session_id.in_([s.id for s in found]))
+        .where(Comment.session_id.in_([s.id for s in found]), Comment.withdrawn.is_(False))
         .group_by(Comment.session_id)
     ).all()) if found else {}
     drafts = {d.id: d for d in session.exec(select(Draft))}

@@ -31,7 +31,8 @@ async def overview(request: Request) -> Response:
         articles = draft_service.articles_of(session, version=version)
         comment_counts = dict(session.exec(
             select(Comment.article_id, func.count(Comment.id))
-            .where(Comment.draft_id == draft.id, Comment.excluded.is_(False))
+            .where(Comment.draft_id == draft.id, Comment.excluded.is_(False),
+                   Comment.withdrawn.is_(False))
             .group_by(Comment.article_id)).all())
         opinion_counts = dict(session.exec(
             select(Opinion.article_id, func.count(Opinion.id))

@@ -8,6 +8,7 @@ from starlette.staticfiles import StaticFiles
 from legis.resources import resource_dir
 from legis.web import (
     auth,
+    manage_corrections,
     manage_dispositions,
     manage_drafts,
     manage_opinions,
@@ -46,7 +47,8 @@ RULES = {
         "manage_session_entry_submit", "manage_session_entry_undo",
         "manage_session_entry_article", "manage_session_import",
         "manage_session_import_preview", "manage_session_import_confirm",
-        "manage_session_export",
+        "manage_session_export", "comment_correct", "comment_correct_post", "comment_withdraw",
+        "manage_import_withdraw",
     ], ALL_STAFF),
     # merging and review
     **dict.fromkeys([
@@ -77,6 +79,7 @@ MANAGE_ROUTES = [
     *manage_drafts.routes,
     *manage_points.routes,
     *manage_sessions.routes,
+    *manage_corrections.routes,
     *manage_opinions.routes,
     *manage_dispositions.routes,
     *manage_users.routes,
