@@ -127,7 +127,7 @@
     var hint = textarea.parentNode.querySelector(".counter");
     if (!hint) return;
     var n = textarea.value.trim().length;
-    hint.textContent = n ? "已写" + n + "字" + (n > 2000 ? "，超出" + (n - 2000) + "字" : "") : "";
+    hint.textContent = n ? "已写" + n + "字，上限2000字" + (n > 2000 ? "，超出" + (n - 2000) + "字，请删减" : "") : "";
   }
 
   document.addEventListener("submit", onSubmit);

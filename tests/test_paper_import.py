@@ -152,7 +152,7 @@ def test_validate_rows_reports_every_problem():
     assert "草案中没有第九十九条" in checked[1].errors[0]
     assert checked[2].errors == ["请填写意见内容。"]
     assert "超过了2000字" in checked[3].errors[0] and checked[3].article_label == "总体意见"
-    assert "手机号码格式不对" in checked[4].errors[0]
+    assert "电话号码格式不对" in checked[4].errors[0]
 
 
 def test_missing_text_column_is_explained():
@@ -214,7 +214,7 @@ def test_xlsx_with_bad_rows_saves_nothing_then_fixed_file_saves_all(client, db, 
     text = preview.text
     assert "其中4行有错误，本次没有保存任何意见" in text
     for message in ("第3行：草案中没有第二十条", "第4行：请填写意见内容", "第5行：草案中没有第十条之一",
-                    "第6行：手机号码格式不对"):
+                    "第6行：电话号码格式不对"):
         assert message in text, message
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
     assert "确认导入" not in text

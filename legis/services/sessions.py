@@ -132,6 +132,20 @@ def get_comment_session(session: Session, session_id: int) -> CommentSession:
     return comment_session
 
 
+def is_loopback_link(url: str) -> bool:
+    """A link only this computer can open (127.0.0.1, localhost, ::1): residents' phones cannot."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost") or not host:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _count_comments(session: Session, session_id: int) -> int:
     return session.exec(
         select(func.count(Comment.id)).where(Comment.session_id == session_id,

@@ -186,9 +186,11 @@ async def qr_page(request: Request) -> Response:
     comment_session, draft, point = await in_db(
         request, lambda s: _load(s, request.path_params["session_id"])
     )
+    link = public_link(request, comment_session.token)
     return render(request, "manage/session_qr.html", {
-        "cs": comment_session, "draft": draft, "point": point,
-        "link": public_link(request, comment_session.token),
+        "cs": comment_session, "draft": draft, "point": point, "link": link,
+        "loopback": session_service.is_loopback_link(link),
+        "lookup": (request.app.state.settings.base_url or str(request.base_url).rstrip("/")) + "/r",
     })
 
 

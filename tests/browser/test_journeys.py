@@ -268,6 +268,11 @@ def test_staff_merge_decide_publish_and_export(browsing: Browsing, site, tmp_pat
     browsing.login(page, "staff")
     page.goto(f"/manage/drafts/{draft_id}/opinions")
     expect(page.locator("main")).to_contain_text(f"{site.data.merge_comment_count} 条新意见尚未归并")
+    # A secondary button looks secondary: white, not the filled primary colour.
+    background = "el => getComputedStyle(el).backgroundColor"
+    primary = page.get_by_role("button", name="归并新意见").evaluate(background)
+    secondary = page.get_by_role("button", name="全部重新归并").evaluate(background)
+    assert secondary == "rgb(255, 255, 255)" and primary != secondary
     page.get_by_role("button", name="归并新意见").click()
     progress = page.locator("progress#job-progress")
     expect(progress).to_be_visible()                 # the job runs while the page watches it
