@@ -196,3 +196,23 @@ def test_full_remerge_of_published_draft_asks_first(client, db):
     assert db.exec(select(Job)).first() is None
     started = client.post(f"/manage/drafts/{draft.id}/merge", data={"mode": "full", "confirm": "1"})
     assert started.status_code == 303
+
+
+def test_rerun_never_changes_an_approved_text(client, engine, db):
+    draft = make_draft(db)
+    art = article(db, draft, 8)
+    for text in ("建议将变更登记期限由三十日延长至六十日", "建议变更登记期限由三十日延长到六十日"):
+        comment_service.submit_comment(db, draft=draft, channel="线上",
+                                       data=comment_service.CommentInput(text=text, article_id=art.id))
+    merging.merge_draft(engine, draft_id=draft.id)
+    opinion = db.exec(select(Opinion)).one()
+    approved_text = opinion.text
+    client.post(f"/manage/drafts/{draft.id}/opinions/{art.id}",
+                data={"action": "approve", "opinion": [str(opinion.id)]})
+    for text in ["变更登记期限应当延长至六十日，三十日太短了，很多人来不及办理"] * 3:
+        comment_service.submit_comment(db, draft=draft, channel="线上",
+                                       data=comment_service.CommentInput(text=text, article_id=art.id))
+    merging.merge_draft(engine, draft_id=draft.id, full=True)
+    db.expire_all()
+    kept = db.get(Opinion, opinion.id)
+    assert kept is not None and kept.approved and kept.text == approved_text

@@ -35,8 +35,9 @@ class Snapshot:
 
 
 def is_locked(opinion: Opinion) -> bool:
-    """Staff have put work into this opinion: a re-run must not take it apart."""
-    return opinion.text_edited or opinion.staff_touched or opinion.state != STATE_PENDING
+    """Staff have put work into this opinion (or approved its text): a re-run must not take it apart."""
+    return (opinion.text_edited or opinion.staff_touched or opinion.approved
+            or opinion.state != STATE_PENDING)
 
 
 def load_snapshot(session: Session, *, draft_id: int) -> Snapshot:
@@ -150,7 +151,7 @@ def merge_draft(engine: Engine, *, draft_id: int, full: bool = False, actor: str
         for key, (_article, text) in new_texts.items():
             if key.isdigit() and int(key) in snapshot.opinions:
                 opinion = session.get(Opinion, int(key))
-                if not opinion.text_edited:
+                if not (opinion.text_edited or opinion.approved):
                     # The engine's suggestion: masked, and waiting for staff to approve it.
                     opinion.text = privacy.mask(text)
                 opinion.updated_at = utcnow()
