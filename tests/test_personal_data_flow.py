@@ -75,7 +75,7 @@ def test_engine_text_is_masked_and_waits_for_approval(client, db, published):
 
 
 def test_masked_exports_hold_no_personal_data_and_internal_keeps_it(client, signed_in, db, published):
-    draft, opinion, _receipts = published
+    draft, _opinion, _receipts = published
     base = f"/manage/drafts/{draft.id}/export"
     docx = Document(io.BytesIO(client.get(f"{base}?format=docx").content))
     outputs = ["\n".join(p.text for p in docx.paragraphs)

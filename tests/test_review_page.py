@@ -119,14 +119,14 @@ def test_invalid_target_keeps_choice_and_shows_error_by_the_field(client, db, ar
         assert re.search(rf'value="{moving}" form="members" checked', response.text)
     assert moving in members(db, opinions[3].id)
     # An opinion of another article is no target either.
-    other_art, other = place(db, draft, 9, [["建议缩短报告期限"]])
+    _other_art, other = place(db, draft, 9, [["建议缩短报告期限"]])
     response = client.post(url, data={"action": "move", "comment": [str(moving)],
                                       "target": str(other[0].id)})
     assert response.status_code == 422 and "不在这一条下" in response.text
 
 
 def test_disposition_without_reason_keeps_what_was_typed(client, db, article_with_opinions):
-    draft, art, opinions = article_with_opinions
+    _draft, art, opinions = article_with_opinions
     opinion = opinions[0]
     response = client.post(f"/manage/opinions/{opinion.id}/disposition", data={
         "state": "部分采纳", "reason": "", "change_note": "第八条增加网上办理", "back": str(art.id)})

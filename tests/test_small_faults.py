@@ -9,9 +9,8 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from legis.models import Comment
-from legis.services import accounts
+from legis.services import accounts, paper_import
 from legis.services import comments as comment_service
-from legis.services import paper_import
 from tests.factories import article, make_draft, make_point, make_session
 from tests.test_public_comments import post_comment
 

@@ -82,12 +82,9 @@ def confirm_new_members(session: Session, *, opinion: Opinion) -> int:
 def bulk_decide(session: Session, *, draft_id: int, opinion_ids: list[int], state: str,
                 reason: str, change_note: str = "", actor: str) -> int:
     """Apply one decision to many opinions at once; all or none."""
-    if not opinion_ids:
-        raise LegisError("请先勾选要批量处理的归纳意见。")
-    opinions = list(session.exec(
-        select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
-    if len(opinions) != len(set(opinion_ids)):
-        raise LegisError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
+    from legis.services.opinions import chosen
+
+    opinions = chosen(session, draft_id=draft_id, opinion_ids=opinion_ids, what="批量处理")
     for opinion in opinions:
         decide(session, opinion=opinion, state=state, reason=reason, change_note=change_note,
                actor=actor)

@@ -62,14 +62,20 @@ def _approve(opinion: Opinion, actor: str) -> None:
     opinion.approved_at = opinion.updated_at = utcnow()
 
 
-def approve(session: Session, *, draft_id: int, opinion_ids: list[int], actor: str) -> int:
-    """Approve the current texts of many opinions for publication; all or none."""
+def chosen(session: Session, *, draft_id: int, opinion_ids: list[int], what: str) -> list[Opinion]:
+    """The opinions ticked for one action on many; every one must still exist."""
     if not opinion_ids:
-        raise LegisError("请先勾选要审核通过的归纳意见。")
+        raise LegisError(f"请先勾选要{what}的归纳意见。")
     opinions = list(session.exec(
         select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
     if len(opinions) != len(set(opinion_ids)):
         raise LegisError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
+    return opinions
+
+
+def approve(session: Session, *, draft_id: int, opinion_ids: list[int], actor: str) -> int:
+    """Approve the current texts of many opinions for publication; all or none."""
+    opinions = chosen(session, draft_id=draft_id, opinion_ids=opinion_ids, what="审核通过")
     for opinion in opinions:
         found = privacy.kinds(opinion.text)
         if found:

@@ -32,7 +32,7 @@ def check(session: Session, *, draft_id: int) -> PublicationCheck:
     flagged = set(session.exec(
         select(Comment.opinion_id).where(*live, Comment.opinion_id.is_not(None),
                                          Comment.personal_data != "").distinct()).all())
-    count = lambda *where: session.exec(select(func.count(Comment.id)).where(*live, *where)).one()  # noqa: E731
+    count = lambda *where: session.exec(select(func.count(Comment.id)).where(*live, *where)).one()
     return PublicationCheck(
         opinions=len(opinions),
         unapproved=sum(1 for o in opinions if not o.approved),

@@ -119,7 +119,7 @@ async def review_failed(request: Request, *, draft_id: int, article_key: str, fo
     """The review page again, with what was typed kept and the error next to its field."""
     context = await in_db(request, lambda s: _review_context(s, draft_id, article_key), write=True)
     context["failed"] = {"form": form_key, "field": error.field, "message": error.message,
-                         "values": {k: form.get(k) for k in form.keys()},
+                         "values": {k: form.get(k) for k in form},
                          "checked": {int(v) for k in ("opinion", "comment")
                                      for v in form.getlist(k) if str(v).isdigit()}}
     return render(request, "manage/review.html", context, status=422)
@@ -195,8 +195,11 @@ async def review_action(request: Request) -> Response:
 async def failed_on_opinion(request: Request, opinion_id: int, form_key: str,
                             error: LegisError, form) -> Response:
     """Re-show the review page of an opinion's article after a failed form on that opinion."""
-    draft_id, article_id = await in_db(request, lambda s: (
-        lambda o: (o.draft_id, o.article_id))(opinion_service.get_opinion(s, opinion_id=opinion_id)))
+    def where(session: Session) -> tuple[int, int | None]:
+        opinion = opinion_service.get_opinion(session, opinion_id=opinion_id)
+        return opinion.draft_id, opinion.article_id
+
+    draft_id, article_id = await in_db(request, where)
     key = "overall" if article_id is None else str(article_id)
     return await review_failed(request, draft_id=draft_id, article_key=key, form_key=form_key,
                                error=error, form=form)

@@ -56,7 +56,7 @@ def test_resident_comments_on_a_phone(browsing: Browsing):
     box = article.get_by_label("对第十二条的意见")
     expect(box).to_be_focused()        # opening 提意见 puts the cursor in the box
     box.fill(CLEAN_UP_TEXT)
-    expect(article.locator(".counter")).to_have_text(f"已写{len(CLEAN_UP_TEXT)}字")
+    expect(article.locator(".counter")).to_have_text(f"已写{len(CLEAN_UP_TEXT)}字，上限2000字")
     article.get_by_role("button", name="提交意见").tap()
     result = article.locator(".form-result")
     expect(result).to_contain_text("意见已收到")
