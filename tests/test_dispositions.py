@@ -74,6 +74,9 @@ def test_history_records_who_when_from_to(client, db, merged):
     assert [(r.previous_state, r.state, r.decided_by) for r in rows] == [
         ("待研究", "未采纳", "张三"), ("未采纳", "部分采纳", "李四")]
     page = client.get(f"/manage/drafts/{opinion.draft_id}/opinions/{opinion.article_id}")
+    # The history sits with the opinion's disposition form, opened by its link.
+    assert f'href="?edit={opinion.id}#o{opinion.id}">修改文字或处理结果（处理记录2条）' in page.text
+    page = client.get(f"/manage/drafts/{opinion.draft_id}/opinions/{opinion.article_id}?edit={opinion.id}")
     assert "张三：待研究 → <strong>未采纳</strong>" in page.text
 
 

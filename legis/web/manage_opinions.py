@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from legis.errors import LegisError, NotFound
 from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging
+from legis.services import dispositions, jobs, merging, review_actions
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
@@ -125,70 +125,28 @@ async def review_failed(request: Request, *, draft_id: int, article_key: str, fo
     return render(request, "manage/review.html", context, status=422)
 
 
-REVIEW_ACTIONS = {
-    "approve": "已审核通过{n}条归纳意见的文字，公开后居民将看到这些文字。",
-    "merge": "已把{n}条归纳意见合并到归纳意见 {target}。",
-    "move": "已把{n}条意见移到归纳意见 {target}。",
-    "move_new": "已把{n}条意见移出，成为新的归纳意见 {target}。",
-    "exclude": "已把{n}条意见标记为非意见（原文保留，可随时恢复）。",
-    "confirm": "已确认新加入的{n}条意见适用这条归纳意见的处理结果。",
-}
-
-
 async def review_action(request: Request) -> Response:
     """One action on the opinions or comments staff ticked on an article's review page."""
     form = await read_form(request)
     draft_id = request.path_params["draft_id"]
     key = request.path_params["article"]
-    action = str(form.get("action", ""))
-    opinions = [int(v) for v in form.getlist("opinion") if str(v).isdigit()]
-    comments = [int(v) for v in form.getlist("comment") if str(v).isdigit()]
-    raw_target = str(form.get("into" if action == "merge" else "target", "")).strip().lstrip("#")
-    target = int_or_none(raw_target)
+    ticked = review_actions.ReviewAction(
+        action=str(form.get("action", "")),
+        opinions=[int(v) for v in form.getlist("opinion") if str(v).isdigit()],
+        comments=[int(v) for v in form.getlist("comment") if str(v).isdigit()],
+        target=str(form.get("into") or form.get("target") or ""),
+        opinion_id=int_or_none(form.get("id")))
     actor = actor_name(request)
-    if action not in REVIEW_ACTIONS:
-        raise LegisError("不认识的操作，请刷新页面后重试。")
-
-    def work(session: Session) -> tuple[int, int | None]:
-        if raw_target and target is None and action in ("merge", "move"):
-            raise LegisError(f"“{raw_target[:20]}”不是归纳意见编号，请填写数字编号。",
-                             field="into" if action == "merge" else "target")
-        if action == "approve":
-            return opinion_service.approve(session, draft_id=draft_id, opinion_ids=opinions,
-                                           actor=actor), None
-        if action == "merge":
-            done = opinion_service.merge_many(session, draft_id=draft_id, source_ids=opinions,
-                                              target_id=target, actor=actor)
-            return len(set(opinions) - {done.id}), done.id
-        if action in ("move", "move_new"):
-            if action == "move" and target is None:
-                raise LegisError("请填写要移到的归纳意见编号。", field="target")
-            done = opinion_service.move_many(session, draft_id=draft_id, comment_ids=comments,
-                                             target_id=target if action == "move" else None,
-                                             actor=actor)
-            return len(comments), done.id
-        if action == "exclude":
-            if not comments:
-                raise LegisError("请先勾选要标记的意见。", field="target")
-            for comment_id in comments:
-                opinion_service.set_excluded(
-                    session, comment=opinion_service.get_comment(session, comment_id=comment_id,
-                                                                 draft_id=draft_id),
-                    excluded=True, reason="非意见（无关或广告）", actor=actor)
-            return len(comments), None
-        opinion = opinion_service.get_opinion(session, opinion_id=int_or_none(form.get("id")) or 0,
-                                              draft_id=draft_id)
-        return dispositions.confirm_new_members(session, opinion=opinion), opinion.id
-
     try:
-        count, target_id = await in_db(request, work, write=True)
+        count, target_id = await in_db(request, lambda s: review_actions.perform(
+            s, draft_id=draft_id, request=ticked, actor=actor), write=True)
     except LegisError as error:
         if error.status >= 500:
             raise
-        form_key = "members" if action in ("move", "move_new", "exclude") else "bulk"
+        form_key = "members" if ticked.action in review_actions.ON_COMMENTS else "bulk"
         return await review_failed(request, draft_id=draft_id, article_key=key,
                                    form_key=form_key, error=error, form=form)
-    flash(request, REVIEW_ACTIONS[action].format(n=count, target=target_id))
+    flash(request, review_actions.DONE[ticked.action].format(n=count, target=target_id))
     return review_redirect(request, draft_id, key, f"o{target_id}" if target_id else "")
 
 
