@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from sqlmodel import select
 
-from legis.models import Comment, Opinion
+from legis.models import Comment, Job, Opinion
 from legis.services import comments as comment_service
 from legis.services import dispositions, merging
 from tests.factories import article, make_draft
@@ -191,11 +192,16 @@ def test_full_remerge_of_published_draft_asks_first(client, db):
     db.commit()
     asked = client.post(f"/manage/drafts/{draft.id}/merge", data={"mode": "full"})
     assert asked.status_code == 200 and "确定全部重新归并吗" in asked.text
-    from legis.models import Job
-
     assert db.exec(select(Job)).first() is None
     started = client.post(f"/manage/drafts/{draft.id}/merge", data={"mode": "full", "confirm": "1"})
     assert started.status_code == 303
+    job = db.exec(select(Job)).one()
+    for _ in range(200):      # let the job finish before the test database goes
+        db.expire_all()
+        if db.get(Job, job.id).status in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert db.get(Job, job.id).status == "done"
 
 
 def test_rerun_never_changes_an_approved_text(client, engine, db):
