@@ -28,6 +28,9 @@ LANDLINE = re.compile(
 LABELLED = re.compile(rf"(?<![\d.])\d(?:{SEP}?\d){{6,11}}(?![\d.])")
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+NAME_BEFORE_PHONE = re.compile(
+    r"([\u4e00-\u9fff]{2,4})(?=[\s:：,，（(]{0,2}(?:电话|手机|联系电话)?[\s:：]{0,2}(?:\+?86)?1[3-9]\d[\s\-]?\d{4}[\s\-]?\d{4})")
+PHONE_AHEAD = re.compile(r"\+?\d[\d\-]{6,}")
 NOT_IN_NAMES = set("的了是在和与等这那个我你他她们就也都要会能可应把被对从向为有无不")
 
 
@@ -96,10 +99,22 @@ def _names(text: str, r: Rules) -> list[Finding]:
     found: list[Finding] = []
     starts = [m.end() for m in r.name_intro.finditer(text)]
     starts += [m.end() for m in r.name_after_de.finditer(text)]
+    # 我是退休职工刘建华，: the last two or three characters of the clause.
+    for m in r.name_clause.finditer(text):
+        if m.group(1)[-1] in r.not_name_endings:
+            continue
+        starts += [m.end(1) - 3, m.end(1) - 2]
     for start in starts:
         name = _name_at(text, start, r)
         if name:
             found.append(Finding(NAME, start, start + len(name), mask_name(name)))
+    # 王秀兰 13812345678 / 王秀兰（电话…）: a name right before a phone number.
+    for m in NAME_BEFORE_PHONE.finditer(text):
+        for start in (m.start(1), m.start(1) + 1):
+            name = _name_at(text, start, r)
+            if name and start + len(name) == m.end(1):
+                found.append(Finding(NAME, start, m.end(1), mask_name(name)))
+                break
     # The same name again elsewhere in the text ("王秀兰反映…").
     for name in {text[f.start:f.end] for f in found}:
         for m in re.finditer(re.escape(name), text):
@@ -121,7 +136,8 @@ def _name_at(text: str, start: int, r: Rules) -> str | None:
             continue
         if part in r.not_given or part[0] in r.not_given or set(part) & NOT_IN_NAMES:
             continue
-        if end == len(text) or text.startswith(r.followers, end):
+        # A number right after the name is its phone: 联系人王秀兰13812345678.
+        if end == len(text) or text.startswith(r.followers, end) or PHONE_AHEAD.match(text, end):
             return text[start:end]
     return None
 

@@ -32,6 +32,8 @@ class Rules:
     address_label: re.Pattern
     name_intro: re.Pattern
     name_after_de: re.Pattern
+    name_clause: re.Pattern
+    not_name_endings: frozenset[str]
     surnames: frozenset[str]
     compound_surnames: frozenset[str]
     followers: tuple[str, ...]
@@ -45,12 +47,13 @@ def rules() -> Rules:
     # A label may be followed by a colon, 是/为 or spaces before the value.
     gap = r"[\s:：是为]{0,3}"
     label_end = rf"(?:{gap})$"
-    n = f"[{DIGITS_CN}]+"
+    # A building is numbered (3, 三) or lettered (A座).
+    n = f"(?:[{DIGITS_CN}]+|[A-Za-z])"
     buildings = _alternation(data["building_suffixes"])
     pieces = _alternation(data["building_suffixes"] + data["unit_suffixes"])
     rooms = _alternation(data["room_suffixes"])
     lanes = _alternation(data["lane_suffixes"])
-    rest = rf"(?:[\s\-—－]?{n}(?:{pieces})?)+"
+    rest = rf"(?:[\s\-—－]?[{DIGITS_CN}]+(?:{pieces})?)+"
     return Rules(
         phone_label=re.compile(rf"(?:{_alternation(data['phone_labels'])}){label_end}"),
         id_label=re.compile(rf"(?:{_alternation(data['id_labels'])}){label_end}"),
@@ -68,6 +71,9 @@ def rules() -> Rules:
         address_label=re.compile(rf"(?:{_alternation(data['address_labels'])})[：:]\s*()([^，。；;,\n]{{2,40}})"),
         name_intro=re.compile(rf"(?:{_alternation(data['name_intros'])})[\s:：]{{0,2}}"),
         name_after_de=re.compile(r"我是[^，。,；;！？!?\n]{0,30}?的"),
+        # The whole 我是… clause, for a name closing it.
+        name_clause=re.compile(r"我是([^，。,；;！？!?\n：:（(]{2,30})(?=[，。,；;！？!?\n（(]|$)"),
+        not_name_endings=frozenset(data["not_name_endings"]),
         surnames=frozenset("".join(data["surnames"].split())),
         compound_surnames=COMPOUND_SURNAMES,
         followers=tuple(data["name_followers"]),
