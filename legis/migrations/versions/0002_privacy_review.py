@@ -1,7 +1,7 @@
 """personal data in comment text, opinion approval, withdrawn comments and paper imports
 
 Revision ID: 0002_privacy_review
-Revises: 0001
+Revises: 0002_i19p_drafts_in
 Create Date: 2026-11-30 03:50:00
 
 Existing comments are scanned for personal data here, so public pages mask
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0002_privacy_review'
-down_revision = '0001'
+down_revision = '0002_i19p_drafts_in'
 branch_labels = None
 depends_on = None
 
