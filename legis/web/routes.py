@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 
 from legis.resources import resource_dir
 from legis.web import auth, public
+from legis.web import manage_corrections as corrections
 from legis.web import manage_dispositions as dispositions
 from legis.web import manage_drafts as drafts
 from legis.web import manage_jobs as jobs
@@ -100,10 +101,21 @@ routes: list[BaseRoute] = [
     route(f"{SESSION}/import/confirm", sessions.import_confirm,
           "manage_session_import_confirm", ALL_STAFF, POST),
     route(f"{SESSION}/export.xlsx", sessions.export_xlsx, "manage_session_export", ALL_STAFF),
+    # corrections of entered comments (by their host or staff, while still undecided)
+    route(f"{M}/comments/{{comment_id:int}}/correct", corrections.correct_page,
+          "comment_correct", ALL_STAFF),
+    route(f"{M}/comments/{{comment_id:int}}/correct", corrections.correct,
+          "comment_correct_post", ALL_STAFF, POST),
+    route(f"{M}/comments/{{comment_id:int}}/withdraw", corrections.withdraw,
+          "comment_withdraw", ALL_STAFF, POST),
+    route(f"{SESSION}/imports/{{import_id:int}}/withdraw", corrections.withdraw_import,
+          "manage_import_withdraw", ALL_STAFF, POST),
     # merging comments into opinions, and review
     route(f"{DRAFT}/opinions", opinions.overview, "manage_opinions", OFFICE),
     route(f"{DRAFT}/merge", opinions.start_merge, "manage_merge", OFFICE, POST),
     route(f"{DRAFT}/opinions/{{article}}", opinions.review, "manage_review", OFFICE),
+    route(f"{DRAFT}/opinions/{{article}}", opinions.review_action, "manage_review_action", OFFICE,
+          POST),
     route(f"{M}/opinions/{{opinion_id:int}}/text", opinions.edit_opinion,
           "opinion_text", OFFICE, POST),
     route(f"{M}/opinions/{{opinion_id:int}}/split", opinions.split_opinion,
