@@ -251,8 +251,9 @@ def test_ledger_equals_independent_counts(engine, db, net):
     assert {line.draft_id for line in lines} == {draft.id, other.id}
     assert total.comments == expected["s"]["comments"]
 
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(ledger.ledger_xlsx(within, year=today().year)))
     sheet = book.active

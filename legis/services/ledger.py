@@ -14,7 +14,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from exporters.tables import to_xlsx
-from legis.models import STATE_ADOPTED, STATE_PARTIAL, STATE_REJECTED, Comment, CommentSession, Draft, Opinion
+from legis.models import (
+    STATE_ADOPTED,
+    STATE_PARTIAL,
+    STATE_REJECTED,
+    Comment,
+    CommentSession,
+    Draft,
+    Opinion,
+)
 from legis.services.report_levels import TreeIndex, load_tree
 
 SORT_KEYS = {"adopted": "采纳", "opinions": "上报意见", "comments": "意见建议", "drafts": "参与草案",

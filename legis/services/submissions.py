@@ -98,6 +98,8 @@ def refresh(session: Session, *, submission: Submission, regroup: bool = False,
     """
     items = items_of(session, submission=submission)
     if submission.state not in EDITABLE:
+        if regroup:
+            _check_editable(submission)
         return items
     in_scope = scope_comment_ids(session, draft_id=submission.draft_id,
                                  point_id=submission.contact_point_id, tree=tree)

@@ -13,7 +13,15 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.models import SUB_OPEN, SUB_RETURNED, SUBMISSION_STATES, Comment, CommentSession, Draft, Submission
+from legis.models import (
+    SUB_OPEN,
+    SUB_RETURNED,
+    SUBMISSION_STATES,
+    Comment,
+    CommentSession,
+    Draft,
+    Submission,
+)
 from legis.services.report_levels import TreeIndex, load_tree
 from legis.timefmt import to_beijing
 
