@@ -228,15 +228,15 @@ def test_ledger_equals_independent_counts(engine, db, net):
         scope = tree.subtree(net[key].id)
         mine = [c for c in comments if c.contact_point_id in scope]
         ops = {c.opinion_id for c in mine}
-        expected[key] = dict(
-            drafts=len({c.draft_id for c in mine} | {s.draft_id for s in sessions
+        expected[key] = {
+            "drafts": len({c.draft_id for c in mine} | {s.draft_id for s in sessions
                                                       if s.contact_point_id in scope}),
-            sessions=sum(s.contact_point_id in scope for s in sessions),
-            participants=sum(s.participant_count for s in sessions if s.contact_point_id in scope),
-            comments=len(mine), opinions=len(ops),
-            adopted=sum(state_of[o] == "采纳" for o in ops),
-            partial=sum(state_of[o] == "部分采纳" for o in ops),
-            rejected=sum(state_of[o] == "未采纳" for o in ops))
+            "sessions": sum(s.contact_point_id in scope for s in sessions),
+            "participants": sum(s.participant_count for s in sessions if s.contact_point_id in scope),
+            "comments": len(mine), "opinions": len(ops),
+            "adopted": sum(state_of[o] == "采纳" for o in ops),
+            "partial": sum(state_of[o] == "部分采纳" for o in ops),
+            "rejected": sum(state_of[o] == "未采纳" for o in ops)}
     ids = ledger.in_scope(tree)
     rows = {r.point_id: r for r in ledger.ledger(db, year=today().year, point_ids=ids)}
     for key, want in expected.items():
