@@ -48,6 +48,7 @@ async def ledger_page(request: Request) -> Response:
     context["chart"] = chart
     context["chart_max"] = max([r.opinions for r in chart] + [1])
     context["query"] = request.url.query
+    context["link"] = request.url_for("manage_ledger_point", point_id=0).path[:-1]   # once, not per row
     return render(request, "manage/ledger.html", context)
 
 
