@@ -3,10 +3,12 @@ referrals out, and each point's record checked against counts made independently
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from datetime import timedelta
 
 import pytest
+from docx import Document
 from sqlmodel import select
 
 from legis.errors import Conflict, Forbidden, LegisError
@@ -76,6 +78,10 @@ def test_whole_cycle(engine, db, net):
     db.commit()
     assert version.document[:2] == b"PK" and version.snapshot["cover_note"] == "本点座谈会一场"
     assert "居民普遍反映期限过短" in {i["note"] for i in version.snapshot["items"]}
+    # The document sent is the host's sorting: their groups, with their note beside them.
+    cells = [c.text for t in Document(io.BytesIO(version.document)).tables for r in t.rows
+             for c in r.cells]
+    assert "居民普遍反映期限过短" in cells and "13812345678" not in "".join(cells)
     # Submitted is frozen: no more edits.
     with pytest.raises(Conflict):
         submissions.set_cover_note(db, submission=sub(db, net, "a"), note="改", actor="host_a")

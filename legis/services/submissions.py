@@ -31,6 +31,7 @@ from legis.models import (
 )
 from legis.services import audit
 from legis.services.report_levels import TreeIndex, load_tree
+from legis.services.submission_document import submission_document
 
 EDITABLE = (SUB_OPEN, SUB_RETURNED)
 # What a receiving point consolidates: everything its points sent and it has not returned.
@@ -178,15 +179,6 @@ def set_cover_note(session: Session, *, submission: Submission, note: str, actor
     session.add(submission)
 
 
-def document(session: Session, *, submission: Submission, office: str) -> bytes:
-    """The submission document (.docx) of the point, as the report exporter writes it; masked."""
-    from legis.services import reports
-
-    data = reports.build_report(session, draft_id=submission.draft_id, office=office,
-                                contact_point_id=submission.contact_point_id)
-    return reports.render(data, fmt="docx")
-
-
 def submit(session: Session, *, submission: Submission, actor: str, on: date, office: str,
            tree: TreeIndex | None = None) -> SubmissionVersion:
     """Report up: the items as they are now are frozen with the document, and the state is 已报送."""
@@ -204,7 +196,8 @@ def submit(session: Session, *, submission: Submission, actor: str, on: date, of
     version = SubmissionVersion(submission_id=submission.id, number=number, submitted_by=actor,
                                 snapshot=snapshot(session, submission=submission, items=items,
                                                   tree=tree),
-                                document=document(session, submission=submission, office=office))
+                                document=submission_document(session, submission=submission,
+                                                             items=items, office=office))
     session.add(version)
     before = submission.state
     submission.state, submission.submitted_at, submission.submitted_by = SUB_SUBMITTED, utcnow(), actor
