@@ -173,6 +173,8 @@ class Comment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_comment_draft_created", "draft_id", "created_at"),
         Index("ix_comment_draft_article", "draft_id", "article_id"),
+        # Covers the per-point counts of the tracking table and the 台账 without table reads.
+        Index("ix_comment_draft_point", "draft_id", "contact_point_id", "excluded", "opinion_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -20,6 +20,7 @@ from legis.models import (
     STATE_REJECTED,
     Comment,
     CommentSession,
+    ContactPoint,
     Draft,
     Opinion,
 )
@@ -37,14 +38,12 @@ class Figures:
     sessions: int = 0
     participants: int = 0
     comments: int = 0
-    opinions: dict[int, str] = field(default_factory=dict)   # opinion id -> state
 
     def add(self, other: Figures) -> None:
         self.drafts |= other.drafts
         self.sessions += other.sessions
         self.participants += other.participants
         self.comments += other.comments
-        self.opinions.update(other.opinions)
 
 
 @dataclass
@@ -85,7 +84,7 @@ def years(session: Session) -> list[int]:
 
 def own_figures(session: Session, *, draft_ids: list[int], points: set[int] | None = None,
                 by_draft: bool = False) -> dict:
-    """Figures per point (or per (point, draft) with ``by_draft``) from three grouped queries."""
+    """Sessions, people, comments and drafts per point (or per (point, draft)): two grouped queries."""
     out: dict = defaultdict(Figures)
     if not draft_ids:
         return out
@@ -115,24 +114,49 @@ def own_figures(session: Session, *, draft_ids: list[int], points: set[int] | No
         fig = out[key(pid, did)]
         fig.drafts.add(did)
         fig.comments += count
-    for pid, did, oid, state in session.exec(
-            select(Comment.contact_point_id, Comment.draft_id, Comment.opinion_id, Opinion.state)
-            .join(Opinion, Opinion.id == Comment.opinion_id).where(*comment_scope)
-            .group_by(Comment.contact_point_id, Comment.draft_id, Comment.opinion_id,
-                      Opinion.state)).all():
-        out[key(pid, did)].opinions[oid] = state
     return out
 
 
-def _row(pid: int, fig: Figures, tree: TreeIndex) -> LedgerRow:
+def opinion_states(session: Session, *, draft_ids: list[int], ancestor: int | None = None,
+                   by_draft: bool = False) -> dict:
+    """Distinct opinions per state that each point's subtree raised: {point: {state: n}}.
+
+    The database walks the tree (a recursive closure of point -> each point above it)
+    and counts distinct opinions per ancestor, so an opinion two points of a station
+    raised counts once for the station, and no comment row comes back to Python.
+    With ``ancestor`` only that point's subtree is counted; ``by_draft`` keys by (point, draft).
+    """
+    out: dict = defaultdict(dict)
+    if not draft_ids:
+        return out
+    base = select(ContactPoint.id.label("point"), ContactPoint.id.label("above"))
+    closure = base.cte("closure", recursive=True)
+    parent = ContactPoint.__table__.alias("parent_point")
+    closure = closure.union_all(
+        select(closure.c.point, parent.c.parent_id)
+        .join(parent, parent.c.id == closure.c.above).where(parent.c.parent_id.is_not(None)))
+    keys = [closure.c.above] + ([Comment.draft_id] if by_draft else [])
+    query = (select(*keys, Opinion.state, func.count(func.distinct(Comment.opinion_id)))
+             .join(closure, closure.c.point == Comment.contact_point_id)
+             .join(Opinion, Opinion.id == Comment.opinion_id)
+             .where(Comment.draft_id.in_(draft_ids), Comment.excluded.is_(False))
+             .group_by(*keys, Opinion.state))
+    if ancestor is not None:
+        query = query.where(closure.c.above == ancestor)
+    for row in session.exec(query).all():
+        *key, state, count = row
+        out[tuple(key) if by_draft else key[0]][state] = count
+    return out
+
+
+def _row(pid: int, fig: Figures, states: dict[str, int], tree: TreeIndex) -> LedgerRow:
     point = tree.points[pid]
     station = tree.station_of(pid)
-    states = list(fig.opinions.values())
     return LedgerRow(pid, point.name, point.kind, point.district,
                      tree.points[station].name if station and station != pid else "",
                      len(fig.drafts), fig.sessions, fig.participants, fig.comments,
-                     len(fig.opinions), states.count(STATE_ADOPTED), states.count(STATE_PARTIAL),
-                     states.count(STATE_REJECTED))
+                     sum(states.values()), states.get(STATE_ADOPTED, 0), states.get(STATE_PARTIAL, 0),
+                     states.get(STATE_REJECTED, 0))
 
 
 def in_scope(tree: TreeIndex, *, district: str = "", station_id: int | None = None,
@@ -150,14 +174,16 @@ def ledger(session: Session, *, year: int | None, point_ids: list[int], sort: st
            tree: TreeIndex | None = None) -> list[LedgerRow]:
     """The 台账 of these points for a year (None: all years), ranked; stations include their points."""
     tree = tree or load_tree(session)
-    own = own_figures(session, draft_ids=drafts_of_year(session, year))
+    draft_ids = drafts_of_year(session, year)
+    own = own_figures(session, draft_ids=draft_ids)
+    states = opinion_states(session, draft_ids=draft_ids)
     rows = []
     for pid in point_ids:
         total = Figures()
         for member in tree.subtree(pid):
             if member in own:
                 total.add(own[member])
-        rows.append(_row(pid, total, tree))
+        rows.append(_row(pid, total, states.get(pid, {}), tree))
     field_name = sort if sort in SORT_KEYS else "adopted"
 
     def key(r: LedgerRow):
@@ -181,16 +207,19 @@ def point_record(session: Session, *, point_id: int, year: int | None) -> tuple[
     """One point's record: its totals and one line per draft it took part in."""
     tree = load_tree(session)
     scope = tree.subtree(point_id)
-    per = own_figures(session, draft_ids=drafts_of_year(session, year), points=scope, by_draft=True)
+    draft_ids = drafts_of_year(session, year)
+    per = own_figures(session, draft_ids=draft_ids, points=scope, by_draft=True)
+    states = opinion_states(session, draft_ids=draft_ids, ancestor=point_id, by_draft=True)
     by_draft: dict[int, Figures] = defaultdict(Figures)
-    total = Figures()
+    total, total_states = Figures(), opinion_states(session, draft_ids=draft_ids,
+                                                     ancestor=point_id).get(point_id, {})
     for (_pid, did), fig in per.items():
         by_draft[did].add(fig)
         total.add(fig)
     titles = dict(session.exec(select(Draft.id, Draft.title).where(Draft.id.in_(by_draft))).all())
-    lines = [DraftRecord(did, titles[did], _row(point_id, fig, tree))
+    lines = [DraftRecord(did, titles[did], _row(point_id, fig, states.get((point_id, did), {}), tree))
              for did, fig in sorted(by_draft.items())]
-    return _row(point_id, total, tree), lines
+    return _row(point_id, total, total_states, tree), lines
 
 
 def ledger_xlsx(rows: list[LedgerRow], *, year: int | None) -> bytes:
