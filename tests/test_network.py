@@ -17,7 +17,7 @@ from legis.services import comments as comment_service
 from legis.services import dispositions, feedback, ledger, merging, referrals, submissions, tracking
 from legis.services.report_levels import load_tree
 from legis.timefmt import today
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_session, make_three_level_tree
 
 OFFICE = "某市人大常委会法制工作委员会"
 
@@ -35,11 +35,7 @@ SAID = {
 @pytest.fixture
 def net(engine, db):
     draft = make_draft(db, slug="dogs", points_deadline=today() + timedelta(days=5))
-    root = make_point(db, name="东风街道代表之家", kind="主站")
-    station = make_point(db, name="东风片区实践站", kind="站", parent=root)
-    a = make_point(db, name="东风一社区联系点", kind="点", parent=station)
-    b = make_point(db, name="东风二社区联系点", kind="点", parent=station)
-    points = {"a": a, "b": b, "s": station}
+    points = make_three_level_tree(db)
     for key, said in SAID.items():
         cs = make_session(db, draft=draft, point=points[key], title=f"{points[key].name}座谈会",
                           participant_count=10 + len(said))
@@ -49,7 +45,7 @@ def net(engine, db):
             comment_service.submit_comment(db, draft=draft, data=data, channel="现场",
                                            comment_session=cs)
     db.commit()
-    return {"draft": draft, "root": root, **points}
+    return {"draft": draft, **points}
 
 
 def sub(db, net, key):

@@ -15,24 +15,21 @@ from legis.models import Comment, Opinion, Referral, Submission
 from legis.services import comments as comment_service
 from legis.services import dispositions, merging, referrals
 from legis.timefmt import today
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_session, make_three_level_tree
 
 
 @pytest.fixture
 def net(engine, db):
     draft = make_draft(db, slug="dogs", points_deadline=today() + timedelta(days=3))
-    root = make_point(db, name="东风街道代表之家", kind="主站")
-    station = make_point(db, name="东风片区实践站", kind="站", parent=root)
-    a = make_point(db, name="东风一社区联系点", kind="点", parent=station)
-    b = make_point(db, name="东风二社区联系点", kind="点", parent=station)
-    for point, text, phone in ((a, "建议把变更登记期限延长到六十日", "13812345678"),
-                               (b, "烈性犬目录应由公安机关公布，联系我13911112222", "13911112222")):
+    tree = make_three_level_tree(db)
+    for point, text, phone in ((tree["a"], "建议把变更登记期限延长到六十日", "13812345678"),
+                               (tree["b"], "烈性犬目录应由公安机关公布，联系我13911112222", "13911112222")):
         cs = make_session(db, draft=draft, point=point, title=f"{point.name}座谈会", participant_count=9)
         data = comment_service.CommentInput(text=text, name="王秀兰", phone=phone, consent=True,
                                             article_id=article(db, draft, 8).id)
         comment_service.submit_comment(db, draft=draft, data=data, channel="现场", comment_session=cs)
     db.commit()
-    return {"draft": draft, "root": root, "s": station, "a": a, "b": b}
+    return {"draft": draft, **tree}
 
 
 def url(net, point, tail=""):
