@@ -19,12 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
+from sqlalchemy import func, insert, select
+from starlette.testclient import TestClient
 
-from legis.config import Settings  # noqa: E402
-from legis.db import create_schema, make_engine, session_scope  # noqa: E402
-from legis.models import (  # noqa: E402
+from legis.config import Settings
+from legis.db import create_schema, make_engine, session_scope
+from legis.models import (
     Comment,
     CommentSession,
     ContactPoint,
@@ -33,11 +33,11 @@ from legis.models import (  # noqa: E402
     Submission,
     utcnow,
 )
-from legis.parsing import parse_file  # noqa: E402
-from legis.services import accounts, ledger, tracking  # noqa: E402
-from legis.services.drafts import articles_of, current_version, import_draft  # noqa: E402
-from legis.services.report_levels import load_tree  # noqa: E402
-from legis.web.app import create_app  # noqa: E402
+from legis.parsing import parse_file
+from legis.services import accounts, ledger, tracking
+from legis.services.drafts import articles_of, current_version, import_draft
+from legis.services.report_levels import load_tree
+from legis.web.app import create_app
 
 STATIONS, POINTS, DRAFTS = 17, 716, 20
 DISTRICTS = ["东城区", "西城区", "南湖区", "北山区", "江北区", "新区"]
@@ -196,6 +196,13 @@ def main() -> int:
                 tree = load_tree(session)
                 return ledger.ledger(session, year=YEAR, point_ids=ledger.in_scope(tree), tree=tree)
 
+        def service_ledger_station():
+            with session_scope(engine) as session:
+                tree = load_tree(session)
+                station = next(p for p, x in tree.points.items() if x.kind == "站")
+                return ledger.ledger(session, year=YEAR, tree=tree,
+                                     point_ids=ledger.in_scope(tree, station_id=station))
+
         def service_export():
             return ledger.ledger_xlsx(service_ledger(), year=YEAR)
 
@@ -221,6 +228,8 @@ def main() -> int:
                 (f"台账 {YEAR}, all 734 points (service)", service_ledger,
                  None if args.no_baseline else (lambda: ledger_loop(engine, YEAR))),
                 (f"台账 {YEAR} dashboard (whole page over HTTP)", page(f"/manage/ledger?year={YEAR}"), None),
+                (f"台账 {YEAR}, one station's points ranked (service)", service_ledger_station, None),
+                (f"台账 {YEAR}, one station (page)", page(f"/manage/ledger?year={YEAR}&station=2"), None),
                 (f"annual 台账 .xlsx {YEAR} (service)", service_export, None),
                 ("annual 台账 .xlsx (download over HTTP)", page(f"/manage/ledger/export.xlsx?year={YEAR}"),
                  None),

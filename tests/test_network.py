@@ -249,6 +249,9 @@ def test_ledger_equals_independent_counts(engine, db, net):
     within = ledger.ledger(db, year=today().year, point_ids=ledger.in_scope(tree, station_id=net["s"].id))
     assert {r.point_id for r in within} == {net["s"].id, net["a"].id, net["b"].id}
     assert [r.rank for r in within] == [1, 2, 3]
+    for row in within:   # read from the station's own points only, the same figures
+        key = next(k for k in ("a", "b", "s") if net[k].id == row.point_id)
+        assert {k: getattr(row, k) for k in expected[key]} == expected[key], key
     total, lines = ledger.point_record(db, point_id=net["s"].id, year=None)
     assert {line.draft_id for line in lines} == {draft.id, other.id}
     assert total.comments == expected["s"]["comments"]

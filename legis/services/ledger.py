@@ -118,13 +118,14 @@ def own_figures(session: Session, *, draft_ids: list[int], points: set[int] | No
 
 
 def opinion_states(session: Session, *, draft_ids: list[int], ancestor: int | None = None,
-                   by_draft: bool = False) -> dict:
+                   by_draft: bool = False, points: set[int] | None = None) -> dict:
     """Distinct opinions per state that each point's subtree raised: {point: {state: n}}.
 
     The database walks the tree (a recursive closure of point -> each point above it)
     and counts distinct opinions per ancestor, so an opinion two points of a station
     raised counts once for the station, and no comment row comes back to Python.
-    With ``ancestor`` only that point's subtree is counted; ``by_draft`` keys by (point, draft).
+    With ``ancestor`` only that point's subtree is counted; ``by_draft`` keys by (point, draft);
+    ``points`` limits the comments read to those of these points.
     """
     out: dict = defaultdict(dict)
     if not draft_ids:
@@ -143,6 +144,8 @@ def opinion_states(session: Session, *, draft_ids: list[int], ancestor: int | No
              .group_by(*keys, Opinion.state))
     if ancestor is not None:
         query = query.where(closure.c.above == ancestor)
+    if points is not None:
+        query = query.where(Comment.contact_point_id.in_(points))
     for row in session.exec(query).all():
         *key, state, count = row
         out[tuple(key) if by_draft else key[0]][state] = count
@@ -175,8 +178,12 @@ def ledger(session: Session, *, year: int | None, point_ids: list[int], sort: st
     """The 台账 of these points for a year (None: all years), ranked; stations include their points."""
     tree = tree or load_tree(session)
     draft_ids = drafts_of_year(session, year)
-    own = own_figures(session, draft_ids=draft_ids)
-    states = opinion_states(session, draft_ids=draft_ids)
+    # A district's or a station's ranking reads only the comments of its own points.
+    members: set[int] | None = set().union(*(tree.subtree(p) for p in point_ids))
+    if len(members) == len(tree.points):
+        members = None
+    own = own_figures(session, draft_ids=draft_ids, points=members)
+    states = opinion_states(session, draft_ids=draft_ids, points=members)
     rows = []
     for pid in point_ids:
         total = Figures()
