@@ -266,3 +266,18 @@ def test_ledger_equals_independent_counts(engine, db, net):
     assert values[0][1] == "联系点" and len(values) == 4
     row_s = next(v for v in values[1:] if v[1] == net["s"].name)
     assert row_s[8] == expected["s"]["comments"] and row_s[10] == expected["s"]["adopted"]
+
+
+def test_draft_without_comments_deletes_with_its_empty_submission(db, net):
+    """A point that reported "no comments" on a draft does not block deleting that draft."""
+    from legis.models import Draft, Submission
+    from legis.services.withdrawal import delete_draft
+
+    empty = make_draft(db, slug="empty")
+    submission = submissions.submission_for(db, draft_id=empty.id, point_id=net["s"].id)
+    version = submissions.submit(db, submission=submission, actor="host_s", on=today(), office=OFFICE)
+    assert version.snapshot["comments"] == 0
+    delete_draft(db, draft=db.get(Draft, empty.id))
+    db.commit()
+    assert db.get(Draft, empty.id) is None
+    assert db.exec(select(Submission).where(Submission.draft_id == empty.id)).first() is None

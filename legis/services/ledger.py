@@ -18,6 +18,7 @@ from legis.models import (
     STATE_ADOPTED,
     STATE_PARTIAL,
     STATE_REJECTED,
+    STATUS_WITHDRAWN,
     Comment,
     CommentSession,
     ContactPoint,
@@ -73,7 +74,9 @@ def draft_year(comment_start: date | None, created_at) -> int:
 
 
 def drafts_of_year(session: Session, year: int | None) -> list[int]:
-    rows = session.exec(select(Draft.id, Draft.comment_start, Draft.created_at)).all()
+    """The drafts of a year (None: all); a withdrawn draft is not part of anyone's record."""
+    rows = session.exec(select(Draft.id, Draft.comment_start, Draft.created_at)
+                        .where(Draft.status != STATUS_WITHDRAWN)).all()
     return [i for i, start, created in rows if year is None or draft_year(start, created) == year]
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from legis.errors import LegisError
-from legis.models import Article, Comment, Draft
+from legis.models import STATUS_WITHDRAWN, Article, Comment, Draft
 from legis.services import report_levels, submissions, tracking
 from legis.services.drafts import get_draft, list_drafts
 from legis.timefmt import today
@@ -33,7 +33,8 @@ async def network_index(request: Request) -> Response:
 
     def load(session: Session):
         tree = report_levels.load_tree(session)
-        drafts = [d for d in list_drafts(session) if d.status != "草稿" or d.comment_start]
+        drafts = [d for d in list_drafts(session)
+                  if d.status != STATUS_WITHDRAWN and (d.status != "草稿" or d.comment_start)]
         mine = sorted(p for p in (user.points if user.points is not None else [])
                       if tree.submits(p) or tree.senders_to(p))
         lines = []

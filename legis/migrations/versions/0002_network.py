@@ -1,7 +1,7 @@
 """contact point network: submissions up the tree, referrals out, report level per tree
 
 Revision ID: 0002_network
-Revises: 0001
+Revises: 0002_i19p_drafts_in
 Create Date: 2026-11-30 03:37:30.780575
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0002_network'
-down_revision = '0001'
+down_revision = '0002_i19p_drafts_in'
 branch_labels = None
 depends_on = None
 
