@@ -81,6 +81,16 @@ class Role(Term):
     ADMIN = "admin", "系统管理员", "", "Accounts, contact points, audit log"
     STAFF = "staff", "法工委工作人员", "", "Legislative affairs staff: drafts, merging, decisions"
     HOST = "host", "联络员", "", "Contact-point host: sessions and comments of their own points"
+    BODY = "body", "承办单位", "", "A drafting department or other body answering referred opinions"
+
+
+class SubmissionState(Term):
+    """报送: a contact point's submission of one draft, as it moves up the tree."""
+
+    OPEN = "征集中", "征集中", "", "The point is still collecting"
+    SUBMITTED = "已报送", "已报送", "", "Sent up to the point above"
+    ACCEPTED = "已接收", "已接收", "", "Accepted by the point above"
+    RETURNED = "已退回", "已退回", "", "Returned with a note, to be sent again"
 
 
 class PointKind(Term):
@@ -108,6 +118,7 @@ VOCABULARIES: list[tuple[type[Term], str]] = [
     (Channel, "渠道 / channel (`Comment.channel`)"),
     (DispositionState, "处理结果 / disposition (`Opinion.state`, `Disposition.state`)"),
     (Role, "角色 / role (`User.role`)"),
+    (SubmissionState, "报送状态 / submission state (`Submission.state`)"),
     (PointKind, "联系点层级 / contact point kind (`ContactPoint.kind`)"),
     (RevisionKind, "条文变化 / revision kind (`ArticleLink.kind`)"),
 ]

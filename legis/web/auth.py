@@ -20,7 +20,9 @@ from legis.web.errors import status_of
 ALL_STAFF = frozenset({"admin", "staff", "host"})
 OFFICE = frozenset({"admin", "staff"})
 ADMIN = frozenset({"admin"})
-ROLES = ALL_STAFF
+BODY = frozenset({"body"})            # 承办单位: only what was referred to their body
+EVERYONE = ALL_STAFF | BODY
+ROLES = EVERYONE                      # every role a route may name
 PUBLIC = frozenset({"public"})   # anyone, signed in or not: residents' pages
 
 
@@ -33,6 +35,7 @@ class SignedIn:
     display_name: str
     role: str
     contact_point_id: int | None
+    body_id: int | None
     points: frozenset[int] | None    # contact points in scope; None = all
     must_change_password: bool
 
@@ -52,7 +55,7 @@ def load_user(session: Session, *, user_id: int, stamp: str) -> SignedIn | None:
         return None
     points = accounts.point_scope(session, user=user)
     return SignedIn(id=user.id, username=user.username, display_name=user.display_name,
-                    role=user.role, contact_point_id=user.contact_point_id,
+                    role=user.role, contact_point_id=user.contact_point_id, body_id=user.body_id,
                     points=frozenset(points) if points is not None else None,
                     must_change_password=user.must_change_password)
 

@@ -2,7 +2,8 @@
 
 Roles: PUBLIC (anyone, residents), ALL_STAFF (admin, legislative staff, contact-point
 hosts; a host is further limited to their own contact points, see auth.require),
-OFFICE (admin and legislative staff), ADMIN. A route must name its roles: one without
+OFFICE (admin and legislative staff), ADMIN, BODY (a 承办单位's users: only the
+referrals made to their body, checked in the service) and EVERYONE (all of these). A route must name its roles: one without
 them stops the app from starting.
 """
 
@@ -18,13 +19,17 @@ from legis.web import auth, public
 from legis.web import manage_corrections as corrections
 from legis.web import manage_dispositions as dispositions
 from legis.web import manage_drafts as drafts
+from legis.web import manage_feedback as feedback
 from legis.web import manage_jobs as jobs
+from legis.web import manage_ledger as ledger
+from legis.web import manage_network as network
 from legis.web import manage_opinions as opinions
 from legis.web import manage_points as points
+from legis.web import manage_referrals as referrals
 from legis.web import manage_sessions as sessions
 from legis.web import manage_users as users
 from legis.web import manage_versions as versions
-from legis.web.auth import ADMIN, ALL_STAFF, OFFICE, PUBLIC, ROLES
+from legis.web.auth import ADMIN, ALL_STAFF, BODY, EVERYONE, OFFICE, PUBLIC, ROLES
 
 GET, POST = ("GET",), ("POST",)
 
@@ -42,6 +47,7 @@ def route(path: str, endpoint: Callable, name: str, roles: frozenset[str],
 M = "/manage"
 DRAFT = f"{M}/drafts/{{draft_id:int}}"
 SESSION = f"{M}/sessions/{{session_id:int}}"
+SUBMISSION = f"{DRAFT}/submissions/{{point_id:int}}"
 
 routes: list[BaseRoute] = [
     # residents
@@ -59,10 +65,10 @@ routes: list[BaseRoute] = [
     route("/login", auth.login_page, "login", PUBLIC),
     route("/login", auth.login, "login_post", PUBLIC, POST),
     route("/logout", auth.logout, "logout", PUBLIC, POST),
-    route("/account/password", auth.password_page, "account_password", ALL_STAFF),
-    route("/account/password", auth.change_password, "account_password_post", ALL_STAFF, POST),
+    route("/account/password", auth.password_page, "account_password", EVERYONE),
+    route("/account/password", auth.change_password, "account_password_post", EVERYONE, POST),
     # drafts
-    route(f"{M}/", drafts.index, "manage_index", ALL_STAFF),
+    route(f"{M}/", drafts.index, "manage_index", EVERYONE),
     route(f"{M}/drafts/import", drafts.import_draft, "manage_import", OFFICE, POST),
     route(DRAFT, drafts.draft_detail, "manage_draft", OFFICE),
     route(DRAFT, drafts.update_draft, "manage_draft_update", OFFICE, POST),
@@ -156,6 +162,41 @@ routes: list[BaseRoute] = [
           "manage_version_link", OFFICE, POST),
     route(f"{DRAFT}/versions/comparison.docx", versions.download_table,
           "manage_version_table", OFFICE),
+    # the network: reporting up (hosts within their subtree; the office reviews what
+    # reports to it), feedback down, the tracking table and the 台账
+    route(f"{M}/network", network.network_index, "manage_network", ALL_STAFF),
+    route(f"{DRAFT}/tracking", network.tracking_page, "manage_tracking", OFFICE),
+    route(f"{DRAFT}/points-deadline", network.set_deadline, "manage_points_deadline", OFFICE,
+          POST),
+    route(SUBMISSION, network.submission_page, "manage_submission", ALL_STAFF),
+    route(f"{SUBMISSION}/cover", network.save_cover, "submission_cover", ALL_STAFF, POST),
+    route(f"{SUBMISSION}/items/{{item_id:int}}", network.annotate_item, "submission_item",
+          ALL_STAFF, POST),
+    route(f"{SUBMISSION}/regroup", network.regroup, "submission_regroup", ALL_STAFF, POST),
+    route(f"{SUBMISSION}/submit", network.submit, "submission_submit", ALL_STAFF, POST),
+    route(f"{SUBMISSION}/review", network.review, "submission_review", ALL_STAFF, POST),
+    route(f"{SUBMISSION}/versions/{{number:int}}.docx", network.version_document,
+          "submission_version", ALL_STAFF),
+    route(f"{M}/points/{{point_id:int}}/report-level", network.set_level, "manage_report_level",
+          OFFICE, POST),
+    route(f"{DRAFT}/feedback/{{point_id:int}}", feedback.feedback_page, "manage_feedback",
+          ALL_STAFF),
+    route(f"{DRAFT}/feedback/{{point_id:int}}/docx", feedback.feedback_document,
+          "manage_feedback_docx", ALL_STAFF),
+    route(f"{M}/ledger", ledger.ledger_page, "manage_ledger", ALL_STAFF),
+    route(f"{M}/ledger/export.xlsx", ledger.ledger_export, "manage_ledger_export", ALL_STAFF),
+    route(f"{M}/ledger/points/{{point_id:int}}", ledger.point_page, "manage_ledger_point",
+          ALL_STAFF),
+    # referrals (交办): a body's user sees and answers only their own (checked in the service)
+    route(f"{M}/referrals", referrals.lists_page, "manage_referrals", OFFICE | BODY),
+    route(f"{DRAFT}/referrals", referrals.create_referral, "manage_referral_create", OFFICE,
+          POST),
+    route(f"{M}/referrals/{{referral_id:int}}", referrals.referral_page, "manage_referral",
+          OFFICE | BODY),
+    route(f"{M}/referrals/{{referral_id:int}}/answer", referrals.answer_referral,
+          "manage_referral_answer", OFFICE | BODY, POST),
+    route(f"{M}/referrals/{{referral_id:int}}/reason", referrals.answer_as_reason,
+          "manage_referral_reason", OFFICE, POST),
     # accounts and the audit log
     route(f"{M}/users", users.users_page, "manage_users", ADMIN),
     route(f"{M}/users", users.create_user, "manage_user_create", ADMIN, POST),
