@@ -188,6 +188,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.no_samples:
         os.environ["LEGIS_LOAD_SAMPLES"] = "0"
+    # Read by each worker's Settings: with several workers, rate limits are counted in the database.
+    os.environ["LEGIS_WORKERS"] = str(args.workers)
     settings = Settings.from_env()
     settings.ensure_secret_key()
     engine = _engine(settings)
