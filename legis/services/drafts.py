@@ -150,6 +150,14 @@ def get_draft(session: Session, *, slug: str | None = None, draft_id: int | None
     return draft
 
 
+def get_public_draft(session: Session, *, slug: str) -> Draft:
+    """A draft the public may see: an unpublished one (草稿) is not found, title and all."""
+    draft = get_draft(session, slug=slug)
+    if draft.status == STATUS_DRAFT:
+        raise NotFound("没有找到这部草案，可能网址有误或尚未公开征求意见。")
+    return draft
+
+
 def current_version(session: Session, *, draft: Draft) -> DraftVersion:
     version = session.exec(
         select(DraftVersion).where(DraftVersion.draft_id == draft.id, DraftVersion.is_current)
