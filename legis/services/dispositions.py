@@ -24,6 +24,7 @@ from legis.models import (
     utcnow,
 )
 from legis.services import audit
+from legis.services.opinions import lock_opinions
 
 NEEDS_REASON = {STATE_PARTIAL, STATE_REJECTED}
 RECORDS_CHANGE = {STATE_ADOPTED, STATE_PARTIAL}
@@ -39,6 +40,7 @@ DEFAULT_REASONS = (
 def decide(session: Session, *, opinion: Opinion, state: str, reason: str = "",
            change_note: str = "", actor: str) -> Disposition:
     """Record a decision on one opinion; the previous one stays in its history."""
+    lock_opinions(session, opinion.id)   # Conflict (409) when a colleague merged it away
     if state not in STATES:
         raise LegisError("请选择处理结果：采纳、部分采纳、未采纳或待研究。", field="state")
     reason = (reason or "").strip()
@@ -72,6 +74,7 @@ def bulk_decide(session: Session, *, draft_id: int, opinion_ids: list[int], stat
     """Apply one decision to many opinions at once; all or none."""
     if not opinion_ids:
         raise LegisError("请先勾选要批量处理的归纳意见。")
+    lock_opinions(session, *opinion_ids)
     opinions = list(session.exec(
         select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
     if len(opinions) != len(set(opinion_ids)):

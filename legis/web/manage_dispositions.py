@@ -55,6 +55,8 @@ async def set_disposition(request: Request) -> Response:
     try:
         draft_id, state = await in_db(request, work, write=True)
     except LegisError as error:
+        if error.status == 409:
+            raise
         flash(request, error.message, "error")
         draft_id = await in_db(request, lambda s: opinion_service.get_opinion(
             s, opinion_id=opinion_id).draft_id)
