@@ -172,7 +172,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     open_until = (args.until or today() + timedelta(days=30)) if args.open else None
     with session_scope(engine, write=True) as session:
         draft = import_draft(session, parsed=parsed, filename=args.file, title=args.title,
-                             slug=args.slug, open_until=open_until)
+                             slug=args.slug, open_until=open_until,
+                             max_articles=settings.max_articles)
     state = f"，征求意见至{open_until.isoformat()}" if open_until else "（草稿，未公开）"
     print(f"已导入《{draft.title}》：{len(parsed.articles)}条，网址名 {draft.slug}{state}")
     for warning in parsed.warnings:
