@@ -84,7 +84,7 @@ _SNIFF = (
     (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
     (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
     (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"),
-    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xef\xbb\xbf", "utf-8"), (b"\x4c\x6f\xa7\x94", "cp037"),   # "<?xm" in EBCDIC
 )
 _DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import DraftParseError, LegisError, NotFound
 from legis.models import (
     DRAFT_STATUSES,
     STATUS_CLOSED,
@@ -72,7 +72,7 @@ def import_draft(
 def check_size(parsed: ParsedDraft, *, max_articles: int = MAX_ARTICLES) -> None:
     """Refuse a draft with more articles than any real regulation has (LEGIS_MAX_ARTICLES)."""
     if len(parsed.articles) > max_articles:
-        raise LegisError(
+        raise DraftParseError(
             f"文件中拆分出{len(parsed.articles)}条，超过了每部草案{max_articles}条的上限。"
             "请检查是否选错了文件，或把草案拆分后分别导入；确有需要可请管理员调高 LEGIS_MAX_ARTICLES。",
             field="file")
