@@ -217,8 +217,8 @@ DTD = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">
 
 
 @pytest.mark.parametrize("name,blob", [
-    ("customXml/item1.xml", b"\xff\xfe\x00\x00" + DTD.encode("utf-32-le")),
-    ("customXml/item2.xml", DTD.encode("utf-32-be")),
+    ("customXml/legis1.xml", b"\xff\xfe\x00\x00" + DTD.encode("utf-32-le")),
+    ("customXml/legis2.xml", DTD.encode("utf-32-be")),
     ("word/extra.bin", b"\xfe\xff" + DTD.encode("utf-16-be")),
     ("word/ebcdic.xml", DTD.replace('version="1.0"', 'version="1.0" encoding="cp037"')
      .encode("cp037")),
