@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from legis.models import LoginSession, utcnow
@@ -22,6 +22,9 @@ def _hash(key: str) -> str:
 def start(session: Session, *, user_id: int) -> str:
     """A new login session for ``user_id``; returns the random key that goes into the cookie."""
     key = secrets.token_urlsafe(32)
+    # The user's sessions that can no longer open anything go: the table stays small.
+    session.exec(delete(LoginSession).where(LoginSession.user_id == user_id,
+                                            LoginSession.created_at < utcnow() - MAX_AGE))
     session.add(LoginSession(user_id=user_id, key_hash=_hash(key)))
     return key
 
