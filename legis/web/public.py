@@ -45,7 +45,7 @@ class DraftPage:
 
 
 def load_draft_page(session: Session, *, slug: str) -> DraftPage:
-    draft = draft_service.get_public_draft(session, slug=slug)
+    draft = draft_service.public_draft(session, slug=slug)
     version = draft_service.current_version(session, draft=draft)
     articles = draft_service.articles_of(session, version=version)
     headings = {h.id: h for h in draft_service.headings_of(session, version=version)}
@@ -227,7 +227,7 @@ async def submit_comment(request: Request) -> Response:
     comment_session = None
     if session_token:
         comment_session = await in_db(request, lambda s: comment_service.session_for(
-            s, token=session_token, draft=draft_service.get_public_draft(s, slug=slug)))
+            s, token=session_token, draft=draft_service.public_draft(s, slug=slug)))
     limit, key = settings.comment_rate_per_minute, f"c:{client_address(request)}"
     if comment_session is not None:
         # Residents of one session share the contact point's Wi-Fi: count them
@@ -246,7 +246,7 @@ async def submit_comment(request: Request) -> Response:
     form_token = comment_service.idempotency_key(nonce, data)
 
     def work(session: Session):
-        draft = draft_service.get_public_draft(session, slug=slug)
+        draft = draft_service.public_draft(session, slug=slug)
         if not draft_service.is_open(draft):
             raise comment_service.period_closed_error(draft)
         if not data.validate().ok:
@@ -316,7 +316,7 @@ async def feedback_wall(request: Request) -> Response:
     slug = request.path_params["slug"]
 
     def load(session: Session):
-        draft = draft_service.get_public_draft(session, slug=slug)
+        draft = draft_service.public_draft(session, slug=slug)
         if draft.feedback_published_at is None:
             return draft, None
         return draft, dispositions.public_wall(session, draft=draft)
