@@ -16,6 +16,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from legis.models import Comment, Draft
+from legis.numerals import int_to_cn
 from tests.conftest import PASSWORD, login, make_user
 from tests.factories import article, make_draft, make_point, make_session
 
@@ -243,7 +244,8 @@ def test_token_slot_name_in_a_draft_is_shown_as_written(anon, db):
 
 def test_draft_with_too_many_articles_is_refused_with_a_clear_message(app, client, db):
     app.state.settings.max_articles = 50
-    text = "某市测试条例（草案）\n" + "\n".join(f"第{i}条　第{i}条的内容。" for i in range(1, 52))
+    text = "某市测试条例（草案）\n" + "\n".join(
+        f"第{int_to_cn(i)}条　" + "有关单位应当依法办理登记。" * (1 + i % 3) for i in range(1, 52))
     answer = client.post("/manage/drafts/import",
                          files={"file": ("big.txt", text.encode(), "text/plain")})
     assert answer.status_code == 422

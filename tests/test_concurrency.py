@@ -37,7 +37,9 @@ async def resident(client: httpx.AsyncClient, base: str, n: int) -> tuple[str, s
 
 
 async def crowd(base: str) -> list[tuple[str, str]]:
-    limits = httpx.Limits(max_connections=2 * CLIENTS)
+    # No keep-alive: on a loaded machine the server may close an idle pooled
+    # connection just as the client reuses it, which is the network, not legis.
+    limits = httpx.Limits(max_connections=2 * CLIENTS, max_keepalive_connections=0)
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         return await asyncio.gather(*(resident(client, base, n) for n in range(CLIENTS)))
 
