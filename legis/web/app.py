@@ -19,6 +19,7 @@ from legis.db import make_engine
 from legis.errors import LegisError
 from legis.resources import resource_dir
 from legis.timefmt import fmt_date, fmt_datetime
+from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
 from legis.web.ratelimit import RateLimiter
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(SecurityMiddleware),
+            Middleware(EdgeMiddleware),
             # Level 6: nearly the size of 9 at a fraction of the CPU on big draft pages.
             Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6),
             Middleware(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -80,7 +80,22 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     return error_response(request, message, exc.status_code)
 
 
+CONFLICT = "这条内容刚刚已被同事合并或修改，您的操作没有保存。请刷新页面查看最新情况后再操作。"
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
+    # Only the error's class reaches the log: SQL errors carry no parameters
+    # (hide_parameters), and nothing the user typed is logged.
+    if isinstance(exc, DataError):
+        log.warning("%s %s -> 400 database refused a value: %s", request.method,
+                    request.url.path, type(exc.orig).__name__)
+        return error_response(
+            request, "提交的内容中有无法保存的字符，请删去不可见的特殊字符后重新提交。", 400)
+    if isinstance(exc, IntegrityError) or _is_lock_conflict(exc):
+        # Two colleagues changed the same thing at once and the database refused one.
+        log.warning("%s %s -> 409 conflicting change: %s", request.method, request.url.path,
+                    type(exc.orig).__name__)
+        return error_response(request, CONFLICT, 409)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is restarting or unreachable: say so, and that trying again is safe
         # (the form token makes a re-sent comment count once).
@@ -92,3 +107,9 @@ async def server_error(request: Request, exc: Exception) -> Response:
               logs.where(exc))
     return error_response(
         request, "系统出了点问题，您的操作没有完成。请稍后重试；如果反复出现，请联系管理员。", 500)
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    """A PostgreSQL deadlock or serialization failure: a conflict, not an outage."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(exc, OperationalError) and code in ("40P01", "40001")
