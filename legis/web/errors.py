@@ -42,6 +42,9 @@ HTTP_MESSAGES = {
 def status_of(error: errors.LegisError) -> int:
     if error.legacy_status is not None:
         return error.legacy_status
+    declared = getattr(type(error), "status", None)   # transitional: class-level status = 413
+    if isinstance(declared, int):
+        return declared
     return next((status for kind, status in STATUS if isinstance(error, kind)), 400)
 
 
