@@ -12,9 +12,10 @@ from rapidfuzz.process import cpdist
 from legis.matching import candidates as _candidates
 from legis.matching.bigrams import CODE_BASE, coded_arrays
 from legis.matching.candidates import MIN_SHARED, PrefixArrays, block_pairs, ragged, top
-from legis.matching.guards import features_many
+from legis.matching.contrast import contrasting
 from legis.matching.leaders import (
     _EPSILON,
+    CONTRAST_CHECKS,
     DEFAULT_THRESHOLD,
     VERIFIED_PAIRS,
     Leaders,
@@ -87,10 +88,6 @@ class _Article:
         self.flats = flats if flats is not None else [s.replace(" ", "") for s in spaced]
         self.codes, self.values, self.bounds = coded_arrays(self.flats)
         self.code_sizes = np.diff(self.bounds)
-        self.guards = features_many(spaced)
-        # Comments naming no number and no direction: no guard can keep them from a leader.
-        self.plain = np.fromiter((not numbers and not directions for numbers, directions
-                                  in self.guards), dtype=bool, count=len(self.guards))
         self.lengths = [len(f) for f in self.flats]
         self.threshold = threshold
         self.ratio = _min_length_ratio(threshold)
@@ -147,9 +144,8 @@ class _Article:
         """The bigram overlap of every (comment, earlier leader) candidate pair at once
         (_unshared), the MIN_SHARED filter on arrays, then the readings per comment
         (Leaders.decide) where they can change the answer. A comment with one candidate
-        left whose bigram Dice already reaches the threshold, where the comment or the
-        leader names no number and no direction, joins that leader: decide would stop at
-        that first reading and the guards would let it through."""
+        left whose bigram Dice already reaches the threshold joins that leader unless the
+        contrast check keeps them apart: decide would stop at that first reading too."""
         count = len(block)
         found = _Earlier()
         found.found = [None] * count
@@ -171,10 +167,12 @@ class _Article:
         # Dice as score_pair computes it, operation for operation.
         total = mine + theirs
         dice = np.where(total > 0, 100.0 * (1.0 - unshared / np.maximum(total, 1)), 100.0)
-        easy = (kept & (per_text[place] == 1) & (dice >= self.threshold - _EPSILON)
-                & (self.plain[at] | self.plain[theirs_at]))
+        easy = kept & (per_text[place] == 1) & (dice >= self.threshold - _EPSILON)
+        spaced = self.spaced
         for i, leader in zip(place[easy].tolist(), lead[easy].tolist()):
-            found.found[i] = leader
+            if not contrasting(spaced[block[i]], self.leaders.spaced[leader]):
+                found.found[i] = leader
+        CONTRAST_CHECKS[0] += int(easy.sum())
         hard = per_text > 0
         hard[place[easy]] = False
         found.minus, found.lead, found.unshared = minus.tolist(), lead.tolist(), unshared.tolist()
@@ -183,7 +181,7 @@ class _Article:
             u, a, b = block[i], edges[i], edges[i + 1]
             kept_here = [(k, d) for k, d in zip(found.lead[a:b], found.unshared[a:b]) if d >= 0]
             found.found[i] = decide(kept_here, self.flats[u], self.spaced[u], codes[u],
-                                    self.threshold, self.guards[u])
+                                    self.threshold)
         return found
 
     def _inside(self, block: list[int], lengths: list[int], earlier: _Earlier) -> list[int]:
@@ -216,11 +214,11 @@ class _Article:
             if inside:
                 leader, earlier.pairs[i] = leaders.verify(
                     top(near + inside), flats[u], spaced[u], codes[u],
-                    self.threshold, self.guards[u], earlier.overlap(i))
+                    self.threshold, earlier.overlap(i))
             if leader is not None:
                 self.leader_of[u] = leaders.keys[leader]
                 continue
-            number[i] = leaders.add(u, flats[u], spaced[u], codes[u], self.guards[u])
+            number[i] = leaders.add(u, flats[u], spaced[u], codes[u])
             made.append(u)
             self.leader_of[u] = u
             if taken is not None:       # pushed out: indexed for the rest of the block

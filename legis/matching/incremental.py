@@ -42,7 +42,7 @@ class OpinionIndex:
             self._add(opinion_id, query)
 
     def _add(self, opinion_id: int, query) -> None:
-        self._leaders.add(opinion_id, query[0], query[1], query[4], (query[2], query[3]))
+        self._leaders.add(opinion_id, query[0], query[1], query[2])
 
     def __len__(self) -> int:
         return len(self._leaders)

@@ -1,0 +1,333 @@
+"""The contrast check: two alike comments are one opinion only if what differs is harmless.
+
+The two normalised texts are aligned (rapidfuzz edit operations) and each span where they
+differ is judged, with a few characters of the text around it:
+
+- contrast (never merged): a different count of negations (不, 没有, 无需, 并非 ...), a
+  different value on an axis of data/axes.txt (提高/降低, 应当/可以/不得, 全部/部分, 日/月),
+  a different number, two words that trade places, or a content word put in place of
+  another that is neither a homophone, a listed synonym (data/synonyms.txt) nor a function
+  word;
+- harmless: anything else, in particular a clause or a word added or dropped, particles
+  and function words, and a homophone slip (在/再, 因当/应当).
+
+Traditional characters, numeral forms, punctuation and wrappers are gone before (see
+normalise.py). The number guard and the direction axes of earlier versions are cases of
+this one check: a number or an axis word is only read where the texts differ.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from legis.matching.normalise import NUMBER, basic, load_lines
+
+# Reasons, as the review page shows them.
+NEGATION = "否定不同"
+NUMBERS = "数字不同"
+SWAPPED = "顺序相反"
+WORDING = "用词不同"
+
+# Characters of text around a differing span read with it: enough to hold the rest of a
+# word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
+CONTEXT = 3
+# A content word put in place of another counts as a different opinion when each side of
+# the span has at most this many content characters: a longer span is a rewording, not a
+# word traded for another (its negations, numbers and axes are still judged).
+SUBSTITUTION_CHARS = 4
+# A span one text adds, at least this long and standing as its own clause, is a clause or
+# a reason added ("template plus a sentence"): it is not judged.
+ADDED_CHARS = 6
+# Two clauses at least this alike (fuzz.ratio) are read as the same clause reworded.
+PAIR_RATIO = 40
+
+
+def _words(name: str) -> list[str]:
+    return sorted({basic(w) for line in load_lines(name) for w in line.split()} - {""},
+                  key=lambda w: (-len(w), w))
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+# Axes (marked "*" in axes.txt) whose words, added on one side alone, change what is said
+# (仅/只: "only" restricts; 已经: done, not to do).
+_ALONE: set[int] = set()
+
+
+def _load_axes() -> tuple[re.Pattern[str], dict[str, tuple[int, int]], list[str]]:
+    side_of: dict[str, tuple[int, int]] = {}
+    reasons: list[str] = []
+    for axis, line in enumerate(load_lines("axes.txt")):
+        reason, _, body = line.partition(":")
+        sides = body.split("|")
+        if not body.strip() or (len(sides) < 2 and not reason.strip().endswith("*")):
+            raise ValueError(f"axes.txt: expected '理由: words | words', got {line!r}")
+        reason = reason.strip()
+        if reason.endswith("*"):
+            _ALONE.add(axis)
+        reasons.append(reason.rstrip("*"))
+        for side, words in enumerate(sides):
+            for word in words.split():
+                word = basic(word)
+                if word in side_of:
+                    raise ValueError(f"axes.txt: {word!r} appears twice")
+                side_of[word] = (axis, side)
+    return _alternation(sorted(side_of, key=lambda w: (-len(w), w))), side_of, reasons
+
+
+def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    form: dict[str, str] = {}
+    for line in load_lines("synonyms.txt"):
+        words = [basic(w) for w in line.split()]
+        for word in words:
+            form.setdefault(word, words[0])
+    return _alternation(sorted(form, key=lambda w: (-len(w), w))), form
+
+
+_AXIS, _SIDE_OF, _REASONS = _load_axes()
+_SYNONYM, _FORM = _load_synonyms()
+# Negations and the words that hold a negation character without negating, longest
+# first, so 不同 is read as itself and 不同意 as a negation.
+_NEGATES = {**{w: False for w in _words("not_negations.txt")},
+            **{w: True for w in _words("negations.txt")}}
+_NEGATION = _alternation(sorted(_NEGATES, key=lambda w: (-len(w), w)))
+_FUNCTION = _alternation(_words("function_words.txt"))
+_FUNCTION_CHARS = frozenset("".join(w for w in _words("function_words.txt") if len(w) == 1))
+_NOT_CONTENT = re.compile(r"[\s\d点]+")
+
+
+def negations(text: str) -> int:
+    """How many negations a text holds (非常, 未来 and the like are not negations)."""
+    return sum(map(_NEGATES.__getitem__, _NEGATION.findall(text)))
+
+
+def axis_values(text: str) -> Counter:
+    """(axis, side) of every axis word in a text, longest words first."""
+    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text))
+
+
+def synonym_form(text: str) -> str:
+    """A text with every listed synonym in the first form of its line."""
+    return _SYNONYM.sub(lambda m: _FORM[m.group()], text)
+
+
+def content(text: str) -> str:
+    """A span without its function words, numbers and spaces: what it says of its own."""
+    return _NOT_CONTENT.sub("", _FUNCTION.sub("", text))
+
+
+@lru_cache(maxsize=8192)
+def _sounds(ch: str) -> frozenset[str]:
+    # Every reading without tones: a typing slip keeps the sound and loses the character.
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0]
+                     if "\u4e00" <= ch <= "\u9fff" else [ch])
+
+
+def homophones(a: str, b: str) -> bool:
+    """Whether two spans read the same, character by character (在/再, 做/作, 因当/应当)."""
+    if len(a) != len(b) or not a:
+        return False
+    for x, y in zip(a, b):
+        if x != y:
+            sx, sy = _sounds(x), _sounds(y)
+            if not sx & sy and not _near_sounds(sx, sy):
+                return False
+    return True
+
+
+def _near_sounds(a: frozenset[str], b: frozenset[str]) -> bool:
+    # Front and back nasals (in/ing, en/eng) sound alike in most of the country.
+    def loose(s: str) -> str:
+        return s[:-1] if s.endswith("ng") else s
+    return bool({loose(s) for s in a} & {loose(s) for s in b})
+
+
+def _axis_reason(mine: Counter, theirs: Counter) -> str | None:
+    """The reason when the two spans name different values of one axis."""
+    only_mine, only_theirs = mine - theirs, theirs - mine
+    for axis, _ in only_mine + only_theirs:
+        if axis in _ALONE:
+            return _REASONS[axis]
+    if not only_mine or not only_theirs:
+        return None
+    axes_theirs: dict[int, set[int]] = {}
+    for axis, side in only_theirs:
+        axes_theirs.setdefault(axis, set()).add(side)
+    for axis, side in only_mine:
+        sides = axes_theirs.get(axis)
+        if sides and side not in sides:
+            return _REASONS[axis]
+    return None
+
+
+def _blocks(a: str, b: str) -> list[tuple[int, int, int, int]]:
+    """Spans where two texts differ, (a start, a end, b start, b end), adjacent edit
+    operations joined. A span at the end (or start) of a clause in both texts where one
+    side runs ADDED_CHARS or more past the other is cut to the shorter side's length: the
+    rest is a sentence added there (its words are not traded for the other side's)."""
+    out: list[list[int]] = []
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        if out and out[-1][1] == op.src_start and out[-1][3] == op.dest_start:
+            out[-1][1], out[-1][3] = op.src_end, op.dest_end
+        else:
+            out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    blocks = []
+    for s1, e1, s2, e2 in out:
+        long_a = (e1 - s1) - (e2 - s2)
+        if abs(long_a) >= ADDED_CHARS and min(e1 - s1, e2 - s2):
+            if _clause_end(a, e1) and _clause_end(b, e2):
+                e1, e2 = (s1 + e2 - s2, e2) if long_a > 0 else (e1, s2 + e1 - s1)
+            elif _clause_start(a, s1) and _clause_start(b, s2):
+                s1, s2 = (e1 - (e2 - s2), s2) if long_a > 0 else (s1, e2 - (e1 - s1))
+        blocks.append((s1, e1, s2, e2))
+    return blocks
+
+
+def _clause_end(text: str, end: int) -> bool:
+    return end == len(text) or text[end] == " "
+
+
+def _clause_start(text: str, start: int) -> bool:
+    return start == 0 or text[start - 1] == " "
+
+
+def _paired(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str]:
+    """The clauses of two comments that say the same thing, paired (the most alike pair
+    first, each clause in one pair), in the same order on both sides; a clause that pairs
+    with none is one comment adding a clause and is left out. No pair: the whole texts."""
+    scores = sorted(((-fuzz.ratio(x, y), i, j) for i, x in enumerate(clauses_a)
+                     for j, y in enumerate(clauses_b)), key=lambda t: t[0])
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for score, i, j in scores:
+        if -score < PAIR_RATIO:
+            break
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((i, j))
+    if not pairs:
+        return " ".join(clauses_a), " ".join(clauses_b)
+    pairs.sort()
+    # A short clause that pairs with none ("不予处罚") is not an added sentence: it stays.
+    rest_a = [c for i, c in enumerate(clauses_a) if i not in used_a and len(c) < ADDED_CHARS]
+    rest_b = [c for j, c in enumerate(clauses_b) if j not in used_b and len(c) < ADDED_CHARS]
+    return (" ".join([clauses_a[i] for i, _ in pairs] + rest_a),
+            " ".join([clauses_b[j] for _, j in pairs] + rest_b))
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """A span with CONTEXT characters either side, widened to whole numbers."""
+    start, end = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+    while start and (text[start - 1].isdecimal() or text[start - 1] == "点"):
+        start -= 1
+    while end < len(text) and (text[end].isdecimal() or text[end] == "点"):
+        end += 1
+    return text[start:end]
+
+
+def _whole_clause(text: str, start: int, end: int) -> bool:
+    # A span that is one or more whole clauses of its text (clauses are spaced), or an
+    # empty span between two clauses.
+    if start == end:
+        return start in (0, len(text)) or " " in text[start - 1:start + 1]
+    return ((start == 0 or text[start - 1] == " " or text[start] == " ")
+            and (end == len(text) or text[end] == " " or text[end - 1] == " "))
+
+
+def _added(text: str, start: int, end: int, other_empty: bool) -> bool:
+    """Whether a span is a clause or a sentence one comment adds to the other ("template
+    plus a sentence"): nothing stands for it in the other text, it is long enough to say
+    something of its own, and it starts and ends where clauses do."""
+    return other_empty and end - start >= ADDED_CHARS and _whole_clause(text, start, end)
+
+
+def _substituted(a: str, b: str, block: tuple[int, int, int, int]) -> bool:
+    """Whether a span puts a content word in place of another: both sides hold content
+    (not only function words and numbers), short enough to be a word traded for a word,
+    and neither a homophone slip nor a listed synonym."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[s1:e1], b[s2:e2]
+    own_a, own_b = content(mine), content(theirs)
+    if not own_a or not own_b or homophones(mine, theirs) or homophones(own_a, own_b):
+        return False
+    if len(own_a) > SUBSTITUTION_CHARS or len(own_b) > SUBSTITUTION_CHARS:
+        return False
+    near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
+    return synonym_form(near_a) != synonym_form(near_b) and \
+        synonym_form(own_a) != synonym_form(own_b)
+
+
+def _swapped(a: str, b: str, blocks: list[tuple[int, int, int, int]]) -> bool:
+    """Whether two content words trade places (甲改为乙 vs 乙改为甲): each is dropped in one
+    span and put back in another. One word moved alone is a reordering, not a swap."""
+    dropped = [content(a[s1:e1]) for s1, e1, _, _ in blocks]
+    put = [content(b[s2:e2]) for _, _, s2, e2 in blocks]
+    moved = {word for i, word in enumerate(dropped) if word
+             and any(word == other for j, other in enumerate(put) if j != i)}
+    return len(moved) >= 2
+
+
+def reason(a: str, b: str) -> str | None:
+    """Why two normalised comments (clauses separated by spaces) are different opinions
+    (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同), or None when
+    what differs between them is harmless.
+
+    Clauses the two share word for word are set aside first, so clauses in another
+    order leave nothing to judge; the rest are paired (see _paired), so a clause or a
+    sentence one comment adds is not judged either."""
+    if a == b:
+        return None
+    # Numbers are read in the whole texts: a number one side adds (每年公开 vs 每年公开1次,
+    # 我家住3号楼) says more, not something else; 30日 vs 60日 says something else.
+    numbers_a, numbers_b = set(NUMBER.findall(a)), set(NUMBER.findall(b))
+    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+        return NUMBERS
+    clauses_a, clauses_b = a.split(" "), b.split(" ")
+    shared = set(clauses_a) & set(clauses_b)
+    if shared:
+        clauses_a = [c for c in clauses_a if c not in shared]
+        clauses_b = [c for c in clauses_b if c not in shared]
+        if not clauses_a or not clauses_b:
+            return None
+    a, b = _paired(clauses_a, clauses_b)
+    blocks = [block for block in _blocks(a, b)
+              if not _added(a, block[0], block[1], block[2] == block[3])
+              and not _added(b, block[2], block[3], block[0] == block[1])]
+    if not blocks:
+        return None
+    if _swapped(a, b, blocks):
+        return SWAPPED
+    # Negations and axis words are counted over all the differing spans together:
+    # a negation or an antonym may stand in one span and what it replaces in another.
+    near_a = " ".join(_around(a, s1, e1) for s1, e1, _, _ in blocks)
+    near_b = " ".join(_around(b, s2, e2) for _, _, s2, e2 in blocks)
+    if negations(near_a) != negations(near_b):
+        return NEGATION
+    found = _axis_reason(axis_values(near_a), axis_values(near_b))
+    if found:
+        return found
+    # One word traded for another where the texts are otherwise alike; several spans
+    # that each trade words are a rewording, judged above by what they negate, count
+    # and point to.
+    traded = [block for block in blocks if content(a[block[0]:block[1]])
+              and content(b[block[2]:block[3]])]
+    if len(traded) == 1 and _substituted(a, b, traded[0]):
+        return WORDING
+    return None
+
+
+def contrasting(a: str, b: str) -> bool:
+    """Whether two normalised comments are different opinions (see ``reason``)."""
+    return reason(a, b) is not None
