@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from pypinyin import Style, pinyin
@@ -44,6 +45,9 @@ SUBSTITUTION_CHARS = 4
 # A span one text adds, at least this long and standing as its own clause, is a clause or
 # a reason added ("template plus a sentence"): it is not judged.
 ADDED_CHARS = 6
+# Texts longer than this are not searched for words trading places (the search grows
+# with the square of the length; comments that long are rewordings anyway).
+SWAP_CHARS = 120
 # Two clauses at least this alike (fuzz.ratio) are read as the same clause reworded.
 PAIR_RATIO = 40
 
@@ -269,14 +273,31 @@ def _substituted(a: str, b: str, block: tuple[int, int, int, int]) -> bool:
         synonym_form(own_a) != synonym_form(own_b)
 
 
-def _swapped(a: str, b: str, blocks: list[tuple[int, int, int, int]]) -> bool:
-    """Whether two content words trade places (甲改为乙 vs 乙改为甲): each is dropped in one
-    span and put back in another. One word moved alone is a reordering, not a swap."""
-    dropped = [content(a[s1:e1]) for s1, e1, _, _ in blocks]
-    put = [content(b[s2:e2]) for _, _, s2, e2 in blocks]
-    moved = {word for i, word in enumerate(dropped) if word
-             and any(word == other for j, other in enumerate(put) if j != i)}
-    return len(moved) >= 2
+def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
+    """Pieces two texts share (two characters or more), longest first, each character in
+    one piece: (place in a, place in b, piece)."""
+    tiles = []
+    while True:
+        match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
+        if match.size < 2:
+            return tiles
+        i, j, n = match.a, match.b, match.size
+        tiles.append((i, j, a[i:i + n]))
+        a = a[:i] + "\x00" * n + a[i + n:]
+        b = b[:j] + "\x01" * n + b[j + n:]
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Whether two content words trade places around a word that stays (甲改为乙 vs 乙改为甲):
+    pieces x, p, y in that order in one text and y, p, x in the other. A word moved next
+    to its neighbour (禁止在楼道停车 vs 在楼道禁止停车) is a reordering, not a swap."""
+    tiles = sorted(t for t in _tiles(a, b) if content(t[2]))
+    if len(tiles) < 3:
+        return False
+    places = [j for _, j, _ in tiles]
+    count = len(places)
+    return any(places[k] < places[m] < places[i]
+               for i in range(count) for m in range(i + 1, count) for k in range(m + 1, count))
 
 
 def reason(a: str, b: str) -> str | None:
@@ -307,7 +328,7 @@ def reason(a: str, b: str) -> str | None:
               and not _added(b, block[2], block[3], block[0] == block[1])]
     if not blocks:
         return None
-    if _swapped(a, b, blocks):
+    if len(a) <= SWAP_CHARS and _swapped(a, b):
         return SWAPPED
     # Negations and axis words are counted over all the differing spans together:
     # a negation or an antonym may stand in one span and what it replaces in another.
