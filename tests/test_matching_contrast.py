@@ -129,3 +129,11 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
 def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
     hits, total = _ocnli_rates()[("contradiction", "all")]
     assert hits / total <= 0.05, f"{hits}/{total} contradictions merged"
+
+
+def test_the_opinion_text_is_the_clearest_member_not_the_first():
+    from legis.services.merging import representative
+    members = ["我认为遛狗应当拴绳并及时清理粪便，谢谢！望采纳", "遛狗應當拴繩並及時清理糞便",
+               "遛狗应当拴绳并及时清理粪便", "遛狗拴绳", "遛狗应当拴绳并及时清理粪便吧"]
+    assert representative(members) == "遛狗应当拴绳并及时清理粪便"
+    assert representative(["谢谢！电梯里禁止停放电瓶车", "电梯里禁止停放电瓶车"]) == "电梯里禁止停放电瓶车"

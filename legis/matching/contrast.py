@@ -328,7 +328,8 @@ def reason(a: str, b: str) -> str | None:
               and not _added(b, block[2], block[3], block[0] == block[1])]
     if not blocks:
         return None
-    if len(a) <= SWAP_CHARS and _swapped(a, b):
+    # Words that only trade places leave the characters as they were: only then search.
+    if len(a) <= SWAP_CHARS and sorted(a) == sorted(b) and _swapped(a, b):
         return SWAPPED
     # Negations and axis words are counted over all the differing spans together:
     # a negation or an antonym may stand in one span and what it replaces in another.
