@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -38,7 +39,7 @@ def alike_pairs(path: Path = CORPUS) -> list[tuple[str, str, str, float]]:
 
 
 def band_of(ratio: float) -> str:
-    for low, high in zip(BANDS, BANDS[1:]):
+    for low, high in pairwise(BANDS):
         if low <= ratio < high:
             return f"{low}-{min(high, 100)}"
     raise ValueError(ratio)

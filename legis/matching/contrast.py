@@ -42,12 +42,18 @@ CONTEXT = 3
 # the span has at most this many content characters: a longer span is a rewording, not a
 # word traded for another (its negations, numbers and axes are still judged).
 SUBSTITUTION_CHARS = 4
+SUBSTITUTION_MIN = 2
 # A span one text adds, at least this long and standing as its own clause, is a clause or
 # a reason added ("template plus a sentence"): it is not judged.
 ADDED_CHARS = 6
+# An unpaired clause shorter than this is kept and judged (see _paired).
+SHORT_CLAUSE = 4
 # Texts longer than this are not searched for words trading places (the search grows
 # with the square of the length; comments that long are rewordings anyway).
 SWAP_CHARS = 120
+# A clause found this well (fuzz.partial_ratio) inside a clause of the other comment is
+# part of what that clause says.
+INSIDE_RATIO = 70
 # Two clauses at least this alike (fuzz.ratio) are read as the same clause reworded.
 PAIR_RATIO = 40
 
@@ -113,9 +119,10 @@ def negations(text: str) -> int:
     return sum(map(_NEGATES.__getitem__, _NEGATION.findall(text)))
 
 
-def axis_values(text: str) -> Counter:
-    """(axis, side) of every axis word in a text, longest words first."""
-    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text))
+def axis_values(text: str, shortest: int = 1) -> Counter:
+    """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
+    longest words first."""
+    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
 
 
 def synonym_form(text: str) -> str:
@@ -207,28 +214,42 @@ def _clause_start(text: str, start: int) -> bool:
 
 def _paired(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str]:
     """The clauses of two comments that say the same thing, paired (the most alike pair
-    first, each clause in one pair), in the same order on both sides; a clause that pairs
-    with none is one comment adding a clause and is left out. No pair: the whole texts."""
+    first, each clause in one pair), in the same order on both sides. A clause that pairs
+    with none but is found inside a paired clause of the other comment (one wrote with a
+    comma what the other wrote without) joins that pair; one that is short ("不予处罚")
+    stays at the end; the others are a clause one comment adds, and are left out. No
+    pair at all: the whole texts."""
     scores = sorted(((-fuzz.ratio(x, y), i, j) for i, x in enumerate(clauses_a)
                      for j, y in enumerate(clauses_b)), key=lambda t: t[0])
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    pairs = []
+    partner_a: dict[int, int] = {}
+    partner_b: dict[int, int] = {}
     for score, i, j in scores:
         if -score < PAIR_RATIO:
             break
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            pairs.append((i, j))
-    if not pairs:
+        if i not in partner_a and j not in partner_b:
+            partner_a[i], partner_b[j] = j, i
+    if not partner_a:
         return " ".join(clauses_a), " ".join(clauses_b)
-    pairs.sort()
-    # A short clause that pairs with none ("不予处罚") is not an added sentence: it stays.
-    rest_a = [c for i, c in enumerate(clauses_a) if i not in used_a and len(c) < ADDED_CHARS]
-    rest_b = [c for j, c in enumerate(clauses_b) if j not in used_b and len(c) < ADDED_CHARS]
-    return (" ".join([clauses_a[i] for i, _ in pairs] + rest_a),
-            " ".join([clauses_b[j] for _, j in pairs] + rest_b))
+    # Pair number (its a clause) -> the clauses of each side, in their order.
+    side_a: dict[int, list[int]] = {i: [i] for i in partner_a}
+    side_b: dict[int, list[int]] = {i: [j] for j, i in partner_b.items()}
+    rest_a, rest_b = [], []
+    for own, partner, side, other, rest, mine_side in (
+            (clauses_a, partner_a, side_a, clauses_b, rest_a, True),
+            (clauses_b, partner_b, side_b, clauses_a, rest_b, False)):
+        for k, clause in enumerate(own):
+            if k in partner:
+                continue
+            home = max(partner.values(),
+                       key=lambda m: fuzz.partial_ratio(clause, other[m]))
+            if fuzz.partial_ratio(clause, other[home]) >= INSIDE_RATIO:
+                pair = partner_b[home] if mine_side else home
+                side[pair].append(k)
+            elif len(clause) < SHORT_CLAUSE:
+                rest.append(clause)
+    order = sorted(side_a)
+    return (" ".join([" ".join(clauses_a[k] for k in sorted(side_a[p])) for p in order] + rest_a),
+            " ".join([" ".join(clauses_b[k] for k in sorted(side_b[p])) for p in order] + rest_b))
 
 
 def _around(text: str, start: int, end: int) -> str:
@@ -253,24 +274,43 @@ def _whole_clause(text: str, start: int, end: int) -> bool:
 def _added(text: str, start: int, end: int, other_empty: bool) -> bool:
     """Whether a span is a clause or a sentence one comment adds to the other ("template
     plus a sentence"): nothing stands for it in the other text, it is long enough to say
-    something of its own, and it starts and ends where clauses do."""
-    return other_empty and end - start >= ADDED_CHARS and _whole_clause(text, start, end)
+    something of its own, and it starts or ends where a clause does (residents often
+    leave out the comma before what they add)."""
+    return other_empty and end - start >= ADDED_CHARS and (
+        _clause_start(text, start) or _clause_end(text, end))
+
+
+def _without(text: str, dropped: list[tuple[int, int, int, int]], side: int) -> str:
+    """A text without the ``dropped`` spans (what it adds), a space in their place."""
+    parts, at = [], 0
+    for block in dropped:
+        start, end = block[side], block[side + 1]
+        parts.append(text[at:start])
+        at = end
+    parts.append(text[at:])
+    return " ".join(parts)
+
+
+def _both_added(a: str, b: str, block: tuple[int, int, int, int]) -> bool:
+    """Whether each comment adds a sentence of its own at the same place (the end or the
+    start of a clause), where neither is a word traded for a word."""
+    s1, e1, s2, e2 = block
+    return (min(e1 - s1, e2 - s2) >= ADDED_CHARS
+            and ((_clause_end(a, e1) and _clause_end(b, e2))
+                 or (_clause_start(a, s1) and _clause_start(b, s2))))
 
 
 def _substituted(a: str, b: str, block: tuple[int, int, int, int]) -> bool:
-    """Whether a span puts a content word in place of another: both sides hold content
-    (not only function words and numbers), short enough to be a word traded for a word,
-    and neither a homophone slip nor a listed synonym."""
+    """Whether a span of two texts (listed synonyms already in one form) puts a content
+    word in place of another: both sides hold content (not only function words and
+    numbers), short enough to be a word traded for a word, and not a homophone slip."""
     s1, e1, s2, e2 = block
     mine, theirs = a[s1:e1], b[s2:e2]
     own_a, own_b = content(mine), content(theirs)
     if not own_a or not own_b or homophones(mine, theirs) or homophones(own_a, own_b):
         return False
-    if len(own_a) > SUBSTITUTION_CHARS or len(own_b) > SUBSTITUTION_CHARS:
-        return False
-    near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
-    return synonym_form(near_a) != synonym_form(near_b) and \
-        synonym_form(own_a) != synonym_form(own_b)
+    longest = max(len(own_a), len(own_b))
+    return SUBSTITUTION_MIN <= longest <= SUBSTITUTION_CHARS
 
 
 def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
@@ -323,31 +363,55 @@ def reason(a: str, b: str) -> str | None:
         if not clauses_a or not clauses_b:
             return None
     a, b = _paired(clauses_a, clauses_b)
-    blocks = [block for block in _blocks(a, b)
-              if not _added(a, block[0], block[1], block[2] == block[3])
-              and not _added(b, block[2], block[3], block[0] == block[1])]
+    blocks, dropped = _judged_blocks(a, b)
     if not blocks:
         return None
+    # Negations are counted in the whole texts, less the clauses one of them adds (a
+    # sentence glued on without a comma is read: "破坏环境" vs "破坏环境不会威胁儿童").
+    clauses = [block for block in dropped if _whole_clause(a, block[0], block[1])
+               and _whole_clause(b, block[2], block[3])]
+    whole_a, whole_b = _without(a, clauses, 0), _without(b, clauses, 2)
+    if negations(whole_a) != negations(whole_b):
+        return NEGATION
     # Words that only trade places leave the characters as they were: only then search.
     if len(a) <= SWAP_CHARS and sorted(a) == sorted(b) and _swapped(a, b):
         return SWAPPED
-    # Negations and axis words are counted over all the differing spans together:
-    # a negation or an antonym may stand in one span and what it replaces in another.
+    # Axis words of two characters or more are counted in the whole texts as negations
+    # are; one-character words (高, 多) only in the differing spans, a few characters
+    # around each (all spans together: an antonym may stand in one span and what it
+    # replaces in another).
+    found = _axis_reason(axis_values(whole_a, 2), axis_values(whole_b, 2))
+    if found:
+        return found
     near_a = " ".join(_around(a, s1, e1) for s1, e1, _, _ in blocks)
     near_b = " ".join(_around(b, s2, e2) for _, _, s2, e2 in blocks)
-    if negations(near_a) != negations(near_b):
-        return NEGATION
     found = _axis_reason(axis_values(near_a), axis_values(near_b))
     if found:
         return found
     # One word traded for another where the texts are otherwise alike; several spans
     # that each trade words are a rewording, judged above by what they negate, count
     # and point to.
-    traded = [block for block in blocks if content(a[block[0]:block[1]])
+    # Listed synonyms are put in one form first, whole words at a time.
+    a, b = synonym_form(a), synonym_form(b)
+    traded = [block for block in _judged_blocks(a, b)[0] if content(a[block[0]:block[1]])
               and content(b[block[2]:block[3]])]
     if len(traded) == 1 and _substituted(a, b, traded[0]):
         return WORDING
     return None
+
+
+def _judged_blocks(a: str, b: str) -> tuple[list, list]:
+    """The spans where two paired texts differ, split into those judged and those one
+    comment adds (or each adds its own) and that are not judged."""
+    blocks, dropped = [], []
+    for block in _blocks(a, b):
+        if (_added(a, block[0], block[1], block[2] == block[3])
+                or _added(b, block[2], block[3], block[0] == block[1])
+                or _both_added(a, b, block)):
+            dropped.append(block)
+        else:
+            blocks.append(block)
+    return blocks, dropped
 
 
 def contrasting(a: str, b: str) -> bool:

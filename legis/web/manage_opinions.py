@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from legis.errors import LegisError
 from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging
+from legis.services import dispositions, jobs, merging, near_misses
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
@@ -100,6 +100,7 @@ async def review(request: Request) -> Response:
         histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
                      for v in view.opinions}
         return {"draft": draft, "view": view, "histories": histories,
+                "near_misses": near_misses.for_review(view.opinions),
                 "reasons": dispositions.reason_templates(session),
                 "article_key": request.path_params["article"]}
 
