@@ -70,8 +70,35 @@ def assign(new_texts: list[str], opinions: list[tuple[int, list[str]]], *,
     """For each new text the id of the existing opinion it joins, or None (a new opinion).
 
     ``opinions`` are (opinion id, member texts or representative text(s)) of one article.
-    Uses the same normalisation, number/direction guards and leader rule as ``cluster``.
+    Uses the same normalisation, contrast check and leader rule as ``cluster``.
     New texts are matched independently: two new texts that agree with each other but
-    with no opinion both get None (cluster them, or ``OpinionIndex.add`` the first).
+    with no opinion both get None (``place`` puts them in one new opinion).
     """
     return OpinionIndex(opinions, threshold=threshold).match_many(new_texts)
+
+
+def place(new_texts: Sequence[str], opinions: list[tuple[int, list[str]]], *,
+          threshold: float = DEFAULT_THRESHOLD) -> list[int | str]:
+    """For each new text the id of the existing opinion it joins, or the key of a new
+    opinion ("new:0", "new:1", ...): new texts that agree with each other but with no
+    existing opinion share one new key. Texts are taken most frequent first, as
+    ``cluster`` takes them, and each new opinion is led by its first text."""
+    index = OpinionIndex(opinions, threshold=threshold)
+    counts = Counter(new_texts)
+    order = sorted(range(len(new_texts)), key=lambda i: -counts[new_texts[i]])
+    placed: list[int | str] = [""] * len(new_texts)
+    made: dict[str, int | str] = {}
+    fresh = 0
+    for i in order:
+        text = new_texts[i]
+        if text in made:
+            placed[i] = made[text]
+            continue
+        found = index.match(text)
+        if found is None:
+            # Opinion ids are ints: a negative one stands for a new opinion in the index.
+            fresh += 1
+            index.add(-fresh, [text])
+            found = -fresh
+        placed[i] = made[text] = found
+    return [f"new:{-key - 1}" if isinstance(key, int) and key < 0 else key for key in placed]
