@@ -34,3 +34,24 @@ def test_an_incremental_merge_makes_one_opinion_of_two_agreeing_newcomers(engine
     ids = [c.id for c in new]
     assert [ids[0], ids[2]] in groups and [ids[3]] in groups
     assert len(groups) == 3
+
+
+SIXTY = ["建议将公示期限改为六十日", "三十日太短了，应当延长到六十天", "公示期限改成60天比较合理",
+         "希望公示时间能延长至六十日，让大家有时间看", "公示期建议调整为60日", "公示期限应为六十日"]
+
+
+def test_the_same_change_in_six_wordings_is_one_opinion_and_its_opposite_is_not():
+    from legis.matching import cluster
+    assert cluster(SIXTY) == [0] * 6
+    assert cluster(SIXTY + ["不应改为六十日", "建议将公示期限改为九十日"]) == [0] * 6 + [1, 2]
+    assert cluster(["公示期限延长至六十日", "公示期限缩短至六十日"]) == [0, 1]
+    # Arriving one by one, each joins the opinion the first started.
+    assert place(SIXTY[1:], [(5, SIXTY[:1])]) == [5] * 5
+
+
+def test_short_stances_on_the_draft_are_one_opinion_each():
+    from legis.matching import cluster
+    supportive = ["赞成", "支持尽快出台", "完全同意", "同意本条例", "非常支持，希望早日实施"]
+    assert cluster(supportive + ["不同意", "反对这个条例"]) == [0] * 5 + [1, 1]
+    # A stance with something of its own is not only a stance.
+    assert cluster(["支持", "支持，但是第三条的罚款太重"]) == [0, 1]

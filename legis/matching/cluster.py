@@ -23,6 +23,7 @@ from legis.matching.leaders import (
     check_threshold,
 )
 from legis.matching.normalise import spaced_many
+from legis.matching.signatures import join
 
 # Comments probed together against the leaders of earlier blocks.
 BLOCK_SIZE = 256
@@ -235,6 +236,18 @@ def _no_better(best_inside: tuple[int, int], near: list[tuple[int, int]]) -> boo
             or (len(near) == _candidates.CANDIDATE_LIMIT and best_inside > near[-1]))
 
 
+def _by_signature(texts: Sequence[str], counts: Sequence[int], leader_of: list[int]) -> list[int]:
+    """Opinions that state the same change or stance, one opinion (signatures.join): the
+    leaders, most frequent first, are joined, and their members follow them."""
+    leaders = sorted(set(leader_of), key=lambda u: (-counts[u], u))
+    if len(leaders) < 2:
+        return leader_of
+    joined = join(texts, leaders)
+    if not joined:
+        return leader_of
+    return [joined.get(leader, leader) for leader in leader_of]
+
+
 def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: float,
                    tick: Callable[[int], None] | None = None) -> list[int]:
     """Group numbers for normalised comments keyed by article (see ``cluster_by_article``)."""
@@ -263,8 +276,9 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
         firsts = np.flatnonzero(new)
         counts = np.bincount(unit).tolist()
         at = np.asarray(positions, dtype=np.int64)
-        leader_of = cluster_unique([spaced[positions[k]] for k in firsts.tolist()], counts,
-                                   threshold, tick, list(distinct))
+        texts = [spaced[positions[k]] for k in firsts.tolist()]
+        leader_of = _by_signature(texts, counts,
+                                  cluster_unique(texts, counts, threshold, tick, list(distinct)))
         # The leader's first position is unique across articles: a global label.
         label[at] = at[firsts[np.asarray(leader_of, dtype=np.int64)[unit]]]
     # Groups numbered 0, 1, ... in order of first appearance.

@@ -34,6 +34,7 @@ NEGATION = "否定不同"
 NUMBERS = "数字不同"
 SWAPPED = "顺序相反"
 WORDING = "用词不同"
+OPPOSITE = "方向相反"
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -123,6 +124,11 @@ def axis_values(text: str, shortest: int = 1) -> Counter:
     """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
     longest words first."""
     return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
+
+
+def directions(text: str) -> frozenset[tuple[int, int]]:
+    """(axis, side) of the direction words (方向相反 axes, two characters or more) of a text."""
+    return frozenset(key for key in axis_values(text, 2) if _REASONS[key[0]] == OPPOSITE)
 
 
 def synonym_form(text: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from legis.matching.bigrams import GramCoder, document_frequency, grams_of
 from legis.matching.leaders import DEFAULT_THRESHOLD, Leaders, check_threshold, make_queries
 from legis.matching.normalise import spaced_many
+from legis.matching.signatures import matching_signature, signature
 
 
 def _leader_text(spaced: Sequence[str]) -> str:
@@ -38,11 +39,16 @@ class OpinionIndex:
         df = document_frequency(grams_of(s.replace(" ", "")) for s in leaders)
         self._coder = GramCoder(df)
         self._leaders = Leaders()
+        # Opinions that state a change or a stance, by signature (see signatures.py).
+        self._signed: dict[str, list[tuple[int, str]]] = {}
         for opinion_id, query in zip(ids, make_queries(leaders, self._coder)):
             self._add(opinion_id, query)
 
     def _add(self, opinion_id: int, query) -> None:
         self._leaders.add(opinion_id, query[0], query[1], query[2])
+        key = signature(query[1])
+        if key is not None:
+            self._signed.setdefault(key, []).append((opinion_id, query[1]))
 
     def __len__(self) -> int:
         return len(self._leaders)
@@ -58,7 +64,11 @@ class OpinionIndex:
         if not len(self._leaders):
             return [None] * len(texts)
         queries = make_queries(spaced_many(list(texts)), self._coder)
-        return self._leaders.match(queries, self.threshold)
+        found = self._leaders.match(queries, self.threshold)
+        if self._signed:
+            found = [key if key is not None else matching_signature(query[1], self._signed)
+                     for key, query in zip(found, queries)]
+        return found
 
     def match(self, text: str) -> int | None:
         """The opinion id a new comment joins, or None."""
