@@ -10,7 +10,7 @@ from legis.matching.contrast import NEGATION, directions, negations, reason, syn
 from legis.matching.normalise import NUMBER, basic, load_lines
 
 # Units a number is read with (longest first); a number with none is read alone.
-_UNITS = sorted({basic(u) for u in "个工作日 工作日 日 天 个月 月 年 周 小时 分钟 米 平方米 元 万元 户 人 次 岁 分贝 层 辆 倍".split()},
+_UNITS = sorted({basic(u) for u in ["个工作日", "工作日", "日", "天", "个月", "月", "年", "周", "小时", "分钟", "米", "平方米", "元", "万元", "户", "人", "次", "岁", "分贝", "层", "辆", "倍"]},
                 key=lambda u: (-len(u), u))
 
 
