@@ -15,7 +15,7 @@ SIXTY = ["建议将变更登记期限由三十日延长至六十日", "我建议
          "希望变更登记的期限从30日延长到60日，望采纳"]
 NINETY = "建议将变更登记期限由三十日延长至九十日"
 ONLINE = "建议取消变更登记，改为网上备案即可"
-REWORDED = "建议变更登记改在网上备案办理"
+REWORDED = "变更登记改为电话备案即可"
 
 
 def test_near_misses_give_the_reason_and_whether_it_is_a_contrast():

@@ -1,195 +1,122 @@
 """The contrast check: two alike comments are one opinion only if what differs is harmless.
 
-The two normalised texts are aligned (rapidfuzz edit operations) and each span where they
-differ is judged, with a few characters of the text around it:
+The clauses of the two normalised comments are put in matching order, the texts aligned
+(rapidfuzz edit operations) and what differs is judged:
 
 - contrast (never merged): a different count of negations (不, 没有, 无需, 并非 ...), a
   different value on an axis of data/axes.txt (提高/降低, 应当/可以/不得, 全部/部分, 日/月),
   a different number, two words that trade places, or a content word put in place of
-  another that is neither a homophone, a listed synonym (data/synonyms.txt) nor a function
-  word;
-- harmless: anything else, in particular a clause or a word added or dropped, particles
-  and function words, and a homophone slip (在/再, 因当/应当).
+  another that is neither a homophone nor a listed synonym (data/synonyms.txt);
+- harmless: anything else, in particular a clause or a sentence one comment adds,
+  particles and function words, and a homophone slip (在/再, 因当/应当).
 
 Traditional characters, numeral forms, punctuation and wrappers are gone before (see
-normalise.py). The number guard and the direction axes of earlier versions are cases of
-this one check: a number or an axis word is only read where the texts differ.
+normalise.py); the words read are data (lexicon.py). The number guard and the direction
+axes of earlier versions are cases of this one check.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from difflib import SequenceMatcher
-from functools import lru_cache
 
-from pypinyin import Style, pinyin
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from legis.matching.normalise import NUMBER, basic, load_lines
-
-# Reasons, as the review page shows them.
-NEGATION = "否定不同"
-NUMBERS = "数字不同"
-SWAPPED = "顺序相反"
-WORDING = "用词不同"
-OPPOSITE = "方向相反"
+from legis.matching.lexicon import (
+    NEGATION,
+    NUMBERS,
+    SWAPPED,
+    WORDING,
+    axis_reason,
+    axis_values,
+    content,
+    homophones,
+    negations,
+    synonym_form,
+)
+from legis.matching.normalise import NUMBER
+from legis.matching.words import nouns, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
 CONTEXT = 3
-# A content word put in place of another counts as a different opinion when each side of
-# the span has at most this many content characters: a longer span is a rewording, not a
-# word traded for another (its negations, numbers and axes are still judged).
-SUBSTITUTION_CHARS = 4
+# A content word put in place of another: each side holds SUBSTITUTION_MIN to
+# SUBSTITUTION_CHARS content characters (one character put for another is too often a
+# slip, and one-character opposites such as 高/低 are axes; a longer span is a rewording).
 SUBSTITUTION_MIN = 2
-# A span one text adds, at least this long and standing as its own clause, is a clause or
-# a reason added ("template plus a sentence"): it is not judged.
+SUBSTITUTION_CHARS = 5
+# ... and the texts are otherwise alike: at most this many spans trade content, and the
+# characters the texts share are at least this share of the shorter one.
+TRADED_SPANS = 2
+SHARED_SHARE = 0.5
+# A span one text adds (or each adds its own), this long and at the start or the end of
+# a clause, is a clause or a sentence added ("template plus a sentence"): not judged.
 ADDED_CHARS = 6
-# An unpaired clause shorter than this is kept and judged (see _paired).
-SHORT_CLAUSE = 4
+GLUED_CHARS = 12
 # Texts longer than this are not searched for words trading places (the search grows
-# with the square of the length; comments that long are rewordings anyway).
+# with the square of the length).
 SWAP_CHARS = 120
-# A clause found this well (fuzz.partial_ratio) inside a clause of the other comment is
-# part of what that clause says.
-INSIDE_RATIO = 70
-# Two clauses at least this alike (fuzz.ratio) are read as the same clause reworded.
+# The words that trade places, and what stays between them, are short.
+SWAP_WORD = 8
+SWAP_PIVOT = 6
+# Two clauses at least this alike (fuzz.ratio) are the same clause reworded; a clause
+# found this well (fuzz.partial_ratio) inside a clause of the other comment is part of it.
 PAIR_RATIO = 40
+INSIDE_RATIO = 70
+# Two clauses this alike are one clause: a negation in one stands against the other.
+SAME_CLAUSE = 60
+
+Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 
 
-def _words(name: str) -> list[str]:
-    return sorted({basic(w) for line in load_lines(name) for w in line.split()} - {""},
-                  key=lambda w: (-len(w), w))
+def _ordered(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str, list[Block]]:
+    """The two comments with their clauses in matching order: pairs of alike clauses (the
+    most alike first) in the order of the first comment, a clause found inside a paired
+    clause of the other comment beside its pair, the clauses paired with none last. No
+    clause is left out. Also the segments, (a start, a end, b start, b end) of each pair
+    and of the clauses paired with none."""
+    scores = sorted((-fuzz.ratio(x, y), i, j) for i, x in enumerate(clauses_a)
+                    for j, y in enumerate(clauses_b))
+    partner_a: dict[int, int] = {}
+    partner_b: dict[int, int] = {}
+    for score, i, j in scores:
+        if -score < PAIR_RATIO:
+            break
+        if i not in partner_a and j not in partner_b:
+            partner_a[i], partner_b[j] = j, i
+    # Pair (its clause of the first comment) -> the clauses of each side.
+    side_a: dict[int, list[int]] = {i: [i] for i in partner_a}
+    side_b: dict[int, list[int]] = {i: [j] for j, i in partner_b.items()}
+    rest_a: list[int] = []
+    rest_b: list[int] = []
+    for own, partner, other, side, rest, first in (
+            (clauses_a, partner_a, clauses_b, side_a, rest_a, True),
+            (clauses_b, partner_b, clauses_a, side_b, rest_b, False)):
+        for k, clause in enumerate(own):
+            if k in partner:
+                continue
+            home = max(partner.values(), key=lambda m: fuzz.partial_ratio(clause, other[m]),
+                       default=None)
+            if home is not None and fuzz.partial_ratio(clause, other[home]) >= INSIDE_RATIO:
+                side[partner_b[home] if first else home].append(k)
+            else:
+                rest.append(k)
+    parts = [(" ".join(clauses_a[k] for k in sorted(side_a[p])),
+              " ".join(clauses_b[k] for k in sorted(side_b[p]))) for p in sorted(side_a)]
+    parts.append((" ".join(clauses_a[k] for k in rest_a), " ".join(clauses_b[k] for k in rest_b)))
+    segments: list[Block] = []
+    at_a = at_b = 0
+    for part_a, part_b in parts:
+        segments.append((at_a, at_a + len(part_a), at_b, at_b + len(part_b)))
+        at_a += len(part_a) + 1
+        at_b += len(part_b) + 1
+    return " ".join(p for p, _ in parts), " ".join(p for _, p in parts), segments
 
 
-def _alternation(words: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words))
-
-
-# Axes (marked "*" in axes.txt) whose words, added on one side alone, change what is said
-# (仅/只: "only" restricts; 已经: done, not to do).
-_ALONE: set[int] = set()
-
-
-def _load_axes() -> tuple[re.Pattern[str], dict[str, tuple[int, int]], list[str]]:
-    side_of: dict[str, tuple[int, int]] = {}
-    reasons: list[str] = []
-    for axis, line in enumerate(load_lines("axes.txt")):
-        reason, _, body = line.partition(":")
-        sides = body.split("|")
-        if not body.strip() or (len(sides) < 2 and not reason.strip().endswith("*")):
-            raise ValueError(f"axes.txt: expected '理由: words | words', got {line!r}")
-        reason = reason.strip()
-        if reason.endswith("*"):
-            _ALONE.add(axis)
-        reasons.append(reason.rstrip("*"))
-        for side, words in enumerate(sides):
-            for word in words.split():
-                word = basic(word)
-                if word in side_of:
-                    raise ValueError(f"axes.txt: {word!r} appears twice")
-                side_of[word] = (axis, side)
-    return _alternation(sorted(side_of, key=lambda w: (-len(w), w))), side_of, reasons
-
-
-def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
-    form: dict[str, str] = {}
-    for line in load_lines("synonyms.txt"):
-        words = [basic(w) for w in line.split()]
-        for word in words:
-            form.setdefault(word, words[0])
-    return _alternation(sorted(form, key=lambda w: (-len(w), w))), form
-
-
-_AXIS, _SIDE_OF, _REASONS = _load_axes()
-_SYNONYM, _FORM = _load_synonyms()
-# Negations and the words that hold a negation character without negating, longest
-# first, so 不同 is read as itself and 不同意 as a negation.
-_NEGATES = {**{w: False for w in _words("not_negations.txt")},
-            **{w: True for w in _words("negations.txt")}}
-_NEGATION = _alternation(sorted(_NEGATES, key=lambda w: (-len(w), w)))
-_FUNCTION = _alternation(_words("function_words.txt"))
-_FUNCTION_CHARS = frozenset("".join(w for w in _words("function_words.txt") if len(w) == 1))
-_NOT_CONTENT = re.compile(r"[\s\d点]+")
-
-
-def negations(text: str) -> int:
-    """How many negations a text holds (非常, 未来 and the like are not negations)."""
-    return sum(map(_NEGATES.__getitem__, _NEGATION.findall(text)))
-
-
-def axis_values(text: str, shortest: int = 1) -> Counter:
-    """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
-    longest words first."""
-    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
-
-
-def directions(text: str) -> frozenset[tuple[int, int]]:
-    """(axis, side) of the direction words (方向相反 axes, two characters or more) of a text."""
-    return frozenset(key for key in axis_values(text, 2) if _REASONS[key[0]] == OPPOSITE)
-
-
-def synonym_form(text: str) -> str:
-    """A text with every listed synonym in the first form of its line."""
-    return _SYNONYM.sub(lambda m: _FORM[m.group()], text)
-
-
-def content(text: str) -> str:
-    """A span without its function words, numbers and spaces: what it says of its own."""
-    return _NOT_CONTENT.sub("", _FUNCTION.sub("", text))
-
-
-@lru_cache(maxsize=8192)
-def _sounds(ch: str) -> frozenset[str]:
-    # Every reading without tones: a typing slip keeps the sound and loses the character.
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0]
-                     if "\u4e00" <= ch <= "\u9fff" else [ch])
-
-
-def homophones(a: str, b: str) -> bool:
-    """Whether two spans read the same, character by character (在/再, 做/作, 因当/应当)."""
-    if len(a) != len(b) or not a:
-        return False
-    for x, y in zip(a, b):
-        if x != y:
-            sx, sy = _sounds(x), _sounds(y)
-            if not sx & sy and not _near_sounds(sx, sy):
-                return False
-    return True
-
-
-def _near_sounds(a: frozenset[str], b: frozenset[str]) -> bool:
-    # Front and back nasals (in/ing, en/eng) sound alike in most of the country.
-    def loose(s: str) -> str:
-        return s[:-1] if s.endswith("ng") else s
-    return bool({loose(s) for s in a} & {loose(s) for s in b})
-
-
-def _axis_reason(mine: Counter, theirs: Counter) -> str | None:
-    """The reason when the two spans name different values of one axis."""
-    only_mine, only_theirs = mine - theirs, theirs - mine
-    for axis, _ in only_mine + only_theirs:
-        if axis in _ALONE:
-            return _REASONS[axis]
-    if not only_mine or not only_theirs:
-        return None
-    axes_theirs: dict[int, set[int]] = {}
-    for axis, side in only_theirs:
-        axes_theirs.setdefault(axis, set()).add(side)
-    for axis, side in only_mine:
-        sides = axes_theirs.get(axis)
-        if sides and side not in sides:
-            return _REASONS[axis]
-    return None
-
-
-def _blocks(a: str, b: str) -> list[tuple[int, int, int, int]]:
-    """Spans where two texts differ, (a start, a end, b start, b end), adjacent edit
-    operations joined. A span at the end (or start) of a clause in both texts where one
-    side runs ADDED_CHARS or more past the other is cut to the shorter side's length: the
-    rest is a sentence added there (its words are not traded for the other side's)."""
+def _blocks(a: str, b: str) -> list[Block]:
+    """Spans where two texts differ, adjacent edit operations joined. A span at the end
+    (or the start) of a clause in both where one side runs ADDED_CHARS or more past the
+    other is cut in two: what stands against the shorter side, and the rest (added)."""
     out: list[list[int]] = []
     for op in Levenshtein.opcodes(a, b):
         if op.tag == "equal":
@@ -198,14 +125,17 @@ def _blocks(a: str, b: str) -> list[tuple[int, int, int, int]]:
             out[-1][1], out[-1][3] = op.src_end, op.dest_end
         else:
             out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    blocks = []
+    blocks: list[Block] = []
     for s1, e1, s2, e2 in out:
-        long_a = (e1 - s1) - (e2 - s2)
-        if abs(long_a) >= ADDED_CHARS and min(e1 - s1, e2 - s2):
+        short = min(e1 - s1, e2 - s2)
+        if short and abs((e1 - s1) - (e2 - s2)) >= ADDED_CHARS:
             if _clause_end(a, e1) and _clause_end(b, e2):
-                e1, e2 = (s1 + e2 - s2, e2) if long_a > 0 else (e1, s2 + e1 - s1)
-            elif _clause_start(a, s1) and _clause_start(b, s2):
-                s1, s2 = (e1 - (e2 - s2), s2) if long_a > 0 else (s1, e2 - (e1 - s1))
+                blocks += [(s1, s1 + short, s2, s2 + short),
+                           (s1 + short, e1, s2 + short, e2)]
+                continue
+            if _clause_start(a, s1) and _clause_start(b, s2):
+                blocks += [(s1, e1 - short, s2, e2 - short), (e1 - short, e1, e2 - short, e2)]
+                continue
         blocks.append((s1, e1, s2, e2))
     return blocks
 
@@ -218,44 +148,42 @@ def _clause_start(text: str, start: int) -> bool:
     return start == 0 or text[start - 1] == " "
 
 
-def _paired(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str]:
-    """The clauses of two comments that say the same thing, paired (the most alike pair
-    first, each clause in one pair), in the same order on both sides. A clause that pairs
-    with none but is found inside a paired clause of the other comment (one wrote with a
-    comma what the other wrote without) joins that pair; one that is short ("不予处罚")
-    stays at the end; the others are a clause one comment adds, and are left out. No
-    pair at all: the whole texts."""
-    scores = sorted(((-fuzz.ratio(x, y), i, j) for i, x in enumerate(clauses_a)
-                     for j, y in enumerate(clauses_b)), key=lambda t: t[0])
-    partner_a: dict[int, int] = {}
-    partner_b: dict[int, int] = {}
-    for score, i, j in scores:
-        if -score < PAIR_RATIO:
-            break
-        if i not in partner_a and j not in partner_b:
-            partner_a[i], partner_b[j] = j, i
-    if not partner_a:
-        return " ".join(clauses_a), " ".join(clauses_b)
-    # Pair number (its a clause) -> the clauses of each side, in their order.
-    side_a: dict[int, list[int]] = {i: [i] for i in partner_a}
-    side_b: dict[int, list[int]] = {i: [j] for j, i in partner_b.items()}
-    rest_a, rest_b = [], []
-    for own, partner, side, other, rest, mine_side in (
-            (clauses_a, partner_a, side_a, clauses_b, rest_a, True),
-            (clauses_b, partner_b, side_b, clauses_a, rest_b, False)):
-        for k, clause in enumerate(own):
-            if k in partner:
-                continue
-            home = max(partner.values(),
-                       key=lambda m: fuzz.partial_ratio(clause, other[m]))
-            if fuzz.partial_ratio(clause, other[home]) >= INSIDE_RATIO:
-                pair = partner_b[home] if mine_side else home
-                side[pair].append(k)
-            elif len(clause) < SHORT_CLAUSE:
-                rest.append(clause)
-    order = sorted(side_a)
-    return (" ".join([" ".join(clauses_a[k] for k in sorted(side_a[p])) for p in order] + rest_a),
-            " ".join([" ".join(clauses_b[k] for k in sorted(side_b[p])) for p in order] + rest_b))
+def _at_edge(text: str, start: int, end: int) -> bool:
+    return _clause_start(text, start) or _clause_end(text, end)
+
+
+def _adds(text: str, start: int, end: int) -> bool:
+    # A clause added, or a sentence glued on without a comma (a short tail glued on is
+    # part of its clause: "破坏环境" vs "破坏环境不会威胁儿童").
+    if _clause_start(text, start):
+        return end - start >= ADDED_CHARS
+    return end - start >= GLUED_CHARS and _clause_end(text, end)
+
+
+def _added(a: str, b: str, block: Block) -> bool:
+    """Whether a span is what one comment adds ("template plus a sentence", a comma left
+    out or not), or where each adds a sentence of its own (the two unlike each other):
+    long enough to say something, at the start or the end of a clause."""
+    s1, e1, s2, e2 = block
+    mine, theirs = e1 - s1, e2 - s2
+    if not theirs:
+        return _adds(a, s1, e1)
+    if not mine:
+        return _adds(b, s2, e2)
+    # Each adds its own only at the end of both, after what they agree on (at least as
+    # long as what they add): what comes first is what they say.
+    return (min(mine, theirs) >= ADDED_CHARS and e1 == len(a) and e2 == len(b)
+            and _clause_start(a, s1) and _clause_start(b, s2)
+            and s1 >= mine and s2 >= theirs
+            and fuzz.ratio(a[s1:e1], b[s2:e2]) < PAIR_RATIO)
+
+
+def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
+    """The spans where two texts differ: those judged, and those one adds (not judged)."""
+    judged, added = [], []
+    for block in _blocks(a, b):
+        (added if _added(a, b, block) else judged).append(block)
+    return judged, added
 
 
 def _around(text: str, start: int, end: int) -> str:
@@ -268,55 +196,51 @@ def _around(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
-def _whole_clause(text: str, start: int, end: int) -> bool:
-    # A span that is one or more whole clauses of its text (clauses are spaced), or an
-    # empty span between two clauses.
-    if start == end:
-        return start in (0, len(text)) or " " in text[start - 1:start + 1]
-    return ((start == 0 or text[start - 1] == " " or text[start] == " ")
-            and (end == len(text) or text[end] == " " or text[end - 1] == " "))
+def _blank(text: str, spans: list[Block], side: int) -> str:
+    """A text with some of its spans (side 0: the first text's, 2: the second's) blanked
+    out, its length kept."""
+    chars = list(text)
+    for block in spans:
+        chars[block[side]:block[side + 1]] = " " * (block[side + 1] - block[side])
+    return "".join(chars)
 
 
-def _added(text: str, start: int, end: int, other_empty: bool) -> bool:
-    """Whether a span is a clause or a sentence one comment adds to the other ("template
-    plus a sentence"): nothing stands for it in the other text, it is long enough to say
-    something of its own, and it starts or ends where a clause does (residents often
-    leave out the comma before what they add)."""
-    return other_empty and end - start >= ADDED_CHARS and (
-        _clause_start(text, start) or _clause_end(text, end))
+def _joined(blocks: list[Block]) -> list[Block]:
+    """Spans one character apart in both texts joined (红砖红瓦 vs 青砖灰瓦 trades one word,
+    not two characters)."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and block[0] - out[-1][1] <= 1 and block[2] - out[-1][3] <= 1 \
+                and block[0] - out[-1][1] == block[2] - out[-1][3]:
+            out[-1] = (out[-1][0], block[1], out[-1][2], block[3])
+        else:
+            out.append(block)
+    return out
 
 
-def _without(text: str, dropped: list[tuple[int, int, int, int]], side: int) -> str:
-    """A text without the ``dropped`` spans (what it adds), a space in their place."""
-    parts, at = [], 0
-    for block in dropped:
-        start, end = block[side], block[side + 1]
-        parts.append(text[at:start])
-        at = end
-    parts.append(text[at:])
-    return " ".join(parts)
-
-
-def _both_added(a: str, b: str, block: tuple[int, int, int, int]) -> bool:
-    """Whether each comment adds a sentence of its own at the same place (the end or the
-    start of a clause), where neither is a word traded for a word."""
-    s1, e1, s2, e2 = block
-    return (min(e1 - s1, e2 - s2) >= ADDED_CHARS
-            and ((_clause_end(a, e1) and _clause_end(b, e2))
-                 or (_clause_start(a, s1) and _clause_start(b, s2))))
-
-
-def _substituted(a: str, b: str, block: tuple[int, int, int, int]) -> bool:
-    """Whether a span of two texts (listed synonyms already in one form) puts a content
-    word in place of another: both sides hold content (not only function words and
-    numbers), short enough to be a word traded for a word, and not a homophone slip."""
+def _one_word(a: str, b: str, block: Block) -> bool:
+    """Whether the one span where two texts differ trades content for content (any part
+    of speech: the rest of the texts is the same)."""
     s1, e1, s2, e2 = block
     mine, theirs = a[s1:e1], b[s2:e2]
     own_a, own_b = content(mine), content(theirs)
     if not own_a or not own_b or homophones(mine, theirs) or homophones(own_a, own_b):
         return False
-    longest = max(len(own_a), len(own_b))
-    return SUBSTITUTION_MIN <= longest <= SUBSTITUTION_CHARS
+    return SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) \
+        and min(len(own_a), len(own_b)) <= SUBSTITUTION_CHARS
+
+
+def _traded(a: str, b: str, block: Block) -> bool:
+    """Whether a span puts a noun in place of another (listed synonyms already in one
+    form): each side of the span holds a noun the other text lacks, the span is short
+    enough to be a word traded for a word, and it is not a homophone slip."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[s1:e1], b[s2:e2]
+    if homophones(mine, theirs) or max(len(content(mine)), len(content(theirs))) > SUBSTITUTION_CHARS:
+        return False
+    own_a = nouns_at(a, s1, e1) - nouns(b)
+    own_b = nouns_at(b, s2, e2) - nouns(a)
+    return bool(own_a and own_b) and not any(homophones(x, y) for x in own_a for y in own_b)
 
 
 def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
@@ -334,26 +258,33 @@ def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
 
 
 def _swapped(a: str, b: str) -> bool:
-    """Whether two content words trade places around a word that stays (甲改为乙 vs 乙改为甲):
-    pieces x, p, y in that order in one text and y, p, x in the other. A word moved next
-    to its neighbour (禁止在楼道停车 vs 在楼道禁止停车) is a reordering, not a swap."""
-    tiles = sorted(t for t in _tiles(a, b) if content(t[2]))
-    if len(tiles) < 3:
-        return False
-    places = [j for _, j, _ in tiles]
-    count = len(places)
-    return any(places[k] < places[m] < places[i]
-               for i in range(count) for m in range(i + 1, count) for k in range(m + 1, count))
+    """Whether two content words trade places around what stays between them (甲改为乙 vs
+    乙改为甲): shared pieces x, p, y next to each other in one text and y, p, x in the
+    other. Phrases in another order (A，B vs B，A) are not a swap."""
+    tiles = [t for t in _tiles(a, b) if content(t[2])]
+    start_a = {i: n for n, (i, _, _) in enumerate(tiles)}
+    for n, (i, j, piece) in enumerate(tiles):
+        # x = tiles[n], p starts where x ends (in a), y starts where p ends.
+        p = start_a.get(i + len(piece))
+        if p is None:
+            continue
+        pi, pj, ppiece = tiles[p]
+        y = start_a.get(pi + len(ppiece))
+        if y is None or y == n or not 1 <= len(ppiece) <= SWAP_PIVOT:
+            continue
+        _, yj, ypiece = tiles[y]
+        if len(piece) > SWAP_WORD or len(ypiece) > SWAP_WORD:
+            continue
+        # In b: y, then p, then x, next to each other.
+        if yj + len(ypiece) == pj and pj + len(ppiece) == j:
+            return True
+    return False
 
 
 def reason(a: str, b: str) -> str | None:
     """Why two normalised comments (clauses separated by spaces) are different opinions
-    (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同), or None when
-    what differs between them is harmless.
-
-    Clauses the two share word for word are set aside first, so clauses in another
-    order leave nothing to judge; the rest are paired (see _paired), so a clause or a
-    sentence one comment adds is not judged either."""
+    (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
+    what differs between them is harmless."""
     if a == b:
         return None
     # Numbers are read in the whole texts: a number one side adds (每年公开 vs 每年公开1次,
@@ -361,63 +292,51 @@ def reason(a: str, b: str) -> str | None:
     numbers_a, numbers_b = set(NUMBER.findall(a)), set(NUMBER.findall(b))
     if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
         return NUMBERS
-    clauses_a, clauses_b = a.split(" "), b.split(" ")
-    shared = set(clauses_a) & set(clauses_b)
-    if shared:
-        clauses_a = [c for c in clauses_a if c not in shared]
-        clauses_b = [c for c in clauses_b if c not in shared]
-        if not clauses_a or not clauses_b:
-            return None
-    a, b = _paired(clauses_a, clauses_b)
-    blocks, dropped = _judged_blocks(a, b)
+    a, b, segments = _ordered(a.split(" "), b.split(" "))
+    a, b = a.strip(), b.strip()
+    blocks, added = _judged(a, b)
     if not blocks:
         return None
-    # Negations are counted in the whole texts, less the clauses one of them adds (a
-    # sentence glued on without a comma is read: "破坏环境" vs "破坏环境不会威胁儿童").
-    clauses = [block for block in dropped if _whole_clause(a, block[0], block[1])
-               and _whole_clause(b, block[2], block[3])]
-    whole_a, whole_b = _without(a, clauses, 0), _without(b, clauses, 2)
+    # Negations are counted in the whole texts less what one comment adds (clauses in
+    # another order or glued together count the same), and in each pair of single
+    # clauses that are clearly one clause (a negation must stand against its counterpart:
+    # 保留…不便 vs 不保留…方便).
+    whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
     if negations(whole_a) != negations(whole_b):
         return NEGATION
-    # Words that only trade places leave the characters as they were: only then search.
-    if len(a) <= SWAP_CHARS and sorted(a) == sorted(b) and _swapped(a, b):
+    for s1, e1, s2, e2 in segments[:-1]:
+        one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
+        if (" " not in a[s1:e1] and " " not in b[s2:e2] and negations(one_a) != negations(one_b)
+                and fuzz.ratio(a[s1:e1], b[s2:e2]) >= SAME_CLAUSE):
+            return NEGATION
+    # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),
+    # then all spans together (an antonym may stand in one span and what it replaces in
+    # another), a few characters around each, so a one-character word (高, 多) is read
+    # only where the texts differ; words of two characters or more in the whole texts.
+    near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
+    for near_a, near_b in near:
+        found = axis_reason(axis_values(near_a), axis_values(near_b))
+        if found:
+            return found
+    found = (axis_reason(axis_values(" ".join(x for x, _ in near)),
+                         axis_values(" ".join(y for _, y in near)))
+             or axis_reason(axis_values(whole_a, 2), axis_values(whole_b, 2)))
+    if found:
+        return found
+    if len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
         return SWAPPED
-    # Axis words of two characters or more are counted in the whole texts as negations
-    # are; one-character words (高, 多) only in the differing spans, a few characters
-    # around each (all spans together: an antonym may stand in one span and what it
-    # replaces in another).
-    found = _axis_reason(axis_values(whole_a, 2), axis_values(whole_b, 2))
-    if found:
-        return found
-    near_a = " ".join(_around(a, s1, e1) for s1, e1, _, _ in blocks)
-    near_b = " ".join(_around(b, s2, e2) for _, _, s2, e2 in blocks)
-    found = _axis_reason(axis_values(near_a), axis_values(near_b))
-    if found:
-        return found
-    # One word traded for another where the texts are otherwise alike; several spans
-    # that each trade words are a rewording, judged above by what they negate, count
-    # and point to.
-    # Listed synonyms are put in one form first, whole words at a time.
+    # A content word traded for another where the texts are otherwise alike (listed
+    # synonyms put in one form first, whole words at a time).
     a, b = synonym_form(a), synonym_form(b)
-    traded = [block for block in _judged_blocks(a, b)[0] if content(a[block[0]:block[1]])
-              and content(b[block[2]:block[3]])]
-    if len(traded) == 1 and _substituted(a, b, traded[0]):
+    blocks = _joined(_judged(a, b)[0])
+    if len(blocks) == 1 and _one_word(a, b, blocks[0]):
         return WORDING
+    traded = [block for block in blocks if _traded(a, b, block)]
+    if traded and len(traded) <= TRADED_SPANS:
+        differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)
+        if len(a) - differing >= SHARED_SHARE * min(len(a), len(b)):
+            return WORDING
     return None
-
-
-def _judged_blocks(a: str, b: str) -> tuple[list, list]:
-    """The spans where two paired texts differ, split into those judged and those one
-    comment adds (or each adds its own) and that are not judged."""
-    blocks, dropped = [], []
-    for block in _blocks(a, b):
-        if (_added(a, block[0], block[1], block[2] == block[3])
-                or _added(b, block[2], block[3], block[0] == block[1])
-                or _both_added(a, b, block)):
-            dropped.append(block)
-        else:
-            blocks.append(block)
-    return blocks, dropped
 
 
 def contrasting(a: str, b: str) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from legis.matching.contrast import NEGATION, directions, negations, reason, synonym_form
+from legis.matching.contrast import reason
+from legis.matching.lexicon import NEGATION, directions, negations, synonym_form
 from legis.matching.normalise import NUMBER, basic, load_lines
 
 # Units a number is read with (longest first); a number with none is read alone.
