@@ -59,6 +59,8 @@ SWAP_CHARS = 120
 # The words that trade places, and what stays between them, are short.
 SWAP_WORD = 8
 SWAP_PIVOT = 6
+# Characters (建议, 的) that may stand between them.
+SWAP_GAP = 2
 # Two clauses at least this alike (fuzz.ratio) are the same clause reworded; a clause
 # found this well (fuzz.partial_ratio) inside a clause of the other comment is part of it.
 PAIR_RATIO = 40
@@ -257,6 +259,15 @@ def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
         b = b[:j] + "\x01" * n + b[j + n:]
 
 
+def _near(starts: dict[int, int], at: int) -> int | None:
+    """The piece starting at ``at`` or up to SWAP_GAP characters after it."""
+    for gap in range(SWAP_GAP + 1):
+        found = starts.get(at + gap)
+        if found is not None:
+            return found
+    return None
+
+
 def _swapped(a: str, b: str) -> bool:
     """Whether two content words trade places around what stays between them (甲改为乙 vs
     乙改为甲): shared pieces x, p, y next to each other in one text and y, p, x in the
@@ -265,18 +276,18 @@ def _swapped(a: str, b: str) -> bool:
     start_a = {i: n for n, (i, _, _) in enumerate(tiles)}
     for n, (i, j, piece) in enumerate(tiles):
         # x = tiles[n], p starts where x ends (in a), y starts where p ends.
-        p = start_a.get(i + len(piece))
+        p = _near(start_a, i + len(piece))
         if p is None:
             continue
         pi, pj, ppiece = tiles[p]
-        y = start_a.get(pi + len(ppiece))
+        y = _near(start_a, pi + len(ppiece))
         if y is None or y == n or not 1 <= len(ppiece) <= SWAP_PIVOT:
             continue
         _, yj, ypiece = tiles[y]
         if len(piece) > SWAP_WORD or len(ypiece) > SWAP_WORD:
             continue
         # In b: y, then p, then x, next to each other.
-        if yj + len(ypiece) == pj and pj + len(ppiece) == j:
+        if 0 <= pj - (yj + len(ypiece)) <= SWAP_GAP and 0 <= j - (pj + len(ppiece)) <= SWAP_GAP:
             return True
     return False
 
@@ -312,7 +323,8 @@ def reason(a: str, b: str) -> str | None:
     # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),
     # then all spans together (an antonym may stand in one span and what it replaces in
     # another), a few characters around each, so a one-character word (高, 多) is read
-    # only where the texts differ; words of two characters or more in the whole texts.
+    # only where the texts differ; words of two characters or more in the whole texts,
+    # what one adds included (全市所有小区 moved to the front is still 所有).
     near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
     for near_a, near_b in near:
         found = axis_reason(axis_values(near_a), axis_values(near_b))
@@ -320,7 +332,7 @@ def reason(a: str, b: str) -> str | None:
             return found
     found = (axis_reason(axis_values(" ".join(x for x, _ in near)),
                          axis_values(" ".join(y for _, y in near)))
-             or axis_reason(axis_values(whole_a, 2), axis_values(whole_b, 2)))
+             or axis_reason(axis_values(a, 2), axis_values(b, 2)))
     if found:
         return found
     if len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
