@@ -143,11 +143,11 @@ def _blocks(a: str, b: str) -> list[Block]:
 
 
 def _clause_end(text: str, end: int) -> bool:
-    return end == len(text) or text[end] == " "
+    return end == len(text) or text[end] == " " or text[end - 1:end] == " "
 
 
 def _clause_start(text: str, start: int) -> bool:
-    return start == 0 or text[start - 1] == " "
+    return start == 0 or text[start - 1] == " " or text[start:start + 1] == " "
 
 
 def _at_edge(text: str, start: int, end: int) -> bool:
@@ -181,10 +181,21 @@ def _added(a: str, b: str, block: Block) -> bool:
 
 
 def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
-    """The spans where two texts differ: those judged, and those one adds (not judged)."""
+    """The spans where two texts differ: those judged, and those one adds (not judged).
+    Words one comment has in one place and the other in another (不能随意涨价 first or
+    last) are moved, neither."""
+    blocks = _blocks(a, b)
+    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks) if s2 == e2}
+    moved: set[int] = set()
+    for k, (s1, e1, s2, e2) in enumerate(blocks):
+        if s1 == e1:
+            other = dropped.get(content(b[s2:e2]))
+            if other is not None and other not in moved and content(b[s2:e2]):
+                moved.update((k, other))
     judged, added = [], []
-    for block in _blocks(a, b):
-        (added if _added(a, b, block) else judged).append(block)
+    for k, block in enumerate(blocks):
+        if k not in moved:
+            (added if _added(a, b, block) else judged).append(block)
     return judged, added
 
 
