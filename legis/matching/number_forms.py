@@ -36,6 +36,8 @@ _OCLOCK = re.compile(r"点(?!\d)")                         # (?<=\d)点(?!\d)
 _PERCENT = re.compile(r"(\d+(?:点\d+)?)%")
 # A fraction written with a slash (2/3) reads as 三分之二 does once numerals are digits.
 _FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+# 半个月 = 0.5个月 (半 before a measure of time or count).
+_HALF = re.compile("(?<![\\d一二两三四五六七八九十])半(?=个|年|天|日|小时|月|斤|米)")
 # 三分之二 = 3分之2 (百分之 is a percentage and stays as it is).
 _CN_FRACTION = re.compile("(?<![百千万])([一二两三四五六七八九十]+)分之([一二两三四五六七八九十]+)")
 
@@ -134,6 +136,8 @@ def numbers(text: str) -> str:
     Passes that cannot match (no % in the text, no 万 or 亿 ...) are skipped: the text
     is usually many comments joined."""
     text = _AR_THOUSANDS.sub(_DROP_AFTER_DIGIT, text)
+    if "半" in text:
+        text = _HALF.sub("0点5", text)
     if "分之" in text:
         text = _CN_FRACTION.sub(_cn_fraction, text)
     if _has_clock(text):
