@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from legis.matching.lexicon import (
     NEGATION,
     NUMBERS,
+    SENSITIVE,
     SWAPPED,
     WORDING,
     axis_reason,
@@ -35,7 +36,7 @@ from legis.matching.lexicon import (
     synonym_form,
 )
 from legis.matching.normalise import NUMBER
-from legis.matching.words import nouns, nouns_at
+from legis.matching.words import nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -49,6 +50,10 @@ SUBSTITUTION_CHARS = 5
 # characters the texts share are at least this share of the shorter one.
 TRADED_SPANS = 2
 SHARED_SHARE = 0.5
+WORDING_SPANS = 6
+# Spans of at most this many characters a side are slips: two texts differing only in
+# such spans are near duplicates, compared without pairing their clauses.
+TINY = 2
 # A span one text adds (or each adds its own), this long and at the start or the end of
 # a clause, is a clause or a sentence added ("template plus a sentence"): not judged.
 ADDED_CHARS = 6
@@ -249,10 +254,12 @@ def _traded(a: str, b: str, block: Block) -> bool:
     enough to be a word traded for a word, and it is not a homophone slip."""
     s1, e1, s2, e2 = block
     mine, theirs = a[s1:e1], b[s2:e2]
-    if homophones(mine, theirs) or max(len(content(mine)), len(content(theirs))) > SUBSTITUTION_CHARS:
+    own_a, own_b = content(mine), content(theirs)
+    if not own_a or not own_b or not SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) <= \
+            SUBSTITUTION_CHARS or homophones(mine, theirs):
         return False
-    own_a = nouns_at(a, s1, e1) - nouns(b)
-    own_b = nouns_at(b, s2, e2) - nouns(a)
+    own_a = {word for word in nouns_at(a, s1, e1) if word not in b}
+    own_b = {word for word in nouns_at(b, s2, e2) if word not in a}
     return bool(own_a and own_b) and not any(homophones(x, y) for x in own_a for y in own_b)
 
 
@@ -303,6 +310,18 @@ def _swapped(a: str, b: str) -> bool:
     return False
 
 
+def _slips(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether two texts differ only by slips (the most common pair): short spans that
+    touch no negation, axis word or number, and trade no word of two characters."""
+    if any(e1 - s1 > TINY or e2 - s2 > TINY for s1, e1, s2, e2 in blocks):
+        return False
+    if SENSITIVE.intersection("".join(a[s1:e1] + b[s2:e2] for s1, e1, s2, e2 in blocks)):
+        return False
+    return all(min(len(content(a[s1:e1])), len(content(b[s2:e2]))) == 0
+               or max(len(content(a[s1:e1])), len(content(b[s2:e2]))) < SUBSTITUTION_MIN
+               for s1, e1, s2, e2 in _joined(blocks))
+
+
 def reason(a: str, b: str) -> str | None:
     """Why two normalised comments (clauses separated by spaces) are different opinions
     (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
@@ -314,11 +333,27 @@ def reason(a: str, b: str) -> str | None:
     numbers_a, numbers_b = set(NUMBER.findall(a)), set(NUMBER.findall(b))
     if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
         return NUMBERS
-    a, b, segments = _ordered(a.split(" "), b.split(" "))
-    a, b = a.strip(), b.strip()
-    blocks, added = _judged(a, b)
-    if not blocks:
+    blocks = _blocks(a, b)
+    if _slips(a, b, blocks):
         return None
+    clauses_a, clauses_b = a.split(" "), b.split(" ")
+    if sorted(clauses_a) == sorted(clauses_b):
+        return None         # the same clauses in another order
+    added = [block for block in blocks if max(block[1] - block[0], block[3] - block[2]) > TINY
+             and _added(a, b, block)]
+    segments: list[Block] = []
+    if all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks if (s1, e1, s2, e2) not in added):
+        # Near duplicates (most pairs: a slip here and there, a sentence added) need no
+        # clause pairing.
+        blocks = [block for block in blocks if block not in added]
+        if not blocks:
+            return None
+    else:
+        a, b, segments = _ordered(clauses_a, clauses_b)
+        a, b = a.strip(), b.strip()
+        blocks, added = _judged(a, b)
+        if not blocks:
+            return None
     # Negations are counted in the whole texts less what one comment adds (clauses in
     # another order or glued together count the same), and in each pair of single
     # clauses that are clearly one clause (a negation must stand against its counterpart:
@@ -337,6 +372,7 @@ def reason(a: str, b: str) -> str | None:
     # only where the texts differ; words of two characters or more in the whole texts,
     # what one adds included (全市所有小区 moved to the front is still 所有).
     near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
+    near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
     for near_a, near_b in near:
         found = axis_reason(axis_values(near_a), axis_values(near_b))
         if found:
@@ -346,7 +382,7 @@ def reason(a: str, b: str) -> str | None:
              or axis_reason(axis_values(a, 2), axis_values(b, 2)))
     if found:
         return found
-    if len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
+    if segments and len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
         return SWAPPED
     # A content word traded for another where the texts are otherwise alike (listed
     # synonyms put in one form first, whole words at a time).
@@ -354,6 +390,8 @@ def reason(a: str, b: str) -> str | None:
     blocks = _joined(_judged(a, b)[0])
     if len(blocks) == 1 and _one_word(a, b, blocks[0]):
         return WORDING
+    if len(blocks) > WORDING_SPANS:
+        return None         # reworded throughout: what it negates and points to is judged
     traded = [block for block in blocks if _traded(a, b, block)]
     if traded and len(traded) <= TRADED_SPANS:
         differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)

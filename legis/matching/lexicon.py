@@ -69,15 +69,20 @@ _NEGATES = {**{w: False for w in _words("not_negations.txt")},
             **{w: True for w in _words("negations.txt")}}
 _NEGATION = _alternation(sorted(_NEGATES, key=lambda w: (-len(w), w)))
 _FUNCTION = _alternation(_words("function_words.txt"))
+# Every character a negation, a word that is not one, or an axis word holds, and digits:
+# two texts that differ in none of these differ in no negation, axis word or number.
+SENSITIVE = frozenset("".join(_NEGATES) + "".join(_SIDE_OF) + "0123456789点")
 
 _NOT_CONTENT = re.compile(r"[\s\d点]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def negations(text: str) -> int:
     """How many negations a text holds (非常, 未来 and the like are not negations)."""
     return sum(map(_NEGATES.__getitem__, _NEGATION.findall(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def axis_values(text: str, shortest: int = 1) -> Counter:
     """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
     longest words first."""
