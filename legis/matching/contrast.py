@@ -322,6 +322,35 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
                for s1, e1, s2, e2 in _joined(blocks))
 
 
+def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
+    """``reason`` for two texts that differ only in short spans (the same clauses in the
+    same order): the same checks, read in the spans and a few characters around them."""
+    if negations(a) != negations(b):
+        return NEGATION
+    near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
+    near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
+    for near_a, near_b in near:
+        found = axis_reason(axis_values(near_a), axis_values(near_b))
+        if found:
+            return found
+    if len(near) > 1:
+        found = axis_reason(axis_values(" ".join(x for x, _ in near)),
+                            axis_values(" ".join(y for _, y in near)))
+        if found:
+            return found
+    joined = _joined(blocks)
+    if len(joined) > WORDING_SPANS:
+        return None
+    for s1, e1, s2, e2 in joined:
+        # Listed synonyms: the span with the words around it, in one form.
+        near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
+        if synonym_form(near_a) == synonym_form(near_b):
+            continue
+        if (len(joined) == 1 and _one_word(a, b, joined[0])) or _traded(a, b, (s1, e1, s2, e2)):
+            return WORDING
+    return None
+
+
 def reason(a: str, b: str) -> str | None:
     """Why two normalised comments (clauses separated by spaces) are different opinions
     (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
@@ -336,6 +365,8 @@ def reason(a: str, b: str) -> str | None:
     blocks = _blocks(a, b)
     if _slips(a, b, blocks):
         return None
+    if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
+        return _near_duplicates(a, b, blocks)
     clauses_a, clauses_b = a.split(" "), b.split(" ")
     if sorted(clauses_a) == sorted(clauses_b):
         return None         # the same clauses in another order

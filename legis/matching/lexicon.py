@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
-from legis.matching.normalise import basic, load_lines
+from legis.matching.normalise import _trie, basic, load_lines
 
 # Reasons, as the review page shows them (those of axes come from data/axes.txt).
 NEGATION = "否定不同"
@@ -23,7 +23,9 @@ def _words(name: str) -> list[str]:
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words))
+    # Written as a tree of characters (normalise._trie): the same matches as the words
+    # longest first, far faster than trying them one after another.
+    return re.compile(_trie(words))
 
 
 # Axes (marked "*" in axes.txt) whose words, added on one side alone, change what is said
@@ -133,6 +135,8 @@ def _near_sounds(a: frozenset[str], b: frozenset[str]) -> bool:
 def axis_reason(mine: Counter, theirs: Counter) -> str | None:
     """The reason when two spans name different values of one axis (or one names a word
     of an axis marked "*" that the other does not)."""
+    if mine == theirs:
+        return None
     only_mine, only_theirs = mine - theirs, theirs - mine
     for axis, _ in only_mine + only_theirs:
         if axis in _ALONE:
