@@ -47,11 +47,19 @@ def test_review_page_lists_near_misses_and_merges_exactly_the_pair(client, engin
     sixty, ninety, online, reworded = (by_text["sixty"], by_text[NINETY], by_text[ONLINE],
                                       by_text[REWORDED])
 
-    page = client.get(f"/manage/drafts/{draft.id}/opinions/{article(db, draft, 8).id}")
+    url = f"/manage/drafts/{draft.id}/opinions/{article(db, draft, 8).id}"
+    page = client.get(url)
     assert page.status_code == 200
-    assert "可能相同的意见" in page.text
-    # The number that differs is a contrast: red by class, and said in words.
+    # Every opinion says how many close ones there are, and which are opposed.
+    assert f'<a href="?edit={sixty}#o{sixty}">可能相同的意见 1 条</a>' in page.text
+    assert "其中 1 条不同：数字不同" in page.text
+    # Opened, an opinion lists them: the number that differs is a contrast, red by class
+    # and said in words.
+    page = client.get(f"{url}?edit={online}")
+    assert '<span class="near-reason contrast">不同：数字不同</span>' not in page.text
+    page = client.get(f"{url}?edit={sixty}")
     assert '<span class="near-reason contrast">不同：数字不同</span>' in page.text
+    page = client.get(f"{url}?edit={online}")
     assert '<span class="near-reason contrast">不同：用词不同</span>' in page.text
     assert f'/manage/opinions/{reworded}/merge"' in page.text
 
@@ -62,5 +70,5 @@ def test_review_page_lists_near_misses_and_merges_exactly_the_pair(client, engin
     assert reworded not in after
     assert after[sixty] == before[sixty] and after[ninety] == before[ninety]
     # Merged: no longer a near miss of each other.
-    page = client.get(merged.headers["location"].split("#")[0])
+    page = client.get(f"{url}?edit={online}")
     assert f'/manage/opinions/{reworded}/merge"' not in page.text

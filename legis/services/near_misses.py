@@ -13,26 +13,33 @@ from legis.services.opinions import OpinionView
 
 @dataclass(frozen=True)
 class NearOpinion:
-    """Another opinion close to this one: its id, its number on the page (1, 2, ...), its
-    text, the reason they were kept apart and whether that reason is a contrast."""
+    """Another opinion close to this one: its id, its text, the reason they were kept
+    apart and whether that reason is a contrast."""
 
     opinion_id: int
-    number: int
     text: str
     reason: str
     contrast: bool
     score: float
 
 
-def for_review(opinions: Sequence[OpinionView], *,
-               threshold: float = matching.DEFAULT_THRESHOLD) -> dict[int, list[NearOpinion]]:
+# Near misses listed per opinion, closest first: the page stays light when an article
+# has many alike opinions (80 opinions differing in one number each).
+LIMIT = 3
+
+
+def for_review(opinions: Sequence[OpinionView], *, threshold: float = matching.DEFAULT_THRESHOLD,
+               limit: int = LIMIT) -> dict[int, list[NearOpinion]]:
     """For each opinion of an article's review page (in page order) the other opinions
-    close to it, closest first. An opinion's text is what staff read (edited or not)."""
+    close to it, closest first, at most ``limit``. An opinion's text is what staff read
+    (edited or not)."""
     texts = [view.opinion.text for view in opinions]
     found: dict[int, list[NearOpinion]] = {view.opinion.id: [] for view in opinions}
     for miss in near_misses(texts, threshold=threshold):
         for mine, theirs in ((miss.first, miss.second), (miss.second, miss.first)):
-            other = opinions[theirs].opinion
-            found[opinions[mine].opinion.id].append(NearOpinion(
-                other.id, theirs + 1, other.text, miss.reason, miss.contrast, miss.score))
+            listed = found[opinions[mine].opinion.id]
+            if len(listed) < limit:
+                other = opinions[theirs].opinion
+                listed.append(NearOpinion(other.id, other.text, miss.reason, miss.contrast,
+                                          miss.score))
     return found
