@@ -1,4 +1,4 @@
-"""Unit tests of legis.matching: normalisation, guards, the leader rule, assign and the file CLI."""
+"""Unit tests of legis.matching: normalisation, the contrast check, the leader rule, assign and the file CLI."""
 
 from __future__ import annotations
 
@@ -439,16 +439,6 @@ def test_wrapper_tree_matches_the_longest_wrapper_like_the_plain_alternation():
         for text in _random_texts(alphabet, 20_000, 5, longest=6):
             a, b = plain.match(text), tree.match(text)
             assert (a and a.group()) == (b and b.group()), text
-
-
-def test_guard_features_of_many_texts_equal_one_at_a_time():
-    from legis.matching.guards import directions_of, features_many, numbers_of
-    from legis.matching.normalise import spaced_many
-    texts = [TEMPLATE, "禁止在楼道内停放电动自行车", "允许在楼道内停放电动自行车", "提", "高",
-             "每季度公示一次", "噪声不得超过六十分贝", "", "x\U0001D7CE", "𝟘提高", "无关的话"]
-    spaced = spaced_many(texts) + ["", "提", "高提高"]
-    assert features_many(spaced) == [(numbers_of(s), directions_of(s)) for s in spaced]
-    assert features_many([]) == []
 
 
 def test_block_pairs_are_what_a_growing_leader_index_gives():

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from legis.errors import LegisError, NotFound, ValidationError
 from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging, review_actions
+from legis.services import dispositions, jobs, merging, near_misses, review_actions
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.vocabulary import DispositionState
@@ -95,6 +95,7 @@ def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
     histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
                  for v in view.opinions}
     return {"draft": draft, "view": view, "histories": histories,
+            "near_misses": near_misses.for_review(view.opinions),
             "reasons": dispositions.reason_templates(session), "article_key": article_key,
             "failed": None, "editing": None}
 
