@@ -244,7 +244,7 @@ def _one_word(a: str, b: str, block: Block) -> bool:
     own_a, own_b = content(mine), content(theirs)
     if not own_a or not own_b or homophones(mine, theirs) or homophones(own_a, own_b):
         return False
-    return SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) \
+    return max(len(own_a), len(own_b)) >= SUBSTITUTION_MIN \
         and min(len(own_a), len(own_b)) <= SUBSTITUTION_CHARS
 
 
@@ -351,7 +351,7 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     return None
 
 
-def reason(a: str, b: str) -> str | None:
+def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top to bottom)
     """Why two normalised comments (clauses separated by spaces) are different opinions
     (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
     what differs between them is harmless."""
