@@ -33,6 +33,9 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.slow)
 
 
+RESTARTS_POSTGRES = "tests/test_resilience.py::test_database_restart_mid_load_loses_nothing"
+
+
 def pytest_xdist_make_scheduler(config, log):
     """Under pytest-xdist (`make test`), every browser test on one worker: they share one
     seeded server and one Chromium, which take longer to start than most of the suite's tests.
@@ -44,7 +47,10 @@ def pytest_xdist_make_scheduler(config, log):
 
     class BrowserTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
+            # The test that restarts PostgreSQL goes with them: the browser tests hold a
+            # schema for their whole session, so on another worker it would wait for them all.
+            together = nodeid.startswith(("tests/browser/", RESTARTS_POSTGRES))
+            return "tests/browser" if together else nodeid
 
     return BrowserTogether(config, log)
 
@@ -71,15 +77,14 @@ def database_url(tmp_path) -> str:
     if not base:
         yield f"sqlite:///{tmp_path / 'legis.db'}"
         return
-    fcntl.flock(_postgres_lock(), fcntl.LOCK_SH)
-    try:
-        with postgres_schema(base) as url:
-            yield url
-    finally:
-        fcntl.flock(_postgres_lock(), fcntl.LOCK_UN)
+    with postgres_schema(base) as url:
+        yield url
 
 
 _LOCK_FD: int | None = None
+# Schemas this process holds at once (the browser tests' session schema and a test's own):
+# the shared lock is let go only when the last is dropped.
+_HOLDS = [0]
 
 
 def _postgres_lock() -> int:
@@ -95,14 +100,34 @@ def _postgres_lock() -> int:
 @pytest.fixture
 def postgres_to_itself(database_url):
     """For a test that restarts PostgreSQL: waits until no other test process uses it."""
-    if database_url.startswith("postgres"):
+    postgres = database_url.startswith("postgres")
+    if postgres:
         fcntl.flock(_postgres_lock(), fcntl.LOCK_EX)
-    yield database_url
+    try:
+        yield database_url
+    finally:
+        if postgres:   # back to shared: this process may still hold other schemas
+            fcntl.flock(_postgres_lock(), fcntl.LOCK_SH)
 
 
 @contextmanager
 def postgres_schema(base: str):
-    """A new empty schema in the PostgreSQL database at ``base``; its URL, dropped afterwards."""
+    """A new empty schema in the PostgreSQL database at ``base``; its URL, dropped afterwards.
+
+    While any schema is held, this process holds the PostgreSQL lock shared, so a test that
+    restarts PostgreSQL (postgres_to_itself) waits until no other test process uses it."""
+    if _HOLDS[0] == 0:
+        fcntl.flock(_postgres_lock(), fcntl.LOCK_SH)
+    _HOLDS[0] += 1
+    try:
+        yield from _schema(base)
+    finally:
+        _HOLDS[0] -= 1
+        if _HOLDS[0] == 0:
+            fcntl.flock(_postgres_lock(), fcntl.LOCK_UN)
+
+
+def _schema(base: str):
     schema = f"t_{uuid.uuid4().hex[:16]}"
     # No pool: a test may restart the server in between.
     admin = create_engine(normalise_url(base), isolation_level="AUTOCOMMIT", poolclass=NullPool)

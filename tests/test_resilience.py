@@ -91,7 +91,8 @@ def restart_postgresql() -> None:
                    check=True, capture_output=True, timeout=60)
 
 
-def test_database_restart_mid_load_loses_nothing(tmp_path, database_url):
+def test_database_restart_mid_load_loses_nothing(tmp_path, postgres_to_itself):
+    database_url = postgres_to_itself
     if not database_url.startswith("postgres"):
         pytest.skip("restarting the database applies to PostgreSQL (LEGIS_TEST_DATABASE_URL)")
     if os.geteuid() != 0 or not shutil.which("pg_ctlcluster") or not os.path.isdir("/etc/postgresql"):
