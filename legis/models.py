@@ -200,6 +200,9 @@ class Comment(SQLModel, table=True):
     excluded: bool = False       # marked by staff as not an opinion (spam, off-topic)
     excluded_reason: str = Field(default="", max_length=200)
     entered_by: int | None = Field(default=None, foreign_key="user.id")
+    # A random id of the browser visit that sent it (no personal data): several
+    # comments from one visit count as one participant.
+    visitor: str = Field(default="", max_length=24)
     created_at: datetime = Field(default_factory=utcnow)
 
 

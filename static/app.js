@@ -155,6 +155,12 @@
     }
   }, true);
 
+  // 打印本页: the button only shows where the script can press print for you.
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Pages that ask for it refresh a progress value without reloading.
   var poll = document.querySelector("[data-poll]");
   if (poll && window.fetch) {

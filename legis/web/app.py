@@ -25,6 +25,7 @@ from legis.web.common import render, wants_json
 from legis.web.formtokens import FormTokens
 from legis.web.ratelimit import RateLimiter
 from legis.web.security import SecurityMiddleware
+from legis.web.visits import Visits
 
 log = logging.getLogger("legis")
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.templates = make_templates()
     app.state.form_tokens = FormTokens(secret)
+    app.state.visits = Visits(secret, https=settings.https)
     app.state.limiter = RateLimiter()
     app.state.fragments = {}   # rendered draft bodies, see public.draft_body
     return app

@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from legis.errors import LegisError, NotFound
-from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
+from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft
 from legis.services import comments as comment_service
-from legis.services import dispositions
+from legis.services import dispositions, participation, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -31,84 +31,71 @@ LARGE_TEXT_COOKIE = "legis_large"
 
 @dataclass
 class DraftPage:
-    """Everything the reading page shows, loaded in one transaction."""
+    """Everything one page of a draft shows, loaded in one transaction."""
 
     draft: Draft
-    articles: list[Article]
-    outline: list[dict[str, Any]]
-    blocks: list[tuple[str, Any]]   # ("heading", {...}) or ("article", Article) in reading order
+    reading: reading.Reading
+    part: reading.Part
     preamble: str
+    turnout: participation.Turnout
     comment_session: CommentSession | None = None
     contact_point: ContactPoint | None = None
 
+    @property
+    def articles(self) -> list[Article]:
+        return self.reading.articles
 
-def load_draft_page(session: Session, *, slug: str) -> DraftPage:
+    @property
+    def outline(self) -> list[dict[str, Any]]:
+        return self.reading.outline
+
+    @property
+    def blocks(self) -> list[tuple[str, Any]]:
+        return self.part.blocks
+
+
+def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token: str = "") -> DraftPage:
     draft = draft_service.public_draft(session, slug=slug)
     version = draft_service.current_version(session, draft=draft)
-    articles = draft_service.articles_of(session, version=version)
-    headings = {h.id: h for h in draft_service.headings_of(session, version=version)}
-    return DraftPage(
+    laid_out = reading.lay_out(draft_service.headings_of(session, version=version),
+                               draft_service.articles_of(session, version=version))
+    if not 1 <= part <= len(laid_out.parts):
+        raise NotFound(f"这部草案共{len(laid_out.parts)}页，没有第{part}页。请从目录进入。")
+    page = DraftPage(
         draft=draft,
-        articles=articles,
-        outline=_outline(headings, articles),
-        blocks=_blocks(headings, articles),
+        reading=laid_out,
+        part=laid_out.parts[part - 1],
         preamble=version.preamble,
+        turnout=participation.turnout(session, draft_ids=[draft.id])[draft.id],
     )
-
-
-def _chain(headings: dict[int, Heading], heading_id: int | None) -> list[Heading]:
-    chain: list[Heading] = []
-    while heading_id is not None and heading_id in headings:
-        chain.append(headings[heading_id])
-        heading_id = headings[heading_id].parent_id
-    return chain[::-1]
-
-
-def _blocks(headings: dict[int, Heading], articles: list[Article]) -> list[tuple[str, Any]]:
-    """Interleave headings with articles: a heading appears before its first article."""
-    blocks: list[tuple[str, Any]] = []
-    previous: list[int] = []
-    for article in articles:
-        chain = _chain(headings, article.heading_id)
-        ids = [h.id for h in chain]
-        common = 0
-        while common < min(len(ids), len(previous)) and ids[common] == previous[common]:
-            common += 1
-        for depth, heading in enumerate(chain[common:], start=common):
-            blocks.append(("heading", {"heading": heading, "depth": depth}))
-        previous = ids
-        blocks.append(("article", article))
-    return blocks
-
-
-def _outline(headings: dict[int, Heading], articles: list[Article]) -> list[dict[str, Any]]:
-    """Top-level headings with their children and the article range under each."""
-    ranges: dict[int, list[Article]] = {}
-    for article in articles:
-        for heading in _chain(headings, article.heading_id):
-            ranges.setdefault(heading.id, []).append(article)
-    nodes: dict[int, dict[str, Any]] = {}
-    roots: list[dict[str, Any]] = []
-    for heading in sorted(headings.values(), key=lambda h: h.ordinal):
-        under = ranges.get(heading.id)
-        if not under:
-            continue
-        node = {"heading": heading, "first": under[0], "last": under[-1], "children": []}
-        nodes[heading.id] = node
-        parent = nodes.get(heading.parent_id) if heading.parent_id else None
-        (parent["children"] if parent else roots).append(node)
-    return roots
+    if session_token:
+        comment_session = session.exec(
+            select(CommentSession).where(CommentSession.token == session_token)
+        ).first()
+        if comment_session is not None and comment_session.draft_id == draft.id:
+            page.comment_session = comment_session
+            page.contact_point = session.get(ContactPoint, comment_session.contact_point_id)
+    return page
 
 
 async def home(request: Request) -> Response:
-    drafts = await in_db(request, lambda s: draft_service.list_drafts(s, public=True))
+    def load(session: Session):
+        drafts = draft_service.list_drafts(session, public=True)
+        return drafts, participation.turnout(session, draft_ids=[d.id for d in drafts])
+
+    drafts, turnout = await in_db(request, load)
     open_drafts = [d for d in drafts if draft_service.is_open(d)]
     other = [d for d in drafts if not draft_service.is_open(d)]
-    return render(request, "home.html", {"open_drafts": open_drafts, "other_drafts": other})
+    return render(request, "home.html", {"open_drafts": open_drafts, "other_drafts": other,
+                                         "turnout": turnout})
 
 
 async def draft_page(request: Request) -> Response:
-    page = await in_db(request, lambda s: load_draft_page(s, slug=request.path_params["slug"]))
+    """A draft to read: the whole of a short one, the first chapter of a long one."""
+    part = request.path_params.get("part", 1)
+    token = request.query_params.get("s", "")[:40]
+    page = await in_db(request, lambda s: load_draft_page(
+        s, slug=request.path_params["slug"], part=part, session_token=token))
     return _render_draft(request, page)
 
 
@@ -123,10 +110,7 @@ async def session_page(request: Request) -> Response:
         if comment_session is None:
             raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
         draft = session.get(Draft, comment_session.draft_id)
-        page = load_draft_page(session, slug=draft.slug)
-        page.comment_session = comment_session
-        page.contact_point = session.get(ContactPoint, comment_session.contact_point_id)
-        return page
+        return load_draft_page(session, slug=draft.slug, session_token=token)
 
     return _render_draft(request, await in_db(request, load))
 
@@ -144,7 +128,7 @@ def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
     key. The per-request form token and session token go into fixed slots.
     """
     version_id = page.articles[0].version_id if page.articles else 0
-    key = (page.draft.id, version_id, page.draft.updated_at, accepting)
+    key = (page.draft.id, version_id, page.draft.updated_at, accepting, page.part.number)
     cache = request.app.state.fragments
     fragment = cache.get(key)
     if fragment is None:
@@ -173,6 +157,8 @@ def _render_draft(request: Request, page: DraftPage) -> Response:
             "draft": page.draft,
             "body": Markup(body),
             "accepting": accepting,
+            "own_codes": request.app.state.visits.codes(request, page.draft.id),
+            "session_token": session_token,
         },
     )
 
@@ -187,12 +173,14 @@ async def comment_form_page(request: Request) -> Response:
         article = next((a for a in page.articles if a.id == article_id), None)
         if article_id is not None and article is None:
             raise NotFound("没有找到这一条。")
-        return page.draft, article
+        part = page.reading.part_of.get(article.id, 1) if article else 1
+        return page.draft, article, part
 
-    draft, article = await in_db(request, load)
+    draft, article, part = await in_db(request, load)
     return render(request, "comment_page.html", {
         "draft": draft,
         "article": article,
+        "part": part,
         "form_token": request.app.state.form_tokens.issue(),
         "session_token": request.query_params.get("s", ""),
         "values": {},
@@ -233,6 +221,8 @@ async def submit_comment(request: Request) -> Response:
         raise error
 
     nonce = request.app.state.form_tokens.check(str(form.get("form_token", "")))
+    visits = request.app.state.visits
+    visitor = visits.visitor(request)
     form_token = f"{nonce}:{data.article_id or 0}"
 
     def work(session: Session):
@@ -254,6 +244,7 @@ async def submit_comment(request: Request) -> Response:
             channel=comment_session.channel if comment_session else CHANNEL_ONLINE,
             comment_session=comment_session,
             form_token=form_token,
+            visitor=visitor,
         )
         return draft, None, comment
 
@@ -272,13 +263,16 @@ async def submit_comment(request: Request) -> Response:
         }, status=422)
     receipt_url = f"/r/{comment.receipt_code}"   # url_for walks every route: hot path
     if wants_json(request):
-        return JSONResponse({
+        response: Response = JSONResponse({
             "ok": True,
             "receipt_code": comment.receipt_code,
             "receipt_url": receipt_url,
             "form_token": request.app.state.form_tokens.issue(),
         })
-    return redirect(receipt_url + "?new=1")
+    else:
+        response = redirect(receipt_url + "?new=1")
+    visits.remember(request, response, visitor=visitor, draft_id=draft.id, code=comment.receipt_code)
+    return response
 
 
 async def receipt(request: Request) -> Response:
@@ -292,9 +286,12 @@ async def receipt(request: Request) -> Response:
         draft = session.get(Draft, comment.draft_id)
         article = session.get(Article, comment.article_id) if comment.article_id else None
         opinion, published = dispositions.outcome_for_comment(session, comment=comment)
-        return comment, draft, article, opinion, published
+        codes = request.app.state.visits.codes(request, comment.draft_id)
+        own = (participation.own_comments(session, draft_id=draft.id, codes=codes)
+               if comment.receipt_code in codes else [])
+        return comment, draft, article, opinion, published, own
 
-    comment, draft, article, opinion, published = await in_db(request, load)
+    comment, draft, article, opinion, published, own = await in_db(request, load)
     return render(request, "receipt.html", {
         "comment": comment,
         "draft": draft,
@@ -302,6 +299,7 @@ async def receipt(request: Request) -> Response:
         "opinion": opinion,
         "published": published,
         "just_sent": request.query_params.get("new") == "1",
+        "own": own,
     })
 
 
@@ -352,6 +350,7 @@ async def health(request: Request) -> Response:
 routes = [
     Route("/", home, name="home"),
     Route("/drafts/{slug}", draft_page, name="draft"),
+    Route("/drafts/{slug}/part/{part:int}", draft_page, name="draft_part"),
     Route("/drafts/{slug}/comment", comment_form_page, name="comment_form"),
     Route("/drafts/{slug}/comments", submit_comment, methods=["POST"], name="submit_comment"),
     Route("/drafts/{slug}/feedback", feedback_wall, name="feedback_wall"),

@@ -16,6 +16,7 @@ from legis.web import (
     manage_users,
     manage_versions,
     public,
+    reading,
 )
 from legis.web.auth import ADMIN, ALL_STAFF, OFFICE
 
@@ -86,6 +87,7 @@ MANAGE_ROUTES = [
 
 routes = [
     *public.routes,
+    *reading.routes,
     *auth.routes,
     *auth.guard(auth.account_routes, RULES),
     Mount("/manage", routes=auth.guard(MANAGE_ROUTES, RULES)),
