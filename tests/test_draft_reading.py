@@ -14,7 +14,7 @@ from legis.parsing import parse_bytes, parse_text
 from legis.resources import resource_dir
 from legis.services import reading
 from legis.services.drafts import articles_of, current_version, headings_of
-from tests.factories import SAMPLE_TEXT, make_draft
+from tests.factories import make_draft
 
 LONG = (resource_dir("drafts") / "shandong-wuye-guanli-tiaoli.txt").read_text(encoding="utf-8")
 

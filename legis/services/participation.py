@@ -35,7 +35,7 @@ def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
         return {}
     rows = session.exec(
         select(Comment.draft_id, func.count(Comment.id), func.count(func.distinct(_participant_key())))
-        .where(Comment.draft_id.in_(draft_ids), Comment.excluded == False)  # noqa: E712
+        .where(Comment.draft_id.in_(draft_ids), Comment.excluded == False)
         .group_by(Comment.draft_id)
     ).all()
     found = {draft_id: Turnout(comments, people) for draft_id, comments, people in rows}
