@@ -178,6 +178,8 @@ class Comment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_comment_draft_created", "draft_id", "created_at"),
         Index("ix_comment_draft_article", "draft_id", "article_id"),
+        # Covers the count of participants (services/participation.turnout).
+        Index("ix_comment_draft_participant", "draft_id", "excluded", "visitor", "phone"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from sqlalchemy import String, case, cast, func, literal
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from legis.models import Article, Comment
@@ -16,30 +17,54 @@ class Turnout:
     participants: int = 0
 
 
-def _participant_key():
-    """Who a comment counts as: its browser visit, else its phone number, else itself.
-
-    Comments typed in at a session or from paper carry no visit; a phone number
-    given with several of them joins them; the rest count one person each.
-    """
-    return case(
-        (Comment.visitor != "", literal("v:") + Comment.visitor),
-        (Comment.phone != "", literal("p:") + Comment.phone),
-        else_=literal("c:") + cast(Comment.id, String),
-    )
-
-
 def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
-    """Comments and participants per draft so far (comments staff set aside as spam not counted)."""
+    """Comments and participants per draft so far (comments staff set aside as spam not counted).
+
+    A participant is a browser visit; comments typed in at a session or from
+    paper carry no visit, so a phone number given with them joins them, and
+    the rest count one person each. Four grouped counts, each read from the
+    index ix_comment_draft_participant alone (one DISTINCT over a CASE read
+    every row: 0.8 s at 100,000 comments).
+    """
     if not draft_ids:
         return {}
-    rows = session.exec(
-        select(Comment.draft_id, func.count(Comment.id), func.count(func.distinct(_participant_key())))
-        .where(Comment.draft_id.in_(draft_ids), Comment.excluded == False)
-        .group_by(Comment.draft_id)
-    ).all()
-    found = {draft_id: Turnout(comments, people) for draft_id, comments, people in rows}
-    return {draft_id: found.get(draft_id, Turnout()) for draft_id in draft_ids}
+    kept = (Comment.draft_id.in_(draft_ids), Comment.excluded == False)
+    anonymous = (Comment.visitor == "",)
+
+    def grouped(value, *where) -> dict[int, int]:
+        rows = session.exec(select(Comment.draft_id, value).where(*kept, *where)
+                            .group_by(Comment.draft_id)).all()
+        return dict(rows)
+
+    comments = grouped(func.count())
+    visits = grouped(func.count(func.distinct(Comment.visitor)), Comment.visitor != "")
+    phones = grouped(func.count(func.distinct(Comment.phone)), *anonymous, Comment.phone != "")
+    alone = grouped(func.count(), *anonymous, Comment.phone == "")
+    return {
+        draft_id: Turnout(comments.get(draft_id, 0),
+                          visits.get(draft_id, 0) + phones.get(draft_id, 0) + alone.get(draft_id, 0))
+        for draft_id in draft_ids
+    }
+
+
+class TurnoutCache:
+    """Turnout per draft, recounted at most every ``ttl`` seconds: "so far" need not be to the
+    second, and the count reads every comment's index entry (about 60 ms at 100,000)."""
+
+    def __init__(self, ttl: float = 30.0):
+        self.ttl = ttl
+        self._kept: dict[int, tuple[float, Turnout]] = {}
+
+    def get(self, session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
+        now = time.monotonic()
+        stale = [d for d in draft_ids if d not in self._kept or now - self._kept[d][0] > self.ttl]
+        for draft_id, counted in turnout(session, draft_ids=stale).items():
+            self._kept[draft_id] = (now, counted)
+        return {d: self._kept[d][1] for d in draft_ids}
+
+    def forget(self, draft_id: int) -> None:
+        """Recount this draft next time (this process has just stored a comment on it)."""
+        self._kept.pop(draft_id, None)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from legis.config import Settings
 from legis.db import make_engine
 from legis.errors import LegisError, Moved
 from legis.resources import resource_dir
+from legis.services.participation import TurnoutCache
 from legis.timefmt import fmt_date, fmt_datetime
 from legis.web.common import render, wants_json
 from legis.web.formtokens import FormTokens
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.templates = make_templates()
     app.state.form_tokens = FormTokens(secret)
     app.state.visits = Visits(secret, https=settings.https)
+    app.state.turnouts = TurnoutCache()   # comments and participants per draft, see public.home
     app.state.limiter = RateLimiter()
     app.state.fragments = {}   # rendered draft bodies, see public.draft_body
     return app

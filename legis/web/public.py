@@ -54,7 +54,8 @@ class DraftPage:
         return self.part.blocks
 
 
-def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token: str = "") -> DraftPage:
+def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token: str = "",
+                    turnouts: participation.TurnoutCache | None = None) -> DraftPage:
     draft = draft_service.public_draft(session, slug=slug)
     version = draft_service.current_version(session, draft=draft)
     laid_out = reading.lay_out(draft_service.headings_of(session, version=version),
@@ -66,7 +67,8 @@ def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token
         reading=laid_out,
         part=laid_out.parts[part - 1],
         preamble=version.preamble,
-        turnout=participation.turnout(session, draft_ids=[draft.id])[draft.id],
+        turnout=(turnouts.get(session, draft_ids=[draft.id]) if turnouts
+                 else participation.turnout(session, draft_ids=[draft.id]))[draft.id],
     )
     if session_token:
         comment_session = session.exec(
@@ -81,7 +83,7 @@ def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token
 async def home(request: Request) -> Response:
     def load(session: Session):
         drafts = draft_service.list_drafts(session, public=True)
-        return drafts, participation.turnout(session, draft_ids=[d.id for d in drafts])
+        return drafts, request.app.state.turnouts.get(session, draft_ids=[d.id for d in drafts])
 
     drafts, turnout = await in_db(request, load)
     open_drafts = [d for d in drafts if draft_service.is_open(d)]
@@ -95,7 +97,8 @@ async def draft_page(request: Request) -> Response:
     part = request.path_params.get("part", 1)
     token = request.query_params.get("s", "")[:40]
     page = await in_db(request, lambda s: load_draft_page(
-        s, slug=request.path_params["slug"], part=part, session_token=token))
+        s, slug=request.path_params["slug"], part=part, session_token=token,
+        turnouts=request.app.state.turnouts))
     return _render_draft(request, page)
 
 
@@ -110,7 +113,8 @@ async def session_page(request: Request) -> Response:
         if comment_session is None:
             raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
         draft = session.get(Draft, comment_session.draft_id)
-        return load_draft_page(session, slug=draft.slug, session_token=token)
+        return load_draft_page(session, slug=draft.slug, session_token=token,
+                               turnouts=request.app.state.turnouts)
 
     return _render_draft(request, await in_db(request, load))
 
@@ -272,6 +276,7 @@ async def submit_comment(request: Request) -> Response:
     else:
         response = redirect(receipt_url + "?new=1")
     visits.remember(request, response, visitor=visitor, draft_id=draft.id, code=comment.receipt_code)
+    request.app.state.turnouts.forget(draft.id)
     return response
 
 

@@ -23,7 +23,8 @@ async def search(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()[: reading.MAX_QUERY]
     token = request.query_params.get("s", "")[:40]
     page = await in_db(request, lambda s: load_draft_page(
-        s, slug=request.path_params["slug"], session_token=token))
+        s, slug=request.path_params["slug"], session_token=token,
+        turnouts=request.app.state.turnouts))
     hits = reading.search(page.reading, query)
     return render(request, "search.html", {
         "page": page, "draft": page.draft, "query": query, "hits": hits,

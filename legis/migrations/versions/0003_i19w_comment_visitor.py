@@ -23,8 +23,11 @@ def upgrade() -> None:
     with op.batch_alter_table("comment", schema=None) as batch_op:
         batch_op.add_column(sa.Column("visitor", sqlmodel.sql.sqltypes.AutoString(length=24),
                                       nullable=False, server_default=""))
+        batch_op.create_index("ix_comment_draft_participant",
+                              ["draft_id", "excluded", "visitor", "phone"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("comment", schema=None) as batch_op:
+        batch_op.drop_index("ix_comment_draft_participant")
         batch_op.drop_column("visitor")
