@@ -104,6 +104,13 @@
         box.appendChild(strong);
         box.appendChild(document.createTextNode(" "));
         box.appendChild(link);
+        if (r.data.own_count > 1) {
+          var all = document.createElement("a");
+          all.href = r.data.own_url;
+          all.textContent = "查看并打印本次全部" + r.data.own_count + "条意见";
+          box.appendChild(document.createTextNode(" · "));
+          box.appendChild(all);
+        }
         result.appendChild(box);
         box.setAttribute("tabindex", "-1");
         box.focus();

@@ -14,7 +14,7 @@ from legis.parsing import parse_bytes, parse_text
 from legis.resources import resource_dir
 from legis.services import reading
 from legis.services.drafts import articles_of, current_version, headings_of
-from tests.factories import make_draft
+from tests.factories import make_draft, make_point, make_session
 
 LONG = (resource_dir("drafts") / "shandong-wuye-guanli-tiaoli.txt").read_text(encoding="utf-8")
 
@@ -158,3 +158,34 @@ def test_receipt_lists_this_visits_comments_and_prints_them(app, anon, db):
         stranger.cookies.set("legis_visit", cookie[:-3] + "abc")     # forged: ignored
         assert "没有对这部草案提交过意见" in stranger.get("/drafts/yangquan/mine").text
         assert "您这次提交的全部意见" not in stranger.get(f"/r/{codes[0]}").text
+
+
+def test_session_link_carries_through_the_chapters_of_a_long_draft(anon, db):
+    draft = make_draft(db, text=LONG, slug="wuye")
+    meeting = make_session(db, draft=draft, point=make_point(db))
+    first = anon.get(f"/s/{meeting.token}").text
+    assert "您正在参加" in first
+    second = re.search(r'rel="next" href="([^"]+)"', first).group(1)
+    assert unescape(second) == f"/drafts/wuye/part/2?s={meeting.token}"
+    page = anon.get(unescape(second)).text
+    assert "您正在参加" in page and f'name="s" value="{meeting.token}"' in page
+    article_id = re.search(r'name="article_id" value="(\d+)"', page).group(1)
+    response = anon.post("/drafts/wuye/comments", data={
+        "form_token": token_of(page), "article_id": article_id, "s": meeting.token,
+        "text": "建议在座谈会上再讨论前期物业的条款。"})
+    assert response.status_code == 303
+    stored = db.exec(select(Comment).where(Comment.draft_id == draft.id)).one()
+    assert stored.session_id == meeting.id
+    assert anon.get("/drafts/wuye/part/2?s=forged").text.count("您正在参加") == 0
+
+
+def test_json_submission_offers_all_comments_of_the_visit(anon, db):
+    make_draft(db, slug="yangquan")
+    answers = []
+    for text in ("建议增加导盲犬的例外规定。", "建议登记费用全部免除。"):
+        page = anon.get("/drafts/yangquan").text
+        answers.append(anon.post("/drafts/yangquan/comments", headers={"Accept": "application/json"},
+                                 data={"form_token": token_of(page), "article_id": "", "text": text}).json())
+    assert [a["own_count"] for a in answers] == [1, 2]
+    mine = anon.get(answers[1]["own_url"]).text
+    assert all(a["receipt_code"] in mine for a in answers)

@@ -267,11 +267,14 @@ async def submit_comment(request: Request) -> Response:
         }, status=422)
     receipt_url = f"/r/{comment.receipt_code}"   # url_for walks every route: hot path
     if wants_json(request):
+        codes = visits.codes(request, draft.id)
         response: Response = JSONResponse({
             "ok": True,
             "receipt_code": comment.receipt_code,
             "receipt_url": receipt_url,
             "form_token": request.app.state.form_tokens.issue(),
+            "own_count": len({*codes, comment.receipt_code}),
+            "own_url": f"/drafts/{draft.slug}/mine",
         })
     else:
         response = redirect(receipt_url + "?new=1")
