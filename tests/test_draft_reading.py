@@ -133,10 +133,12 @@ def test_turnout_counts_comments_and_people_on_list_and_page(app, anon, db):
         assert comment(other, "yangquan", "赞成本条例。").status_code == 303
     spam = db.exec(select(Comment).where(Comment.text == "犬链长度应当写明。")).one()
     spam.excluded = True
-    db.add(spam)
+    taken_back = db.exec(select(Comment).where(Comment.text == "建议登记费用全部免除。")).one()
+    taken_back.withdrawn = True
+    db.add_all([spam, taken_back])
     db.commit()
     for path in ("/", "/drafts/yangquan"):
-        assert "已有<strong>2</strong>人提出<strong>3</strong>条意见" in anon.get(path).text, path
+        assert "已有<strong>2</strong>人提出<strong>2</strong>条意见" in anon.get(path).text, path
     assert draft.id
 
 
@@ -176,6 +178,11 @@ def test_session_link_carries_through_the_chapters_of_a_long_draft(anon, db):
     assert response.status_code == 303
     stored = db.exec(select(Comment).where(Comment.draft_id == draft.id)).one()
     assert stored.session_id == meeting.id
+    # 继续提意见 returns to the chapter page of that article, still in the session.
+    receipt = anon.get(response.headers["location"]).text
+    back = unescape(re.search(r'<a class="button secondary" href="([^"]+)">继续提意见', receipt).group(1))
+    assert back.startswith(f"/drafts/wuye/part/2?s={meeting.token}#")
+    assert f'id="{back.split("#")[1]}"' in page
     assert anon.get("/drafts/wuye/part/2?s=forged").text.count("您正在参加") == 0
 
 

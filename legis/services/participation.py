@@ -18,7 +18,7 @@ class Turnout:
 
 
 def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
-    """Comments and participants per draft so far (comments staff set aside as spam not counted).
+    """Comments and participants per draft so far (set aside as not an opinion, or withdrawn: not counted).
 
     A participant is a browser visit; comments typed in at a session or from
     paper carry no visit, so a phone number given with them joins them, and
@@ -28,7 +28,7 @@ def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
     """
     if not draft_ids:
         return {}
-    kept = (Comment.draft_id.in_(draft_ids), Comment.excluded == False)
+    kept = (Comment.draft_id.in_(draft_ids), Comment.excluded == False, Comment.withdrawn == False)
     anonymous = (Comment.visitor == "",)
 
     def grouped(value, *where) -> dict[int, int]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from legis.models import Article, Heading
+from sqlmodel import Session
+
+from legis.models import Article, DraftVersion, Heading
+from legis.services.drafts import articles_of, headings_of
 
 # A draft longer than this is read chapter by chapter; a shorter one stays one page.
 PAGE_ARTICLES = 40
@@ -133,6 +136,15 @@ def lay_out(headings: list[Heading], articles: list[Article]) -> Reading:
         parts.append(part)
     part_of = {a.id: part.number for part in parts for a in part.articles}
     return Reading(articles=articles, outline=outline(by_id, articles), parts=parts, part_of=part_of)
+
+
+def part_of_article(session: Session, *, article: Article) -> int:
+    """The page of its draft an article is read on (1 for an article of an earlier version)."""
+    version = session.get(DraftVersion, article.version_id)
+    if version is None or not version.is_current:
+        return 1
+    laid_out = lay_out(headings_of(session, version=version), articles_of(session, version=version))
+    return laid_out.part_of.get(article.id, 1)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """comments keep a random id of the browser visit that sent them, to count participants
 
 Revision ID: 0003_i19w_comment_visitor
-Revises: 0002_i19p_drafts_in
+Revises: 0002_privacy_review
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0003_i19w_comment_visitor"
-down_revision = "0002_i19p_drafts_in"
+down_revision = "0002_privacy_review"
 branch_labels = None
 depends_on = None
 
@@ -24,7 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("visitor", sqlmodel.sql.sqltypes.AutoString(length=24),
                                       nullable=False, server_default=""))
         batch_op.create_index("ix_comment_draft_participant",
-                              ["draft_id", "excluded", "visitor", "phone"], unique=False)
+                              ["draft_id", "excluded", "withdrawn", "visitor", "phone"], unique=False)
 
 
 def downgrade() -> None:
