@@ -26,7 +26,8 @@ from legis.config import Settings
 from legis.db import create_schema, make_engine, session_scope
 from legis.models import Comment, utcnow
 from legis.parsing import parse_file
-from legis.services import participation, reading
+from legis.services import draft_parts as reading
+from legis.services import participation
 from legis.services.drafts import articles_of, current_version, headings_of, import_draft
 from legis.timefmt import today
 from legis.web.app import create_app

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exporters.docx_report import congress_report
-from exporters.sample import sample_report_data
+from legis.exporters.docx_report import congress_report
+from legis.exporters.sample import sample_report_data
 
 
 def soffice() -> str | None:

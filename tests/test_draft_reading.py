@@ -12,7 +12,7 @@ from legis.models import Comment
 from legis.numerals import int_to_cn
 from legis.parsing import parse_bytes, parse_text
 from legis.resources import resource_dir
-from legis.services import reading
+from legis.services import draft_parts as reading
 from legis.services.drafts import articles_of, current_version, headings_of
 from tests.factories import make_draft, make_point, make_session
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from io import BytesIO
 
 import pytest
@@ -11,11 +12,11 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from exporters.docx_report import INTERNAL_MARK, congress_report
-from exporters.figures import ordered_opinions, percentages
-from exporters.model import STATES, ReportData
-from exporters.official import COMMON_FONTS
-from exporters.sample import sample_report_data
+from legis.exporters.docx_report import INTERNAL_MARK, congress_report
+from legis.exporters.figures import ordered_opinions, percentages
+from legis.exporters.model import STATES, ReportData
+from legis.exporters.official import COMMON_FONTS
+from legis.exporters.sample import sample_report_data
 
 W_T = qn("w:t")
 
@@ -50,30 +51,31 @@ def body_text(doc) -> str:
 
 
 # -- figures ---------------------------------------------------------------------------------
-def test_tally_table_counts_and_percentages_add_up(doc, data):
-    table = table_with(doc, "占比")
+@pytest.fixture(scope="module")
+def thirds(data) -> ReportData:
+    """45 opinions split 15/15/15 over three states: thirds that do not round to 100."""
+    states = ["采纳", "部分采纳", "未采纳"]
+    opinions = [replace(o, state=states[i % 3], reason="已有规定" if i % 3 else "",
+                        change_note="" if i % 3 else "已修改")
+                for i, o in enumerate(data.opinions)]
+    return replace(data, opinions=opinions)
+
+
+def test_tally_table_counts_and_percentages_add_up(thirds):
+    table = table_with(Document(BytesIO(congress_report(thirds))), "占比")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
-    tally = data.tally()
-    assert [r[0] for r in rows] == [*STATES, "合计"]
-    for state, count, share in rows[:-1]:
-        assert int(count) == tally[state]
-        assert share == f"{tally[state] * 100 / len(data.opinions):.1f}%" or \
-            abs(float(share[:-1]) - tally[state] * 100 / len(data.opinions)) <= 0.1
-    assert int(rows[-1][1]) == sum(int(r[1]) for r in rows[:-1]) == len(data.opinions)
-    assert sum(round(float(r[2][:-1]) * 10) for r in rows[:-1]) == 1000
-    assert rows[-1][2] == "100.0%"
+    # Three thirds print as 33.4 + 33.3 + 33.3, so the column adds up to the 合计 row.
+    assert rows == [["采纳", "15", "33.4%"], ["部分采纳", "15", "33.3%"],
+                    ["未采纳", "15", "33.3%"], ["待研究", "0", "0.0%"], ["合计", "45", "100.0%"]]
 
 
-def test_overview_and_summary_state_the_data_figures(doc, data):
-    text = body_text(doc)
-    assert f"{data.contact_points}个基层立法联系点" in text
-    assert f"征求意见活动{len(data.sessions)}场" in text
-    assert f"参与群众{data.participants}人次" in text
-    assert f"收集意见建议{data.comments}条" in text
-    assert f"归纳为意见{len(data.opinions)}条" in text
-    tally = data.tally()
-    summary = (f"共归纳意见{len(data.opinions)}条，采纳{tally['采纳']}条，部分采纳{tally['部分采纳']}条，"
-               f"未采纳{tally['未采纳']}条，待研究{tally['待研究']}条")
+def test_overview_and_summary_state_the_data_figures(thirds):
+    text = body_text(Document(BytesIO(congress_report(thirds))))
+    assert f"{thirds.contact_points}个基层立法联系点" in text
+    assert f"征求意见活动{len(thirds.sessions)}场" in text
+    assert f"参与群众{thirds.participants}人次" in text
+    assert "收集意见建议180条" in text and "归纳为意见45条" in text
+    summary = "共归纳意见45条，采纳15条，部分采纳15条，未采纳15条，待研究0条"
     assert text.count(summary) == 2   # under the tally and above the opinions table
 
 

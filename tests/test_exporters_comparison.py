@@ -8,8 +8,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from exporters.comparison import comparison_table
-from exporters.model import ArticleChange
+from legis.exporters.comparison import comparison_table
+from legis.exporters.model import ArticleChange
 
 CHANGES = [
     ArticleChange("第十二条", "历史建筑由所有人修缮。", "第十二条",

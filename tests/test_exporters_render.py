@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from exporters.docx_report import congress_report
-from exporters.figures import summary_line
-from exporters.sample import sample_report_data
+from legis.exporters.docx_report import congress_report
+from legis.exporters.figures import summary_line
+from legis.exporters.sample import sample_report_data
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(

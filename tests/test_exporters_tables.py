@@ -8,9 +8,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from exporters.masking import mask_name, mask_phone
-from exporters.sample import sample_report_data
-from exporters.spreadsheets import (
+from legis.exporters.masking import mask_name, mask_phone
+from legis.exporters.sample import sample_report_data
+from legis.exporters.spreadsheets import (
     COMMENT_HEADERS,
     OPINION_HEADERS,
     comments_csv,
@@ -18,7 +18,7 @@ from exporters.spreadsheets import (
     opinions_csv,
     opinions_xlsx,
 )
-from exporters.tables import to_csv, to_xlsx
+from legis.exporters.tables import to_csv, to_xlsx
 
 
 @pytest.mark.parametrize(("raw", "masked"), [

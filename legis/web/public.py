@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from legis import privacy
-from legis.errors import LegisError, NotFound
-from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft
+from legis.errors import NotFound, RateLimited, ValidationError
+from legis.models import CHANNEL_ONLINE, Article, CommentSession, Draft
 from legis.services import comments as comment_service
-from legis.services import dispositions, participation, reading
+from legis.services import dispositions, draft_parts, participation, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -25,63 +22,13 @@ from legis.web.common import (
     read_form,
     redirect,
     render,
+    url_path,
     wants_json,
 )
 from legis.web.ratelimit import wait_for
 from legis.web.viewhelpers import article_anchor
 
 LARGE_TEXT_COOKIE = "legis_large"
-
-
-@dataclass
-class DraftPage:
-    """Everything one page of a draft shows, loaded in one transaction."""
-
-    draft: Draft
-    reading: reading.Reading
-    part: reading.Part
-    preamble: str
-    turnout: participation.Turnout
-    comment_session: CommentSession | None = None
-    contact_point: ContactPoint | None = None
-
-    @property
-    def articles(self) -> list[Article]:
-        return self.reading.articles
-
-    @property
-    def outline(self) -> list[dict[str, Any]]:
-        return self.reading.outline
-
-    @property
-    def blocks(self) -> list[tuple[str, Any]]:
-        return self.part.blocks
-
-
-def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token: str = "",
-                    turnouts: participation.TurnoutCache | None = None) -> DraftPage:
-    draft = draft_service.public_draft(session, slug=slug)
-    version = draft_service.current_version(session, draft=draft)
-    laid_out = reading.lay_out(draft_service.headings_of(session, version=version),
-                               draft_service.articles_of(session, version=version))
-    if not 1 <= part <= len(laid_out.parts):
-        raise NotFound(f"这部草案共{len(laid_out.parts)}页，没有第{part}页。请从目录进入。")
-    page = DraftPage(
-        draft=draft,
-        reading=laid_out,
-        part=laid_out.parts[part - 1],
-        preamble=version.preamble,
-        turnout=(turnouts.get(session, draft_ids=[draft.id]) if turnouts
-                 else participation.turnout(session, draft_ids=[draft.id]))[draft.id],
-    )
-    if session_token:
-        comment_session = session.exec(
-            select(CommentSession).where(CommentSession.token == session_token)
-        ).first()
-        if comment_session is not None and comment_session.draft_id == draft.id:
-            page.comment_session = comment_session
-            page.contact_point = session.get(ContactPoint, comment_session.contact_point_id)
-    return page
 
 
 async def home(request: Request) -> Response:
@@ -100,7 +47,7 @@ async def draft_page(request: Request) -> Response:
     """A draft to read: the whole of a short one, the first chapter of a long one."""
     part = request.path_params.get("part", 1)
     token = request.query_params.get("s", "")[:40]
-    page = await in_db(request, lambda s: load_draft_page(
+    page = await in_db(request, lambda s: reading.load_draft_page(
         s, slug=request.path_params["slug"], part=part, session_token=token,
         turnouts=request.app.state.turnouts))
     return _render_draft(request, page)
@@ -110,17 +57,9 @@ async def session_page(request: Request) -> Response:
     """The page residents reach by scanning a session's QR code."""
     token = request.path_params["token"]
 
-    def load(session: Session) -> DraftPage:
-        comment_session = session.exec(
-            select(CommentSession).where(CommentSession.token == token)
-        ).first()
-        if comment_session is None:
-            raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
-        draft = session.get(Draft, comment_session.draft_id)
-        return load_draft_page(session, slug=draft.slug, session_token=token,
-                               turnouts=request.app.state.turnouts)
-
-    return _render_draft(request, await in_db(request, load))
+    page = await in_db(request, lambda s: reading.load_session_page(
+        s, token=token, turnouts=request.app.state.turnouts))
+    return _render_draft(request, page)
 
 
 # Placeholders for the per-request tokens in the cached body. Random per
@@ -130,7 +69,7 @@ SESSION_SLOT = "LEGISSESSION" + secrets.token_hex(12)
 MAX_FRAGMENTS = 64
 
 
-def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
+def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> str:
     """The articles with their comment forms, rendered once per version and reused.
 
     Rendering a hundred articles with a form each costs tens of milliseconds;
@@ -153,7 +92,7 @@ def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
     return fragment
 
 
-def _render_draft(request: Request, page: DraftPage) -> Response:
+def _render_draft(request: Request, page: reading.DraftPage) -> Response:
     accepting = draft_service.is_open(page.draft)
     session_token = page.comment_session.token if page.comment_session else ""
     body = (draft_body(request, page, accepting)
@@ -179,7 +118,7 @@ async def comment_form_page(request: Request) -> Response:
     article_id = int_or_none(request.query_params.get("article"))
 
     def load(session: Session):
-        page = load_draft_page(session, slug=slug)
+        page = reading.load_draft_page(session, slug=slug)
         article = next((a for a in page.articles if a.id == article_id), None)
         if article_id is not None and article is None:
             raise NotFound("没有找到这一条。")
@@ -214,7 +153,7 @@ async def submit_comment(request: Request) -> Response:
     session_token = str(form.get("s", ""))[:40]
     if form.get("website"):
         # The honeypot field is hidden from people; only a bot fills it in.
-        raise LegisError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。", status=400)
+        raise ValidationError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。")
 
     # The session link's larger allowance only for a session that really exists
     # for this draft: any other `s` value counts as an ordinary online comment.
@@ -229,12 +168,9 @@ async def submit_comment(request: Request) -> Response:
         limit, key = settings.session_rate_per_minute, f"{key}:{comment_session.token}"
     wait = await wait_for(request, key, limit=limit)
     if wait:
-        error = LegisError(
+        raise RateLimited(
             f"您提交得太快了，请休息{int(wait) + 1}秒后再提交。您填写的内容不会丢失，返回上一页即可。",
-            status=429,
-        )
-        error.retry_after = int(wait) + 1
-        raise error
+            retry_after=int(wait) + 1)
 
     nonce = request.app.state.form_tokens.check(str(form.get("form_token", "")))
     visits = request.app.state.visits
@@ -273,7 +209,7 @@ async def submit_comment(request: Request) -> Response:
             "errors": data.errors,
             "accepting": True,
         }, status=422)
-    receipt_url = f"/r/{comment.receipt_code}"   # url_for walks every route: hot path
+    receipt_url = url_path(request, "receipt", code=comment.receipt_code)
     if wants_json(request):
         codes = visits.codes(request, draft.id)
         response: Response = JSONResponse({
@@ -295,7 +231,7 @@ async def receipt(request: Request) -> Response:
     code = request.path_params["code"]
     wait = await wait_for(request, f"r:{client_address(request)}", limit=30)
     if wait:
-        raise LegisError("查询过于频繁，请一分钟后再试。", status=429)
+        raise RateLimited("查询过于频繁，请一分钟后再试。", retry_after=int(wait) + 1)
 
     def load(session: Session):
         comment = comment_service.find_by_receipt(session, code=code)
@@ -309,12 +245,14 @@ async def receipt(request: Request) -> Response:
         # came by its QR code, at the article they commented on (on its chapter's page).
         comment_session = session.get(CommentSession, comment.session_id) if comment.session_id else None
         by_session = comment_session is not None and comment.entered_by is None
-        part = reading.part_of_article(session, article=article) if article else 1
+        part = draft_parts.part_of_article(session, article=article) if article else 1
         if part > 1:
-            back = f"/drafts/{draft.slug}/part/{part}"
-            back += f"?s={comment_session.token}" if by_session else ""
+            back = url_path(request, "draft_part", slug=draft.slug, part=part)
+            back += f"?s={comment_session.token}" if by_session and comment_session else ""
         else:
-            back = f"/s/{comment_session.token}" if by_session else f"/drafts/{draft.slug}"
+            back = (url_path(request, "session_entry", token=comment_session.token)
+                    if by_session and comment_session
+                    else url_path(request, "draft", slug=draft.slug))
         back += "#" + (article_anchor(article) if article else "overall")
         return comment, draft, article, opinion, published, back, own
 
@@ -386,18 +324,3 @@ async def health(request: Request) -> Response:
 
     await in_db(request, lambda s: s.exec(text("SELECT 1")))
     return JSONResponse({"ok": True})
-
-
-routes = [
-    Route("/", home, name="home"),
-    Route("/drafts/{slug}", draft_page, name="draft"),
-    Route("/drafts/{slug}/part/{part:int}", draft_page, name="draft_part"),
-    Route("/drafts/{slug}/comment", comment_form_page, name="comment_form"),
-    Route("/drafts/{slug}/comments", submit_comment, methods=["POST"], name="submit_comment"),
-    Route("/drafts/{slug}/feedback", feedback_wall, name="feedback_wall"),
-    Route("/s/{token}", session_page, name="session_entry"),
-    Route("/r", receipt_lookup, name="receipt_lookup"),
-    Route("/r/{code}", receipt, name="receipt"),
-    Route("/prefs/text-size", text_size, methods=["POST"], name="text_size"),
-    Route("/healthz", health, name="health"),
-]

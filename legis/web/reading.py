@@ -8,24 +8,22 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from exporters.draft_text import DraftText, to_docx, to_text
 from legis.errors import NotFound
+from legis.exporters.draft_text import DraftText, to_docx, to_text
+from legis.services import draft_parts, participation, reading
 from legis.services import drafts as draft_service
-from legis.services import participation, reading
 from legis.web.common import in_db, render
-from legis.web.public import load_draft_page
 
 
 async def search(request: Request) -> Response:
     """Articles containing a word, the word marked, each linking to its place and its comment form."""
-    query = request.query_params.get("q", "").strip()[: reading.MAX_QUERY]
+    query = request.query_params.get("q", "").strip()[: draft_parts.MAX_QUERY]
     token = request.query_params.get("s", "")[:40]
-    page = await in_db(request, lambda s: load_draft_page(
+    page = await in_db(request, lambda s: reading.load_draft_page(
         s, slug=request.path_params["slug"], session_token=token,
         turnouts=request.app.state.turnouts))
-    hits = reading.search(page.reading, query)
+    hits = draft_parts.search(page.reading, query)
     return render(request, "search.html", {
         "page": page, "draft": page.draft, "query": query, "hits": hits,
         "accepting": draft_service.is_open(page.draft),
@@ -37,9 +35,9 @@ def _draft_text(session: Session, slug: str) -> DraftText:
     draft = draft_service.public_draft(session, slug=slug)
     version = draft_service.current_version(session, draft=draft)
     headings = draft_service.headings_of(session, version=version)
-    laid_out = reading.lay_out(headings, draft_service.articles_of(session, version=version))
+    laid_out = draft_parts.lay_out(headings, draft_service.articles_of(session, version=version))
     entries: list[tuple] = []
-    for kind, item in reading.blocks({h.id: h for h in headings}, laid_out.articles):
+    for kind, item in draft_parts.blocks({h.id: h for h in headings}, laid_out.articles):
         if kind == "heading":
             h = item["heading"]
             entries.append(("heading", f"{h.label}　{h.title}".strip()))
@@ -81,9 +79,3 @@ async def own_comments(request: Request) -> Response:
     draft, own = await in_db(request, load)
     return render(request, "own_comments.html", {"draft": draft, "own": own})
 
-
-routes = [
-    Route("/drafts/{slug}/search", search, name="draft_search"),
-    Route("/drafts/{slug}/download.{kind}", download, name="draft_download"),
-    Route("/drafts/{slug}/mine", own_comments, name="own_comments"),
-]

@@ -11,14 +11,15 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from exporters.figures import article_counts, percentages
-from exporters.model import STATES, ReportOpinion
-from exporters.wordxml import escape
+from legis.exporters.figures import article_counts, percentages
+from legis.exporters.model import STATES, ReportOpinion
+from legis.exporters.wordxml import escape
+from legis.vocabulary import DispositionState
 
-STATE_COLOURS = {"采纳": "#2E7D32", "部分采纳": "#1E88E5", "未采纳": "#E53935", "待研究": "#9E9E9E"}
+STATE_COLOURS = {DispositionState.ADOPTED: "#2E7D32", DispositionState.PARTIAL: "#1E88E5",
+                 DispositionState.REJECTED: "#E53935", DispositionState.PENDING: "#9E9E9E"}
 # Legend words when no CJK font is installed: a label in tofu boxes helps nobody.
-STATE_ASCII = {"采纳": "Adopted", "部分采纳": "Partly adopted", "未采纳": "Not adopted",
-               "待研究": "Under study"}
+STATE_ASCII = {state: state.english for state in DispositionState}
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
               "/System/Library/Fonts", "/Library/Fonts", "C:/Windows/Fonts")
 # Preferred CJK font files, best first (file-name fragments, lower case).

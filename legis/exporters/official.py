@@ -12,7 +12,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-from exporters.wordxml import (
+from legis.exporters.wordxml import (
     CellStyle,
     Column,
     Span,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from exporters.masking import mask_name, mask_phone
-from exporters.model import (
+from legis.exporters.masking import mask_name, mask_phone
+from legis.exporters.model import (
     STATES,
     ArticleChange,
     ReportComment,
@@ -56,7 +56,7 @@ def sample_report_data(opinions: int = 40, comments: int = 160, articles: int = 
         items = []
         for _ in range(sizes[oid - 1]):
             cid += 1
-            point = rng.choice(points + [None]) if not contact_point else contact_point
+            point = contact_point or rng.choice([*points, None])
             name = rng.choice(_SURNAMES) + rng.choice("小晓建国秀丽") + rng.choice("明华英军")
             phone = f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
             items.append(ReportComment(

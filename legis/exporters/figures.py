@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from exporters.model import STATES, ReportData, ReportOpinion
+from legis.exporters.model import STATES, ReportData, ReportOpinion
+from legis.vocabulary import DispositionState
 
 
 def percentages(counts: list[int]) -> list[str]:
@@ -49,12 +50,12 @@ def units_text(opinion: ReportOpinion) -> str:
 def disposition_text(opinion: ReportOpinion) -> str:
     """The 理由或修改情况 cell: how the text changed and/or why."""
     note, reason = opinion.change_note.strip(), opinion.reason.strip()
-    if opinion.state == "采纳":
+    if opinion.state == DispositionState.ADOPTED:
         return note or reason or "已按意见修改。"
-    if opinion.state == "部分采纳":
+    if opinion.state == DispositionState.PARTIAL:
         parts = [f"修改情况：{note}" if note else "", f"理由：{reason}" if reason else ""]
         return "\n".join(p for p in parts if p)
-    if opinion.state == "待研究":
+    if opinion.state == DispositionState.PENDING:
         return reason or "正在研究。"
     return reason
 

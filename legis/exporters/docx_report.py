@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from exporters import charts
-from exporters.figures import (
+from legis.exporters import charts
+from legis.exporters.figures import (
     cited_opinions,
     cn_date,
     disposition_text,
@@ -15,9 +15,9 @@ from exporters.figures import (
     tally_rows,
     units_text,
 )
-from exporters.model import ArticleChange, ReportData, ReportOpinion
-from exporters.official import GB_FONTS, WU_HAO, Fonts, OfficialDocument
-from exporters.wordxml import Column, Span
+from legis.exporters.model import ArticleChange, ReportData, ReportOpinion
+from legis.exporters.official import GB_FONTS, WU_HAO, Fonts, OfficialDocument
+from legis.exporters.wordxml import Column, Span
 from legis.numerals import int_to_cn
 
 INTERNAL_MARK = "内部资料 含个人信息"

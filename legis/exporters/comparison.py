@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from exporters.figures import cited_opinions
-from exporters.model import ArticleChange
-from exporters.official import GB_FONTS, Fonts, OfficialDocument
-from exporters.wordxml import Column
+from legis.exporters.figures import cited_opinions
+from legis.exporters.model import ArticleChange
+from legis.exporters.official import GB_FONTS, Fonts, OfficialDocument
+from legis.exporters.wordxml import Column
 
 COMPARISON_COLUMNS = [Column("原条文", 95), Column("修改后条文", 95),
                       Column("修改理由/依据的意见", 53)]

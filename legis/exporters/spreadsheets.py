@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from exporters.figures import ordered_opinions, tally_rows, units_text
-from exporters.model import ReportData
-from exporters.tables import to_csv, to_xlsx
+from legis.exporters.figures import ordered_opinions, tally_rows, units_text
+from legis.exporters.model import ReportData
+from legis.exporters.tables import to_csv, to_xlsx
 
 OPINION_HEADERS = ["序号", "意见编号", "条款", "条序号", "意见内容", "提出人数", "提出单位",
                    "采纳情况", "理由", "修改情况", "原始意见数"]

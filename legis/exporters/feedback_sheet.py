@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from exporters.figures import cn_date
-from exporters.official import GB_FONTS, Fonts, OfficialDocument
-from exporters.wordxml import Column
+from legis.exporters.figures import cn_date
+from legis.exporters.official import GB_FONTS, Fonts, OfficialDocument
+from legis.exporters.wordxml import Column
 
 COLUMNS = [Column("序号", 12, "center"), Column("条款", 22, "center"), Column("意见内容", 56),
            Column("提出人数", 14, "center"), Column("是否采纳", 20, "center"), Column("采纳理由", 32)]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from legis.vocabulary import DispositionState
+
 # Disposition states in the order reports list them.
-STATES = ("采纳", "部分采纳", "未采纳", "待研究")
+STATES = tuple(DispositionState)
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exporters.official import OfficialDocument
-from exporters.wordxml import clean
+from legis.exporters.official import OfficialDocument
+from legis.exporters.wordxml import clean
 
 
 @dataclass
