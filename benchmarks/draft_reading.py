@@ -83,7 +83,7 @@ def main() -> int:
         ids, layouts = {}, {}
         with session_scope(engine, write=True) as session:
             for slug, name in SAMPLES.items():
-                draft = import_draft(session, parsed=parse_file(ROOT / "drafts" / name), slug=slug,
+                draft = import_draft(session, parsed=parse_file(ROOT / "legis" / "sample_drafts" / name), slug=slug,
                                      open_until=today() + timedelta(days=30))
                 version = current_version(session, draft=draft)
                 ids[slug] = (draft.id, version.id, [a.id for a in articles_of(session, version=version)])
