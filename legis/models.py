@@ -217,6 +217,8 @@ class Comment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_comment_draft_created", "draft_id", "created_at"),
         Index("ix_comment_draft_article", "draft_id", "article_id"),
+        # Covers the count of participants (services/participation.turnout).
+        Index("ix_comment_draft_participant", "draft_id", "excluded", "withdrawn", "visitor", "phone"),
         # Covers the per-point counts of the tracking table and the 台账 without table reads.
         Index("ix_comment_draft_point", "draft_id", "contact_point_id", "excluded", "opinion_id"),
     )
@@ -251,6 +253,9 @@ class Comment(SQLModel, table=True):
     withdrawn_reason: str = Field(default="", max_length=200)
     import_id: int | None = Field(default=None, foreign_key="paperimport.id", index=True)
     entered_by: int | None = Field(default=None, foreign_key="user.id")
+    # A random id of the browser visit that sent it (no personal data): several
+    # comments from one visit count as one participant.
+    visitor: str = Field(default="", max_length=24)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -133,6 +133,7 @@ def submit_comment(
     form_token: str | None = None,
     entered_by: int | None = None,
     check_open: bool = True,
+    visitor: str = "",
 ) -> tuple[Comment, bool]:
     """Store one comment and commit; returns (comment, created).
 
@@ -176,6 +177,7 @@ def submit_comment(
         channel=channel,
         form_token=form_token,
         entered_by=entered_by,
+        visitor=visitor[:24],
         receipt_code=new_receipt_code(),
     )
     for _attempt in range(5):

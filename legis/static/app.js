@@ -104,6 +104,13 @@
         box.appendChild(strong);
         box.appendChild(document.createTextNode(" "));
         box.appendChild(link);
+        if (r.data.own_count > 1) {
+          var all = document.createElement("a");
+          all.href = r.data.own_url;
+          all.textContent = "查看并打印本次全部" + r.data.own_count + "条意见";
+          box.appendChild(document.createTextNode(" · "));
+          box.appendChild(all);
+        }
         result.appendChild(box);
         box.setAttribute("tabindex", "-1");
         box.focus();
@@ -154,6 +161,12 @@
       if (t) t.focus();
     }
   }, true);
+
+  // 打印本页: the button only shows where the script can press print for you.
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
 
   // Pages that ask for it refresh a progress value without reloading.
   var poll = document.querySelector("[data-poll]");

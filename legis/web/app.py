@@ -18,12 +18,14 @@ from legis.config import Settings
 from legis.db import make_engine
 from legis.errors import LegisError
 from legis.resources import resource_dir
+from legis.services.participation import TurnoutCache
 from legis.timefmt import fmt_date, fmt_datetime
 from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
 from legis.web.ratelimit import RateLimiter
 from legis.web.security import SecurityMiddleware
+from legis.web.visits import Visits
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.templates = make_templates()
     app.state.form_tokens = FormTokens(secret)
+    app.state.visits = Visits(secret, https=settings.https)
+    app.state.turnouts = TurnoutCache()   # comments and participants per draft, see public.home
     app.state.limiter = RateLimiter()
     app.state.fragments = {}   # rendered draft bodies, see public.draft_body
     app.state.route_paths = {r.name: r for r in routes if isinstance(r, Route)}   # url_path

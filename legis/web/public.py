@@ -13,7 +13,7 @@ from legis import privacy
 from legis.errors import NotFound, RateLimited, ValidationError
 from legis.models import CHANNEL_ONLINE, Article, CommentSession, Draft
 from legis.services import comments as comment_service
-from legis.services import dispositions, reading
+from legis.services import dispositions, draft_parts, participation, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -32,15 +32,24 @@ LARGE_TEXT_COOKIE = "legis_large"
 
 
 async def home(request: Request) -> Response:
-    drafts = await in_db(request, lambda s: draft_service.list_drafts(s, public=True))
+    def load(session: Session):
+        drafts = draft_service.list_drafts(session, public=True)
+        return drafts, request.app.state.turnouts.get(session, draft_ids=[d.id for d in drafts])
+
+    drafts, turnout = await in_db(request, load)
     open_drafts = [d for d in drafts if draft_service.is_open(d)]
     other = [d for d in drafts if not draft_service.is_open(d)]
-    return render(request, "home.html", {"open_drafts": open_drafts, "other_drafts": other})
+    return render(request, "home.html", {"open_drafts": open_drafts, "other_drafts": other,
+                                         "turnout": turnout})
 
 
 async def draft_page(request: Request) -> Response:
-    slug = request.path_params["slug"]
-    page = await in_db(request, lambda s: reading.load_draft_page(s, slug=slug))
+    """A draft to read: the whole of a short one, the first chapter of a long one."""
+    part = request.path_params.get("part", 1)
+    token = request.query_params.get("s", "")[:40]
+    page = await in_db(request, lambda s: reading.load_draft_page(
+        s, slug=request.path_params["slug"], part=part, session_token=token,
+        turnouts=request.app.state.turnouts))
     return _render_draft(request, page)
 
 
@@ -48,7 +57,8 @@ async def session_page(request: Request) -> Response:
     """The page residents reach by scanning a session's QR code."""
     token = request.path_params["token"]
 
-    page = await in_db(request, lambda s: reading.load_session_page(s, token=token))
+    page = await in_db(request, lambda s: reading.load_session_page(
+        s, token=token, turnouts=request.app.state.turnouts))
     return _render_draft(request, page)
 
 
@@ -67,7 +77,7 @@ def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> st
     key. The per-request form token and session token go into fixed slots.
     """
     version_id = page.articles[0].version_id if page.articles else 0
-    key = (page.draft.id, version_id, page.draft.updated_at, accepting)
+    key = (page.draft.id, version_id, page.draft.updated_at, accepting, page.part.number)
     cache = request.app.state.fragments
     fragment = cache.get(key)
     if fragment is None:
@@ -96,6 +106,8 @@ def _render_draft(request: Request, page: reading.DraftPage) -> Response:
             "draft": page.draft,
             "body": Markup(body),
             "accepting": accepting,
+            "own_codes": request.app.state.visits.codes(request, page.draft.id),
+            "session_token": session_token,
         },
     )
 
@@ -110,12 +122,14 @@ async def comment_form_page(request: Request) -> Response:
         article = next((a for a in page.articles if a.id == article_id), None)
         if article_id is not None and article is None:
             raise NotFound("没有找到这一条。")
-        return page.draft, article
+        part = page.reading.part_of.get(article.id, 1) if article else 1
+        return page.draft, article, part
 
-    draft, article = await in_db(request, load)
+    draft, article, part = await in_db(request, load)
     return render(request, "comment_page.html", {
         "draft": draft,
         "article": article,
+        "part": part,
         "form_token": request.app.state.form_tokens.issue(),
         "session_token": request.query_params.get("s", ""),
         "values": {},
@@ -159,6 +173,8 @@ async def submit_comment(request: Request) -> Response:
             retry_after=int(wait) + 1)
 
     nonce = request.app.state.form_tokens.check(str(form.get("form_token", "")))
+    visits = request.app.state.visits
+    visitor = visits.visitor(request)
     form_token = comment_service.idempotency_key(nonce, data)
 
     def work(session: Session):
@@ -176,6 +192,7 @@ async def submit_comment(request: Request) -> Response:
             comment_session=(session.get(CommentSession, comment_session.id)
                              if comment_session else None),
             form_token=form_token,
+            visitor=visitor,
         )
         return draft, None, comment
 
@@ -194,13 +211,20 @@ async def submit_comment(request: Request) -> Response:
         }, status=422)
     receipt_url = url_path(request, "receipt", code=comment.receipt_code)
     if wants_json(request):
-        return JSONResponse({
+        codes = visits.codes(request, draft.id)
+        response: Response = JSONResponse({
             "ok": True,
             "receipt_code": comment.receipt_code,
             "receipt_url": receipt_url,
             "form_token": request.app.state.form_tokens.issue(),
+            "own_count": len({*codes, comment.receipt_code}),
+            "own_url": f"/drafts/{draft.slug}/mine",
         })
-    return redirect(receipt_url + "?new=1")
+    else:
+        response = redirect(receipt_url + "?new=1")
+    visits.remember(request, response, visitor=visitor, draft_id=draft.id, code=comment.receipt_code)
+    request.app.state.turnouts.forget(draft.id)
+    return response
 
 
 async def receipt(request: Request) -> Response:
@@ -214,16 +238,25 @@ async def receipt(request: Request) -> Response:
         draft = session.get(Draft, comment.draft_id)
         article = session.get(Article, comment.article_id) if comment.article_id else None
         opinion, published = dispositions.outcome_for_comment(session, comment=comment)
+        codes = request.app.state.visits.codes(request, comment.draft_id)
+        own = (participation.own_comments(session, draft_id=draft.id, codes=codes)
+               if comment.receipt_code in codes else [])
         # 继续提意见 goes back to where the resident was: the session's page if they
-        # came by its QR code, at the article they commented on.
+        # came by its QR code, at the article they commented on (on its chapter's page).
         comment_session = session.get(CommentSession, comment.session_id) if comment.session_id else None
-        back = (url_path(request, "session_entry", token=comment_session.token)
-                if comment_session and comment.entered_by is None
-                else url_path(request, "draft", slug=draft.slug))
+        by_session = comment_session is not None and comment.entered_by is None
+        part = draft_parts.part_of_article(session, article=article) if article else 1
+        if part > 1:
+            back = url_path(request, "draft_part", slug=draft.slug, part=part)
+            back += f"?s={comment_session.token}" if by_session and comment_session else ""
+        else:
+            back = (url_path(request, "session_entry", token=comment_session.token)
+                    if by_session and comment_session
+                    else url_path(request, "draft", slug=draft.slug))
         back += "#" + (article_anchor(article) if article else "overall")
-        return comment, draft, article, opinion, published, back
+        return comment, draft, article, opinion, published, back, own
 
-    comment, draft, article, opinion, published, back = await in_db(request, load)
+    comment, draft, article, opinion, published, back, own = await in_db(request, load)
     return render(request, "receipt.html", {
         "comment": comment,
         "public_text": privacy.public_text(comment.text, comment.personal_data),
@@ -232,6 +265,7 @@ async def receipt(request: Request) -> Response:
         "opinion": opinion,
         "published": published,
         "just_sent": request.query_params.get("new") == "1",
+        "own": own,
         "continue_url": back,
     })
 

@@ -112,6 +112,14 @@ def test_resident_comments_without_javascript(browsing: Browsing):
     second_code = page.locator(".receipt-code").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{8}", second_code) and second_code != first_code
     expect(page.locator("dl.facts")).to_contain_text("总体意见")
+    # Both comments of this visit, together, with one printable page.
+    own = page.locator("section.own")
+    expect(own).to_contain_text(first_code)
+    expect(own).to_contain_text(second_code)
+    browsing.snap(page, "receipt with this visit's comments", doc="receipt-all")
+    own.get_by_role("link", name="打印全部意见和回执码").tap()
+    expect(page.locator("ol.own-comments > li")).to_have_count(2)
+    expect(page.locator("ol.own-comments")).to_contain_text(CLEAN_UP_TEXT)
 
     look_up_receipt(browsing, first_code, ["第十二条", CLEAN_UP_TEXT],
                     phone=True, java_script_enabled=False)
@@ -352,4 +360,31 @@ def test_staff_merge_decide_publish_and_export(browsing: Browsing, site, tmp_pat
     assert paragraphs[0] == f"关于《{MERGE_TITLE}》征求意见情况的报告", paragraphs[:3]
     assert any("未采纳" in cell.text for table in report.tables for row in table.rows
                for cell in row.cells)
+    browsing.assert_same_origin()
+
+
+def test_resident_finds_an_article_by_chapter_and_by_word_without_javascript(browsing: Browsing):
+    page = browsing.page(phone=True, java_script_enabled=False)
+    page.goto("/drafts/big")
+    browsing.snap(page, "long draft, first screen", doc="draft-long")
+    page.mouse.wheel(0, 4000)
+    button = page.get_by_role("link", name="目录", exact=True)
+    expect(button).to_be_in_viewport()            # still within reach after scrolling
+    browsing.snap(page, "reading with the 目录 button", doc="draft-toc-button")
+    button.tap()
+    page.locator("#toc").get_by_role("link", name=re.compile("^第四章")).tap()
+    expect(page).to_have_url(re.compile(r"/drafts/big/part/4#h\d+$"))
+    expect(page.locator("h2.heading")).to_contain_text("第四章")
+    expect(page.locator("section.article").first.locator("a.label")).to_have_text("第六十一条")
+    browsing.snap(page, "a chapter page", doc="draft-chapter")
+
+    page.get_by_label("在草案中查找").fill("业主大会")
+    page.get_by_role("button", name="查找").tap()
+    expect(page.locator("mark").first).to_have_text("业主大会")
+    hits = page.locator("li.hit")
+    assert hits.count() > 1
+    browsing.snap(page, "search results", doc="draft-search")
+    hits.first.get_by_role("link", name=re.compile("^对第.+条提意见$")).tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^对第.+条提意见$"))
+    expect(page.locator(".article-quote")).to_contain_text("业主大会")
     browsing.assert_same_origin()

@@ -1,0 +1,86 @@
+"""How many have taken part in a draft's consultation, and the comments one browser visit left."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from legis.models import Article, Comment
+
+
+@dataclass(frozen=True)
+class Turnout:
+    comments: int = 0
+    participants: int = 0
+
+
+def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
+    """Comments and participants per draft so far (set aside as not an opinion, or withdrawn: not counted).
+
+    A participant is a browser visit; comments typed in at a session or from
+    paper carry no visit, so a phone number given with them joins them, and
+    the rest count one person each. Four grouped counts, each read from the
+    index ix_comment_draft_participant alone (one DISTINCT over a CASE read
+    every row: 0.8 s at 100,000 comments).
+    """
+    if not draft_ids:
+        return {}
+    kept = (Comment.draft_id.in_(draft_ids), Comment.excluded == False, Comment.withdrawn == False)
+    anonymous = (Comment.visitor == "",)
+
+    def grouped(value, *where) -> dict[int, int]:
+        rows = session.exec(select(Comment.draft_id, value).where(*kept, *where)
+                            .group_by(Comment.draft_id)).all()
+        return dict(rows)
+
+    comments = grouped(func.count())
+    visits = grouped(func.count(func.distinct(Comment.visitor)), Comment.visitor != "")
+    phones = grouped(func.count(func.distinct(Comment.phone)), *anonymous, Comment.phone != "")
+    alone = grouped(func.count(), *anonymous, Comment.phone == "")
+    return {
+        draft_id: Turnout(comments.get(draft_id, 0),
+                          visits.get(draft_id, 0) + phones.get(draft_id, 0) + alone.get(draft_id, 0))
+        for draft_id in draft_ids
+    }
+
+
+class TurnoutCache:
+    """Turnout per draft, recounted at most every ``ttl`` seconds: "so far" need not be to the
+    second, and the count reads every comment's index entry (about 60 ms at 100,000)."""
+
+    def __init__(self, ttl: float = 30.0):
+        self.ttl = ttl
+        self._kept: dict[int, tuple[float, Turnout]] = {}
+
+    def get(self, session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
+        now = time.monotonic()
+        stale = [d for d in draft_ids if d not in self._kept or now - self._kept[d][0] > self.ttl]
+        for draft_id, counted in turnout(session, draft_ids=stale).items():
+            self._kept[draft_id] = (now, counted)
+        return {d: self._kept[d][1] for d in draft_ids}
+
+    def forget(self, draft_id: int) -> None:
+        """Recount this draft next time (this process has just stored a comment on it)."""
+        self._kept.pop(draft_id, None)
+
+
+@dataclass
+class OwnComment:
+    comment: Comment
+    article: Article | None
+
+
+def own_comments(session: Session, *, draft_id: int, codes: list[str]) -> list[OwnComment]:
+    """The comments with these receipt codes on this draft, oldest first (a visit's own record)."""
+    if not codes:
+        return []
+    rows = session.exec(
+        select(Comment, Article)
+        .join(Article, Article.id == Comment.article_id, isouter=True)
+        .where(Comment.draft_id == draft_id, Comment.receipt_code.in_(codes))
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    return [OwnComment(comment, article) for comment, article in rows]
