@@ -12,6 +12,7 @@ from legis.web import (
     manage_drafts,
     manage_opinions,
     manage_points,
+    manage_report,
     manage_sessions,
     manage_users,
     manage_versions,
@@ -58,7 +59,10 @@ RULES = {
         "disposition_set", "disposition_bulk", "manage_dispositions", "manage_chart",
         "manage_publish", "manage_export", "manage_reasons", "manage_reason_save",
         "manage_job_page", "manage_job_download",
+        "manage_report", "manage_report_letterhead", "manage_report_section",
     ], OFFICE),
+    # a contact point's own submission: its host (scope checked on point_id) and staff
+    "manage_point_submission": ALL_STAFF,
     # draft versions and revisions
     **dict.fromkeys([
         "manage_versions", "manage_version_import", "manage_version_review",
@@ -78,6 +82,7 @@ MANAGE_ROUTES = [
     *manage_sessions.routes,
     *manage_opinions.routes,
     *manage_dispositions.routes,
+    *manage_report.routes,
     *manage_users.routes,
     *manage_versions.routes,
 ]

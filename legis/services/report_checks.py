@@ -1,0 +1,58 @@
+"""Checks before a report is exported: what a staff member must look at before sending it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from exporters.model import ReportData
+from legis.services import merging
+
+# Personal data residents write into their comments: mobile numbers, ID card numbers.
+_PERSONAL = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx])(?![\dXx])")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding; ``blocking`` ones stop the CLI unless told to go ahead."""
+
+    key: str
+    message: str
+    count: int
+    blocking: bool = False
+
+
+def export_checks(session: Session, *, data: ReportData, stale_sections: list[str] = ()
+                  ) -> list[Check]:
+    """Unmerged comments, undecided opinions, adopted ones without a change note, personal
+    data in comment text, report sections whose figures changed since staff edited them."""
+    out: list[Check] = []
+    if data.draft_id is not None:
+        unmerged = merging.unmerged_count(session, draft_id=data.draft_id)
+        if unmerged:
+            out.append(Check("unmerged", f"有{unmerged}条意见尚未归纳，报告中不含这些意见；"
+                             "请先在“归纳意见”页面运行归纳。", unmerged, blocking=True))
+    pending = sum(1 for op in data.opinions if op.state == "待研究")
+    if pending:
+        out.append(Check("pending", f"有{pending}项意见仍为“待研究”，尚未作出处理决定。", pending))
+    no_note = sum(1 for op in data.opinions
+                  if op.state == "采纳" and not op.change_note.strip() and not op.reason.strip())
+    if no_note:
+        out.append(Check("no_change_note", f"有{no_note}项意见为“采纳”，但没有填写修改情况或说明；"
+                         "条文未改的（如赞成性意见），请在理由中写明，例如“草案已有规定（已体现）”。",
+                         no_note))
+    no_reason = sum(1 for op in data.opinions
+                    if op.state in ("部分采纳", "未采纳") and not op.reason.strip())
+    if no_reason:
+        out.append(Check("no_reason", f"有{no_reason}项意见未采纳或部分采纳，但没有填写理由。",
+                         no_reason))
+    personal = sum(1 for op in data.opinions for c in op.comments if _PERSONAL.search(c.text))
+    if personal:
+        out.append(Check("personal", f"有{personal}条意见原文中写有手机号或身份证号；"
+                         "对外报送前请确认已遮盖。", personal))
+    if stale_sections:
+        out.append(Check("stale", "以下部分在修改后数据又有变化，请复核："
+                         + "、".join(stale_sections) + "。", len(stale_sections)))
+    return out
