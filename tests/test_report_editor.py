@@ -164,7 +164,7 @@ def test_checks_on_the_page_and_in_the_cli(client, db, case, settings, tmp_path,
 
 def test_point_submission_is_the_points_own_and_its_host_may_download_it(
         db, case, signed_in):
-    draft, (station, child, other) = case
+    draft, (station, _child, other) = case
     create_user(db, username="stationhost", role="host", password="Tr0ub4dor&3-horse!",
                 contact_point_id=station.id, display_name="李联络")
     db.commit()
@@ -196,7 +196,7 @@ def test_point_submission_is_the_points_own_and_its_host_may_download_it(
 
 
 def test_session_sheet_times_are_real_date_times(client, db, case):
-    draft, (station, _c, _o) = case
+    _draft, (station, _c, _o) = case
     from legis.models import CommentSession
 
     cs = db.exec(select(CommentSession).where(CommentSession.contact_point_id == station.id)).one()
