@@ -314,3 +314,16 @@ def test_opinion_without_comments_names_network():
     from exporters.figures import units_text
 
     assert units_text(op) == "网络征集"
+
+
+def test_supportive_opinion_is_adopted_with_its_reason_not_rejected():
+    data = sample_report_data(opinions=3, comments=3)
+    support = data.opinions[0]
+    support.text, support.state = "赞成尽快出台本条例。", "采纳"
+    support.change_note, support.reason = "", "草案已有规定（已体现）"
+    doc = Document(BytesIO(congress_report(data)))
+    row = next(r for r in table_with(doc, "条文").rows[1:]
+               if "赞成尽快出台" in cell_text(r.cells[1]))
+    assert cell_text(row.cells[2]) == "采纳\n理由：草案已有规定（已体现）"
+    opinions_text = next(s.text for s in draft_sections(data) if s.key == "opinions")
+    assert "该意见已采纳，草案已有规定（已体现）。" in opinions_text
