@@ -205,3 +205,27 @@ def test_session_sheet_times_are_real_date_times(client, db, case):
     assert isinstance(sheet.cell(row=2, column=9).value, datetime)
     assert sheet.cell(row=2, column=3).alignment.wrap_text
     assert sheet.auto_filter.ref
+
+
+def test_masked_export_holds_no_phone_or_id_number_anywhere(client, db, case):
+    draft, _points = case
+    comment_service.submit_comment(
+        db, draft=draft, channel="线上",
+        data=comment_service.CommentInput(
+            text="我的身份证号110101199003071234，建议放宽登记", article_id=article(db, draft, 8).id,
+            name="张大山", phone="13700002222", consent=True))
+    merging.merge_draft(db.get_bind(), draft_id=draft.id)
+    db.expire_all()
+    import re
+
+    for url in (f"/manage/drafts/{draft.id}/export?format=docx",
+                f"/manage/drafts/{draft.id}/export?format=xlsx&kind=comments",
+                f"/manage/drafts/{draft.id}/export?format=csv&kind=comments"):
+        body = client.get(url).content
+        text = docx_text(body) if "docx" in url else (
+            body.decode("utf-8-sig") if "csv" in url else "\n".join(
+                str(v) for row in openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
+                .iter_rows(values_only=True) for v in row if v is not None))
+        assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text), url
+        assert not re.search(r"(?<!\d)\d{17}[\dXx]", text), url
+        assert "张大山" not in text and "王小明" not in text, url

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from sqlmodel import Session, select
 
 from exporters import comparison, docx_report, spreadsheets, submission
-from exporters.masking import mask_name, mask_phone
+from exporters.masking import mask_name, mask_phone, mask_text
 from exporters.model import (
     ReportArticle,
     ReportComment,
@@ -73,7 +73,8 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
             id=opinion.id,
             article_label=label(opinion.article_id),
             article_ordinal=article.ordinal + 1 if article else 0,
-            text=opinion.text,
+            # The representative text is a resident's words too: masked unless internal.
+            text=opinion.text if internal else mask_text(opinion.text),
             supporters=len(group),
             contact_points=[name for name, _ in counted.most_common()],
             state=opinion.state,
@@ -130,7 +131,7 @@ def _report_comment(comment: Comment, article_label: str, points: dict[int, str]
                     session_titles: dict[int, str], internal: bool) -> ReportComment:
     return ReportComment(
         id=comment.id,
-        text=comment.text,
+        text=comment.text if internal else mask_text(comment.text),
         article_label=article_label,
         contact_point=points.get(comment.contact_point_id),
         session=session_titles.get(comment.session_id),
