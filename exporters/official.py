@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
-from itertools import pairwise
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -20,6 +19,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
+from exporters import pagenumbers
+from exporters.titles import title_lines
 from exporters.wordxml import (
     CellStyle,
     Column,
@@ -32,8 +33,6 @@ from exporters.wordxml import (
     splice,
 )
 
-_WPS = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
-_MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
 # Chinese type sizes in points.
 ER_HAO, SAN_HAO, SI_HAO, XIAO_SI, WU_HAO = 22, 16, 14, 12, 10.5
 LINE_PT = 28.9           # fixed line pitch: 22 lines in the 225 mm type area
@@ -213,64 +212,16 @@ class OfficialDocument:
                 p._p.remove(child)
             p.style = self.doc.styles["Legis Page Number"]
             if landscape:
-                p._p.append(parse_xml(self._rotated_number(side)))
+                p._p.append(parse_xml(pagenumbers.rotated_number(
+                    side, _rpr(self.fonts.page_number, SI_HAO), A4, MARGINS_MM)))
                 continue
             p_pr = p._p.get_or_add_pPr()
             p_pr.append(parse_xml(f'<w:ind {nsdecls("w")} w:{side}="{indent}" '
                                   f'w:{side}Chars="100"/>'))
             p_pr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="{side}"/>'))
-            for run in parse_xml(f'<w:p {nsdecls("w")}>{self._number_runs()}</w:p>'):
+            runs = pagenumbers.number_runs(_rpr(self.fonts.page_number, SI_HAO))
+            for run in parse_xml(f'<w:p {nsdecls("w")}>{runs}</w:p>'):
                 p._p.append(run)
-
-    def _number_runs(self) -> str:
-        rpr = _rpr(self.fonts.page_number, SI_HAO)
-        return (f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
-                f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
-                f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-                f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
-                f'<w:r>{rpr}<w:t>1</w:t></w:r>'
-                f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
-                f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>')
-
-    def _rotated_number(self, side: str) -> str:
-        """A text box holding the page number, turned to read along the page's short edge."""
-        emu = 36000  # per mm
-        box_w, box_h = 9 * emu, 40 * emu
-        # Portrait: the number's outer end is one character (5 mm) inside the type area's
-        # edge (26 mm from the right), its middle 25 mm above the bottom edge.
-        y = (A4[0] - MARGINS_MM["right"] - 5) * emu - box_h
-        if side == "right":      # odd page: portrait bottom = landscape left edge
-            x, vert, jc = (25 - 4.5) * emu, "vert", "right"
-        else:                    # even page: portrait bottom = landscape right edge
-            x, vert, jc = (A4[1] - 25 - 4.5) * emu, "vert270", "left"
-            y = (A4[0] - MARGINS_MM["left"] - 5) * emu - box_h
-        ppr = ('<w:pPr><w:pStyle w:val="LegisPageNumber"/>'
-               f'<w:jc w:val="{jc}"/></w:pPr>')
-        return (
-            f'<w:r {nsdecls("w", "wp", "a")} {_WPS} {_MC}>'
-            '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-            'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" '
-            'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-            f'<wp:positionH relativeFrom="page"><wp:posOffset>{round(x)}</wp:posOffset>'
-            '</wp:positionH>'
-            f'<wp:positionV relativeFrom="page"><wp:posOffset>{round(y)}</wp:posOffset>'
-            '</wp:positionV>'
-            f'<wp:extent cx="{box_w}" cy="{box_h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-            '<wp:wrapNone/><wp:docPr id="' + ("901" if side == "right" else "902")
-            + '" name="PageNumber"/><wp:cNvGraphicFramePr/>'
-            '<a:graphic><a:graphicData '
-            'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{box_w}" cy="{box_h}"/></a:xfrm>'
-            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
-            '</wps:spPr><wps:txbx><w:txbxContent>'
-            f'<w:p>{ppr}{self._number_runs()}</w:p>'
-            '</w:txbxContent></wps:txbx>'
-            f'<wps:bodyPr rot="0" vert="{vert}" wrap="square" lIns="0" tIns="0" rIns="0" '
-            'bIns="0" anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
-            '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
-            '<mc:Fallback/></mc:AlternateContent></w:r>')
 
     # -- content ---------------------------------------------------------------------------
     def _run(self, paragraph, text: str, font: str, size: float, bold: bool = False):
@@ -418,58 +369,3 @@ class OfficialDocument:
             + "</w:font>" for name in names)
         return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 f'<w:fonts {nsdecls("w")}>{fonts}</w:fonts>').encode()
-
-
-# Where a title may break, best first: after the book title, around 关于, before （草案）,
-# before a conjunction, before the kind of regulation, after a place name. Anywhere else
-# (inside a word such as 历史建筑) costs a lot.
-_GOOD_BREAKS = (("》", 0, "after"), ("征求意见", 0, "before"), ("关于", 2, "after"),
-                ("（草案", 3, "before"), ("和", 3, "before"), ("及", 3, "before"),
-                ("与", 3, "before"), ("若干", 4, "before"), ("条例", 4, "before"), ("规定", 4, "before"),
-                ("办法", 4, "before"), ("决定", 4, "before"), ("的报告", 5, "before"),
-                ("市", 6, "after"), ("省", 6, "after"), ("区", 7, "after"), ("县", 7, "after"))
-_NO_LINE_START = "》）」』，。、；：？！"
-_NO_LINE_END = "《（「『"
-
-
-def title_lines(text: str, width: int) -> list[str]:
-    """``text`` in as few lines of at most ``width`` characters as possible, broken where
-    a reader expects it and with lines of similar length (the last not the longest stub)."""
-    text = " ".join(text.split())
-    if len(text) <= width or width < 4:
-        return [text]
-    cost = [40] * (len(text) + 1)          # cost of breaking before position i
-    for word, penalty, where in _GOOD_BREAKS:
-        start = text.find(word)
-        while start >= 0:
-            at = start + len(word) if where == "after" else start
-            cost[at] = min(cost[at], penalty)
-            start = text.find(word, start + 1)
-    for i in range(1, len(text)):
-        if text[i] in _NO_LINE_START or text[i - 1] in _NO_LINE_END:
-            cost[i] = 1000
-    lines_needed = -(-len(text) // width)
-    best: tuple[float, list[int]] | None = None
-
-    def search(start: int, cuts: list[int], left: int) -> None:
-        nonlocal best
-        if left == 1:
-            if len(text) - start > width:
-                return
-            bounds = [0, *cuts, len(text)]
-            lengths = [b - a for a, b in pairwise(bounds)]
-            score = sum(cost[c] for c in cuts) + (max(lengths) - min(lengths)) * 0.5
-            if best is None or score < best[0]:
-                best = (score, list(cuts))
-            return
-        for cut in range(start + 1, min(start + width, len(text) - 1) + 1):
-            search(cut, [*cuts, cut], left - 1)
-
-    for count in range(lines_needed, lines_needed + 3):
-        search(0, [], count)
-        if best is not None:
-            break
-    if best is None:
-        return [text]
-    bounds = [0, *best[1], len(text)]
-    return [text[a:b] for a, b in pairwise(bounds)]
