@@ -170,6 +170,7 @@ def test_point_submission_is_the_points_own_and_its_host_may_download_it(
     db.commit()
     host = signed_in("host2", "host", station)
     url = f"/manage/points/{station.id}/drafts/{draft.id}/submission.docx"
+    assert url in host.get("/manage/").text         # offered on the host's own page
     response = host.get(url)
     assert response.status_code == 200
     text = docx_text(response.content)
