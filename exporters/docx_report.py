@@ -124,7 +124,10 @@ def congress_report(data: ReportData, sections: Sequence[Section] | None = None,
     """The whole report as .docx bytes; ``sections`` are staff's edited texts (default: drafted)."""
     doc = OfficialDocument(fonts)
     opinions = ordered_opinions(data.opinions)
-    for block in report_blocks(data, sections):
+    blocks = report_blocks(data, sections)
+    # The body's last paragraph goes with the 附件说明 and 落款 to a new page if they must.
+    last_text = max((i for i, b in enumerate(blocks) if b.kind == "p"), default=-1)
+    for i, block in enumerate(blocks):
         kind = block.kind
         if kind == "mark":
             doc.mark(block.text)
@@ -145,7 +148,7 @@ def congress_report(data: ReportData, sections: Sequence[Section] | None = None,
         elif kind == "h2":
             doc.heading2(block.text)
         elif kind == "p":
-            doc.para(block.text)
+            doc.para(block.text, keep=i == last_text)
         elif kind == "figures":
             _tally_and_charts(doc, data, opinions)
         elif kind == "attach":
@@ -202,12 +205,16 @@ def contrast_rows(data: ReportData) -> Iterator[list[object]]:
             yield [Continued(more), opinion, outcome]
 
 
-def comment_rows(opinions: list[ReportOpinion]) -> Iterator[list[object] | Span]:
+def comment_rows(opinions: list[ReportOpinion], *,
+                 with_state: bool = True) -> Iterator[list[object] | Span]:
+    """原始意见 rows under a heading row per opinion; ``with_state=False`` leaves out the
+    decision (a point's submission before the results are published)."""
     n = 0
     for i, op in enumerate(opinions, 1):
         if not op.comments:
             continue
-        yield Span(f"{i}. {op.article_label}：{quote(op.text, 60)}（{op.state}，"
+        state = f"{op.state}，" if with_state else ""
+        yield Span(f"{i}. {op.article_label}：{quote(op.text, 60)}（{state}"
                    f"原始意见{len(op.comments)}条）")
         for c in op.comments:
             n += 1

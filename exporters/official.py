@@ -157,6 +157,9 @@ class OfficialDocument:
                       _ppr(jc="left", keep_next=True), _rpr(f.heading1, SAN_HAO))
         _define_style(styles, "LegisSignature", "Legis Signature",
                       _ppr(jc="right", keep_next=True), _rpr(f.body, SAN_HAO))
+        # The date ends the chain: kept with the next paragraph it would drag the 落款
+        # onto the attachment's new page.
+        _define_style(styles, "LegisDate", "Legis Date", _ppr(jc="right"), _rpr(f.body, SAN_HAO))
         # 附件说明 and the 落款 stay on one page with the last lines of the body.
         _define_style(styles, "LegisKeep", "Legis Keep", _ppr(jc="left", keep_next=True),
                       _rpr(f.body, SAN_HAO))
@@ -166,6 +169,11 @@ class OfficialDocument:
         _define_style(styles, "LegisCaption", "Legis Caption",
                       _ppr(jc="center", size=XIAO_SI, line=None, before=6, after=6,
                            keep_next=True, snap=False),
+                      _rpr(f.heading2, XIAO_SI))
+        # A figure's caption goes below it and must not chain the figure to what follows.
+        _define_style(styles, "LegisFigureCaption", "Legis Figure Caption",
+                      _ppr(jc="center", size=XIAO_SI, line=None, before=6, after=6,
+                           snap=False),
                       _rpr(f.heading2, XIAO_SI))
         _define_style(styles, "LegisTable", "Legis Table",
                       _ppr(size=XIAO_SI, line=None, snap=False), _rpr(f.body, XIAO_SI))
@@ -274,10 +282,16 @@ class OfficialDocument:
     def heading2(self, text: str) -> None:
         self._paragraph(text, "Heading 2", self.fonts.heading2, SAN_HAO)
 
-    def para(self, text: str) -> None:
-        """Body text; each line of ``text`` (each 款) becomes its own indented paragraph."""
+    def para(self, text: str, *, keep: bool = False) -> None:
+        """Body text; each line of ``text`` (each 款) becomes its own indented paragraph.
+
+        ``keep`` holds it on the page of what follows (the last paragraph before the
+        落款, so that the 落款 never stands on a page of its own).
+        """
         for line in (text.splitlines() or [""]):
-            self._paragraph(line, "Normal", self.fonts.body, SAN_HAO)
+            p = self._paragraph(line, "Normal", self.fonts.body, SAN_HAO)
+            if keep:
+                p.paragraph_format.keep_with_next = True
 
     def hanging(self, label: str, lines: Sequence[str]) -> None:
         """「附件：1. …」: the label, then one paragraph per item aligned under the first."""
@@ -292,8 +306,8 @@ class OfficialDocument:
     def signature(self, signatory: str, when: str) -> None:
         """The 落款 after the body: a blank line, the signatory 右空二字, the date 右空四字."""
         self.blank(keep=True)
-        for text, chars in ((signatory, 2), (when, 4)):
-            p = self._paragraph(text, "Legis Signature", self.fonts.body, SAN_HAO)
+        for text, chars, style in ((signatory, 2, "Legis Signature"), (when, 4, "Legis Date")):
+            p = self._paragraph(text, style, self.fonts.body, SAN_HAO)
             p._p.get_or_add_pPr().append(parse_xml(
                 f'<w:ind {nsdecls("w")} w:rightChars="{chars * 100}" '
                 f'w:right="{round(chars * SAN_HAO * 20)}"/>'))
@@ -304,6 +318,7 @@ class OfficialDocument:
         self.blank()
 
     def caption(self, text: str) -> None:
+        """A table's title, above the table and kept with it."""
         self._paragraph(text, "Legis Caption", self.fonts.heading2, XIAO_SI)
 
     def picture(self, png: bytes, width_mm: float, caption: str = "", *,
@@ -317,7 +332,7 @@ class OfficialDocument:
         p = self.doc.add_paragraph(style=self.doc.styles["Legis Figure"])
         p.add_run().add_picture(BytesIO(png), width=Mm(width_mm))
         if caption:
-            self.caption(caption)
+            self._paragraph(caption, "Legis Figure Caption", self.fonts.heading2, XIAO_SI)
 
     def new_section(self, *, landscape: bool) -> None:
         """Start a new page with its own orientation (wide tables go on landscape pages)."""

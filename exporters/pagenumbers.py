@@ -24,15 +24,21 @@ def rotated_number(side: str, rpr: str, a4: tuple[int, int],
                    margins: dict[str, float]) -> str:
     """A text box holding the page number, turned to read along the page's short edge."""
     emu = 36000  # per mm
-    box_w, box_h = 9 * emu, 40 * emu
-    # Portrait: the number's outer end is one character (5 mm) inside the type area's
-    # edge (26 mm from the right), its middle 25 mm above the bottom edge.
-    y = (a4[0] - margins["right"] - 5) * emu - box_h
+    # A box just long enough for 「— 123 —」 in 四号, the number centred in it: where the
+    # number sits then does not depend on how a reader aligns rotated text.
+    box_w, box_h = 9 * emu, 22 * emu
+    # Portrait: the number ends one character (5 mm) inside the type area's right edge
+    # (odd pages) or starts 5 mm inside its left edge (even pages); its middle 25 mm
+    # above the bottom edge. Turned, those become distances from the landscape bottom.
+    half = 10   # mm: half the printed number's length
     if side == "right":      # odd page: portrait bottom = landscape left edge
-        x, vert, jc = (25 - 4.5) * emu, "vert", "right"
+        x, vert = (25 - 4.5) * emu, "vert"
+        middle = a4[0] - margins["right"] - 5 - half
     else:                    # even page: portrait bottom = landscape right edge
-        x, vert, jc = (a4[1] - 25 - 4.5) * emu, "vert270", "left"
-        y = (a4[0] - margins["left"] - 5) * emu - box_h
+        x, vert = (a4[1] - 25 - 4.5) * emu, "vert270"
+        middle = a4[0] - margins["left"] - 5 - half
+    y = middle * emu - box_h / 2
+    jc = "center"
     ppr = ('<w:pPr><w:pStyle w:val="LegisPageNumber"/>'
            f'<w:jc w:val="{jc}"/></w:pPr>')
     return (

@@ -76,7 +76,8 @@ def test_fonts_sizes_and_spacing_per_part(doc):
         fonts = r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
         assert fonts is not None and fonts.get(qn("w:eastAsia")), r.findtext(qn("w:t"))
     # Tables, titles and captions are not pulled onto the body's line grid.
-    for name in ("Legis Table", "Legis Title", "Legis Caption", "Legis Figure"):
+    for name in ("Legis Table", "Legis Title", "Legis Caption", "Legis Figure",
+                 "Legis Figure Caption"):
         snap = doc.styles[name].element.find(f"{qn('w:pPr')}/{qn('w:snapToGrid')}")
         assert snap is not None and snap.get(qn("w:val")) == "0"
 

@@ -183,6 +183,7 @@ def test_point_submission_is_the_points_own_and_its_host_may_download_it(
     # Its comments only (4: station session, child session, phone), grouped by article.
     assert "共收集意见建议3条" in text and "犬粪" not in text
     assert "采纳情况" not in text                            # not published yet
+    assert not any(state in text for state in ("待研究", "未采纳", "（采纳"))
     # Another point's host may not.
     stranger = signed_in("westhost", "host", other)
     assert stranger.get(url).status_code == 403
