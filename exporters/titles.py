@@ -55,7 +55,9 @@ def title_lines(text: str, width: int) -> list[str]:
                 return
             bounds = [0, *cuts, len(text)]
             lengths = [b - a for a, b in pairwise(bounds)]
-            score = sum(cost[c] for c in cuts) + (max(lengths) - min(lengths)) * 0.5
+            # Where a line breaks matters more than how even the lines are: 「…（草案）》」
+            # over 「征求意见情况的报告」 is the form readers know, though uneven.
+            score = sum(cost[c] for c in cuts) + (max(lengths) - min(lengths)) * 0.2
             if best is None or score < best[0]:
                 best = (score, list(cuts))
             return
