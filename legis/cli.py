@@ -31,17 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("parse", help="解析草案文件并打印结构（不写数据库）")
-    p.add_argument("files", nargs="+", metavar="FILE", help=".txt/.md/.docx 草案文件")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".txt/.md/.docx/.pdf 草案文件（PDF 须有文字层，扫描件请先 OCR）")
     p.add_argument("--format", choices=["json", "text"], default="text",
                    help="json: 每个文件一行 JSON；text: 便于阅读的提纲（默认）")
 
     p = sub.add_parser("import", help="导入草案到数据库")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE",
+                   help=".txt/.md/.docx/.pdf 草案文件；同一文件或同名且条文相同的草案已存在时拒绝导入")
     p.add_argument("--title", help="草案标题（默认从文件识别）")
     p.add_argument("--slug", help="网址名（小写字母、数字、连字符；默认自动生成）")
     p.add_argument("--open", action="store_true", help="导入后立即开始征求意见")
     p.add_argument("--until", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="征求意见截止日期（与 --open 一起使用，默认30天后）")
+                   help="征求意见截止日期（与 --open 一起使用，默认30天后；不能早于今天）")
 
     sub.add_parser("init-db", help="创建或升级数据库表（同 migrate）")
     sub.add_parser("migrate", help="把数据库升级到当前版本的表结构")
@@ -168,15 +169,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     from legis.db import session_scope
     from legis.parsing import parse_file
     from legis.services.drafts import import_draft
+    from legis.services.duplicates import content_hash
     from legis.timefmt import today
 
     parsed = parse_file(Path(args.file))
+    source_hash = content_hash(Path(args.file).read_bytes())
     settings = Settings.from_env()
     engine = _engine(settings)
     open_until = (args.until or today() + timedelta(days=30)) if args.open else None
     with session_scope(engine, write=True) as session:
         draft = import_draft(session, parsed=parsed, filename=args.file, title=args.title,
-                             slug=args.slug, open_until=open_until)
+                             slug=args.slug, open_until=open_until, source_hash=source_hash)
     state = f"，征求意见至{open_until.isoformat()}" if open_until else "（草稿，未公开）"
     print(f"已导入《{draft.title}》：{len(parsed.articles)}条，网址名 {draft.slug}{state}")
     for warning in parsed.warnings:

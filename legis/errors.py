@@ -36,3 +36,14 @@ class DraftParseError(LegisError):
     """A draft file that cannot be read or split into articles."""
 
     status = 422
+
+
+class Moved(LegisError):
+    """A draft's old web address: the web layer redirects to the current one."""
+
+    status = 301
+
+    def __init__(self, *, slug: str, current: str):
+        super().__init__(f"这部草案的网址已改为 /drafts/{current}。")
+        self.slug = slug
+        self.current = current

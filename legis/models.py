@@ -14,6 +14,8 @@ from sqlmodel import Field, SQLModel
 
 DRAFT_STATUSES = ("草稿", "征求意见中", "已结束")
 STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = DRAFT_STATUSES
+# Withdrawn (撤回): archived with a reason, hidden from residents, comments kept.
+STATUS_WITHDRAWN = "已撤回"
 
 CHANNELS = ("现场", "线上", "书面", "电话")
 CHANNEL_ONSITE, CHANNEL_ONLINE, CHANNEL_PAPER, CHANNEL_PHONE = CHANNELS
@@ -44,8 +46,18 @@ class Draft(SQLModel, table=True):
     comment_start: date | None = None
     comment_end: date | None = None
     feedback_published_at: datetime | None = None
+    withdrawn_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DraftSlug(SQLModel, table=True):
+    """A web address a draft had before staff changed it; it redirects to the current one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    slug: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class DraftVersion(SQLModel, table=True):
@@ -59,6 +71,8 @@ class DraftVersion(SQLModel, table=True):
     name: str = Field(default="征求意见稿", max_length=60)
     is_current: bool = True
     source_filename: str = Field(default="", max_length=255)
+    # SHA-256 of the uploaded file, so the same file is not imported twice.
+    source_sha256: str = Field(default="", max_length=64, index=True)
     preamble: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     warnings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

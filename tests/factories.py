@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from legis.models import Article, CommentSession, ContactPoint, Draft
 from legis.parsing import parse_text
@@ -42,10 +42,19 @@ SAMPLE_TEXT = """某市养犬管理条例（草案）
 
 def make_draft(session: Session, *, text: str = SAMPLE_TEXT, open_days: int | None = 30,
                slug: str | None = None, **overrides) -> Draft:
-    """A draft parsed from ``text``; open for comment for ``open_days`` (None: not opened)."""
+    """A draft parsed from ``text``; open for comment for ``open_days`` (None: not opened).
+
+    A second draft from the same text gets a numbered title (（2）…): legis
+    refuses a draft with the same title and the same articles.
+    """
     parsed = parse_text(text)
+    title = overrides.pop("title", None) or parsed.title
+    taken = set(session.exec(select(Draft.title)).all())
+    number = 2
+    while title in taken:
+        title, number = f"{parsed.title}（{number}）", number + 1
     draft = draft_service.import_draft(
-        session, parsed=parsed, slug=slug,
+        session, parsed=parsed, slug=slug, title=title,
         open_until=today() + timedelta(days=open_days) if open_days is not None else None,
     )
     for key, value in overrides.items():

@@ -262,7 +262,7 @@ def test_inserted_article_gap():
 
 def test_to_json_has_exactly_the_agreed_shape():
     data = to_json(parse_text(BASIC), file="wuye.txt")
-    assert set(data) == {"file", "title", "preamble", "headings", "articles", "warnings"}
+    assert set(data) == {"file", "title", "stage", "preamble", "headings", "articles", "warnings"}
     assert data["file"] == "wuye.txt"
     assert set(data["articles"][0]) == {
         "number", "sub", "label", "caption", "path", "text", "paragraphs"}

@@ -9,6 +9,8 @@ from legis.errors import DraftParseError
 from legis.parsing.decode import REPLACEMENT, decode_text, file_kind
 from legis.parsing.docx_reader import read_docx
 from legis.parsing.model import Line, ParsedArticle, ParsedDraft, ParsedHeading, to_json
+from legis.parsing.pagination import clean_copied_text
+from legis.parsing.pdf_reader import read_pdf
 from legis.parsing.structure import parse_lines
 
 __all__ = [
@@ -20,20 +22,33 @@ MAX_BYTES = 20 * 1024 * 1024
 
 
 def parse_text(text: str) -> ParsedDraft:
-    """Parse draft text (plain or Markdown; any line endings)."""
-    return parse_lines([Line(line) for line in text.splitlines()])
+    """Parse draft text (plain or Markdown; any line endings), also text copied out of a PDF.
+
+    Page numbers and running headers are dropped and lines wrapped at the page
+    width joined, when the text shows them.
+    """
+    lines, headers = clean_copied_text(text)
+    return parse_lines([Line(line) for line in lines], headers)
 
 
 def parse_bytes(data: bytes, filename: str = "", *, max_bytes: int = MAX_BYTES) -> ParsedDraft:
-    """Parse an uploaded file: .docx is recognised by content (zip), anything else as text."""
+    """Parse an uploaded file: .docx (zip) and .pdf are recognised by content, anything else as text."""
     if len(data) > max_bytes:
         raise _too_big(len(data), max_bytes)
     if not data.strip():
         raise DraftParseError("文件是空的，没有任何文字。请检查是否选错了文件。")
     suffix = Path(filename).suffix.lower()
-    if file_kind(data) == "docx":
+    kind = file_kind(data)
+    if kind == "docx":
         parsed = parse_lines(read_docx(data))
+    elif kind == "pdf":
+        parsed = parse_lines(*read_pdf(data))
     else:
+        if suffix == ".pdf":
+            raise DraftParseError(
+                "文件扩展名是 .pdf，但内容不是 PDF（可能已损坏或只是改了扩展名）。"
+                "请重新导出 PDF，或改用 Word（.docx）/ 纯文本（.txt）文件。"
+            )
         if suffix in (".docx", ".xlsx", ".pptx"):
             raise DraftParseError(
                 f"文件扩展名是 {suffix}，但内容不是有效的 Word 文件（可能已损坏或只是改了扩展名）。"

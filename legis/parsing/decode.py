@@ -26,7 +26,7 @@ MAGIC = (
 )
 _IMAGE_ADVICE = "图片中的文字无法读取，请上传 Word（.docx）或纯文本（.txt）文件"
 _ADVICE = {
-    "pdf": ("PDF 文件", "请把草案另存为 Word（.docx）或纯文本（.txt）后再上传"),
+    "pdf": ("损坏的 PDF 文件", "请重新导出 PDF，或改用 Word（.docx）/ 纯文本（.txt）文件"),
     "ole": ("旧版 Word（.doc）或其他 Office 97-2003 文件", "请在 Word 中打开，另存为 .docx 后再上传"),
     "rtf": ("RTF 文件", "请在 Word 中打开，另存为 .docx 后再上传"),
     "image": ("图片", _IMAGE_ADVICE),
@@ -59,10 +59,17 @@ def binary_format(data: bytes) -> str | None:
     return None
 
 
+def is_pdf(data: bytes) -> bool:
+    """Whether the bytes are a PDF: the %PDF- header, which may follow up to 1 KB of junk."""
+    return b"%PDF-" in data[:1024]
+
+
 def file_kind(data: bytes) -> str:
-    """'docx' for a zip container, 'text' otherwise; refuses known non-text formats."""
+    """'docx' for a zip container, 'pdf', or 'text'; refuses known non-text formats."""
     if data.startswith(ZIP_MAGIC):
         return "docx"
+    if is_pdf(data):
+        return "pdf"
     kind = binary_format(data)
     if kind is not None:
         what, todo = _ADVICE[kind]

@@ -50,13 +50,17 @@ class ParsedArticle:
 
 @dataclass
 class ParsedDraft:
-    """A whole draft split into title, preamble, headings and articles."""
+    """A whole draft split into title, preamble, headings and articles.
+
+    ``stage`` is the 稿次 printed with the title (征求意见稿, 二次审议稿 …), or "".
+    """
 
     title: str
     preamble: str
     headings: list[ParsedHeading]
     articles: list[ParsedArticle]
     warnings: list[str] = field(default_factory=list)
+    stage: str = ""
 
 
 def heading_string(label: str, title: str) -> str:
@@ -73,6 +77,7 @@ def to_json(parsed: ParsedDraft, file: str | None = None) -> dict:
     return {
         "file": file,
         "title": parsed.title,
+        "stage": parsed.stage,
         "preamble": parsed.preamble,
         "headings": [
             {"level": h.level, "label": h.label, "title": h.title, "number": h.number,

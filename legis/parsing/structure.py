@@ -7,7 +7,7 @@ import re
 from legis.errors import DraftParseError
 from legis.numerals import cn_to_int
 from legis.parsing.chinese import compact, key, to_simplified
-from legis.parsing.frontmatter import find_title, toc_range
+from legis.parsing.frontmatter import find_title, split_stage, toc_range
 from legis.parsing.model import (
     Line,
     ParsedArticle,
@@ -205,13 +205,19 @@ class _Builder:
             self.orphans = []
 
 
-def parse_lines(raw_lines: list[Line]) -> ParsedDraft:
-    """Split cleaned-or-raw lines into a ParsedDraft; raises DraftParseError without articles."""
+def parse_lines(raw_lines: list[Line], headers: list[str] | tuple = ()) -> ParsedDraft:
+    """Split cleaned-or-raw lines into a ParsedDraft; raises DraftParseError without articles.
+
+    ``headers`` are running headers already dropped from the pages; a stage they
+    name (《…》（征求意见稿）) becomes the draft's stage when the text names none.
+    """
     lines = clean_lines(raw_lines)
     if not lines:
         raise DraftParseError("文件是空的，没有任何文字。请检查是否选错了文件。")
     kinds = [_classify(line) for line in lines]
-    title, start, warnings = find_title(lines, kinds)
+    title, stage, start, warnings = find_title(lines, kinds, headers)
+    for header in headers:
+        stage = stage or split_stage(header)[1]
     first_article = next(
         (i for i in range(start, len(lines)) if kinds[i][0] == "article" and kinds[i][1][5]),
         None,
@@ -292,6 +298,7 @@ def parse_lines(raw_lines: list[Line]) -> ParsedDraft:
     warnings.extend(numbering_warnings([(a.number, a.sub) for a in articles]))
     return ParsedDraft(
         title=title,
+        stage=stage,
         preamble="\n".join(p for p in preamble if p),
         headings=builder.headings,
         articles=articles,

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import LegisError, Moved, NotFound
 from legis.models import (
     DRAFT_STATUSES,
     STATUS_CLOSED,
     STATUS_DRAFT,
     STATUS_OPEN,
+    STATUS_WITHDRAWN,
     Article,
     Draft,
     DraftVersion,
@@ -23,9 +22,9 @@ from legis.models import (
     utcnow,
 )
 from legis.parsing import ParsedDraft
+from legis.services.duplicates import check_new_draft
+from legis.services.slugs import check_slug, moved_to, unique_slug
 from legis.timefmt import today
-
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
 
 def import_draft(
@@ -38,8 +37,14 @@ def import_draft(
     issuing_body: str = "",
     description: str = "",
     open_until: date | None = None,
+    source_hash: str = "",
 ) -> Draft:
-    """Store a parsed draft as a new Draft with its first version; nothing is written on error."""
+    """Store a parsed draft as a new Draft with its first version; nothing is written on error.
+
+    The first version is named after the stage printed with the title (征求意见稿 …).
+    A file already imported (``source_hash``), or the same title with the same
+    articles, is refused with DuplicateDraft naming the existing draft.
+    """
     title = (title or parsed.title or "").strip()
     if not title:
         raise LegisError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
@@ -47,7 +52,11 @@ def import_draft(
         raise LegisError("标题过长（不能超过300字）。", field="title")
     if not parsed.articles:
         raise LegisError("文件中没有找到任何条文（第X条）。")
-    slug = _unique_slug(session, slug)
+    if open_until is not None and open_until < today():
+        raise LegisError(
+            f"截止日期 {open_until.isoformat()} 已经过去，请选择今天或以后的日期。", field="until")
+    check_new_draft(session, parsed=parsed, title=title, source_hash=source_hash)
+    slug = _unique_slug(session, slug, title)
     draft = Draft(
         slug=slug,
         title=title,
@@ -61,12 +70,14 @@ def import_draft(
         draft.comment_end = open_until
     session.add(draft)
     session.flush()
-    add_version(session, draft=draft, parsed=parsed, filename=filename)
+    add_version(session, draft=draft, parsed=parsed, filename=filename, name=parsed.stage,
+                source_hash=source_hash)
     return draft
 
 
 def add_version(
-    session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str = "", name: str = ""
+    session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str = "", name: str = "",
+    source_hash: str = "",
 ) -> DraftVersion:
     """Add a version of ``draft`` from a parse result and make it the current one."""
     number = (
@@ -83,9 +94,10 @@ def add_version(
     version = DraftVersion(
         draft_id=draft.id,
         number=number,
-        name=name or ("征求意见稿" if number == 1 else f"第{number}稿"),
+        name=name[:60] or ("征求意见稿" if number == 1 else f"第{number}稿"),
         is_current=True,
         source_filename=Path(filename).name[:255],
+        source_sha256=source_hash,
         preamble=parsed.preamble,
         warnings=list(parsed.warnings),
     )
@@ -126,27 +138,34 @@ def add_version(
     return version
 
 
-def _unique_slug(session: Session, wanted: str | None) -> str:
+def _unique_slug(session: Session, wanted: str | None, title: str) -> str:
     if wanted:
-        wanted = wanted.strip().lower()
-        if not SLUG_RE.match(wanted):
-            raise LegisError("网址名只能包含小写字母、数字和连字符。", field="slug")
-        if session.exec(select(Draft.id).where(Draft.slug == wanted)).first() is not None:
-            raise LegisError(f"网址名“{wanted}”已被使用，请换一个。", field="slug")
-        return wanted
-    while True:
-        candidate = "d" + secrets.token_hex(3)
-        if session.exec(select(Draft.id).where(Draft.slug == candidate)).first() is None:
-            return candidate
+        return check_slug(session, wanted)
+    return unique_slug(session, title)
 
 
 def get_draft(session: Session, *, slug: str | None = None, draft_id: int | None = None) -> Draft:
+    """A draft by id or by slug; an old slug raises Moved naming the current one."""
     if slug is not None:
         draft = session.exec(select(Draft).where(Draft.slug == slug)).first()
+        if draft is None:
+            current = moved_to(session, slug)
+            if current is not None:
+                raise Moved(slug=slug, current=current)
     else:
         draft = session.get(Draft, draft_id)
     if draft is None:
         raise NotFound("没有找到这部草案，可能网址有误或已被删除。")
+    return draft
+
+
+def public_draft(session: Session, *, slug: str) -> Draft:
+    """A draft residents may see: not one still in preparation (草稿) or withdrawn (已撤回)."""
+    draft = get_draft(session, slug=slug)
+    if draft.status == STATUS_DRAFT:
+        raise NotFound("这部草案尚未公开征求意见。")
+    if draft.status == STATUS_WITHDRAWN:
+        raise NotFound("这部草案已撤回，不再征求意见。")
     return draft
 
 
@@ -208,6 +227,10 @@ def set_period(
         raise LegisError("状态无效。", field="status")
     if status == STATUS_OPEN and end is None:
         raise LegisError("开始征求意见前，请设定截止日期。", field="comment_end")
+    if status == STATUS_OPEN and end < today() \
+            and (draft.status != STATUS_OPEN or end != draft.comment_end):
+        raise LegisError(
+            f"截止日期 {end.isoformat()} 已经过去，请选择今天或以后的日期。", field="comment_end")
     if start and end and end < start:
         raise LegisError("截止日期不能早于开始日期。", field="comment_end")
     draft.status = status
@@ -219,8 +242,8 @@ def set_period(
 
 
 def list_drafts(session: Session, *, public: bool = False) -> list[Draft]:
-    """Drafts newest first; the public list leaves out drafts not yet put out for comment."""
+    """Drafts newest first; the public list leaves out drafts not yet out for comment or withdrawn."""
     query = select(Draft).order_by(Draft.created_at.desc(), Draft.id.desc())
     if public:
-        query = query.where(Draft.status != STATUS_DRAFT)
+        query = query.where(Draft.status.not_in((STATUS_DRAFT, STATUS_WITHDRAWN)))
     return list(session.exec(query))

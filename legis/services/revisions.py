@@ -24,6 +24,7 @@ from legis.parsing import ParsedArticle, ParsedDraft, ParsedHeading, to_json
 from legis.revisions import KIND_NAMES, ArticleText, Link, char_diff, classify, map_articles
 from legis.services import audit
 from legis.services.drafts import add_version, articles_of, current_version
+from legis.services.duplicates import check_new_version
 from legis.services.pending import drop_pending, load_pending, save_pending
 
 PENDING_KIND = "version"
@@ -34,17 +35,20 @@ LINKABLE_STATES = {STATE_ADOPTED, STATE_PARTIAL}
 
 
 def propose(session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str,
-            name: str, directory: Path, actor: str) -> str:
+            name: str, directory: Path, actor: str, source_hash: str = "") -> str:
     """Map the current version to ``parsed`` and keep the proposal on disk; returns its id.
 
     Nothing is stored in the database but an audit entry: the version is only
-    written when staff confirm the mapping (``confirm``).
+    written when staff confirm the mapping (``confirm``). A file this draft
+    already has as a version, or the same articles again, is refused. Without a
+    name the stage printed with the title (二次审议稿 …) names the version.
     """
-    name = (name or "").strip()
+    name = (name or "").strip() or parsed.stage
     if len(name) > 60:
         raise LegisError("版本名称不能超过60字。", field="name")
     if not parsed.articles:
         raise LegisError("文件中没有找到任何条文（第X条）。", field="file")
+    check_new_version(session, draft=draft, parsed=parsed, source_hash=source_hash)
     base = current_version(session, draft=draft)
     old = articles_of(session, version=base)
     links = map_articles(
@@ -53,6 +57,7 @@ def propose(session: Session, *, draft: Draft, parsed: ParsedDraft, filename: st
     )
     payload = {
         "base_version_id": base.id, "filename": Path(filename).name, "name": name,
+        "source_sha256": source_hash,
         "parsed": to_json(parsed),
         "links": [{"old": list(link.old_keys), "new": list(link.new_keys), "kind": link.kind,
                    "score": link.score} for link in links],
@@ -134,7 +139,8 @@ def confirm(session: Session, *, draft: Draft, payload: dict,
         mapping[article.id] = sorted(set(targets))
 
     version = add_version(session, draft=draft, parsed=_parsed_from_json(parsed_json),
-                          filename=payload["filename"], name=payload["name"])
+                          filename=payload["filename"], name=payload["name"],
+                          source_hash=payload.get("source_sha256", ""))
     new = articles_of(session, version=version)
     links = _links_from_mapping(old, new, mapping)
     for link in links:
@@ -217,7 +223,7 @@ def _parsed_from_json(data: dict) -> ParsedDraft:
                                 caption=a["caption"], path=tuple(a["path"]), text=a["text"],
                                 paragraphs=list(a["paragraphs"]))
                   for a in data["articles"]],
-        warnings=list(data["warnings"]),
+        warnings=list(data["warnings"]), stage=data.get("stage", ""),
     )
 
 

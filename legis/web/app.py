@@ -13,12 +13,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from legis.config import Settings
 from legis.db import make_engine
-from legis.errors import LegisError
+from legis.errors import LegisError, Moved
 from legis.resources import resource_dir
 from legis.timefmt import fmt_date, fmt_datetime
 from legis.web.common import render, wants_json
@@ -96,6 +96,11 @@ def make_templates() -> Jinja2Templates:
 
 
 async def legis_error(request: Request, exc: LegisError) -> Response:
+    if isinstance(exc, Moved):
+        # An old address of a draft: the same page under its current slug.
+        path = request.url.path.replace(f"/drafts/{exc.slug}", f"/drafts/{exc.current}", 1)
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(path + query, status_code=301 if request.method == "GET" else 308)
     headers = {"Retry-After": str(getattr(exc, "retry_after", 0))} if exc.status == 429 else None
     if wants_json(request) or request.url.path.startswith("/api/"):
         return JSONResponse(

@@ -13,9 +13,11 @@ from starlette.routing import Route
 from legis.errors import LegisError
 from legis.models import DRAFT_STATUSES
 from legis.parsing import parse_bytes
-from legis.services import comment_list
+from legis.services import comment_list, withdrawal
 from legis.services import drafts as draft_service
 from legis.services.audit import record
+from legis.services.duplicates import content_hash
+from legis.services.slugs import change_slug
 from legis.web.common import (
     actor_name,
     flash,
@@ -57,7 +59,8 @@ async def import_draft(request: Request) -> Response:
 
         def store(session: Session):
             draft = draft_service.import_draft(session, parsed=parsed, filename=filename,
-                                               title=values["title"] or None)
+                                               title=values["title"] or None,
+                                               source_hash=content_hash(data))
             record(session, actor=actor, action="draft.import", target_type="draft",
                    target_id=draft.id, draft_id=draft.id,
                    after={"title": draft.title, "file": filename,
@@ -67,10 +70,12 @@ async def import_draft(request: Request) -> Response:
         draft = await in_db(request, store, write=True)
     except LegisError as error:
         drafts = await in_db(request, lambda s: draft_service.list_drafts(s))
+        existing = getattr(error, "draft_id", None)
         return render(
             request,
             "manage/index.html",
-            {"drafts": drafts, "errors": {error.field or "file": error.message}, "values": values},
+            {"drafts": drafts, "errors": {error.field or "file": error.message}, "values": values,
+             "existing_url": existing and request.url_for("manage_draft", draft_id=existing).path},
             status=error.status if error.status != 404 else 422,
         )
     message = f"已导入《{draft.title}》，共{len(parsed.articles)}条。请核对条文拆分后设置征求意见期限。"
@@ -93,12 +98,12 @@ async def draft_detail(request: Request) -> Response:
         draft = draft_service.get_draft(session, draft_id=draft_id)
         version = draft_service.current_version(session, draft=draft)
         articles = draft_service.articles_of(session, version=version)
-        return draft, version, articles
+        return draft, version, articles, withdrawal.comment_count(session, draft=draft)
 
-    draft, version, articles = await in_db(request, load)
+    draft, version, articles, comment_count = await in_db(request, load)
     return render(request, "manage/draft.html", {
         "draft": draft, "version": version, "articles": articles,
-        "statuses": DRAFT_STATUSES, "errors": {}, "values": None,
+        "statuses": DRAFT_STATUSES, "errors": {}, "values": None, "comment_count": comment_count,
     })
 
 
@@ -125,6 +130,8 @@ async def update_draft(request: Request) -> Response:
             draft_service.set_period(
                 session, draft=draft, status=str(form.get("status", "")), start=start, end=end
             )
+            if form.get("slug") is not None:
+                change_slug(session, draft=draft, wanted=str(form.get("slug")))
         except LegisError as error:
             session.rollback()
             return draft, {error.field or "status": error.message}
@@ -148,8 +155,58 @@ async def update_draft(request: Request) -> Response:
     return redirect(request.url_for("manage_draft", draft_id=draft.id).path)
 
 
+async def withdraw_draft(request: Request) -> Response:
+    """撤回: hide the draft from residents with a reason; every comment stays."""
+    draft_id = request.path_params["draft_id"]
+    form = await read_form(request)
+    actor = actor_name(request)
+
+    def work(session: Session):
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        before = _draft_fields(draft)
+        withdrawal.withdraw(session, draft=draft, reason=str(form.get("reason", "")))
+        record(session, actor=actor, action="draft.withdraw", target_type="draft",
+               target_id=draft.id, draft_id=draft.id, before=before,
+               after=_draft_fields(draft) | {"reason": draft.withdrawn_reason})
+
+    try:
+        await in_db(request, work, write=True)
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        flash(request, error.message, "warn")
+    else:
+        flash(request, "草案已撤回：公众页面不再显示，已收到的意见全部保留。")
+    return redirect(request.url_for("manage_draft", draft_id=draft_id).path)
+
+
+async def delete_draft(request: Request) -> Response:
+    """Delete a draft with no comments (one with comments can only be withdrawn)."""
+    draft_id = request.path_params["draft_id"]
+    actor = actor_name(request)
+
+    def work(session: Session) -> str:
+        draft = draft_service.get_draft(session, draft_id=draft_id)
+        title = draft.title
+        withdrawal.delete_draft(session, draft=draft)
+        record(session, actor=actor, action="draft.delete", target_type="draft",
+               target_id=draft_id, draft_id=draft_id, before={"title": title})
+        return title
+
+    try:
+        title = await in_db(request, work, write=True)
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        flash(request, error.message, "warn")
+        return redirect(request.url_for("manage_draft", draft_id=draft_id).path)
+    flash(request, f"已删除草案《{title}》。")
+    return redirect(request.url_for("manage_index").path)
+
+
 def _draft_fields(draft) -> dict:
-    return {"title": draft.title, "status": draft.status, "issuing_body": draft.issuing_body,
+    return {"title": draft.title, "slug": draft.slug, "status": draft.status,
+            "issuing_body": draft.issuing_body,
             "comment_start": str(draft.comment_start or ""),
             "comment_end": str(draft.comment_end or "")}
 
@@ -194,4 +251,8 @@ routes = [
     Route("/drafts/{draft_id:int}", draft_detail, name="manage_draft"),
     Route("/drafts/{draft_id:int}", update_draft, methods=["POST"], name="manage_draft_update"),
     Route("/drafts/{draft_id:int}/comments", comments, name="manage_comments"),
+    Route("/drafts/{draft_id:int}/withdraw", withdraw_draft, methods=["POST"],
+          name="manage_draft_withdraw"),
+    Route("/drafts/{draft_id:int}/delete", delete_draft, methods=["POST"],
+          name="manage_draft_delete"),
 ]

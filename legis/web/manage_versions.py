@@ -19,6 +19,7 @@ from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services import reports
 from legis.services import revisions as revision_service
+from legis.services.duplicates import content_hash
 from legis.services.paper_import import parse_article_ref
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 from legis.web.manage_drafts import read_upload
@@ -66,7 +67,8 @@ async def import_version(request: Request) -> Response:
             draft = draft_service.get_draft(session, draft_id=draft_id)
             return revision_service.propose(session, draft=draft, parsed=parsed,
                                             filename=filename, name=values["name"],
-                                            directory=directory, actor=actor)
+                                            directory=directory, actor=actor,
+                                            source_hash=content_hash(data))
 
         pending_id = await in_db(request, work, write=True)
     except LegisError as error:

@@ -43,9 +43,7 @@ class DraftPage:
 
 
 def load_draft_page(session: Session, *, slug: str) -> DraftPage:
-    draft = draft_service.get_draft(session, slug=slug)
-    if draft.status == "草稿":
-        raise NotFound("这部草案尚未公开征求意见。")
+    draft = draft_service.public_draft(session, slug=slug)
     version = draft_service.current_version(session, draft=draft)
     articles = draft_service.articles_of(session, version=version)
     headings = {h.id: h for h in draft_service.headings_of(session, version=version)}
@@ -312,7 +310,7 @@ async def feedback_wall(request: Request) -> Response:
     slug = request.path_params["slug"]
 
     def load(session: Session):
-        draft = draft_service.get_draft(session, slug=slug)
+        draft = draft_service.public_draft(session, slug=slug)
         if draft.feedback_published_at is None:
             return draft, None
         return draft, dispositions.public_wall(session, draft=draft)

@@ -30,6 +30,8 @@ RULES = {
     "manage_import": OFFICE,
     "manage_draft": OFFICE,
     "manage_draft_update": OFFICE,
+    "manage_draft_withdraw": OFFICE,
+    "manage_draft_delete": OFFICE,
     "manage_comments": ALL_STAFF,
     # contact points
     "manage_points": ALL_STAFF,

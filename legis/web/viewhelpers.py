@@ -5,7 +5,8 @@ from __future__ import annotations
 from legis.models import STATUS_OPEN
 from legis.services.drafts import is_open, shown_status
 
-STATUS_CLASS = {STATUS_OPEN: "open", "已结束": "closed", "草稿": "draft", "即将开始": "draft"}
+STATUS_CLASS = {STATUS_OPEN: "open", "已结束": "closed", "草稿": "draft", "即将开始": "draft",
+                "已撤回": "closed"}
 STATE_CLASS = {"采纳": "adopted", "部分采纳": "partial", "未采纳": "rejected", "待研究": "pending"}
 
 

@@ -1,0 +1,72 @@
+"""Withdrawing a draft (archived with a reason, hidden from the public, comments kept) or deleting one.
+
+A draft residents have commented on is never deleted: it can only be withdrawn.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, or_
+from sqlmodel import Session, select
+
+from legis.errors import Conflict, LegisError
+from legis.models import (
+    STATUS_WITHDRAWN,
+    Article,
+    ArticleLink,
+    Comment,
+    CommentSession,
+    Disposition,
+    Draft,
+    DraftSlug,
+    DraftVersion,
+    Heading,
+    Job,
+    Opinion,
+    utcnow,
+)
+
+MAX_REASON = 500
+
+
+def comment_count(session: Session, *, draft: Draft) -> int:
+    return session.exec(select(func.count()).select_from(Comment)
+                        .where(Comment.draft_id == draft.id)).one()
+
+
+def withdraw(session: Session, *, draft: Draft, reason: str) -> Draft:
+    """Archive ``draft`` with a reason: hidden from residents, every comment kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise LegisError("请填写撤回的理由（例如“起草单位另行起草”）。", field="reason")
+    if len(reason) > MAX_REASON:
+        raise LegisError(f"撤回理由不能超过{MAX_REASON}字。", field="reason")
+    draft.status = STATUS_WITHDRAWN
+    draft.withdrawn_reason = reason
+    draft.updated_at = utcnow()
+    session.add(draft)
+    return draft
+
+
+def delete_draft(session: Session, *, draft: Draft) -> None:
+    """Delete a draft nobody has commented on, with its versions, articles and sessions."""
+    count = comment_count(session, draft=draft)
+    if count:
+        raise Conflict(f"这部草案已有{count}条意见，不能删除（意见必须保留）。如不再征求意见，请撤回草案。")
+    versions = select(DraftVersion.id).where(DraftVersion.draft_id == draft.id)
+    articles = select(Article.id).where(Article.version_id.in_(versions))
+    opinions = select(Opinion.id).where(Opinion.draft_id == draft.id)
+    for statement in (
+        delete(Disposition).where(Disposition.opinion_id.in_(opinions)),
+        delete(Opinion).where(Opinion.draft_id == draft.id),
+        delete(ArticleLink).where(or_(ArticleLink.old_article_id.in_(articles),
+                                      ArticleLink.new_article_id.in_(articles))),
+        delete(Article).where(Article.version_id.in_(versions)),
+        delete(Heading).where(Heading.version_id.in_(versions)),
+        delete(DraftVersion).where(DraftVersion.draft_id == draft.id),
+        delete(DraftSlug).where(DraftSlug.draft_id == draft.id),
+        delete(CommentSession).where(CommentSession.draft_id == draft.id),
+        delete(Job).where(Job.draft_id == draft.id),
+    ):
+        session.exec(statement)
+    session.delete(draft)
+    session.flush()
