@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 # Two-character surnames; a name starting with one keeps both characters (欧阳某).
 COMPOUND_SURNAMES = frozenset(
     ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "西门", "南宫", "独孤", "呼延", "万俟", "闻人", "澹台", "公冶", "申屠", "太史", "钟离", "赫连", "百里", "第五", "拓跋", "完颜"]
@@ -58,16 +56,3 @@ def mask_name(name: str | None) -> str | None:
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch >= "\U00020000"
 
-
-# Mobile numbers and ID card numbers residents write inside their comments.
-_IN_TEXT = re.compile(r"(?<![0-9])(1[3-9][0-9]{9}|[0-9]{17}[0-9Xx])(?![0-9Xx])")
-
-
-def mask_text(text: str) -> str:
-    """Comment text with phone and ID numbers inside it masked (13812345678 -> 138****5678)."""
-    return _IN_TEXT.sub(lambda m: (mask_phone(m.group()) if len(m.group()) == 11
-                                   else m.group()[:6] + "*" * 8 + m.group()[-4:]), text)
-
-
-def has_personal_numbers(text: str) -> bool:
-    return _IN_TEXT.search(text) is not None

@@ -32,15 +32,28 @@ def current(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     """Upgrade to ``revision``; returns (revision before, revision after).
 
-    A database made before migrations existed (tables but no alembic_version)
-    is taken to be at the first revision, which created exactly those tables.
+    A database with tables but no alembic_version was made by ``create_schema``:
+    when its tables already match the models it is at head, otherwise it was
+    made before migrations existed and is at the first revision, which created
+    exactly those tables.
     """
     cfg = config()
     before = current(engine)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         if before is None and inspect(connection).has_table("draft"):
-            command.stamp(cfg, FIRST_REVISION)
-            before = FIRST_REVISION
+            before = head() if _matches_models(connection) else FIRST_REVISION
+            command.stamp(cfg, before)
         command.upgrade(cfg, revision)
     return before, current(engine) or ""
+
+
+def _matches_models(connection) -> bool:
+    from alembic.autogenerate import compare_metadata
+    from sqlmodel import SQLModel
+
+    from legis import models  # noqa: F401  (registers the tables)
+
+    context = MigrationContext.configure(connection)
+    return not [d for d in compare_metadata(context, SQLModel.metadata)
+                if not (isinstance(d, tuple) and d[0] == "remove_table")]

@@ -168,8 +168,27 @@ class Opinion(SQLModel, table=True):
     changed_article_id: int | None = Field(default=None, foreign_key="article.id")
     decided_by: str = Field(default="", max_length=100)
     decided_at: datetime | None = None
+    # Residents see the text only once staff approved it (待审核 until then).
+    approved: bool = False
+    approved_by: str = Field(default="", max_length=100)
+    approved_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PaperImport(SQLModel, table=True):
+    """One spreadsheet of paper comments imported into a session: its file hash and its rows."""
+
+    __table_args__ = (Index("ix_paperimport_session_hash", "session_id", "file_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="commentsession.id")
+    file_hash: str = Field(max_length=64)
+    filename: str = Field(default="", max_length=255)
+    rows: int = 0
+    entered_by: int | None = Field(default=None, foreign_key="user.id")
+    withdrawn: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Comment(SQLModel, table=True):
@@ -199,6 +218,16 @@ class Comment(SQLModel, table=True):
     opinion_id: int | None = Field(default=None, foreign_key="opinion.id", index=True)
     excluded: bool = False       # marked by staff as not an opinion (spam, off-topic)
     excluded_reason: str = Field(default="", max_length=200)
+    # Kinds of personal data found in the text (姓名、电话 …), "" when none:
+    # public pages and masked exports show the text masked.
+    personal_data: str = Field(default="", max_length=100)
+    # Joined an opinion already decided: the resident sees the old decision
+    # only after staff confirm it applies to this comment too.
+    awaiting_confirmation: bool = False
+    # Withdrawn by the host or staff who entered it (a wrong row): kept, never counted.
+    withdrawn: bool = False
+    withdrawn_reason: str = Field(default="", max_length=200)
+    import_id: int | None = Field(default=None, foreign_key="paperimport.id", index=True)
     entered_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
 

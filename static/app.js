@@ -127,7 +127,7 @@
     var hint = textarea.parentNode.querySelector(".counter");
     if (!hint) return;
     var n = textarea.value.trim().length;
-    hint.textContent = n ? "已写" + n + "字" + (n > 2000 ? "，超出" + (n - 2000) + "字" : "") : "";
+    hint.textContent = n ? "已写" + n + "字，上限2000字" + (n > 2000 ? "，超出" + (n - 2000) + "字，请删减" : "") : "";
   }
 
   document.addEventListener("submit", onSubmit);
@@ -175,4 +175,23 @@
     };
     setTimeout(tick, 1000);
   }
+})();
+
+// Opinion pickers on the review page: show the text of the opinion whose number
+// was typed or chosen, so staff see what they are about to merge into.
+(function () {
+  var list = document.getElementById("opinion-numbers");
+  if (!list) return;
+  var texts = {};
+  Array.prototype.forEach.call(list.options, function (o) { texts[o.value] = o.textContent; });
+  function show(input) {
+    var out = document.getElementById(input.getAttribute("data-opinion-picker"));
+    var value = input.value.trim().replace(/^#/, "");
+    out.textContent = !value ? "" : (texts[value] ? "将操作：归纳意见 " + texts[value]
+                                                  : "这一条下没有编号为 " + value + " 的归纳意见");
+  }
+  document.querySelectorAll("[data-opinion-picker]").forEach(function (input) {
+    input.addEventListener("input", function () { show(input); });
+    if (input.value) show(input);
+  });
 })();

@@ -15,6 +15,7 @@ from legis.errors import LegisError
 from legis.models import Disposition, Opinion
 from legis.services import comments as comment_service
 from legis.services import dispositions, merging
+from legis.services import opinions as opinion_service
 from tests.factories import article, make_draft, make_point, make_session
 
 TEXTS = {
@@ -73,6 +74,9 @@ def test_history_records_who_when_from_to(client, db, merged):
     assert [(r.previous_state, r.state, r.decided_by) for r in rows] == [
         ("待研究", "未采纳", "张三"), ("未采纳", "部分采纳", "李四")]
     page = client.get(f"/manage/drafts/{opinion.draft_id}/opinions/{opinion.article_id}")
+    # The history sits with the opinion's disposition form, opened by its link.
+    assert f'href="?edit={opinion.id}#o{opinion.id}">修改文字或处理结果（处理记录2条）' in page.text
+    page = client.get(f"/manage/drafts/{opinion.draft_id}/opinions/{opinion.article_id}?edit={opinion.id}")
     assert "张三：待研究 → <strong>未采纳</strong>" in page.text
 
 
@@ -129,7 +133,14 @@ def test_publication_shows_outcome_on_receipt_and_wall_without_personal_data(cli
     receipt = client.get(f"/r/{receipts[0]}")
     assert "正在研究" in receipt.text and "期限调整为四十五日" not in receipt.text
     assert "正在研究" in client.get("/drafts/dogs/feedback").text
-    client.post(f"/manage/drafts/{draft.id}/publish", data={"publish": "1"})
+    check = client.post(f"/manage/drafts/{draft.id}/publish", data={"publish": "1"})
+    assert "公开处理结果前请确认" in check.text and draft.feedback_published_at is None
+    client.post(f"/manage/drafts/{draft.id}/publish", data={"publish": "1", "confirm": "1"})
+    receipt = client.get(f"/r/{receipts[0]}")
+    # Published, but its text is not approved yet: nothing of it shows.
+    assert "意见正在整理中" in receipt.text and "期限调整为四十五日" not in receipt.text
+    opinion_service.approve(db, draft_id=draft.id, opinion_ids=[first.id], actor="staff")
+    db.commit()
     receipt = client.get(f"/r/{receipts[0]}")
     assert "部分采纳" in receipt.text and "期限调整为四十五日" in receipt.text
     wall = client.get("/drafts/dogs/feedback")

@@ -171,4 +171,4 @@ def test_review_actions_through_the_web(client, engine, db):
     assert split.status_code == 303
     assert len(opinions_of(db, draft)[big]) == 3
     empty = client.post(f"/manage/opinions/{big}/text", data={"text": " "})
-    assert empty.status_code == 400 and "不能为空" in empty.text
+    assert empty.status_code == 422 and "不能为空" in empty.text

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from legis import migrate
 from legis.cli import main
-from legis.db import create_schema, make_engine
+from legis.db import make_engine
 
 
 def differences(engine) -> list:
@@ -31,8 +32,11 @@ def test_first_migration_upgrades_to_head_and_matches_models(database_url):
 
 
 def test_database_made_before_migrations_is_adopted(database_url):
+    # Such a database holds exactly the first revision's tables, and no alembic_version.
     engine = make_engine(database_url)
-    create_schema(engine)
+    migrate.upgrade(engine, migrate.FIRST_REVISION)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
     before, after = migrate.upgrade(engine)
     assert before == migrate.FIRST_REVISION and after == migrate.head()
     engine.dispose()
@@ -49,3 +53,27 @@ def test_unreachable_database_is_a_clear_error(monkeypatch, capsys):
     assert main(["migrate"]) == 1
     err = capsys.readouterr().err
     assert "无法连接或升级数据库" in err and "Traceback" not in err
+
+
+def test_migration_flags_personal_data_in_existing_comments(database_url):
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, migrate.FIRST_REVISION)
+    now = "2026-01-01 00:00:00"
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO draft (id, slug, title, issuing_body, description, status, created_at, updated_at)"
+            f" VALUES (1, 'd', '某条例', '', '', '征求意见中', '{now}', '{now}')"))
+        connection.execute(text(
+            "INSERT INTO draftversion (id, draft_id, number, name, is_current, source_filename, preamble,"
+            f" warnings, created_at) VALUES (1, 1, 1, '征求意见稿', true, '', '', '[]', '{now}')"))
+        for cid, body in ((1, "我是王秀兰，电话13812345678，建议延长时间。"), (2, "第十二条的150平方米太大。")):
+            connection.execute(text(
+                "INSERT INTO comment (id, draft_id, version_id, text, name, community, phone, consent, channel,"
+                " receipt_code, excluded, excluded_reason, created_at)"
+                f" VALUES ({cid}, 1, 1, :body, '', '', '', false, '线上', 'CODE{cid}', false, '', '{now}')"),
+                {"body": body})
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        flags = dict(connection.execute(text("SELECT id, personal_data FROM comment")).all())
+    assert flags == {1: "姓名、电话", 2: ""}
+    engine.dispose()

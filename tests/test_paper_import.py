@@ -152,7 +152,7 @@ def test_validate_rows_reports_every_problem():
     assert "草案中没有第九十九条" in checked[1].errors[0]
     assert checked[2].errors == ["请填写意见内容。"]
     assert "超过了2000字" in checked[3].errors[0] and checked[3].article_label == "总体意见"
-    assert "手机号码格式不对" in checked[4].errors[0]
+    assert "电话号码格式不对" in checked[4].errors[0]
 
 
 def test_missing_text_column_is_explained():
@@ -214,7 +214,7 @@ def test_xlsx_with_bad_rows_saves_nothing_then_fixed_file_saves_all(client, db, 
     text = preview.text
     assert "其中4行有错误，本次没有保存任何意见" in text
     for message in ("第3行：草案中没有第二十条", "第4行：请填写意见内容", "第5行：草案中没有第十条之一",
-                    "第6行：手机号码格式不对"):
+                    "第6行：电话号码格式不对"):
         assert message in text, message
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
     assert "确认导入" not in text
@@ -288,14 +288,30 @@ def test_bad_uploads_show_a_message_on_the_form(client, db, setup, data, name, m
     assert _comments(db) == []
 
 
-def test_template_downloads_and_imports_as_is(client, db, setup):
+def test_template_examples_are_never_imported(client, db, setup):
     _draft, _point, cs = setup
     response = client.get("/manage/sessions/import-template.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    book = load_workbook(io.BytesIO(response.content))
+    sheet, examples = book.worksheets
     assert [c for c in next(sheet.iter_rows(values_only=True))] == list(paper_import.PAPER_HEADERS)
+    assert all(v is None for row in sheet.iter_rows(min_row=2, values_only=True) for v in row)
+    assert "不会导入" in examples.title
+    # Uploaded untouched, the template holds no comment.
     preview = _upload(client, cs, response.content)
-    assert preview.status_code == 200 and "共2行，全部可以导入" in preview.text
+    assert preview.status_code >= 400 and "王小明" not in preview.text
+    # Examples copied onto the first sheet are recognised and refused, next to real rows.
+    copied = [*examples.iter_rows(min_row=2, max_row=3, values_only=True),
+              ("3", "建议明确由街道负责组织实施。", "", "", "")]
+    for line, row in enumerate(copied, start=2):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=line, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    preview = _upload(client, cs, out.getvalue())
+    assert preview.status_code == 422
+    assert preview.text.count("这是导入模板中的示例行") >= 2
+    assert _comments(db) == []
 
 
 def test_pending_ids_cannot_reach_other_files(tmp_path):

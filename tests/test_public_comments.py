@@ -93,7 +93,7 @@ def test_empty_and_too_long_comment_keep_text_and_explain(client, db):
 def test_bad_phone_and_missing_consent_are_explained(client, db):
     draft = make_draft(db, slug="yangquan")
     bad = post_comment(client, draft, text="建议延长登记有效期。", phone="12345", consent="1")
-    assert bad.status_code == 422 and "手机号码格式不对" in bad.text
+    assert bad.status_code == 422 and "电话号码格式不对" in bad.text
     no_consent = post_comment(client, draft, text="建议延长登记有效期。", name="李阿姨")
     assert no_consent.status_code == 422 and "请勾选同意" in no_consent.text
     assert db.exec(select(Comment)).all() == []

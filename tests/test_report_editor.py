@@ -144,7 +144,7 @@ def test_checks_on_the_page_and_in_the_cli(client, db, case, settings, tmp_path,
     assert "有1条意见尚未归纳" in page
     assert "有1项意见为“采纳”，但没有填写修改情况或说明" in page
     assert "仍为“待研究”" in page
-    assert "有1条意见原文中写有手机号或身份证号" in page
+    assert "有1条意见原文中写有个人信息" in page
 
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     out = tmp_path / "report.docx"

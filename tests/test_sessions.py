@@ -254,7 +254,7 @@ def test_channel_choice_and_contact_details(client, db, setup):
     assert "王某" in page and "138****5678" in page
     assert "王小明" not in page and "13812345678" not in page
     bad, _ = _enter(client, cs, "9", "号码写错了。", phone="12345")
-    assert bad.status_code == 422 and "手机号码格式不对" in bad.text
+    assert bad.status_code == 422 and "电话号码格式不对" in bad.text
 
 
 def test_hostile_strings_are_escaped(client, db, setup):

@@ -44,8 +44,15 @@ def check_password_strength(password: str) -> None:
 
 
 def new_password() -> str:
-    """A one-time password to hand to a new user, who must change it at first login."""
-    return secrets.token_urlsafe(12)
+    """A one-time password to hand to a new user, who must change it at first login.
+
+    Read aloud or copied from a note, so no look-alikes: no 0/O/o, 1/l/I, and no
+    punctuation. 14 characters of 54 give about 80 bits.
+    """
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(14))
+
+
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 
 
 def session_stamp(user: User) -> str:
@@ -60,6 +67,8 @@ def create_user(session: Session, *, username: str, role: str, password: str | N
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         raise LegisError("用户名为2至60位字母、数字、下划线、点或连字符。", field="username")
+    if not role:
+        raise LegisError("请选择角色：系统管理员、法工委工作人员或联络员。", field="role")
     if role not in ROLES:
         raise LegisError("角色无效。", field="role")
     if role == "host" and contact_point_id is None:

@@ -122,7 +122,7 @@ def comment_page(session: Session, *, draft_id: int, filters: CommentFilters) ->
     counted = session.exec(
         count_filters.apply(
             select(Comment.article_id, func.count(Comment.id)), draft_id=draft.id
-        ).group_by(Comment.article_id)
+        ).where(Comment.withdrawn.is_(False)).group_by(Comment.article_id)
     ).all()
     count_map = dict(counted)
     counts = [ArticleCount(None, count_map.get(None, 0))] + [

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from legis import privacy
 from legis.errors import LegisError, NotFound
 from legis.models import CHANNELS, Article, Comment, CommentSession, Draft
 from legis.services.drafts import current_version, is_open
@@ -19,6 +20,8 @@ TEXT_MIN, TEXT_MAX = 2, 2000
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 8
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# 010 and 02x have three-digit area codes, every other one four; local numbers 7 or 8 digits.
+LANDLINE_RE = re.compile(r"^(?P<area>010|02\d|0[3-9]\d\d)(?P<local>[2-9]\d{6,7})$")
 
 
 @dataclass
@@ -55,7 +58,8 @@ class CommentInput:
         if self.phone.strip():
             phone = normalise_phone(self.phone)
             if phone is None:
-                self.errors["phone"] = "手机号码格式不对，请填写11位手机号，例如 13812345678；也可以不填。"
+                self.errors["phone"] = ("电话号码格式不对，请填写11位手机号（如 13812345678）"
+                                        "或带区号的固定电话（如 021-62345678）；也可以不填。")
             else:
                 self.phone = phone
         else:
@@ -76,13 +80,16 @@ def _clean(value: str) -> str:
 
 
 def normalise_phone(raw: str) -> str | None:
-    """A mainland mobile number as 11 digits, or None when it is not one."""
-    digits = re.sub(r"[\s\-()（）]", "", raw.translate(_FULLWIDTH))
+    """A mainland mobile number as 11 digits, a landline as 区号-号码 (021-62345678), or None."""
+    digits = re.sub(r"[\s\-—–－()（）]", "", raw.translate(_FULLWIDTH))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
         digits = digits[4:]
-    return digits if MOBILE_RE.match(digits) else None
+    if MOBILE_RE.match(digits):
+        return digits
+    match = LANDLINE_RE.match(digits)
+    return f"{match['area']}-{match['local']}" if match else None
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９＋", "0123456789+")
@@ -93,8 +100,9 @@ def new_receipt_code() -> str:
 
 
 def normalise_receipt_code(raw: str) -> str:
-    """Accept a code typed in lower case or with spaces or a dash."""
-    return re.sub(r"[\s\-]", "", (raw or "").upper())[:16]
+    """Accept a code typed in lower case, in full-width characters (ＡＢＣ１２３), or with spaces or dashes."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return re.sub(r"[\s\-—–‐_.·]", "", text).upper()[:16]
 
 
 def submit_comment(
@@ -141,6 +149,7 @@ def submit_comment(
         version_id=version.id,
         article_id=data.article_id,
         text=data.text,
+        personal_data=privacy.label(data.text),
         name=data.name,
         community=data.community,
         phone=data.phone,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from legis import privacy
 from legis.errors import LegisError
 from legis.models import (
     STATE_ADOPTED,
@@ -69,18 +70,26 @@ def decide(session: Session, *, opinion: Opinion, state: str, reason: str = "",
     opinion.decided_at = utcnow()
     opinion.updated_at = utcnow()
     session.add(opinion)
+    confirm_new_members(session, opinion=opinion)
     return entry
+
+
+def confirm_new_members(session: Session, *, opinion: Opinion) -> int:
+    """Staff confirm the opinion's decision applies to comments that joined after it was made."""
+    waiting = list(session.exec(select(Comment).where(
+        Comment.opinion_id == opinion.id, Comment.awaiting_confirmation.is_(True))))
+    for comment in waiting:
+        comment.awaiting_confirmation = False
+        session.add(comment)
+    return len(waiting)
 
 
 def bulk_decide(session: Session, *, draft_id: int, opinion_ids: list[int], state: str,
                 reason: str, change_note: str = "", actor: str) -> int:
     """Apply one decision to many opinions at once; all or none."""
-    if not opinion_ids:
-        raise LegisError("请先勾选要批量处理的归纳意见。")
-    opinions = list(session.exec(
-        select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
-    if len(opinions) != len(set(opinion_ids)):
-        raise LegisError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
+    from legis.services.opinions import chosen
+
+    opinions = chosen(session, draft_id=draft_id, opinion_ids=opinion_ids, what="批量处理")
     for opinion in opinions:
         decide(session, opinion=opinion, state=state, reason=reason, change_note=change_note,
                actor=actor)
@@ -205,40 +214,73 @@ def overview(session: Session, *, draft_id: int) -> Overview:
     return Overview(totals=totals, by_article=by_article, by_point=by_point)
 
 
-def outcome_for_comment(session: Session, *, comment: Comment) -> tuple[Opinion | None, bool]:
-    """The opinion a comment joined and whether its disposition may be shown to the resident."""
+PREPARING = "意见正在整理中"
+
+
+@dataclass
+class PublicOpinion:
+    """An opinion as residents may see it: an approved, masked text, or 意见正在整理中."""
+
+    id: int
+    text: str
+    state: str
+    reason: str
+    change_note: str
+    approved: bool
+    supporters: int = 0
+
+
+def public_opinion(opinion: Opinion, supporters: int = 0) -> PublicOpinion:
+    if not opinion.approved:
+        return PublicOpinion(opinion.id, PREPARING, STATE_PENDING, "", "", False, supporters)
+    return PublicOpinion(opinion.id, privacy.mask(opinion.text), opinion.state,
+                         privacy.mask(opinion.reason), privacy.mask(opinion.change_note), True,
+                         supporters)
+
+
+def outcome_for_comment(session: Session, *, comment: Comment) -> tuple[PublicOpinion | None, bool]:
+    """The opinion a comment joined, as the resident may see it, and whether its outcome is published.
+
+    A comment that joined a decided opinion after the decision shows 正在研究
+    until staff confirm the decision applies to it too.
+    """
     draft = session.get(Draft, comment.draft_id)
     opinion = session.get(Opinion, comment.opinion_id) if comment.opinion_id else None
-    return opinion, bool(draft and draft.feedback_published_at and opinion)
-
+    if opinion is None or comment.withdrawn:
+        return None, bool(draft and draft.feedback_published_at)
+    shown = public_opinion(opinion)
+    if comment.awaiting_confirmation:
+        shown.state, shown.reason, shown.change_note = STATE_PENDING, "", ""
+    return shown, bool(draft and draft.feedback_published_at)
 
 
 @dataclass
 class WallEntry:
     label: str
-    opinions: list[tuple[Opinion, int]]   # (opinion, supporters)
+    opinions: list[PublicOpinion]
 
 
 def public_wall(session: Session, *, draft: Draft) -> tuple[Row, list[WallEntry]]:
-    """What the 回音壁 shows: opinions and their outcome per article. Never names, phones or communities."""
+    """What the 回音壁 shows: approved, masked opinions and their outcome per article. Never personal data."""
     from sqlalchemy import func
 
     supporters = dict(session.exec(
         select(Comment.opinion_id, func.count(Comment.id))
         .where(Comment.draft_id == draft.id, Comment.opinion_id.is_not(None),
-               Comment.excluded.is_(False))
+               Comment.excluded.is_(False), Comment.withdrawn.is_(False))
         .group_by(Comment.opinion_id)).all())
     opinions = [o for o in session.exec(select(Opinion).where(Opinion.draft_id == draft.id))
                 if supporters.get(o.id)]
     articles = {a.id: a for a in session.exec(
         select(Article).where(Article.id.in_({o.article_id for o in opinions if o.article_id})))}
-    grouped: dict[int | None, list[tuple[Opinion, int]]] = defaultdict(list)
+    grouped: dict[int | None, list[PublicOpinion]] = defaultdict(list)
     totals = Row("合计")
     for opinion in opinions:
-        grouped[opinion.article_id].append((opinion, supporters[opinion.id]))
-        totals.counts[opinion.state] += 1
+        shown = public_opinion(opinion, supporters[opinion.id])
+        grouped[opinion.article_id].append(shown)
+        totals.counts[shown.state] += 1
     keys = sorted(grouped, key=lambda k: -1 if k is None else articles[k].ordinal)
     entries = [WallEntry(articles[k].label if k is not None else "总体意见",
-                         sorted(grouped[k], key=lambda pair: (-pair[1], pair[0].id)))
+                         sorted(grouped[k], key=lambda o: (-o.supporters, o.id)))
                for k in keys]
     return totals, entries

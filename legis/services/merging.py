@@ -18,7 +18,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from legis import matching
+from legis import matching, privacy
 from legis.db import session_scope
 from legis.models import STATE_PENDING, Comment, Opinion, utcnow
 from legis.services import audit
@@ -35,14 +35,16 @@ class Snapshot:
 
 
 def is_locked(opinion: Opinion) -> bool:
-    """Staff have put work into this opinion: a re-run must not take it apart."""
-    return opinion.text_edited or opinion.staff_touched or opinion.state != STATE_PENDING
+    """Staff have put work into this opinion (or approved its text): a re-run must not take it apart."""
+    return (opinion.text_edited or opinion.staff_touched or opinion.approved
+            or opinion.state != STATE_PENDING)
 
 
 def load_snapshot(session: Session, *, draft_id: int) -> Snapshot:
     rows = session.exec(
         select(Comment.id, Comment.article_id, Comment.text, Comment.opinion_id)
-        .where(Comment.draft_id == draft_id, Comment.excluded.is_(False))
+        .where(Comment.draft_id == draft_id, Comment.excluded.is_(False),
+               Comment.withdrawn.is_(False))
         .order_by(Comment.id)
     ).all()
     opinions = {o.id: o for o in session.exec(select(Opinion).where(Opinion.draft_id == draft_id))}
@@ -149,8 +151,9 @@ def merge_draft(engine: Engine, *, draft_id: int, full: bool = False, actor: str
         for key, (_article, text) in new_texts.items():
             if key.isdigit() and int(key) in snapshot.opinions:
                 opinion = session.get(Opinion, int(key))
-                if not opinion.text_edited:
-                    opinion.text = text
+                if not (opinion.text_edited or opinion.approved):
+                    # The engine's suggestion: masked, and waiting for staff to approve it.
+                    opinion.text = privacy.mask(text)
                 opinion.updated_at = utcnow()
                 session.add(opinion)
                 opinion_ids[key] = opinion.id
@@ -158,16 +161,20 @@ def merge_draft(engine: Engine, *, draft_id: int, full: bool = False, actor: str
         for key, (article, text) in new_texts.items():
             if key in opinion_ids:
                 continue
-            opinion = Opinion(draft_id=draft_id, article_id=article, text=text)
+            opinion = Opinion(draft_id=draft_id, article_id=article, text=privacy.mask(text))
             session.add(opinion)
             session.flush()
             opinion_ids[key] = opinion.id
             created += 1
         updates = []
+        decided = {oid for oid, o in snapshot.opinions.items() if o.state != STATE_PENDING}
         for cid, key in assignment.items():
             target = key if isinstance(key, int) and str(key) not in new_texts else opinion_ids[str(key)]
             if current.get(cid) == before[cid] and before[cid] != target:
-                updates.append({"id": cid, "opinion_id": target})
+                # Joining an opinion already decided: staff confirm before the
+                # resident's receipt shows that decision.
+                updates.append({"id": cid, "opinion_id": target,
+                                "awaiting_confirmation": target in decided})
         if updates:
             session.execute(update(Comment), updates)
         still_used = set(session.exec(
@@ -200,5 +207,5 @@ def unmerged_count(session: Session, *, draft_id: int) -> int:
     return session.exec(
         select(func.count(Comment.id)).where(
             Comment.draft_id == draft_id, Comment.opinion_id.is_(None),
-            Comment.excluded.is_(False))
+            Comment.excluded.is_(False), Comment.withdrawn.is_(False))
     ).one()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from legis import privacy
 from legis.errors import LegisError, NotFound
 from legis.models import STATE_PENDING, Article, Comment, ContactPoint, Opinion, utcnow
 from legis.services import audit
@@ -39,14 +40,56 @@ def edit_text(session: Session, *, opinion: Opinion, text: str, actor: str) -> O
         raise LegisError("归纳意见的文字不能为空。", field="text")
     if len(text) > 4000:
         raise LegisError("归纳意见不能超过4000字。", field="text")
+    found = privacy.kinds(text)
+    if found:
+        raise LegisError(f"归纳意见会向群众公开，文字中不能含有个人信息（{'、'.join(found)}），"
+                         "请删去后再保存。", field="text")
     audit.record(session, actor=actor, action="opinion.edit", target_type="opinion",
                  target_id=opinion.id, draft_id=opinion.draft_id,
-                 before={"text": opinion.text}, after={"text": text})
+                 before={"text": opinion.text, "approved": opinion.approved},
+                 after={"text": text, "approved": True})
     opinion.text = text
     opinion.text_edited = True
-    opinion.updated_at = utcnow()
+    # Staff writing the text is staff approving it.
+    _approve(opinion, actor)
     session.add(opinion)
     return opinion
+
+
+def _approve(opinion: Opinion, actor: str) -> None:
+    opinion.approved = True
+    opinion.approved_by = actor
+    opinion.approved_at = opinion.updated_at = utcnow()
+
+
+def chosen(session: Session, *, draft_id: int, opinion_ids: list[int], what: str) -> list[Opinion]:
+    """The opinions ticked for one action on many; every one must still exist."""
+    if not opinion_ids:
+        raise LegisError(f"请先勾选要{what}的归纳意见。")
+    opinions = list(session.exec(
+        select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
+    if len(opinions) != len(set(opinion_ids)):
+        raise LegisError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
+    return opinions
+
+
+def approve(session: Session, *, draft_id: int, opinion_ids: list[int], actor: str) -> int:
+    """Approve the current texts of many opinions for publication; all or none."""
+    opinions = chosen(session, draft_id=draft_id, opinion_ids=opinion_ids, what="审核通过")
+    for opinion in opinions:
+        found = privacy.kinds(opinion.text)
+        if found:
+            raise LegisError(f"归纳意见 {opinion.id} 的文字含有个人信息（{'、'.join(found)}），"
+                             "请先修改文字再审核通过。", field="text")
+    for opinion in opinions:
+        if opinion.approved:
+            continue
+        audit.record(session, actor=actor, action="opinion.approve", target_type="opinion",
+                     target_id=opinion.id, draft_id=opinion.draft_id,
+                     before={"approved": False}, after={"approved": True, "text": opinion.text})
+        _approve(opinion, actor)
+        session.add(opinion)
+    return len(opinions)
 
 
 def _touch(session: Session, *opinions: Opinion) -> None:
@@ -56,7 +99,7 @@ def _touch(session: Session, *opinions: Opinion) -> None:
         session.add(opinion)
 
 
-def _drop_if_empty(session: Session, opinion: Opinion, actor: str) -> bool:
+def drop_if_empty(session: Session, opinion: Opinion, actor: str) -> bool:
     """Remove an opinion left with no comments, unless staff already decided on it."""
     session.flush()
     left = session.exec(select(func.count(Comment.id)).where(Comment.opinion_id == opinion.id)).one()
@@ -77,17 +120,19 @@ def move_comment(session: Session, *, comment: Comment, target: Opinion | None, 
         if source is not None and target.id == source.id:
             return target
     else:
-        target = Opinion(draft_id=comment.draft_id, article_id=comment.article_id, text=comment.text)
+        target = Opinion(draft_id=comment.draft_id, article_id=comment.article_id,
+                         text=privacy.mask(comment.text))
         session.add(target)
         session.flush()
     audit.record(session, actor=actor, action="opinion.move", target_type="comment",
                  target_id=comment.id, draft_id=comment.draft_id,
                  before={"opinion": source.id if source else None}, after={"opinion": target.id})
     comment.opinion_id = target.id
+    comment.awaiting_confirmation = False   # staff chose this opinion for it
     session.add(comment)
     _touch(session, target, *([source] if source else []))
     if source is not None:
-        _drop_if_empty(session, source, actor)
+        drop_if_empty(session, source, actor)
     return target
 
 
@@ -99,7 +144,7 @@ def split(session: Session, *, opinion: Opinion, comment_ids: list[int], actor: 
     if len(chosen) == len(members(session, opinion_id=opinion.id)):
         raise LegisError("不能把全部意见都拆出去；至少留下一条。")
     new = Opinion(draft_id=opinion.draft_id, article_id=opinion.article_id,
-                  text=representative([c.text for c in chosen]), staff_touched=True)
+                  text=privacy.mask(representative([c.text for c in chosen])), staff_touched=True)
     session.add(new)
     session.flush()
     for comment in chosen:
@@ -134,6 +179,50 @@ def merge(session: Session, *, source: Opinion, target: Opinion, actor: str) -> 
     return target
 
 
+def merge_many(session: Session, *, draft_id: int, source_ids: list[int], target_id: int | None,
+               actor: str) -> Opinion:
+    """Merge every chosen opinion into the opinion numbered ``target_id``; all or none."""
+    if target_id is None:
+        raise LegisError("请填写要合并到的归纳意见编号。", field="into")
+    target = session.get(Opinion, target_id)
+    if target is None or target.draft_id != draft_id:
+        raise LegisError(f"没有编号为 {target_id} 的归纳意见，请核对编号。", field="into")
+    sources = [get_opinion(session, opinion_id=i, draft_id=draft_id)
+               for i in dict.fromkeys(source_ids) if i != target_id]
+    if not sources:
+        raise LegisError("请先勾选要合并的归纳意见（不含合并目标本身）。", field="into")
+    if any(o.article_id != target.article_id for o in sources):
+        raise LegisError(f"归纳意见 {target_id} 不在这一条下，只能合并同一条文下的归纳意见。", field="into")
+    for source in sources:
+        merge(session, source=source, target=target, actor=actor)
+    return target
+
+
+def move_many(session: Session, *, draft_id: int, comment_ids: list[int], target_id: int | None,
+              actor: str) -> Opinion:
+    """Move the chosen comments into opinion ``target_id``, or together into a new opinion (None)."""
+    comments = [get_comment(session, comment_id=i, draft_id=draft_id) for i in dict.fromkeys(comment_ids)]
+    if not comments:
+        raise LegisError("请先勾选要移动的意见。", field="target")
+    if target_id is not None:
+        target = session.get(Opinion, target_id)
+        if target is None or target.draft_id != draft_id:
+            raise LegisError(f"没有编号为 {target_id} 的归纳意见，请核对编号。", field="target")
+        if any(c.article_id != target.article_id for c in comments):
+            raise LegisError(f"归纳意见 {target_id} 不在这一条下，只能移到同一条文下的归纳意见。",
+                             field="target")
+        for comment in comments:
+            move_comment(session, comment=comment, target=target, actor=actor)
+        return target
+    target = move_comment(session, comment=comments[0], target=None, actor=actor)
+    for comment in comments[1:]:
+        move_comment(session, comment=comment, target=target, actor=actor)
+    if len(comments) > 1:
+        target.text = privacy.mask(representative([c.text for c in comments]))
+        session.add(target)
+    return target
+
+
 def set_excluded(session: Session, *, comment: Comment, excluded: bool, reason: str, actor: str) -> None:
     """Mark a comment as not an opinion (spam, off-topic), or restore it. It is never deleted."""
     before = {"excluded": comment.excluded, "opinion": comment.opinion_id}
@@ -148,7 +237,7 @@ def set_excluded(session: Session, *, comment: Comment, excluded: bool, reason: 
                  before=before, after={"excluded": excluded, "reason": comment.excluded_reason})
     if source is not None:
         _touch(session, source)
-        _drop_if_empty(session, source, actor)
+        drop_if_empty(session, source, actor)
 
 
 @dataclass
@@ -167,6 +256,7 @@ class ArticleReview:
     article: Article | None
     opinions: list[OpinionView] = field(default_factory=list)
     excluded: list[Comment] = field(default_factory=list)
+    withdrawn: list[Comment] = field(default_factory=list)
     unmerged: int = 0
 
 
@@ -184,7 +274,9 @@ def article_review(session: Session, *, draft_id: int, article_id: int | None) -
     by_opinion: dict[int, list[Comment]] = {o.id: [] for o in opinions}
     review = ArticleReview(article=article)
     for comment in comments:
-        if comment.excluded:
+        if comment.withdrawn:
+            review.withdrawn.append(comment)
+        elif comment.excluded:
             review.excluded.append(comment)
         elif comment.opinion_id in by_opinion:
             by_opinion[comment.opinion_id].append(comment)

@@ -117,6 +117,13 @@ PAPER_COLUMNS: dict[str, tuple[str, ...]] = {
     "phone": ("电话", "手机", "手机号", "手机号码", "联系电话"),
 }
 PAPER_HEADERS = ("条款", "意见内容", "姓名", "社区", "电话")
+# The template's examples sit on a sheet of their own; copied onto the first
+# sheet they are still recognised and refused.
+EXAMPLE_ROWS = (
+    ("12", "建议明确犬只排泄物的清理责任人。", "王小明", "东风社区", "13812345678"),
+    ("总体", "草案总体可行，建议加强宣传。", "", "", ""),
+)
+_EXAMPLE_TEXTS = frozenset(row[1] for row in EXAMPLE_ROWS)
 
 
 @dataclass
@@ -132,6 +139,7 @@ class PaperRow:
     community: str = ""
     phone: str = ""
     errors: list[str] = field(default_factory=list)
+    repeats: str = ""   # a warning: the same comment is already in the session (or earlier in the file)
 
     @property
     def ok(self) -> bool:
@@ -160,9 +168,75 @@ def validate_paper_rows(rows: list[list[Any]], articles: Sequence[Article]) -> l
             name=data.name,
             community=data.community,
             phone=data.phone,
-            errors=([pick.error] if pick.error else []) + list(data.errors.values()),
+            errors=([pick.error] if pick.error else []) + list(data.errors.values())
+            + (["这是导入模板中的示例行，请删除后再导入。"] if data.text in _EXAMPLE_TEXTS else []),
         ))
     return result
+
+
+def file_hash(table: list[list[Any]]) -> str:
+    """A fingerprint of what the file holds, not its bytes: saved again by Excel
+    (new timestamps inside the .xlsx) or exported as CSV, it is still the same file."""
+    import hashlib
+    import json
+
+    rows = [[cell_text(v) for v in row] for row in table]
+    rows = [row for row in rows if any(row)]
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def refuse_repeated_file(session: Session, *, session_id: int, digest: str) -> None:
+    """The same file imported into the same session before (and not withdrawn) is refused."""
+    from sqlmodel import select
+
+    from legis.models import PaperImport
+    from legis.timefmt import fmt_datetime
+
+    earlier = session.exec(select(PaperImport).where(
+        PaperImport.session_id == session_id, PaperImport.file_hash == digest,
+        PaperImport.withdrawn.is_(False))).first()
+    if earlier is not None:
+        name = f"“{earlier.filename}”" if earlier.filename else ""
+        raise LegisError(
+            f"这个文件已经在{fmt_datetime(earlier.created_at)}导入过本场座谈会（{name}第{earlier.id}号导入，"
+            f"{earlier.rows}条意见），不能重复导入。如果那次导入有误，请先在座谈会页面撤回那次导入。",
+            status=409, field="file")
+
+
+def record_import(session: Session, *, session_id: int, digest: str, filename: str,
+                  entered_by: int | None):
+    """The PaperImport row for a confirmed file; None when this file is already imported."""
+    from legis.models import PaperImport
+
+    try:
+        refuse_repeated_file(session, session_id=session_id, digest=digest)
+    except LegisError:
+        return None
+    batch = PaperImport(session_id=session_id, file_hash=digest, filename=filename,
+                        entered_by=entered_by)
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def flag_repeats(session: Session, *, session_id: int, rows: list[PaperRow]) -> int:
+    """Mark rows repeating a comment already in the session (same article, text and name)."""
+    from sqlmodel import select
+
+    from legis.models import Comment
+
+    stored = {(a, t, n) for a, t, n in session.exec(
+        select(Comment.article_id, Comment.text, Comment.name).where(
+            Comment.session_id == session_id, Comment.withdrawn.is_(False))).all()}
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        key = (row.article_id, row.text, row.name)
+        if key in stored:
+            row.repeats = "本场座谈会已有一条相同的意见（同一条文、同样内容和姓名），可能是重复录入。"
+        elif key in seen:
+            row.repeats = f"与本表第{seen[key]}行相同，可能是重复录入。"
+        seen.setdefault(key, row.line)
+    return sum(1 for r in rows if r.repeats)
 
 
 def _as_text(value: Any) -> str:
@@ -193,6 +267,7 @@ def save_paper_rows(
     batch_id: str,
     entered_by: int | None,
     check_open: bool,
+    import_id: int | None = None,
 ) -> int:
     """Store confirmed rows through submit_comment; returns how many were new.
 
@@ -207,13 +282,17 @@ def save_paper_rows(
             phone=row.get("phone", ""), article_id=row.get("article_id"),
         )
         try:
-            _comment, new = submit_comment(
+            comment, new = submit_comment(
                 session, draft=draft, data=data, channel=channel,
                 comment_session=comment_session, form_token=f"imp:{batch_id}:{row['line']}",
                 entered_by=entered_by, check_open=check_open,
             )
         except LegisError as error:
             raise LegisError(f"第{row['line']}行：{error.message}", status=error.status) from error
+        if new and import_id is not None:
+            comment.import_id = import_id
+            session.add(comment)
+            session.commit()   # a savepoint inside atomic_session: the batch still decides
         created += new
     return created
 
@@ -240,7 +319,7 @@ def atomic_session(engine: Engine) -> Iterator[Session]:
 
 
 def template_xlsx() -> bytes:
-    """The download template: the column names, one example row, the 条款 column as text."""
+    """The download template: the column names on the first sheet, examples on a second one."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -250,8 +329,12 @@ def template_xlsx() -> bytes:
     sheet.append(list(PAPER_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(["12", "建议明确犬只排泄物的清理责任人。", "王小明", "东风社区", "13812345678"])
-    sheet.append(["总体", "草案总体可行，建议加强宣传。", "", "", ""])
+    examples = workbook.create_sheet("填写示例（不会导入）")
+    examples.append(list(PAPER_HEADERS))
+    for row in EXAMPLE_ROWS:
+        examples.append(list(row))
+    examples.append([])
+    examples.append(["只导入第一张工作表“意见”；本页示例仅供参考，不会导入。"])
     # Text format stops Excel from turning 12-1 into the date 12月1日.
     for row in range(2, 1002):
         sheet.cell(row=row, column=1).number_format = "@"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from exporters.masking import has_personal_numbers
 from exporters.model import ReportData
 from legis.models import Comment
 from legis.services import merging
@@ -46,14 +46,13 @@ def export_checks(session: Session, *, data: ReportData, stale_sections: list[st
     if no_reason:
         out.append(Check("no_reason", f"有{no_reason}项意见未采纳或部分采纳，但没有填写理由。",
                          no_reason))
-    # Counted on the stored text: the masked report already hides the numbers.
-    texts = (session.exec(select(Comment.text).where(Comment.draft_id == data.draft_id,
-                                                     Comment.excluded.is_(False))).all()
-             if data.draft_id is not None else [])
-    personal = sum(1 for text in texts if has_personal_numbers(text))
+    # Found when each comment was stored (legis.privacy); the masked report hides it.
+    personal = (session.exec(select(func.count(Comment.id)).where(
+        Comment.draft_id == data.draft_id, Comment.excluded.is_(False),
+        Comment.personal_data != "")).one() if data.draft_id is not None else 0)
     if personal:
-        out.append(Check("personal", f"有{personal}条意见原文中写有手机号或身份证号，"
-                         "对外版本已遮盖，内部版本保留原文；请确认。", personal))
+        out.append(Check("personal", f"有{personal}条意见原文中写有个人信息（电话、身份证号、住址、"
+                         "姓名等），对外版本已遮盖，内部版本保留原文；请确认。", personal))
     if stale_sections:
         out.append(Check("stale", "以下部分在修改后数据又有变化，请复核："
                          + "、".join(stale_sections) + "。", len(stale_sections)))

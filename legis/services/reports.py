@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from sqlmodel import Session, select
 
 from exporters import comparison, docx_report, spreadsheets, submission
-from exporters.masking import mask_name, mask_phone, mask_text
+from exporters.masking import mask_name, mask_phone
 from exporters.model import (
     ReportArticle,
     ReportComment,
@@ -15,6 +15,7 @@ from exporters.model import (
     ReportOpinion,
     ReportSession,
 )
+from legis import privacy
 from legis.errors import LegisError
 from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion, User
 from legis.services import revisions as revision_service
@@ -41,7 +42,8 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
             raise LegisError("没有找到这个联系点。")
         scope = point_subtree(session, point_id=point.id)
 
-    comment_query = select(Comment).where(Comment.draft_id == draft.id, Comment.excluded.is_(False))
+    comment_query = select(Comment).where(Comment.draft_id == draft.id, Comment.excluded.is_(False),
+                                          Comment.withdrawn.is_(False))
     if scope is not None:
         comment_query = comment_query.where(Comment.contact_point_id.in_(scope))
     comments = list(session.exec(comment_query.order_by(Comment.id)))
@@ -73,13 +75,13 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
             id=opinion.id,
             article_label=label(opinion.article_id),
             article_ordinal=article.ordinal + 1 if article else 0,
-            # The representative text is a resident's words too: masked unless internal.
-            text=opinion.text if internal else mask_text(opinion.text),
+            # Staff wrote these; a masked report still masks whatever personal data slipped in.
+            text=opinion.text if internal else privacy.mask(opinion.text),
             supporters=len(group),
             contact_points=[name for name, _ in counted.most_common()],
             state=opinion.state,
-            reason=opinion.reason,
-            change_note=opinion.change_note,
+            reason=opinion.reason if internal else privacy.mask(opinion.reason),
+            change_note=opinion.change_note if internal else privacy.mask(opinion.change_note),
             comments=[_report_comment(c, label(c.article_id), points, session_titles, internal)
                       for c in group],
         ))
@@ -131,7 +133,7 @@ def _report_comment(comment: Comment, article_label: str, points: dict[int, str]
                     session_titles: dict[int, str], internal: bool) -> ReportComment:
     return ReportComment(
         id=comment.id,
-        text=comment.text if internal else mask_text(comment.text),
+        text=comment.text if internal else privacy.public_text(comment.text, comment.personal_data),
         article_label=article_label,
         contact_point=points.get(comment.contact_point_id),
         session=session_titles.get(comment.session_id),

@@ -132,9 +132,24 @@ def get_comment_session(session: Session, session_id: int) -> CommentSession:
     return comment_session
 
 
+def is_loopback_link(url: str) -> bool:
+    """A link only this computer can open (127.0.0.1, localhost, ::1): residents' phones cannot."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost") or not host:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _count_comments(session: Session, session_id: int) -> int:
     return session.exec(
-        select(func.count(Comment.id)).where(Comment.session_id == session_id)
+        select(func.count(Comment.id)).where(Comment.session_id == session_id,
+                                             Comment.withdrawn.is_(False))
     ).one()
 
 
@@ -160,7 +175,7 @@ def list_sessions(
     found = list(session.exec(query))
     counts = dict(session.exec(
         select(Comment.session_id, func.count(Comment.id))
-        .where(Comment.session_id.in_([s.id for s in found]))
+        .where(Comment.session_id.in_([s.id for s in found]), Comment.withdrawn.is_(False))
         .group_by(Comment.session_id)
     ).all()) if found else {}
     drafts = {d.id: d for d in session.exec(select(Draft))}
@@ -239,8 +254,9 @@ EXPORT_HEADERS = ("序号", "条款", "意见内容", "姓名", "社区或单位
 
 
 def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
-    """The session's comments in article order, names and phones masked (PIPL)."""
+    """The session's comments in article order, names, phones and personal data in the text masked (PIPL)."""
     from exporters.masking import mask_name, mask_phone
+    from legis.privacy import public_text
 
     comments = list(session.exec(
         select(Comment).where(Comment.session_id == session_id).order_by(Comment.id)
@@ -255,7 +271,8 @@ def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
 
     comments.sort(key=order)
     return [
-        [i, articles[c.article_id].label if c.article_id in articles else "总体意见", c.text,
+        [i, articles[c.article_id].label if c.article_id in articles else "总体意见",
+         public_text(c.text, c.personal_data),
          mask_name(c.name), c.community, mask_phone(c.phone), c.channel, c.receipt_code,
          to_beijing(c.created_at).replace(tzinfo=None)]
         for i, c in enumerate(comments, start=1)

@@ -10,9 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from exporters import charts
-from legis.errors import LegisError
+from legis.errors import LegisError, NotFound
 from legis.models import ContactPoint
-from legis.services import dispositions, jobs, merging, report_texts, reports
+from legis.services import dispositions, jobs, merging, publication, report_texts, reports
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services.audit import record
@@ -26,7 +26,7 @@ from legis.web.common import (
     redirect,
     render,
 )
-from legis.web.manage_opinions import review_redirect
+from legis.web.manage_opinions import failed_on_opinion, review_failed, review_redirect
 
 
 def _reason(session: Session, form) -> str:
@@ -55,10 +55,10 @@ async def set_disposition(request: Request) -> Response:
     try:
         draft_id, state = await in_db(request, work, write=True)
     except LegisError as error:
-        flash(request, error.message, "error")
-        draft_id = await in_db(request, lambda s: opinion_service.get_opinion(
-            s, opinion_id=opinion_id).draft_id)
-        return review_redirect(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
+        if isinstance(error, NotFound):
+            raise
+        # The page again, with the reason typed so far and the error beside the field.
+        return await failed_on_opinion(request, opinion_id, f"disp-{opinion_id}", error, form)
     flash(request, f"已保存处理结果：{state}。")
     return review_redirect(request, draft_id, str(form.get("back", "")), f"o{opinion_id}")
 
@@ -76,9 +76,12 @@ async def bulk(request: Request) -> Response:
 
     try:
         count = await in_db(request, work, write=True)
-        flash(request, f"已批量处理{count}条归纳意见。")
     except LegisError as error:
-        flash(request, error.message, "error")
+        if isinstance(error, NotFound):
+            raise
+        return await review_failed(request, draft_id=draft_id, article_key=str(form.get("back", "")) or "overall",
+                                   form_key="bulk", error=error, form=form)
+    flash(request, f"已批量处理{count}条归纳意见。")
     return review_redirect(request, draft_id, str(form.get("back", "")))
 
 
@@ -116,6 +119,13 @@ async def publish(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     published = form.get("publish") == "1"
     actor = actor_name(request)
+    if published and form.get("confirm") != "1":
+        # Publishing first shows what residents will see, and asks again.
+        def load(session: Session):
+            return {"draft": draft_service.get_draft(session, draft_id=draft_id),
+                    "check": publication.check(session, draft_id=draft_id)}
+
+        return render(request, "manage/publish_check.html", await in_db(request, load))
 
     def work(session: Session):
         draft = draft_service.get_draft(session, draft_id=draft_id)

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from legis.errors import LegisError
+from legis.errors import LegisError, NotFound
 from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging
+from legis.services import dispositions, jobs, merging, review_actions
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
@@ -31,7 +31,8 @@ async def overview(request: Request) -> Response:
         articles = draft_service.articles_of(session, version=version)
         comment_counts = dict(session.exec(
             select(Comment.article_id, func.count(Comment.id))
-            .where(Comment.draft_id == draft.id, Comment.excluded.is_(False))
+            .where(Comment.draft_id == draft.id, Comment.excluded.is_(False),
+                   Comment.withdrawn.is_(False))
             .group_by(Comment.article_id)).all())
         opinion_counts = dict(session.exec(
             select(Opinion.article_id, func.count(Opinion.id))
@@ -71,7 +72,10 @@ async def start_merge(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     form = await read_form(request)
     full = form.get("mode") == "full"
-    await in_db(request, lambda s: draft_service.get_draft(s, draft_id=draft_id))
+    draft = await in_db(request, lambda s: draft_service.get_draft(s, draft_id=draft_id))
+    if full and draft.feedback_published_at and form.get("confirm") != "1":
+        # Residents already see these opinions: re-forming them needs a second, informed click.
+        return render(request, "manage/merge_confirm.html", {"draft": draft})
     engine = request.app.state.engine
     actor = actor_name(request)
     job, created = jobs.claim(engine, kind=MERGE_JOB, draft_id=draft_id, actor=actor)
@@ -90,20 +94,73 @@ async def job_status(request: Request) -> Response:
                          "message": job.message, "result": job.result})
 
 
+def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
+    draft = draft_service.get_draft(session, draft_id=draft_id)
+    view = opinion_service.article_review(session, draft_id=draft.id,
+                                          article_id=_article_key(article_key))
+    histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
+                 for v in view.opinions}
+    return {"draft": draft, "view": view, "histories": histories,
+            "reasons": dispositions.reason_templates(session), "article_key": article_key,
+            "failed": None, "editing": None}
+
+
 async def review(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
-    article_id = _article_key(request.path_params["article"])
+    key = request.path_params["article"]
+    context = await in_db(request, lambda s: _review_context(s, draft_id, key), write=True)
+    # One opinion at a time shows its forms: 80 opinions with a form each would weigh 300 KB.
+    context["editing"] = int_or_none(request.query_params.get("edit"))
+    return render(request, "manage/review.html", context)
 
-    def load(session: Session):
-        draft = draft_service.get_draft(session, draft_id=draft_id)
-        view = opinion_service.article_review(session, draft_id=draft.id, article_id=article_id)
-        histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
-                     for v in view.opinions}
-        return {"draft": draft, "view": view, "histories": histories,
-                "reasons": dispositions.reason_templates(session),
-                "article_key": request.path_params["article"]}
 
-    return render(request, "manage/review.html", await in_db(request, load, write=True))
+async def review_failed(request: Request, *, draft_id: int, article_key: str, form_key: str,
+                        error: LegisError, form) -> Response:
+    """The review page again, with what was typed kept and the error next to its field."""
+    context = await in_db(request, lambda s: _review_context(s, draft_id, article_key), write=True)
+    context["failed"] = {"form": form_key, "field": error.field, "message": error.message,
+                         "values": {k: form.get(k) for k in form},
+                         "checked": {int(v) for k in ("opinion", "comment")
+                                     for v in form.getlist(k) if str(v).isdigit()}}
+    return render(request, "manage/review.html", context, status=422)
+
+
+async def review_action(request: Request) -> Response:
+    """One action on the opinions or comments staff ticked on an article's review page."""
+    form = await read_form(request)
+    draft_id = request.path_params["draft_id"]
+    key = request.path_params["article"]
+    ticked = review_actions.ReviewAction(
+        action=str(form.get("action", "")),
+        opinions=[int(v) for v in form.getlist("opinion") if str(v).isdigit()],
+        comments=[int(v) for v in form.getlist("comment") if str(v).isdigit()],
+        target=str(form.get("into") or form.get("target") or ""),
+        opinion_id=int_or_none(form.get("id")))
+    actor = actor_name(request)
+    try:
+        count, target_id = await in_db(request, lambda s: review_actions.perform(
+            s, draft_id=draft_id, request=ticked, actor=actor), write=True)
+    except LegisError as error:
+        if error.status >= 500:
+            raise
+        form_key = "members" if ticked.action in review_actions.ON_COMMENTS else "bulk"
+        return await review_failed(request, draft_id=draft_id, article_key=key,
+                                   form_key=form_key, error=error, form=form)
+    flash(request, review_actions.DONE[ticked.action].format(n=count, target=target_id))
+    return review_redirect(request, draft_id, key, f"o{target_id}" if target_id else "")
+
+
+async def failed_on_opinion(request: Request, opinion_id: int, form_key: str,
+                            error: LegisError, form) -> Response:
+    """Re-show the review page of an opinion's article after a failed form on that opinion."""
+    def where(session: Session) -> tuple[int, int | None]:
+        opinion = opinion_service.get_opinion(session, opinion_id=opinion_id)
+        return opinion.draft_id, opinion.article_id
+
+    draft_id, article_id = await in_db(request, where)
+    key = "overall" if article_id is None else str(article_id)
+    return await review_failed(request, draft_id=draft_id, article_key=key, form_key=form_key,
+                               error=error, form=form)
 
 
 def review_redirect(request: Request, draft_id: int, article: int | str | None,
@@ -125,8 +182,13 @@ async def edit_opinion(request: Request) -> Response:
                                   actor=actor)
         return opinion.draft_id, opinion.article_id
 
-    draft_id, article_id = await in_db(request, work, write=True)
-    flash(request, "归纳意见文字已保存，报告将使用修改后的文字。")
+    try:
+        draft_id, article_id = await in_db(request, work, write=True)
+    except LegisError as error:
+        if isinstance(error, NotFound):
+            raise
+        return await failed_on_opinion(request, opinion_id, f"text-{opinion_id}", error, form)
+    flash(request, "归纳意见文字已保存并审核通过，报告和回音壁将使用这段文字。")
     return review_redirect(request, draft_id, article_id, f"o{opinion_id}")
 
 
@@ -209,6 +271,8 @@ routes = [
     Route("/drafts/{draft_id:int}/opinions", overview, name="manage_opinions"),
     Route("/drafts/{draft_id:int}/merge", start_merge, methods=["POST"], name="manage_merge"),
     Route("/drafts/{draft_id:int}/opinions/{article}", review, name="manage_review"),
+    Route("/drafts/{draft_id:int}/opinions/{article}", review_action, methods=["POST"],
+          name="manage_review_action"),
     Route("/jobs/{job_id:int}", job_status, name="manage_job"),
     Route("/opinions/{opinion_id:int}/text", edit_opinion, methods=["POST"], name="opinion_text"),
     Route("/opinions/{opinion_id:int}/split", split_opinion, methods=["POST"], name="opinion_split"),

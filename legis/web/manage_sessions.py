@@ -22,7 +22,7 @@ from legis.models import (
     ContactPoint,
     Draft,
 )
-from legis.services import comment_list, paper_import, pending, uploaded_tables
+from legis.services import comment_list, corrections, paper_import, pending, uploaded_tables
 from legis.services import contact_points as point_service
 from legis.services import drafts as draft_service
 from legis.services import sessions as session_service
@@ -144,11 +144,11 @@ async def session_detail(request: Request, *, values=None, errors=None, status=2
             session, draft_id=draft.id,
             filters=comment_list.CommentFilters(session_id=session_id, page=page),
         )
-        return comment_session, draft, point, view
+        return comment_session, draft, point, view, corrections.imports_of(session, session_id=session_id)
 
-    comment_session, draft, point, view = await in_db(request, load)
+    comment_session, draft, point, view, imports = await in_db(request, load)
     return render(request, "manage/session.html", {
-        "cs": comment_session, "draft": draft, "point": point, "view": view,
+        "cs": comment_session, "draft": draft, "point": point, "view": view, "imports": imports,
         "link": public_link(request, comment_session.token),
         "values": values or {name: getattr(comment_session, name) for name in SESSION_FIELDS},
         "errors": errors or {}, **await _form_choices(request),
@@ -186,9 +186,11 @@ async def qr_page(request: Request) -> Response:
     comment_session, draft, point = await in_db(
         request, lambda s: _load(s, request.path_params["session_id"])
     )
+    link = public_link(request, comment_session.token)
     return render(request, "manage/session_qr.html", {
-        "cs": comment_session, "draft": draft, "point": point,
-        "link": public_link(request, comment_session.token),
+        "cs": comment_session, "draft": draft, "point": point, "link": link,
+        "loopback": session_service.is_loopback_link(link),
+        "lookup": (request.app.state.settings.base_url or str(request.base_url).rstrip("/")) + "/r",
     })
 
 
@@ -356,16 +358,20 @@ async def import_preview(request: Request) -> Response:
     if channel not in ENTRY_CHANNELS:
         channel = CHANNEL_PAPER
 
-    def validate(session: Session, table):
+    def validate(session: Session, table, digest: str):
         comment_session, draft, point = _load(session, session_id)
         session_service.entry_check_open(draft, comment_session)
+        paper_import.refuse_repeated_file(session, session_id=session_id, digest=digest)
         articles = _current_articles(session, draft)
-        return comment_session, draft, point, paper_import.validate_paper_rows(table, articles)
+        rows = paper_import.validate_paper_rows(table, articles)
+        paper_import.flag_repeats(session, session_id=session_id, rows=rows)
+        return comment_session, draft, point, rows
 
     try:
-        data, _filename = await read_upload(request, form.get("file"))
+        data, filename = await read_upload(request, form.get("file"))
         table = await run_in_threadpool(uploaded_tables.read_table, data)
-        comment_session, draft, point, rows = await in_db(request, lambda s: validate(s, table))
+        digest = paper_import.file_hash(table)
+        comment_session, draft, point, rows = await in_db(request, lambda s: validate(s, table, digest))
     except LegisError as error:
         if error.status == 404:
             raise
@@ -376,7 +382,8 @@ async def import_preview(request: Request) -> Response:
     if not bad:
         pending_id = pending.save_pending(
             _pending_dir(request), kind=PENDING_KIND, scope=str(session_id),
-            payload={"channel": channel, "rows": rows},
+            payload={"channel": channel, "rows": rows, "hash": digest,
+                     "filename": (filename or "")[:255]},
         )
     return render(request, "manage/session_import_preview.html", {
         "cs": comment_session, "draft": draft, "point": point, "rows": rows, "bad": bad,
@@ -398,11 +405,20 @@ async def import_confirm(request: Request) -> Response:
         with paper_import.atomic_session(request.app.state.engine) as session:
             comment_session, draft, _point = _load(session, session_id)
             check_open = session_service.entry_check_open(draft, comment_session)
-            return paper_import.save_paper_rows(
+            batch = paper_import.record_import(
+                session, session_id=session_id, digest=payload.get("hash", ""),
+                filename=payload.get("filename", ""), entered_by=user_id)
+            if batch is None:
+                return 0   # the same confirmation sent again: already stored
+            created = paper_import.save_paper_rows(
                 session, draft=draft, comment_session=comment_session, rows=payload["rows"],
                 channel=payload["channel"], batch_id=pending_id, entered_by=user_id,
-                check_open=check_open,
+                check_open=check_open, import_id=batch.id,
             )
+            batch.rows = created
+            session.add(batch)
+            session.commit()   # releases a savepoint; atomic_session commits the whole
+            return created
 
     created = await run_in_threadpool(work)
     pending.drop_pending(_pending_dir(request), pending_id)

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from legis import privacy
 from legis.errors import LegisError, NotFound
 from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
 from legis.services import comments as comment_service
@@ -25,6 +26,7 @@ from legis.web.common import (
     render,
     wants_json,
 )
+from legis.web.viewhelpers import article_anchor
 
 LARGE_TEXT_COOKIE = "legis_large"
 
@@ -292,16 +294,24 @@ async def receipt(request: Request) -> Response:
         draft = session.get(Draft, comment.draft_id)
         article = session.get(Article, comment.article_id) if comment.article_id else None
         opinion, published = dispositions.outcome_for_comment(session, comment=comment)
-        return comment, draft, article, opinion, published
+        # 继续提意见 goes back to where the resident was: the session's page if they
+        # came by its QR code, at the article they commented on.
+        comment_session = session.get(CommentSession, comment.session_id) if comment.session_id else None
+        back = (f"/s/{comment_session.token}" if comment_session and comment.entered_by is None
+                else f"/drafts/{draft.slug}")
+        back += "#" + (article_anchor(article) if article else "overall")
+        return comment, draft, article, opinion, published, back
 
-    comment, draft, article, opinion, published = await in_db(request, load)
+    comment, draft, article, opinion, published, back = await in_db(request, load)
     return render(request, "receipt.html", {
         "comment": comment,
+        "public_text": privacy.public_text(comment.text, comment.personal_data),
         "draft": draft,
         "article": article,
         "opinion": opinion,
         "published": published,
         "just_sent": request.query_params.get("new") == "1",
+        "continue_url": back,
     })
 
 
@@ -320,12 +330,24 @@ async def feedback_wall(request: Request) -> Response:
 
 
 async def receipt_lookup(request: Request) -> Response:
-    code = request.query_params.get("code", "").strip()
-    if code:
-        normalised = comment_service.normalise_receipt_code(code)
-        if normalised.isalnum():
-            return redirect(request.url_for("receipt", code=normalised).path)
-    return render(request, "receipt_lookup.html", {"code": code, "error": bool(code)})
+    code = request.query_params.get("code", "").strip()[:40]
+    if not code:
+        return render(request, "receipt_lookup.html", {"code": "", "error": ""})
+    normalised = comment_service.normalise_receipt_code(code)
+
+    def exists(session: Session) -> bool:
+        try:
+            comment_service.find_by_receipt(session, code=normalised)
+        except NotFound:
+            return False
+        return True
+
+    if normalised.isalnum() and await in_db(request, exists):
+        return redirect(request.url_for("receipt", code=normalised).path)
+    # Back to the form with the code as typed, so one wrong character is easy to fix.
+    error = ("没有找到这个回执码对应的意见，请核对后重新输入（回执码为8位字母和数字，不含数字0和1）。"
+             if normalised.isalnum() else "回执码格式不对：应为8位字母和数字，请核对后重新输入。")
+    return render(request, "receipt_lookup.html", {"code": code, "error": error}, status=404)
 
 
 async def text_size(request: Request) -> Response:

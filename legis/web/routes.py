@@ -8,6 +8,7 @@ from starlette.staticfiles import StaticFiles
 from legis.resources import resource_dir
 from legis.web import (
     auth,
+    manage_corrections,
     manage_dispositions,
     manage_drafts,
     manage_opinions,
@@ -49,11 +50,13 @@ RULES = {
         "manage_session_entry_submit", "manage_session_entry_undo",
         "manage_session_entry_article", "manage_session_import",
         "manage_session_import_preview", "manage_session_import_confirm",
-        "manage_session_export",
+        "manage_session_export", "comment_correct", "comment_correct_post", "comment_withdraw",
+        "manage_import_withdraw",
     ], ALL_STAFF),
     # merging and review
     **dict.fromkeys([
-        "manage_opinions", "manage_merge", "manage_review", "manage_job", "opinion_text",
+        "manage_opinions", "manage_merge", "manage_review", "manage_review_action",
+        "manage_job", "opinion_text",
         "opinion_split", "opinion_merge", "comment_move", "comment_exclude",
     ], OFFICE),
     # dispositions and reports
@@ -82,6 +85,7 @@ MANAGE_ROUTES = [
     *manage_drafts.routes,
     *manage_points.routes,
     *manage_sessions.routes,
+    *manage_corrections.routes,
     *manage_opinions.routes,
     *manage_dispositions.routes,
     *manage_report.routes,

@@ -34,6 +34,16 @@ def personal_phone(request, comment) -> str:
     return mask_phone(comment.phone) or ""
 
 
+def personal_text(request, comment) -> str:
+    """A comment's text as this viewer may see it: as typed, or with personal data masked."""
+    from legis.privacy import public_text
+    from legis.web.auth import sees_personal_data
+
+    if sees_personal_data(request, comment.contact_point_id):
+        return comment.text
+    return public_text(comment.text, comment.personal_data)
+
+
 def query_prefix(request, drop: str) -> str:
     """"?a=1&b=2&" — the current query without ``drop``, ready for ``drop=N`` to be added."""
     from urllib.parse import urlencode
@@ -60,5 +70,6 @@ GLOBALS = {
     "article_anchor": article_anchor,
     "personal_name": personal_name,
     "personal_phone": personal_phone,
+    "personal_text": personal_text,
     "query_prefix": query_prefix,
 }

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from legis.db import make_engine
 from legis.models import CHANNEL_ONLINE, Comment, Draft, Opinion
 from legis.services import dispositions, merging
+from legis.services import opinions as opinion_service
 from legis.services.comments import CommentInput, submit_comment
 from legis.services.drafts import current_version, get_draft
 from tests.factories import SAMPLE_TEXT, article, make_draft, make_point, make_session
@@ -164,6 +165,8 @@ def seed(tmp: Path, env: dict[str, str], *, bulk: int = 12000) -> Seeded:
             if len(opinions) > 1:
                 dispositions.decide(session, opinion=opinions[1], state="部分采纳",
                                     reason="收集箱的设置由各区结合实际安排。", actor="seed")
+            opinion_service.approve(session, draft_id=a11y_id, actor="seed",
+                                    opinion_ids=[o.id for o in opinions])
             dispositions.set_published(session, draft=session.get(Draft, a11y_id),
                                        published=True, actor="seed")
             session.commit()

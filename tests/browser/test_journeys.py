@@ -56,7 +56,7 @@ def test_resident_comments_on_a_phone(browsing: Browsing):
     box = article.get_by_label("对第十二条的意见")
     expect(box).to_be_focused()        # opening 提意见 puts the cursor in the box
     box.fill(CLEAN_UP_TEXT)
-    expect(article.locator(".counter")).to_have_text(f"已写{len(CLEAN_UP_TEXT)}字")
+    expect(article.locator(".counter")).to_have_text(f"已写{len(CLEAN_UP_TEXT)}字，上限2000字")
     article.get_by_role("button", name="提交意见").tap()
     result = article.locator(".form-result")
     expect(result).to_contain_text("意见已收到")
@@ -268,6 +268,11 @@ def test_staff_merge_decide_publish_and_export(browsing: Browsing, site, tmp_pat
     browsing.login(page, "staff")
     page.goto(f"/manage/drafts/{draft_id}/opinions")
     expect(page.locator("main")).to_contain_text(f"{site.data.merge_comment_count} 条新意见尚未归并")
+    # A secondary button looks secondary: white, not the filled primary colour.
+    background = "el => getComputedStyle(el).backgroundColor"
+    primary = page.get_by_role("button", name="归并新意见").evaluate(background)
+    secondary = page.get_by_role("button", name="全部重新归并").evaluate(background)
+    assert secondary == "rgb(255, 255, 255)" and primary != secondary
     page.get_by_role("button", name="归并新意见").click()
     progress = page.locator("progress#job-progress")
     expect(progress).to_be_visible()                 # the job runs while the page watches it
@@ -294,9 +299,15 @@ def test_staff_merge_decide_publish_and_export(browsing: Browsing, site, tmp_pat
     member = bag.locator("li").first
     moved_text = member.locator(".comment-text").inner_text()
     assert "拾便袋" in moved_text
-    member.get_by_label("移到").select_option(index=1)
-    member.get_by_role("button", name="移动").click()
-    expect(page.locator(".flash")).to_contain_text("意见已移动")
+    bins = opinions.filter(has_text="2 人提出")
+    bins_number = bins.get_attribute("id")[1:]
+    member.get_by_role("checkbox").check()
+    picker = page.get_by_label("移到归纳意见（编号）")
+    picker.fill(bins_number)
+    # The chosen opinion's text shows before anything moves.
+    expect(page.locator("#members-target-text")).to_contain_text(f"归纳意见 {bins_number}：")
+    page.get_by_role("button", name="移动", exact=True).click()
+    expect(page.locator(".flash")).to_contain_text(f"已把1条意见移到归纳意见 {bins_number}")
     now_with = opinions.filter(has=page.locator(".comment-text", has_text=moved_text))
     expect(now_with).to_have_count(1)
     expect(now_with.locator(".comment-text", has_text="收集箱")).to_have_count(2)
@@ -317,6 +328,9 @@ def test_staff_merge_decide_publish_and_export(browsing: Browsing, site, tmp_pat
     page.get_by_role("link", name="处理情况统计与报告").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("处理情况统计")
     page.get_by_role("button", name="公开处理结果").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("公开处理结果前请确认")
+    expect(page.locator(".check-list")).to_contain_text("条归纳意见的文字尚未审核通过")
+    page.get_by_role("button", name="确认公开").click()
     expect(page.locator(".flash")).to_contain_text("处理结果已公开")
     expect(page.get_by_role("button", name="撤回公开")).to_be_visible()
     page.wait_for_load_state("networkidle")

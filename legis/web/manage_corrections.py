@@ -1,0 +1,119 @@
+"""Pages where hosts and staff correct or withdraw the paper comments they entered."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from legis.errors import LegisError
+from legis.models import Article, CommentSession, Draft
+from legis.services import corrections
+from legis.services import drafts as draft_service
+from legis.services.paper_import import pick_article
+from legis.web.common import actor_name, flash, in_db, read_form, redirect, render
+
+
+def editor(request: Request) -> corrections.Editor:
+    user = request.scope.get("user")
+    return corrections.Editor(user_id=getattr(user, "id", None), role=getattr(user, "role", ""),
+                              name=actor_name(request))
+
+
+def _page(session: Session, comment_id: int, who: corrections.Editor) -> dict:
+    from legis.errors import Forbidden, NotFound
+    from legis.models import Comment
+
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("没有找到这条意见。")
+    if not who.may_correct(comment):
+        raise Forbidden("只能更正您自己录入的书面意见；居民在网上提交的意见不能修改。")
+    article = session.get(Article, comment.article_id) if comment.article_id else None
+    return {"comment": comment, "draft": session.get(Draft, comment.draft_id),
+            "cs": session.get(CommentSession, comment.session_id) if comment.session_id else None,
+            "article_label": article.label if article else "总体意见",
+            "locked": corrections.why_locked(session, comment=comment),
+            "history": corrections.history(session, comment_id=comment.id),
+            "values": {}, "errors": {}}
+
+
+async def correct_page(request: Request, *, values=None, errors=None, status=200) -> Response:
+    who = editor(request)
+    context = await in_db(request, lambda s: _page(s, request.path_params["comment_id"], who))
+    context["values"], context["errors"] = values or {}, errors or {}
+    return render(request, "manage/comment_correct.html", context, status=status)
+
+
+async def correct(request: Request) -> Response:
+    form = await read_form(request)
+    comment_id = request.path_params["comment_id"]
+    who = editor(request)
+    raw_article = str(form.get("article", "")).strip()
+
+    def work(session: Session):
+        comment = corrections.correctable(session, comment_id=comment_id, editor=who)
+        draft = session.get(Draft, comment.draft_id)
+        articles = draft_service.articles_of(session, version=draft_service.current_version(
+            session, draft=draft))
+        pick = pick_article(articles, raw_article)
+        if not pick.ok:
+            raise LegisError(pick.error, field="article")
+        corrections.edit(session, comment=comment, text=str(form.get("text", "")),
+                         article_id=pick.article.id if pick.article else None, editor=who)
+        return comment.session_id
+
+    return await _act(request, work, form, "已保存更正，原来的内容保留在修改记录中。")
+
+
+async def withdraw(request: Request) -> Response:
+    form = await read_form(request)
+    comment_id = request.path_params["comment_id"]
+    who = editor(request)
+
+    def work(session: Session):
+        comment = corrections.correctable(session, comment_id=comment_id, editor=who)
+        corrections.withdraw(session, comment=comment, reason=str(form.get("reason", "")), editor=who)
+        return comment.session_id
+
+    return await _act(request, work, form, "已撤回这条意见：它仍保存在系统中，但不再计入归并和统计。")
+
+
+async def _act(request: Request, work, form, message: str) -> Response:
+    try:
+        session_id = await in_db(request, work, write=True)
+    except LegisError as error:
+        if error.status in (403, 404):
+            raise
+        return await correct_page(request, values=dict(form), errors={error.field or "_": error.message},
+                                  status=422 if error.field else error.status)
+    flash(request, message)
+    if session_id:
+        return redirect(request.url_for("manage_session", session_id=session_id).path)
+    return redirect(request.url_for("comment_correct", comment_id=request.path_params["comment_id"]).path)
+
+
+async def withdraw_import(request: Request) -> Response:
+    form = await read_form(request)
+    session_id = request.path_params["session_id"]
+    who = editor(request)
+    try:
+        count = await in_db(request, lambda s: corrections.withdraw_import(
+            s, import_id=request.path_params["import_id"], session_id=session_id,
+            reason=str(form.get("reason", "")), editor=who), write=True)
+        flash(request, f"已撤回这次导入的{count}条意见；它们仍保存在系统中，不再计入归并和统计。")
+    except LegisError as error:
+        if error.status == 404:
+            raise
+        flash(request, error.message, "error")
+    return redirect(request.url_for("manage_session", session_id=session_id).path)
+
+
+routes = [
+    Route("/comments/{comment_id:int}/correct", correct_page, name="comment_correct"),
+    Route("/comments/{comment_id:int}/correct", correct, methods=["POST"], name="comment_correct_post"),
+    Route("/comments/{comment_id:int}/withdraw", withdraw, methods=["POST"], name="comment_withdraw"),
+    Route("/sessions/{session_id:int}/imports/{import_id:int}/withdraw", withdraw_import,
+          methods=["POST"], name="manage_import_withdraw"),
+]
