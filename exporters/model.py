@@ -42,6 +42,7 @@ class ReportOpinion:
     reason: str = ""              # 理由 (required for 部分采纳 / 未采纳)
     change_note: str = ""         # how the text changed (采纳 / 部分采纳)
     comments: list[ReportComment] = field(default_factory=list)
+    note: str = ""                # a point's own note beside the item it sends up (备注)
 
 
 @dataclass

@@ -47,7 +47,8 @@ def point_submission(data: ReportData, fonts: Fonts = GB_FONTS) -> bytes:
         label = ops[0].article_label
         doc.heading2(f"（{int_to_cn(i)}）关于{label}" if len(groups) > 1 else f"关于{label}")
         for n, op in enumerate(ops, 1):
-            doc.para(f"{n}. {quote(op.text, 400)}（{op.supporters}条）")
+            note = f"备注：{op.note.strip()}" if op.note.strip() else ""
+            doc.para(f"{n}. {quote(op.text, 400)}（{op.supporters}条）{note}")
 
     if data.published:
         doc.heading1(f"{next(heads)}、采纳情况")

@@ -55,9 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("create-user", help="创建工作人员账户（打印一次性密码）")
     p.add_argument("username", nargs="?", default="admin", help="用户名（默认 admin）")
-    p.add_argument("--role", choices=["admin", "staff", "host"], required=True,
-                   help="admin 系统管理员 / staff 法工委工作人员 / host 联络员")
+    p.add_argument("--role", choices=["admin", "staff", "host", "body"], required=True,
+                   help="admin 系统管理员 / staff 法工委工作人员 / host 联络员 / body 承办单位")
     p.add_argument("--point", type=int, help="联络员所属联系点编号")
+    p.add_argument("--body", default="", help="承办单位账户所属单位名称（如 市公安局）")
     p.add_argument("--name", default="", help="姓名")
     p.add_argument("--password-stdin", action="store_true",
                    help="从标准输入读取密码（默认生成一次性密码，首次登录须修改）")
@@ -226,13 +227,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_create_user(args: argparse.Namespace) -> int:
     from legis.db import session_scope
     from legis.services.accounts import create_user
+    from legis.services.referrals import body_named
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     engine = _engine(Settings.from_env())
     with session_scope(engine, write=True) as session:
+        body = body_named(session, name=args.body).id if args.role == "body" and args.body else None
         user, one_time = create_user(session, username=args.username, role=args.role,
                                      password=password, display_name=args.name,
-                                     contact_point_id=args.point, actor="cli")
+                                     contact_point_id=args.point, body_id=body, actor="cli")
     print(f"已创建用户 {user.username}（{user.role}）。")
     if one_time:
         print(f"一次性密码：{one_time}")

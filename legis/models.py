@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 DRAFT_STATUSES = ("草稿", "征求意见中", "已结束")
@@ -25,8 +25,12 @@ POINT_KINDS = ("主站", "站", "点")
 STATES = ("采纳", "部分采纳", "未采纳", "待研究")
 STATE_ADOPTED, STATE_PARTIAL, STATE_REJECTED, STATE_PENDING = STATES
 
-ROLES = ("admin", "staff", "host")
-ROLE_NAMES = {"admin": "系统管理员", "staff": "法工委工作人员", "host": "联络员"}
+ROLES = ("admin", "staff", "host", "body")
+ROLE_NAMES = {"admin": "系统管理员", "staff": "法工委工作人员", "host": "联络员", "body": "承办单位"}
+
+# A point's submission (报送) of one draft, as it moves up the tree.
+SUBMISSION_STATES = ("征集中", "已报送", "已接收", "已退回")
+SUB_OPEN, SUB_SUBMITTED, SUB_ACCEPTED, SUB_RETURNED = SUBMISSION_STATES
 
 
 def utcnow() -> datetime:
@@ -47,6 +51,8 @@ class Draft(SQLModel, table=True):
     comment_end: date | None = None
     feedback_published_at: datetime | None = None
     withdrawn_reason: str = Field(default="", max_length=500)
+    # The last day contact points may report (报送) their comments, set by the office.
+    points_deadline: date | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -129,6 +135,9 @@ class ContactPoint(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="contactpoint.id", index=True)
     district: str = Field(default="", max_length=100)
     address: str = Field(default="", max_length=300)
+    # On a tree's root: the kind (主站/站/点) whose points report to the office;
+    # points below it report to their parent, which consolidates.
+    report_level: str = Field(default="站", max_length=4)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -197,6 +206,8 @@ class Comment(SQLModel, table=True):
     __table_args__ = (
         Index("ix_comment_draft_created", "draft_id", "created_at"),
         Index("ix_comment_draft_article", "draft_id", "article_id"),
+        # Covers the per-point counts of the tracking table and the 台账 without table reads.
+        Index("ix_comment_draft_point", "draft_id", "contact_point_id", "excluded", "opinion_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -262,6 +273,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(default="host", max_length=10)
     contact_point_id: int | None = Field(default=None, foreign_key="contactpoint.id")
+    # For the 承办单位 role: the body whose referrals this user answers.
+    body_id: int | None = Field(default=None, foreign_key="referralbody.id")
     disabled: bool = False
     must_change_password: bool = False
     created_at: datetime = Field(default_factory=utcnow)
@@ -334,3 +347,76 @@ class ReportDocument(SQLModel, table=True):
     sections: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_by: str = Field(default="", max_length=100)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Submission(SQLModel, table=True):
+    """A contact point's report (报送) of one draft's comments to the level above it."""
+
+    __table_args__ = (UniqueConstraint("draft_id", "contact_point_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    contact_point_id: int = Field(foreign_key="contactpoint.id", index=True)
+    state: str = Field(default=SUB_OPEN, max_length=4)
+    cover_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    return_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    submitted_at: datetime | None = None
+    submitted_by: str = Field(default="", max_length=100)
+    reviewed_at: datetime | None = None
+    reviewed_by: str = Field(default="", max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SubmissionItem(SQLModel, table=True):
+    """One group of a point's comments on an article, as the host sorted and annotated it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    article_id: int | None = Field(default=None, foreign_key="article.id")
+    ordinal: int = 0
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    comment_ids: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class SubmissionVersion(SQLModel, table=True):
+    """A submitted version, frozen: what was sent (snapshot and document) is kept as sent."""
+
+    __table_args__ = (UniqueConstraint("submission_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    number: int = 1
+    submitted_at: datetime = Field(default_factory=utcnow)
+    submitted_by: str = Field(default="", max_length=100)
+    snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    document: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class ReferralBody(SQLModel, table=True):
+    """A body opinions are referred to (承办单位): the drafting department, a bureau."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+
+
+class Referral(SQLModel, table=True):
+    """Opinions referred (交办) to a body with a question and a due date, and its answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    body_id: int = Field(foreign_key="referralbody.id", index=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    due_on: date
+    created_by: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    answered_at: datetime | None = None
+    answered_by: str = Field(default="", max_length=100)
+
+
+class ReferralOpinion(SQLModel, table=True):
+    """Which opinions a referral covers."""
+
+    referral_id: int = Field(foreign_key="referral.id", primary_key=True)
+    opinion_id: int = Field(foreign_key="opinion.id", primary_key=True, index=True)

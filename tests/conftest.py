@@ -88,9 +88,10 @@ def app(settings, engine):
     return create_app(settings)
 
 
-def make_user(db, username: str, role: str, point=None):
+def make_user(db, username: str, role: str, point=None, body=None):
     user, _ = accounts.create_user(db, username=username, role=role, password=PASSWORD,
-                                   contact_point_id=point.id if point else None)
+                                   contact_point_id=point.id if point else None,
+                                   body_id=body.id if body else None)
     db.commit()
     return user
 
@@ -118,11 +119,11 @@ def client(app, db):
 
 @pytest.fixture
 def signed_in(app, db):
-    """signed_in(username, role, point=None) -> a TestClient signed in as a new user."""
+    """signed_in(username, role, point=None, body=None) -> a TestClient signed in as a new user."""
     clients = []
 
-    def make(username: str, role: str, point=None) -> TestClient:
-        make_user(db, username, role, point)
+    def make(username: str, role: str, point=None, body=None) -> TestClient:
+        make_user(db, username, role, point, body)
         client = TestClient(app, follow_redirects=False)
         client.__enter__()
         clients.append(client)

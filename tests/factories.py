@@ -85,3 +85,12 @@ def make_session(session: Session, *, draft: Draft, point: ContactPoint, **overr
     session.add(comment_session)
     session.commit()
     return comment_session
+
+
+def make_three_level_tree(session: Session) -> dict[str, ContactPoint]:
+    """A 主站 (root) with one 站 (s) and two 点 under it (a, b)."""
+    root = make_point(session, name="东风街道代表之家", kind="主站")
+    station = make_point(session, name="东风片区实践站", kind="站", parent=root)
+    return {"root": root, "s": station,
+            "a": make_point(session, name="东风一社区联系点", kind="点", parent=station),
+            "b": make_point(session, name="东风二社区联系点", kind="点", parent=station)}

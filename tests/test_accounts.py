@@ -115,6 +115,17 @@ def test_create_user_cli_prints_one_time_password(database_url, monkeypatch, cap
     assert len(password) >= 12
 
 
+def test_create_body_user_cli_needs_its_body(database_url, engine, db, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["create-user", "police", "--role", "body"]) == 1
+    assert "承办单位" in capsys.readouterr().err
+    assert main(["create-user", "police", "--role", "body", "--body", "市公安局"]) == 0
+    from legis.models import ReferralBody
+
+    user = db.exec(select(User).where(User.username == "police")).one()
+    assert db.get(ReferralBody, user.body_id).name == "市公安局"
+
+
 def test_first_admin_only_on_empty_database(engine, db):
     password = ensure_first_admin(engine)
     assert password and len(password) >= 12

@@ -12,9 +12,10 @@ from sqlalchemy import func
 from sqlmodel import select
 from starlette.routing import Mount, Route
 
-from legis.models import AuditLog, Comment, CommentSession, Draft, Opinion
+from legis.models import AuditLog, Comment, CommentSession, Draft, Opinion, Referral, ReferralBody
 from legis.services import comments as comment_service
-from legis.services import merging
+from legis.services import merging, referrals, submissions
+from legis.timefmt import today
 from legis.web.routes import MANAGE_ROUTES, RULES, routes
 from tests.factories import article, make_draft, make_point, make_session
 
@@ -35,8 +36,18 @@ def world(engine, db):
         comment_service.submit_comment(db, draft=draft, data=data, channel="现场", comment_session=cs)
     merging.merge_draft(engine, draft_id=draft.id)
     db.expire_all()
+    comment_b = db.exec(select(Comment).where(Comment.session_id == session_b.id)).one()
+    referral = referrals.refer(db, draft_id=draft.id, opinion_ids=[comment_b.opinion_id],
+                               body="乙承办单位", question="乙问题如何答复", due_on=today(),
+                               today=today(), actor="clerk")
+    point_b.report_level = "主站"   # B, a tree of its own, reports to the office itself
+    db.add(point_b)
+    submissions.submit(db, submission=submissions.submission_for(db, draft_id=draft.id,
+                                                                 point_id=point_b.id),
+                       actor="host_b", on=today(), office="法工委")
+    db.commit()
     return {"draft": draft, "a": point_a, "a1": point_a1, "b": point_b,
-            "session_a": session_a, "session_b": session_b}
+            "session_a": session_a, "session_b": session_b, "referral_id": referral.id}
 
 
 def manage_urls(world, db) -> list[tuple[str, str, str]]:
@@ -46,7 +57,7 @@ def manage_urls(world, db) -> list[tuple[str, str, str]]:
         "draft_id": world["draft"].id, "session_id": world["session_b"].id,
         "point_id": world["b"].id, "opinion_id": comment_b.opinion_id,
         "comment_id": comment_b.id, "job_id": 1, "user_id": 1, "article": "overall",
-        "name": "articles",
+        "name": "articles", "referral_id": world.get("referral_id", 1), "item_id": 1, "number": 1,
     }
     found = []
 
@@ -98,7 +109,7 @@ def test_anonymous_is_refused_everywhere(anon, world, db):
 # Pages every host may open; they list only the host's own data.
 HOST_PAGES = {"manage_index", "manage_points", "manage_sessions", "manage_session_new",
               "manage_sessions_template", "manage_comments", "account_password",
-              "account_password_post"}
+              "account_password_post", "manage_network", "manage_ledger", "manage_ledger_export"}
 
 
 def test_host_of_another_point_is_refused(signed_in, world, db):
@@ -132,6 +143,34 @@ def test_host_sees_only_own_subtree(signed_in, world, db):
                                                    "title": "冒名座谈会"})
     assert create.status_code == 403
     assert db.exec(select(CommentSession).where(CommentSession.title == "冒名座谈会")).first() is None
+
+
+# What a 承办单位 user may open: their referrals (the index sends them there).
+BODY_PAGES = {"manage_index", "manage_referrals", "account_password", "account_password_post"}
+
+
+def test_body_user_sees_only_referrals_to_their_body(signed_in, world, db):
+    """A 承办单位 user: their own referrals and nothing else; another body's user not even those."""
+    mine = db.get(Referral, world["referral_id"])
+    owner = signed_in("body_b", "body", body=db.get(ReferralBody, mine.body_id))
+    listing = owner.get("/manage/referrals")
+    assert listing.status_code == 200 and "乙问题如何答复" in listing.text
+    assert owner.get(f"/manage/referrals/{mine.id}").status_code == 200
+    assert owner.get("/manage/").headers["location"] == "/manage/referrals"
+
+    stranger = signed_in("body_c", "body", body=referrals.body_named(db, name="丙承办单位"))
+    before = snapshot(db)
+    for method, url, name in manage_urls(world, db):
+        response = stranger.request(method, url, data={"answer": "冒名答复", "x": "1"})
+        if name in BODY_PAGES:
+            assert response.status_code in (200, 303, 422), (url, response.status_code)
+            assert "乙问题如何答复" not in response.text, url
+            continue
+        assert response.status_code in (403, 404), (method, url, response.status_code)
+        assert "Traceback" not in response.text
+    assert snapshot(db) == before
+    db.expire_all()
+    assert db.get(Referral, mine.id).answer == ""
 
 
 def test_staff_cannot_manage_users_and_hosts_cannot_decide(signed_in, world, db):

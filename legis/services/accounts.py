@@ -62,7 +62,7 @@ def session_stamp(user: User) -> str:
 
 def create_user(session: Session, *, username: str, role: str, password: str | None = None,
                 display_name: str = "", contact_point_id: int | None = None,
-                actor: str = "") -> tuple[User, str | None]:
+                body_id: int | None = None, actor: str = "") -> tuple[User, str | None]:
     """A new account; returns (user, the one-time password when none was given)."""
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
@@ -71,8 +71,7 @@ def create_user(session: Session, *, username: str, role: str, password: str | N
         raise LegisError("请选择角色：系统管理员、法工委工作人员或联络员。", field="role")
     if role not in ROLES:
         raise LegisError("角色无效。", field="role")
-    if role == "host" and contact_point_id is None:
-        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+    _check_role_links(role, contact_point_id, body_id)
     if contact_point_id is not None and session.get(ContactPoint, contact_point_id) is None:
         raise LegisError("所选联系点不存在。", field="contact_point_id")
     if session.exec(select(User.id).where(func.lower(User.username) == username.lower())).first():
@@ -83,7 +82,8 @@ def create_user(session: Session, *, username: str, role: str, password: str | N
     else:
         check_password_strength(password)
     user = User(username=username, display_name=display_name.strip()[:100], role=role,
-                contact_point_id=contact_point_id, password_hash=hash_password(password),
+                contact_point_id=contact_point_id if role == "host" else None,
+                body_id=body_id if role == "body" else None, password_hash=hash_password(password),
                 must_change_password=one_time is not None)
     session.add(user)
     session.flush()
@@ -92,21 +92,28 @@ def create_user(session: Session, *, username: str, role: str, password: str | N
     return user, one_time
 
 
+def _check_role_links(role: str, contact_point_id: int | None, body_id: int | None) -> None:
+    if role == "host" and contact_point_id is None:
+        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+    if role == "body" and body_id is None:
+        raise LegisError("承办单位账户必须填写所属承办单位。", field="body")
+
+
 def _public(user: User) -> dict:
     return {"username": user.username, "role": user.role, "contact_point_id": user.contact_point_id,
-            "disabled": user.disabled, "display_name": user.display_name}
+            "body_id": user.body_id, "disabled": user.disabled, "display_name": user.display_name}
 
 
 def update_user(session: Session, *, user: User, role: str, contact_point_id: int | None,
-                disabled: bool, display_name: str, actor: str) -> User:
+                disabled: bool, display_name: str, actor: str, body_id: int | None = None) -> User:
     if role not in ROLES:
         raise LegisError("角色无效。", field="role")
-    if role == "host" and contact_point_id is None:
-        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+    _check_role_links(role, contact_point_id, body_id)
     before = _public(user)
     if user.role == "admin" and (role != "admin" or disabled) and _active_admins(session) <= 1:
         raise LegisError("这是最后一个可用的系统管理员账户，不能停用或降级。")
     user.role, user.contact_point_id, user.disabled = role, contact_point_id, disabled
+    user.body_id = body_id if role == "body" else None
     user.display_name = display_name.strip()[:100]
     session.add(user)
     audit.record(session, actor=actor, action="user.update", target_type="user",

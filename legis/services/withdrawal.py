@@ -22,6 +22,11 @@ from legis.models import (
     Heading,
     Job,
     Opinion,
+    Referral,
+    ReferralOpinion,
+    Submission,
+    SubmissionItem,
+    SubmissionVersion,
     utcnow,
 )
 
@@ -55,7 +60,15 @@ def delete_draft(session: Session, *, draft: Draft) -> None:
     versions = select(DraftVersion.id).where(DraftVersion.draft_id == draft.id)
     articles = select(Article.id).where(Article.version_id.in_(versions))
     opinions = select(Opinion.id).where(Opinion.draft_id == draft.id)
+    submissions = select(Submission.id).where(Submission.draft_id == draft.id)
+    referrals = select(Referral.id).where(Referral.draft_id == draft.id)
     for statement in (
+        # A point may have opened (or reported "no comments" on) a draft nobody commented on.
+        delete(SubmissionItem).where(SubmissionItem.submission_id.in_(submissions)),
+        delete(SubmissionVersion).where(SubmissionVersion.submission_id.in_(submissions)),
+        delete(Submission).where(Submission.draft_id == draft.id),
+        delete(ReferralOpinion).where(ReferralOpinion.referral_id.in_(referrals)),
+        delete(Referral).where(Referral.draft_id == draft.id),
         delete(Disposition).where(Disposition.opinion_id.in_(opinions)),
         delete(Opinion).where(Opinion.draft_id == draft.id),
         delete(ArticleLink).where(or_(ArticleLink.old_article_id.in_(articles),

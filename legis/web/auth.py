@@ -20,6 +20,8 @@ from legis.web.common import client_address, flash, in_db, read_form, redirect, 
 ALL_STAFF = frozenset({"admin", "staff", "host"})
 OFFICE = frozenset({"admin", "staff"})
 ADMIN = frozenset({"admin"})
+BODY = frozenset({"body"})            # 承办单位: only what was referred to their body
+EVERYONE = ALL_STAFF | BODY
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class SignedIn:
     display_name: str
     role: str
     contact_point_id: int | None
+    body_id: int | None
     points: frozenset[int] | None    # contact points in scope; None = all
     must_change_password: bool
 
@@ -50,7 +53,7 @@ def load_user(session: Session, *, user_id: int, stamp: str) -> SignedIn | None:
         return None
     points = accounts.point_scope(session, user=user)
     return SignedIn(id=user.id, username=user.username, display_name=user.display_name,
-                    role=user.role, contact_point_id=user.contact_point_id,
+                    role=user.role, contact_point_id=user.contact_point_id, body_id=user.body_id,
                     points=frozenset(points) if points is not None else None,
                     must_change_password=user.must_change_password)
 

@@ -45,6 +45,9 @@ async def read_upload(request: Request, upload: UploadFile | None) -> tuple[byte
 
 
 async def index(request: Request) -> Response:
+    user = request.scope.get("user")
+    if user is not None and user.role == "body":   # a 承办单位 has only its referrals
+        return redirect(request.url_for("manage_referrals").path)
     drafts = await in_db(request, lambda s: draft_service.list_drafts(s))
     return render(request, "manage/index.html", {"drafts": drafts, "errors": {}, "values": {}})
 

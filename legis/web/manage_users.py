@@ -9,13 +9,14 @@ from starlette.routing import Route
 
 from legis.errors import LegisError
 from legis.models import ROLE_NAMES, ContactPoint
-from legis.services import accounts, audit
+from legis.services import accounts, audit, referrals
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 
 AUDIT_ACTIONS = {
     "login": "登录", "user.": "用户变更", "draft.": "草案变更", "merge.": "归并",
     "opinion.": "归纳意见调整", "comment.": "意见标记", "disposition.": "处理结果",
     "export.": "导出个人信息", "session.": "座谈会", "point.": "联系点",
+    "submission.": "报送", "referral.": "交办",
 }
 PER_PAGE = 100
 
@@ -25,8 +26,16 @@ def _page_context(session: Session, **extra) -> dict:
         "users": accounts.list_users(session),
         "points": list(session.exec(select(ContactPoint).order_by(ContactPoint.name))),
         "roles": ROLE_NAMES,
+        "bodies": {b.id: b.name for b in referrals.bodies(session)},
         "errors": {}, "values": {}, "one_time": None, **extra,
     }
+
+
+def _body_id(session: Session, role: str, name: str) -> int | None:
+    """A 承办单位 user's body, by name (created the first time it is named)."""
+    if role != "body" or not name.strip():
+        return None
+    return referrals.body_named(session, name=name).id
 
 
 async def users_page(request: Request) -> Response:
@@ -36,13 +45,14 @@ async def users_page(request: Request) -> Response:
 async def create_user(request: Request) -> Response:
     form = await read_form(request)
     actor = actor_name(request)
-    values = {k: str(form.get(k, "")) for k in ("username", "display_name", "role")}
+    values = {k: str(form.get(k, "")) for k in ("username", "display_name", "role", "body")}
 
     def work(session: Session):
         user, password = accounts.create_user(
             session, username=values["username"], role=values["role"],
             display_name=values["display_name"],
-            contact_point_id=int_or_none(form.get("contact_point_id")), actor=actor)
+            contact_point_id=int_or_none(form.get("contact_point_id")),
+            body_id=_body_id(session, values["role"], values["body"]), actor=actor)
         return {"username": user.username, "password": password}
 
     try:
@@ -65,7 +75,9 @@ async def update_user(request: Request) -> Response:
         accounts.update_user(session, user=user, role=str(form.get("role", "")),
                              contact_point_id=int_or_none(form.get("contact_point_id")),
                              disabled=form.get("disabled") == "1",
-                             display_name=str(form.get("display_name", "")), actor=actor)
+                             display_name=str(form.get("display_name", "")), actor=actor,
+                             body_id=_body_id(session, str(form.get("role", "")),
+                                              str(form.get("body", ""))))
 
     try:
         await in_db(request, work, write=True)

@@ -11,23 +11,28 @@ from legis.web import (
     manage_corrections,
     manage_dispositions,
     manage_drafts,
+    manage_feedback,
+    manage_ledger,
+    manage_network,
     manage_opinions,
     manage_points,
+    manage_referrals,
     manage_report,
     manage_sessions,
     manage_users,
     manage_versions,
     public,
 )
-from legis.web.auth import ADMIN, ALL_STAFF, OFFICE
+from legis.web.auth import ADMIN, ALL_STAFF, BODY, EVERYONE, OFFICE
 
 # Roles per management route. Hosts (联络员) get sessions and comments, limited
 # further inside the handlers to their own contact points; legislative staff
 # get drafts, merging, dispositions and reports; admins get everything. A
-# route missing here stops the app from starting (see auth.guard).
+# route missing here stops the app from starting (see auth.guard). A 承办单位
+# (body) user sees only the referrals made to their body.
 RULES = {
     # drafts
-    "manage_index": ALL_STAFF,
+    "manage_index": EVERYONE,
     "manage_import": OFFICE,
     "manage_draft": OFFICE,
     "manage_draft_update": OFFICE,
@@ -74,11 +79,24 @@ RULES = {
         "manage_version_confirm", "manage_version_changes", "manage_version_compare",
         "manage_version_link", "manage_version_table",
     ], OFFICE),
+    # the network: reporting up (hosts within their subtree; the office reviews what
+    # reports to it), feedback down, the tracking table and the 台账
+    **dict.fromkeys([
+        "manage_network", "manage_submission", "submission_cover", "submission_item",
+        "submission_regroup", "submission_submit", "submission_review", "submission_version",
+        "manage_feedback", "manage_feedback_docx", "manage_ledger", "manage_ledger_export",
+        "manage_ledger_point",
+    ], ALL_STAFF),
+    **dict.fromkeys(["manage_tracking", "manage_points_deadline", "manage_report_level",
+                     "manage_referral_create", "manage_referral_reason"], OFFICE),
+    # referrals: a body's user sees and answers only their own (checked in the service)
+    **dict.fromkeys(["manage_referrals", "manage_referral", "manage_referral_answer"],
+                    OFFICE | BODY),
     # accounts
     **dict.fromkeys(["manage_users", "manage_user_create", "manage_user_update",
                      "manage_user_reset", "manage_audit"], ADMIN),
-    "account_password": ALL_STAFF,
-    "account_password_post": ALL_STAFF,
+    "account_password": EVERYONE,
+    "account_password_post": EVERYONE,
 }
 
 MANAGE_ROUTES = [
@@ -91,6 +109,10 @@ MANAGE_ROUTES = [
     *manage_report.routes,
     *manage_users.routes,
     *manage_versions.routes,
+    *manage_network.routes,
+    *manage_feedback.routes,
+    *manage_referrals.routes,
+    *manage_ledger.routes,
 ]
 
 routes = [

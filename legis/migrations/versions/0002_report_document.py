@@ -1,7 +1,7 @@
 """report document: the report text staff edit per draft
 
 Revision ID: 0002_report_document
-Revises: 0002_privacy_review
+Revises: 0002_network
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0002_report_document'
-down_revision = '0002_privacy_review'
+down_revision = '0002_network'
 branch_labels = None
 depends_on = None
 
