@@ -15,8 +15,8 @@ from legis import privacy
 from legis.errors import Conflict, Forbidden, LegisError
 from legis.models import Comment, Opinion
 from legis.services import comments as comment_service
-from legis.services import opinions as opinions_service
 from legis.services import dispositions, feedback, ledger, merging, referrals, submissions, tracking
+from legis.services import opinions as opinions_service
 from legis.services.report_levels import load_tree
 from legis.timefmt import today
 from tests.factories import article, make_draft, make_session, make_three_level_tree
