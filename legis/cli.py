@@ -180,7 +180,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     open_until = (args.until or today() + timedelta(days=30)) if args.open else None
     with session_scope(engine, write=True) as session:
         draft = import_draft(session, parsed=parsed, filename=args.file, title=args.title,
-                             slug=args.slug, open_until=open_until, source_hash=source_hash)
+                             slug=args.slug, open_until=open_until, source_hash=source_hash,
+                             max_articles=settings.max_articles)
     state = f"，征求意见至{open_until.isoformat()}" if open_until else "（草稿，未公开）"
     print(f"已导入《{draft.title}》：{len(parsed.articles)}条，网址名 {draft.slug}{state}")
     for warning in parsed.warnings:
@@ -196,6 +197,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.no_samples:
         os.environ["LEGIS_LOAD_SAMPLES"] = "0"
+    # Read by each worker's Settings: with several workers, rate limits are counted in the database.
+    os.environ["LEGIS_WORKERS"] = str(args.workers)
     settings = Settings.from_env()
     settings.ensure_secret_key()
     engine = _engine(settings)

@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_DATABASE_URL = "sqlite:///var/legis.db"
 
@@ -24,6 +25,11 @@ class Settings:
     trust_proxy: bool = False               # honour X-Forwarded-For / X-Forwarded-Proto
     https: bool = False                     # mark cookies Secure
     base_url: str = ""                      # public address for QR codes; empty: from the request
+    allowed_hosts: tuple[str, ...] = ()     # Host header values served; empty: any
+    max_articles: int = 5_000               # articles in one imported draft or version
+    # Where rate limits are counted: "memory" (one process) or "database" (shared
+    # by every worker). Default: the database when `legis serve` runs several workers.
+    rate_limit_store: str = "memory"
     load_samples: bool = True               # load drafts/ into an empty database on start
     db_pool_size: int = 5
     db_statement_timeout_ms: int = 30_000
@@ -44,6 +50,11 @@ class Settings:
             trust_proxy=_flag(env.get("LEGIS_TRUST_PROXY")),
             https=_flag(env.get("LEGIS_HTTPS")),
             base_url=env.get("LEGIS_BASE_URL", "").rstrip("/"),
+            allowed_hosts=_hosts(env.get("LEGIS_ALLOWED_HOSTS", ""),
+                                 env.get("LEGIS_BASE_URL", "")),
+            max_articles=int(env.get("LEGIS_MAX_ARTICLES", cls.max_articles)),
+            rate_limit_store=_store(env.get("LEGIS_RATE_LIMIT_STORE", ""),
+                                    int(env.get("LEGIS_WORKERS", "1") or 1)),
             load_samples=_flag(env.get("LEGIS_LOAD_SAMPLES", "1")),
             db_pool_size=int(env.get("LEGIS_DB_POOL_SIZE", cls.db_pool_size)),
             db_statement_timeout_ms=int(
@@ -72,6 +83,25 @@ class Settings:
                 pass
         self.secret_key = path.read_text().strip()
         return self.secret_key
+
+
+def _hosts(raw: str, base_url: str) -> tuple[str, ...]:
+    """LEGIS_ALLOWED_HOSTS as lower-case names; LEGIS_BASE_URL's host is always among them."""
+    hosts = [h.strip().lower() for h in raw.split(",") if h.strip()]
+    if hosts and base_url:
+        base_host = urlsplit(base_url).hostname
+        if base_host and base_host not in hosts:
+            hosts.append(base_host)
+    return tuple(hosts)
+
+
+def _store(raw: str, workers: int) -> str:
+    raw = raw.strip().lower()
+    if raw in ("memory", "database"):
+        return raw
+    if raw:
+        raise ValueError("LEGIS_RATE_LIMIT_STORE 只能是 memory 或 database")
+    return "database" if workers > 1 else "memory"
 
 
 def _flag(value: str | None) -> bool:

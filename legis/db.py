@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -35,7 +36,8 @@ def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -54,6 +56,8 @@ def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_
         pool_size=pool_size,
         max_overflow=pool_size * 2,
         pool_pre_ping=True,
+        # Bound values are residents' names and phones: never in an error message or a log.
+        hide_parameters=True,
         connect_args={"options": options},
     )
 
@@ -113,3 +117,18 @@ def _scoped(bind) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def lock_names(session: Session, *names: str) -> None:
+    """Hold a lock on each name until this transaction ends, across every worker process.
+
+    PostgreSQL: transaction-level advisory locks, taken in a fixed order so two
+    transactions never wait on each other. SQLite needs none: a write
+    transaction already holds the database's only write lock.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({int.from_bytes(hashlib.sha256(n.encode()).digest()[:8], "big", signed=True)
+                   for n in names})
+    for key in keys:
+        session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=key))

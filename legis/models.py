@@ -292,6 +292,27 @@ class LoginAttempt(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
+class LoginSession(SQLModel, table=True):
+    """A signed-in browser: the cookie carries its random key, so logout can end it on the server."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    key_hash: str = Field(max_length=64, unique=True)   # sha256 of the cookie's key
+    created_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
+class RateCount(SQLModel, table=True):
+    """Hits of one client key in one window, shared by every worker process."""
+
+    __table_args__ = (UniqueConstraint("key", "period", name="uq_ratecount_key_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120)
+    period: int = Field(index=True)     # window start, in whole windows since the epoch
+    hits: int = 0
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what, when, from what to what. The application only ever appends."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from legis.errors import DraftParseError
+from legis.numerals import int_to_cn
 from legis.parsing import parse_bytes, parse_text
 from tests.copytext import copied_text
 from tests.pdfmaker import Page, make_pdf, typeset
@@ -182,3 +183,17 @@ def test_running_header_that_repeats_the_title_exactly():
     parsed = parse_text(text)
     assert parsed.title == TITLE
     assert articles_of(parsed) == expected_articles()
+
+
+@pytest.mark.parametrize("items", [False, True])
+def test_articles_of_equal_length_one_a_line_are_never_joined(items):
+    # Every line the same width looks like text wrapped at a page width, but a line that
+    # opens an article (第二十一条　…) never continues the one before, nor does an item
+    # after a finished sentence.
+    body = "\n（一）甲乙丙丁戊己庚辛壬癸子丑寅卯；\n（二）甲乙丙丁戊己庚辛壬癸子丑寅卯。" if items else ""
+    text = "某市测试条例（草案）\n" + "\n".join(
+        f"第{int_to_cn(n)}条　有关单位应当依法办理登记。{body}" for n in range(1, 52))
+    parsed = parse_text(text)
+    assert [a.number for a in parsed.articles] == list(range(1, 52))
+    assert parsed.warnings == []
+    assert {len(a.paragraphs) for a in parsed.articles} == {3 if items else 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from legis.errors import DraftParseError
+from legis.textclean import strip_controls
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 REPLACEMENT = "\ufffd"
@@ -78,7 +79,15 @@ def file_kind(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """Decode a text file: BOM first, then UTF-8, then GB18030 (which covers GBK/GB2312)."""
+    """Decode a text file: BOM first, then UTF-8, then GB18030 (which covers GBK/GB2312).
+
+    Control characters (a NUL, an escape) are dropped: no draft needs them and
+    PostgreSQL refuses a NUL in text.
+    """
+    return strip_controls(_decode(data))
+
+
+def _decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

@@ -21,6 +21,10 @@ _SPACE = re.compile(r"\s+")
 # A heading on its own line (第二章 基金使用): centred in print, so never a line's continuation.
 _HEADING_LINE = re.compile(r"\s*第\s*[零〇一二三四五六七八九十百\d]+\s*(编|章|节|分编)\s+\S{1,20}\s*")
 _INDENT = re.compile(r"(\u3000+| {2,}|\t+)\S")
+# A line that opens an article ("第二十一条　…": the number then a space) never continues the
+# line before it; nor, after a finished sentence, does one opening an item ((一), 1.).
+_ARTICLE_START = re.compile(r"\s*第\s*[零〇一二三四五六七八九十百千\d]+\s*条(之[一二三四五六七八九十]+)?[\s\u3000]")
+_ITEM_START = re.compile(r"\s*([（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])")
 # How many lines next to a page break may hold a running header or footer.
 _EDGE_LINES = 2
 
@@ -164,6 +168,8 @@ def _continues(prev: str, prev_width: float, text: str, width_: float, indented:
     if not threshold <= prev_width <= full + 1.5:
         return False
     ended = SENTENCE_END.search(prev.rstrip())
+    if _ARTICLE_START.match(text) or (ended and _ITEM_START.match(text)):
+        return False
     if ended and width_ < threshold and not SENTENCE_END.search(text.rstrip()):
         # The last line of a 款 ends with its punctuation; a short line without
         # any after a finished sentence is a heading (附则, 附件一) or a label.

@@ -15,7 +15,6 @@ MAX_MEMBERS = 5_000
 _RATIO_FLOOR = 1024 * 1024   # small members may compress absurdly well; that is harmless
 
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
 def check_office_zip(
@@ -60,7 +59,9 @@ def check_office_zip(
             f"请上传用 {kind} 正常保存的文件。"
         )
     for info in members:
-        if not info.filename.lower().endswith(_XML_SUFFIXES):
+        # Every part, whatever its name: Word parses a part as XML when
+        # [Content_Types].xml says so, not by its extension.
+        if info.is_dir():
             continue
         try:
             # ZipExtFile never returns more than the declared file_size, so the
@@ -77,17 +78,41 @@ def check_office_zip(
             )
 
 
+# How an XML parser tells the encoding from the first bytes (XML 1.0, appendix F).
+_SNIFF = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"),
+    (b"\xef\xbb\xbf", "utf-8"), (b"\x4c\x6f\xa7\x94", "cp037"),   # "<?xm" in EBCDIC
+)
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+
+
 def _has_dtd(blob: bytes) -> bool:
+    """True when ``blob``, read as the XML parser would read it, declares a DTD or an entity.
+
+    Checked in every encoding the parser could choose: the one its first bytes
+    imply, the one its XML declaration names, and UTF-8. A part whose declared
+    encoding we cannot decode counts as hostile.
+    """
     if _DTD.search(blob):
         return True
-    if blob[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<\x00" in blob[:64] or b"<\x00" in blob[:4]:
-        for encoding in ("utf-16", "utf-16-le", "utf-16-be"):
-            try:
-                text = blob.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if _DTD.search(text.encode("utf-8", "ignore")):
-                return True
+    encodings = {"utf-8"}
+    for prefix, encoding in _SNIFF:
+        if blob.startswith(prefix):
+            encodings.add(encoding)
+            break
+    declared = _DECLARED.match(blob.lstrip(b"\xef\xbb\xbf"))
+    if declared:
+        encodings.add(declared.group(1).decode("ascii").lower())
+    for encoding in encodings:
+        try:
+            text = blob.decode(encoding, errors="replace")
+        except LookupError:
+            return True
+        if _DTD.search(text.encode("utf-8", "replace")):
+            return True
     return False
 
 

@@ -1,8 +1,7 @@
-"""Staff accounts: argon2 password hashes, login with throttling, roles and contact-point scope."""
+"""Staff accounts: argon2 password hashes, roles and contact-point scope (login: login_throttle)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections import defaultdict
@@ -10,17 +9,17 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from legis.errors import LegisError, NotFound
-from legis.models import ROLES, ContactPoint, LoginAttempt, User, utcnow
-from legis.services import audit
+from legis.models import ROLES, ContactPoint, User
+from legis.services import audit, login_sessions
 
 HASHER = PasswordHasher()
 # Verified against when the username does not exist, so a wrong username and a
 # wrong password take the same time and get the same answer.
-_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 MAX_FAILURES = 5
 THROTTLE_WINDOW = timedelta(minutes=15)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,60}$")
@@ -53,11 +52,6 @@ def new_password() -> str:
 
 
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-
-
-def session_stamp(user: User) -> str:
-    """Changes whenever the password changes, so old login cookies stop working."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def create_user(session: Session, *, username: str, role: str, password: str | None = None,
@@ -116,6 +110,8 @@ def update_user(session: Session, *, user: User, role: str, contact_point_id: in
     user.body_id = body_id if role == "body" else None
     user.display_name = display_name.strip()[:100]
     session.add(user)
+    if disabled:
+        login_sessions.end_all(session, user_id=user.id)
     audit.record(session, actor=actor, action="user.update", target_type="user",
                  target_id=user.id, before=before, after=_public(user))
     return user
@@ -126,6 +122,7 @@ def reset_password(session: Session, *, user: User, actor: str) -> str:
     user.password_hash = hash_password(password)
     user.must_change_password = True
     session.add(user)
+    login_sessions.end_all(session, user_id=user.id)
     audit.record(session, actor=actor, action="user.reset_password", target_type="user",
                  target_id=user.id)
     return password
@@ -136,45 +133,20 @@ def _active_admins(session: Session) -> int:
                                                           User.disabled.is_(False))).one()
 
 
-def authenticate(session: Session, *, username: str, password: str, client: str) -> User:
-    """The user for these credentials; LegisError with the same message whatever was wrong."""
-    username = (username or "").strip()[:60]
-    since = utcnow() - THROTTLE_WINDOW
-    failures = session.exec(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.at >= since, LoginAttempt.success.is_(False),
-            or_(func.lower(LoginAttempt.username) == username.lower(),
-                LoginAttempt.client == client))
-    ).one()
-    if failures >= MAX_FAILURES:
-        raise Throttled("登录失败次数过多，请15分钟后再试。如忘记密码，请联系系统管理员重置。")
-    user = session.exec(select(User).where(func.lower(User.username) == username.lower())).first()
-    ok = _verify(user.password_hash if user else _DUMMY_HASH, password)
-    if not ok or user is None or user.disabled:
-        session.add(LoginAttempt(username=username, client=client[:64], success=False))
-        audit.record(session, actor=username, action="login.failed", client=client)
-        # Keep the record of the failure: the caller's transaction rolls back on the error.
-        session.commit()
-        raise LegisError(LOGIN_FAILED, status=401)
-    session.add(LoginAttempt(username=username, client=client[:64], success=True))
-    if HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.add(user)
-    audit.record(session, actor=user.username, action="login", target_type="user",
-                 target_id=user.id, client=client)
-    return user
-
-
-def _verify(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches; argon2 takes a tenth of a second, so never call it in a write."""
     try:
         return HASHER.verify(password_hash, password or "")
     except (VerificationError, InvalidHashError):
         return False
 
 
-def change_password(session: Session, *, user: User, current: str, new: str, repeat: str) -> None:
-    if not _verify(user.password_hash, current):
-        raise LegisError("当前密码不正确。", field="current")
+def change_password(session: Session, *, user: User, current: str, new: str, repeat: str,
+                    keep_session: str | None = None) -> None:
+    """Set a new password; the caller has checked ``current`` (throttled, see login_throttle).
+
+    Every other login session of the user ends; ``keep_session`` (this browser) stays.
+    """
     if new != repeat:
         raise LegisError("两次输入的新密码不一致。", field="repeat")
     if new == current:
@@ -183,6 +155,7 @@ def change_password(session: Session, *, user: User, current: str, new: str, rep
     user.password_hash = hash_password(new)
     user.must_change_password = False
     session.add(user)
+    login_sessions.end_all(session, user_id=user.id, keep=keep_session)
     audit.record(session, actor=user.username, action="user.change_password", target_type="user",
                  target_id=user.id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import unicodedata
@@ -93,6 +94,22 @@ def normalise_phone(raw: str) -> str | None:
 
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９＋", "0123456789+")
+
+
+def idempotency_key(nonce: str, data: CommentInput) -> str:
+    """The form token's nonce plus what was said: the same form re-sent with the same content
+    is one comment; a different comment sent with the same form (the back button) is a new one."""
+    content = "\x1f".join(_clean(v) for v in (data.text, data.name, data.community, data.phone))
+    digest = hashlib.sha256(content.encode()).hexdigest()[:20]
+    return f"{nonce[:24]}:{data.article_id or 0}:{digest}"
+
+
+def session_for(session: Session, *, token: str, draft: Draft) -> CommentSession | None:
+    """The comment session of this session link, if it exists and was organised for ``draft``."""
+    if not token:
+        return None
+    found = session.exec(select(CommentSession).where(CommentSession.token == token)).first()
+    return found if found is not None and found.draft_id == draft.id else None
 
 
 def new_receipt_code() -> str:

@@ -25,6 +25,7 @@ from legis.models import (
     utcnow,
 )
 from legis.services import audit
+from legis.services.opinions import lock_opinions
 
 NEEDS_REASON = {STATE_PARTIAL, STATE_REJECTED}
 RECORDS_CHANGE = {STATE_ADOPTED, STATE_PARTIAL}
@@ -45,6 +46,7 @@ DEFAULT_REASONS = (
 def decide(session: Session, *, opinion: Opinion, state: str, reason: str = "",
            change_note: str = "", actor: str) -> Disposition:
     """Record a decision on one opinion; the previous one stays in its history."""
+    lock_opinions(session, opinion.id)   # Conflict (409) when a colleague merged it away
     if state not in STATES:
         raise LegisError("请选择处理结果：采纳、部分采纳、未采纳或待研究。", field="state")
     reason = (reason or "").strip()
@@ -89,6 +91,8 @@ def bulk_decide(session: Session, *, draft_id: int, opinion_ids: list[int], stat
     """Apply one decision to many opinions at once; all or none."""
     from legis.services.opinions import chosen
 
+    if opinion_ids:
+        lock_opinions(session, *opinion_ids)   # in id order; 409 when one was merged away
     opinions = chosen(session, draft_id=draft_id, opinion_ids=opinion_ids, what="批量处理")
     for opinion in opinions:
         decide(session, opinion=opinion, state=state, reason=reason, change_note=change_note,

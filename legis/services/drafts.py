@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, Moved, NotFound
+from legis.errors import DraftParseError, LegisError, Moved, NotFound
 from legis.models import (
     DRAFT_STATUSES,
     STATUS_CLOSED,
@@ -26,6 +26,9 @@ from legis.services.duplicates import check_new_draft
 from legis.services.slugs import check_slug, moved_to, unique_slug
 from legis.timefmt import today
 
+MAX_ARTICLES = 5_000    # the Civil Code, the longest Chinese law, has 1,260 articles
+INSERT_BATCH = 1_000
+
 
 def import_draft(
     session: Session,
@@ -38,6 +41,7 @@ def import_draft(
     description: str = "",
     open_until: date | None = None,
     source_hash: str = "",
+    max_articles: int = MAX_ARTICLES,
 ) -> Draft:
     """Store a parsed draft as a new Draft with its first version; nothing is written on error.
 
@@ -45,6 +49,7 @@ def import_draft(
     A file already imported (``source_hash``), or the same title with the same
     articles, is refused with DuplicateDraft naming the existing draft.
     """
+    check_size(parsed, max_articles=max_articles)
     title = (title or parsed.title or "").strip()
     if not title:
         raise LegisError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
@@ -75,11 +80,23 @@ def import_draft(
     return draft
 
 
+def check_size(parsed: ParsedDraft, *, max_articles: int = MAX_ARTICLES) -> None:
+    """Refuse a draft with more articles than any real regulation has (LEGIS_MAX_ARTICLES)."""
+    if len(parsed.articles) > max_articles:
+        raise DraftParseError(
+            f"文件中拆分出{len(parsed.articles)}条，超过了每部草案{max_articles}条的上限。"
+            "请检查是否选错了文件，或把草案拆分后分别导入；确有需要可请管理员调高 LEGIS_MAX_ARTICLES。",
+            field="file")
+
+
 def add_version(
     session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str = "", name: str = "",
     source_hash: str = "",
 ) -> DraftVersion:
-    """Add a version of ``draft`` from a parse result and make it the current one."""
+    """Add a version of ``draft`` from a parse result and make it the current one.
+
+    The caller has checked the size (check_size) before its write transaction began.
+    """
     number = (
         session.exec(
             select(func.max(DraftVersion.number)).where(DraftVersion.draft_id == draft.id)
@@ -119,21 +136,25 @@ def add_version(
         session.add(heading)
         session.flush()
         heading_ids[path] = heading.id
-    session.add_all(
-        Article(
-            version_id=version.id,
-            heading_id=heading_ids.get(tuple(article.path)),
-            ordinal=ordinal,
-            number=article.number,
-            sub=article.sub,
-            label=article.label[:40],
-            caption=(article.caption or None) and article.caption[:200],
-            text=article.text,
-            paragraphs=list(article.paragraphs),
-            path=list(article.path),
-        )
+    # One multi-row INSERT per batch instead of an ORM object per article: a
+    # draft of thousands of articles holds the write lock for a fraction of the time.
+    rows = [
+        {
+            "version_id": version.id,
+            "heading_id": heading_ids.get(tuple(article.path)),
+            "ordinal": ordinal,
+            "number": article.number,
+            "sub": article.sub,
+            "label": article.label[:40],
+            "caption": (article.caption or None) and article.caption[:200],
+            "text": article.text,
+            "paragraphs": list(article.paragraphs),
+            "path": list(article.path),
+        }
         for ordinal, article in enumerate(parsed.articles)
-    )
+    ]
+    for start in range(0, len(rows), INSERT_BATCH):
+        session.execute(insert(Article), rows[start:start + INSERT_BATCH])
     session.flush()
     return version
 

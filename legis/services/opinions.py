@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from legis import privacy
-from legis.errors import LegisError, NotFound
+from legis.errors import Conflict, LegisError, NotFound
 from legis.models import STATE_PENDING, Article, Comment, ContactPoint, Opinion, utcnow
 from legis.services import audit
 from legis.services.merging import representative
@@ -29,6 +29,34 @@ def get_comment(session: Session, *, comment_id: int, draft_id: int | None = Non
     return comment
 
 
+STALE = "这条归纳意见刚刚已被同事合并或修改，您的操作没有保存。请刷新页面查看最新情况后再操作。"
+
+
+def lock_opinions(session: Session, *opinion_ids: int | None) -> dict[int, Opinion]:
+    """Lock the opinions a change touches until the transaction ends, always in id order.
+
+    Two colleagues merging A into B and B into A at once then queue instead of
+    deadlocking; whoever comes second finds an opinion gone or changed and gets
+    Conflict (409). The rows are re-read, so the caller's objects are current.
+    On SQLite the write transaction already excludes every other writer.
+    """
+    wanted = sorted({i for i in opinion_ids if i is not None})
+    found = session.exec(
+        select(Opinion).where(Opinion.id.in_(wanted)).order_by(Opinion.id)
+        .with_for_update().execution_options(populate_existing=True)).all()
+    if len(found) != len(wanted):
+        raise Conflict(STALE)
+    return {o.id: o for o in found}
+
+
+def _lock_comment(session: Session, comment: Comment, *, opinion_id: int | None) -> None:
+    """Re-read ``comment`` under lock; Conflict when it left ``opinion_id`` meanwhile."""
+    session.exec(select(Comment).where(Comment.id == comment.id).with_for_update()
+                 .execution_options(populate_existing=True)).one()
+    if comment.opinion_id != opinion_id:
+        raise Conflict(STALE)
+
+
 def members(session: Session, *, opinion_id: int) -> list[Comment]:
     return list(session.exec(
         select(Comment).where(Comment.opinion_id == opinion_id).order_by(Comment.id)))
@@ -44,6 +72,7 @@ def edit_text(session: Session, *, opinion: Opinion, text: str, actor: str) -> O
     if found:
         raise LegisError(f"归纳意见会向群众公开，文字中不能含有个人信息（{'、'.join(found)}），"
                          "请删去后再保存。", field="text")
+    lock_opinions(session, opinion.id)
     audit.record(session, actor=actor, action="opinion.edit", target_type="opinion",
                  target_id=opinion.id, draft_id=opinion.draft_id,
                  before={"text": opinion.text, "approved": opinion.approved},
@@ -113,7 +142,10 @@ def drop_if_empty(session: Session, opinion: Opinion, actor: str) -> bool:
 
 def move_comment(session: Session, *, comment: Comment, target: Opinion | None, actor: str) -> Opinion:
     """Move a comment to another opinion of the same article, or to a new opinion of its own."""
-    source = session.get(Opinion, comment.opinion_id) if comment.opinion_id else None
+    source_id = comment.opinion_id
+    lock_opinions(session, source_id, target.id if target is not None else None)
+    _lock_comment(session, comment, opinion_id=source_id)
+    source = session.get(Opinion, source_id) if source_id else None
     if target is not None:
         if target.draft_id != comment.draft_id or target.article_id != comment.article_id:
             raise LegisError("只能移动到同一条文下的归纳意见。")
@@ -138,6 +170,7 @@ def move_comment(session: Session, *, comment: Comment, target: Opinion | None, 
 
 def split(session: Session, *, opinion: Opinion, comment_ids: list[int], actor: str) -> Opinion:
     """Take the chosen comments out of ``opinion`` into a new opinion."""
+    lock_opinions(session, opinion.id)
     chosen = [c for c in members(session, opinion_id=opinion.id) if c.id in set(comment_ids)]
     if not chosen:
         raise LegisError("请先勾选要拆分出去的意见。")
@@ -162,6 +195,7 @@ def merge(session: Session, *, source: Opinion, target: Opinion, actor: str) -> 
     """Put every comment of ``source`` into ``target``; ``source`` is removed."""
     if source.id == target.id:
         raise LegisError("不能与自身合并。")
+    lock_opinions(session, source.id, target.id)
     if source.article_id != target.article_id or source.draft_id != target.draft_id:
         raise LegisError("只能合并同一条文下的归纳意见。")
     moved = members(session, opinion_id=source.id)
@@ -225,8 +259,11 @@ def move_many(session: Session, *, draft_id: int, comment_ids: list[int], target
 
 def set_excluded(session: Session, *, comment: Comment, excluded: bool, reason: str, actor: str) -> None:
     """Mark a comment as not an opinion (spam, off-topic), or restore it. It is never deleted."""
+    source_id = comment.opinion_id
+    lock_opinions(session, source_id)
+    _lock_comment(session, comment, opinion_id=source_id)
     before = {"excluded": comment.excluded, "opinion": comment.opinion_id}
-    source = session.get(Opinion, comment.opinion_id) if comment.opinion_id else None
+    source = session.get(Opinion, source_id) if source_id else None
     comment.excluded = excluded
     comment.excluded_reason = (reason or "").strip()[:200] if excluded else ""
     if excluded:

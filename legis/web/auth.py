@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from legis.errors import Forbidden, LegisError
 from legis.models import User
-from legis.services import accounts
+from legis.services import accounts, login_sessions, login_throttle
 from legis.web.common import client_address, flash, in_db, read_form, redirect, render
 
 ALL_STAFF = frozenset({"admin", "staff", "host"})
@@ -47,9 +48,10 @@ class SignedIn:
         return self.points is None or (point_id is not None and point_id in self.points)
 
 
-def load_user(session: Session, *, user_id: int, stamp: str) -> SignedIn | None:
+def load_user(session: Session, *, user_id: int, key: str) -> SignedIn | None:
     user = session.get(User, user_id)
-    if user is None or user.disabled or accounts.session_stamp(user) != stamp:
+    if user is None or user.disabled or not login_sessions.user_of(session, user_id=user_id,
+                                                                   key=key):
         return None
     points = accounts.point_scope(session, user=user)
     return SignedIn(id=user.id, username=user.username, display_name=user.display_name,
@@ -65,7 +67,7 @@ async def current_user(request: Request) -> SignedIn | None:
     user = None
     auth = request.session.get("auth") if "session" in request.scope else None
     if isinstance(auth, list) and len(auth) == 2:
-        user = await in_db(request, lambda s: load_user(s, user_id=int(auth[0]), stamp=str(auth[1])))
+        user = await in_db(request, lambda s: load_user(s, user_id=int(auth[0]), key=str(auth[1])))
         if user is None:
             request.session.pop("auth", None)
     request.scope["user"] = user
@@ -162,15 +164,10 @@ async def login(request: Request) -> Response:
     form = await read_form(request)
     username = str(form.get("username", ""))
     target = _safe_next(str(form.get("next", "")))
-    client = client_address(request)
-
-    def work(session: Session):
-        user = accounts.authenticate(session, username=username,
-                                     password=str(form.get("password", "")), client=client)
-        return user.id, accounts.session_stamp(user)
-
     try:
-        user_id, stamp = await in_db(request, work, write=True)
+        user_id, key = await run_in_threadpool(
+            login_throttle.log_in, request.app.state.engine, username=username,
+            password=str(form.get("password", "")), client=client_address(request))
     except LegisError as error:
         if error.status not in (401, 429):
             raise
@@ -178,7 +175,7 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", {"next": target, "username": username[:60],
                                               "error": error.message}, status=error.status)
     request.session.clear()   # a fresh session on login: no fixation
-    request.session["auth"] = [user_id, stamp]
+    request.session["auth"] = [user_id, key]
     return redirect(target)
 
 
@@ -187,8 +184,14 @@ async def logout(request: Request) -> Response:
     if user is not None:
         from legis.services import audit
 
-        await in_db(request, lambda s: audit.record(s, actor=user.username, action="logout",
-                                                    client=client_address(request)), write=True)
+        key = str(request.session["auth"][1])
+
+        def work(session: Session) -> None:
+            login_sessions.end(session, key=key)
+            audit.record(session, actor=user.username, action="logout",
+                         client=client_address(request))
+
+        await in_db(request, work, write=True)
     request.session.clear()
     flash(request, "您已退出登录。")
     return redirect("/login")
@@ -201,20 +204,28 @@ async def password_page(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     form = await read_form(request)
     user = request.scope["user"]
+    key = str(request.session["auth"][1])
+    current = str(form.get("current", ""))
 
     def work(session: Session):
         record = session.get(User, user.id)
-        accounts.change_password(session, user=record, current=str(form.get("current", "")),
+        accounts.change_password(session, user=record, current=current,
                                  new=str(form.get("password", "")),
-                                 repeat=str(form.get("repeat", "")))
-        return accounts.session_stamp(record)
+                                 repeat=str(form.get("repeat", "")), keep_session=key)
 
     try:
-        stamp = await in_db(request, work, write=True)
+        # The current password is guessed as a login would be: throttled the same way.
+        matched = await run_in_threadpool(
+            login_throttle.checked_password, request.app.state.engine, username=user.username,
+            client=client_address(request), password=current,
+            password_hash=lambda s: s.get(User, user.id).password_hash)
+        if not matched:
+            raise LegisError("当前密码不正确。", field="current")
+        await in_db(request, work, write=True)
     except LegisError as error:
+        status = error.status if error.status == 429 else 422
         return render(request, "account_password.html",
-                      {"errors": {error.field or "password": error.message}}, status=422)
-    request.session["auth"] = [user.id, stamp]
+                      {"errors": {error.field or "current": error.message}}, status=status)
     flash(request, "密码已修改。")
     return redirect("/manage/")
 

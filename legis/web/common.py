@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from legis.db import session_scope
 from legis.errors import LegisError
+from legis.textclean import strip_controls
 
 T = TypeVar("T")
 
@@ -58,13 +59,15 @@ def redirect(url: str) -> RedirectResponse:
 
 
 async def read_form(request: Request) -> FormData:
-    """The submitted form, with a clear message when it is too large or malformed."""
+    """The submitted form without control characters, with a clear message when it is too large or malformed."""
     try:
-        return await request.form(max_files=5, max_fields=MAX_FORM_FIELDS)
+        form = await request.form(max_files=5, max_fields=MAX_FORM_FIELDS)
     except LegisError:
         raise
     except Exception as exc:  # multipart parser errors carry English text
         raise LegisError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
+    return FormData([(key, strip_controls(value) if isinstance(value, str) else value)
+                     for key, value in form.multi_items()])
 
 
 def wants_json(request: Request) -> bool:

@@ -55,7 +55,7 @@ async def set_disposition(request: Request) -> Response:
     try:
         draft_id, state = await in_db(request, work, write=True)
     except LegisError as error:
-        if isinstance(error, NotFound):
+        if isinstance(error, NotFound) or error.status == 409:
             raise
         # The page again, with the reason typed so far and the error beside the field.
         return await failed_on_opinion(request, opinion_id, f"disp-{opinion_id}", error, form)

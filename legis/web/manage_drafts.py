@@ -58,12 +58,16 @@ async def import_draft(request: Request) -> Response:
     try:
         data, filename = await read_upload(request, form.get("file"))
         parsed = await _parse(data, filename)
+        # Refused before the write transaction: a huge file never holds the write lock.
+        max_articles = request.app.state.settings.max_articles
+        draft_service.check_size(parsed, max_articles=max_articles)
         actor = actor_name(request)
 
         def store(session: Session):
             draft = draft_service.import_draft(session, parsed=parsed, filename=filename,
                                                title=values["title"] or None,
-                                               source_hash=content_hash(data))
+                                               source_hash=content_hash(data),
+                                               max_articles=max_articles)
             record(session, actor=actor, action="draft.import", target_type="draft",
                    target_id=draft.id, draft_id=draft.id,
                    after={"title": draft.title, "file": filename,

@@ -62,6 +62,7 @@ async def import_version(request: Request) -> Response:
     try:
         data, filename = await read_upload(request, form.get("file"))
         parsed = await run_in_threadpool(parse_bytes, data, filename)
+        draft_service.check_size(parsed, max_articles=request.app.state.settings.max_articles)
 
         def work(session: Session) -> str:
             draft = draft_service.get_draft(session, draft_id=draft_id)

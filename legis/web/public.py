@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from legis.web.common import (
     render,
     wants_json,
 )
+from legis.web.ratelimit import wait_for
 from legis.web.viewhelpers import article_anchor
 
 LARGE_TEXT_COOKIE = "legis_large"
@@ -133,8 +135,10 @@ async def session_page(request: Request) -> Response:
     return _render_draft(request, await in_db(request, load))
 
 
-TOKEN_SLOT = "LEGISFORMTOKENSLOT"
-SESSION_SLOT = "LEGISSESSIONSLOT"
+# Placeholders for the per-request tokens in the cached body. Random per
+# process, so no draft text can contain one and get a live token put in it.
+TOKEN_SLOT = "LEGISFORMTOKEN" + secrets.token_hex(12)
+SESSION_SLOT = "LEGISSESSION" + secrets.token_hex(12)
 MAX_FRAGMENTS = 64
 
 
@@ -220,12 +224,18 @@ async def submit_comment(request: Request) -> Response:
         # The honeypot field is hidden from people; only a bot fills it in.
         raise LegisError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。", status=400)
 
-    limit, key = settings.comment_rate_per_minute, f"c:{client_address(request)}"
+    # The session link's larger allowance only for a session that really exists
+    # for this draft: any other `s` value counts as an ordinary online comment.
+    comment_session = None
     if session_token:
+        comment_session = await in_db(request, lambda s: comment_service.session_for(
+            s, token=session_token, draft=draft_service.public_draft(s, slug=slug)))
+    limit, key = settings.comment_rate_per_minute, f"c:{client_address(request)}"
+    if comment_session is not None:
         # Residents of one session share the contact point's Wi-Fi: count them
         # against the session's own, much larger allowance.
-        limit, key = settings.session_rate_per_minute, f"{key}:{session_token}"
-    wait = request.app.state.limiter.hit(key, limit=limit)
+        limit, key = settings.session_rate_per_minute, f"{key}:{comment_session.token}"
+    wait = await wait_for(request, key, limit=limit)
     if wait:
         error = LegisError(
             f"您提交得太快了，请休息{int(wait) + 1}秒后再提交。您填写的内容不会丢失，返回上一页即可。",
@@ -235,15 +245,10 @@ async def submit_comment(request: Request) -> Response:
         raise error
 
     nonce = request.app.state.form_tokens.check(str(form.get("form_token", "")))
-    form_token = f"{nonce}:{data.article_id or 0}"
+    form_token = comment_service.idempotency_key(nonce, data)
 
     def work(session: Session):
-        draft = draft_service.get_draft(session, slug=slug)
-        comment_session = None
-        if session_token:
-            comment_session = session.exec(
-                select(CommentSession).where(CommentSession.token == session_token)
-            ).first()
+        draft = draft_service.public_draft(session, slug=slug)
         if not draft_service.is_open(draft):
             raise comment_service.period_closed_error(draft)
         if not data.validate().ok:
@@ -254,7 +259,8 @@ async def submit_comment(request: Request) -> Response:
             draft=draft,
             data=data,
             channel=comment_session.channel if comment_session else CHANNEL_ONLINE,
-            comment_session=comment_session,
+            comment_session=(session.get(CommentSession, comment_session.id)
+                             if comment_session else None),
             form_token=form_token,
         )
         return draft, None, comment
@@ -285,7 +291,7 @@ async def submit_comment(request: Request) -> Response:
 
 async def receipt(request: Request) -> Response:
     code = request.path_params["code"]
-    wait = request.app.state.limiter.hit(f"r:{client_address(request)}", limit=30)
+    wait = await wait_for(request, f"r:{client_address(request)}", limit=30)
     if wait:
         raise LegisError("查询过于频繁，请一分钟后再试。", status=429)
 

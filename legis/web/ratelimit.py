@@ -1,7 +1,8 @@
-"""A sliding-window rate limiter per client key, in memory.
+"""Rate limits per client key: in memory for one process, in the database when several workers run.
 
-One process keeps its own counts; with several workers each enforces the limit
-on the requests it sees, which bounds a client at workers × limit.
+In memory each process keeps its own counts, which would let a client through
+workers × limit times; LEGIS_RATE_LIMIT_STORE=database (the default of
+`legis serve --workers N` with N > 1) counts in the shared database instead.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+
+from starlette.requests import Request
 
 
 class RateLimiter:
@@ -39,3 +42,14 @@ class RateLimiter:
             del self._hits[key]
         if len(self._hits) >= self._max_keys:
             self._hits.clear()
+
+
+async def wait_for(request: Request, key: str, *, limit: int, window: float = 60.0) -> float:
+    """Count a hit of ``key``; 0 when allowed, else the seconds to wait (shared store if configured)."""
+    if request.app.state.settings.rate_limit_store != "database":
+        return request.app.state.limiter.hit(key, limit=limit, window=window)
+    from legis.services import rate_counts
+    from legis.web.common import in_db
+
+    return await in_db(request, lambda s: rate_counts.hit(s, key=key, limit=limit, window=window),
+                       write=True)

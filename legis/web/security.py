@@ -35,27 +35,34 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] in UNSAFE_METHODS and is_cross_site(Headers(scope=scope)):
+        trust_proxy = scope["app"].state.settings.trust_proxy
+        if scope["method"] in UNSAFE_METHODS and is_cross_site(Headers(scope=scope),
+                                                              trust_proxy=trust_proxy):
             response = HTMLResponse(REFUSED_PAGE, status_code=403)
             await response(scope, receive, self._with_headers(send))
             return
-        await self.app(scope, receive, self._with_headers(send))
+        await self.app(scope, receive,
+                       self._with_headers(send, cacheable=scope["path"].startswith("/static/")))
 
     @staticmethod
-    def _with_headers(send: Send) -> Send:
+    def _with_headers(send: Send, *, cacheable: bool = False) -> Send:
+        # Pages carry one-time form tokens or personal data: a shared cache or the
+        # back button must never show one again. Static files may be cached.
+        extra = HEADERS if cacheable else [*HEADERS, (b"cache-control", b"no-store")]
+
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 existing = {k.lower() for k, _ in message.get("headers", [])}
                 message.setdefault("headers", [])
                 message["headers"] = list(message["headers"]) + [
-                    (k, v) for k, v in HEADERS if k not in existing
+                    (k, v) for k, v in extra if k not in existing
                 ]
             await send(message)
 
         return wrapped
 
 
-def is_cross_site(headers: Headers) -> bool:
+def is_cross_site(headers: Headers, *, trust_proxy: bool = False) -> bool:
     """True when the browser says the request came from another site.
 
     Browsers send Sec-Fetch-Site on every request; older ones send Origin on
@@ -69,5 +76,7 @@ def is_cross_site(headers: Headers) -> bool:
     origin = headers.get("origin")
     if not origin or origin == "null":
         return origin == "null"
-    host = headers.get("x-forwarded-host") or headers.get("host", "")
+    # X-Forwarded-Host is anyone's to send unless a proxy we trust sets it.
+    forwarded = headers.get("x-forwarded-host") if trust_proxy else None
+    host = forwarded or headers.get("host", "")
     return urlsplit(origin).netloc.lower() != host.lower()
