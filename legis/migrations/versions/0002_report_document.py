@@ -1,7 +1,7 @@
 """report document: the report text staff edit per draft
 
 Revision ID: 0002_report_document
-Revises: 0002_network
+Revises: 0002_login_sessions_rate_counts
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0002_report_document'
-down_revision = '0002_network'
+down_revision = '0002_login_sessions_rate_counts'
 branch_labels = None
 depends_on = None
 
