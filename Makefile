@@ -1,19 +1,27 @@
 # The whole set-up on a fresh machine with Python 3 and make:
 #   make run    start legis on http://127.0.0.1:8000 with the sample drafts
 #   make test   run the whole test suite
+#   make check  the fast part only (no servers, browsers or builds)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint clean browser-deps
+.PHONY: run test check install lint lock clean browser-deps
+
+# Tests run in parallel, one worker per CPU (pytest-xdist); PYTEST_ARGS adds or overrides
+# options, e.g. PYTEST_ARGS="-n 0 tests/test_accounts.py" runs one file in one process.
+PYTEST := $(BIN)/python -m pytest -n auto
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# The pinned versions the suite last passed with, then legis itself (anything new in
+# pyproject.toml that the lock does not have yet is installed at its newest allowed version).
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet -e '.[postgres,test,browser,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,7 +30,10 @@ run: $(STAMP)
 	$(BIN)/legis serve --host $${LEGIS_HOST:-127.0.0.1} --port $${LEGIS_PORT:-8000}
 
 test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 # The browser tests (tests/browser) check accessibility with axe-core from npm.
 # Fetched only when npm is there; without it they use their own rules alone, and
@@ -38,7 +49,14 @@ browser-deps:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/python -m ruff check legis exporters tests benchmarks
+	$(BIN)/python -m ruff check legis tests benchmarks
+	$(BIN)/python -m mypy
+
+# Re-pin every dependency (after changing pyproject.toml's dependencies).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --strip-extras --extra postgres --extra test --extra browser \
+	  --extra dev --no-header --no-emit-index-url --no-emit-find-links --annotation-style=line \
+	  -o requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -30,7 +30,7 @@ from legis.services.drafts import articles_of, current_version, import_draft
 def fill(engine, count: int) -> int:
     rng = random.Random(7)
     with session_scope(engine, write=True) as session:
-        parsed = parse_file(ROOT / "drafts" / "shandong-wuye-guanli-tiaoli.txt")
+        parsed = parse_file(ROOT / "legis" / "sample_drafts" / "shandong-wuye-guanli-tiaoli.txt")
         draft = import_draft(session, parsed=parsed, slug="bench", open_until=None)
         version = current_version(session, draft=draft)
         articles = [a.id for a in articles_of(session, version=version)]

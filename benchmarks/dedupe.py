@@ -168,12 +168,11 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
     sketches made with MinHash.bulk over the bigram sets), in one process.
 
     Everything but the candidate step is legis's own: normalisation per article
-    (spaced_many), exact duplicates merged, bigram codes (coded_arrays), number and
-    direction features (features_many), most frequent text first, and the verifier (Leaders.verify: the MIN_SHARED bigram filter, the five
-    readings, the number and direction guards, the best compatible leader wins). So the
+    (spaced_many), exact duplicates merged, bigram codes (coded_arrays), most frequent
+    text first, and the verifier (Leaders.verify: the MIN_SHARED bigram filter, the five
+    readings, the contrast check, the best compatible leader wins). So the
     comparison is of candidate generation alone."""
     from legis.matching.bigrams import coded_arrays
-    from legis.matching.guards import features_many
     from legis.matching.leaders import Leaders
     from legis.matching.normalise import spaced_many
     if kind == "minhash":
@@ -198,7 +197,6 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
             unit.append(u)
         flats = [s.replace(" ", "") for s in texts]
         codes, _, _ = coded_arrays(flats)
-        guards = features_many(texts)
         order = sorted(range(len(texts)), key=lambda u: (-counts[u], u))
         leaders = Leaders(indexed=False)
         if kind == "minhash":
@@ -212,18 +210,15 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
                                         num_perm=MINHASH_PERM)
         leader_of = [0] * len(texts)
         for u in order:
-            if kind == "naive":
-                found = range(len(leaders))
-            else:
-                found = sorted(lsh.query(sketches[u]))
+            found = range(len(leaders)) if kind == "naive" else sorted(lsh.query(sketches[u]))
             leader = None
             if found:
                 examined += len(found)
                 leader, pairs = leaders.verify([(0, j) for j in found], flats[u], texts[u],
-                                               codes[u], threshold, guards[u])
+                                               codes[u], threshold)
                 verified += pairs
             if leader is None:
-                number = leaders.add(u, flats[u], texts[u], codes[u], guards[u])
+                number = leaders.add(u, flats[u], texts[u], codes[u])
                 if kind == "minhash":
                     lsh.insert(number, sketches[u])
                 leader_of[u] = u

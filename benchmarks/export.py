@@ -29,9 +29,9 @@ def _rss_mib() -> float:
 
 
 def child(mode: str, opinions: int, comments: int) -> dict:
-    from exporters import docx_report
-    from exporters.sample import sample_report_data
-    from exporters.spreadsheets import comments_xlsx, opinions_xlsx
+    from legis.exporters import docx_report
+    from legis.exporters.sample import sample_report_data
+    from legis.exporters.spreadsheets import comments_xlsx, opinions_xlsx
 
     t0 = time.perf_counter()
     data = sample_report_data(opinions, comments, articles=max(30, opinions // 25))
@@ -52,8 +52,8 @@ def child(mode: str, opinions: int, comments: int) -> dict:
 
 def _naive_document_class():
     """OfficialDocument whose tables go through python-docx's cell-by-cell API."""
-    from exporters.official import OfficialDocument
-    from exporters.wordxml import Continued, Merged, Span
+    from legis.exporters.official import OfficialDocument
+    from legis.exporters.wordxml import Continued, Merged, Span
 
     class NaiveDocument(OfficialDocument):
         def table(self, columns, rows, *, size=12, repeat_header=True, keep_together=False):

@@ -45,7 +45,7 @@ from legis.models import Article, Comment
 from legis.web.formtokens import FormTokens
 from tests.live import free_port, legis, running_server, server_env
 
-DRAFT_FILE = ROOT / "drafts" / "shandong-wuye-guanli-tiaoli.txt"
+DRAFT_FILE = ROOT / "legis" / "sample_drafts" / "shandong-wuye-guanli-tiaoli.txt"
 SLUG = "bench"
 TARGET_RATIO = 0.40          # submissions / hello throughput
 TARGET_P99_S = 0.150         # at the highest concurrency

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exporters.docx_report import congress_report
-from exporters.sample import sample_report_data
+from legis.exporters.docx_report import congress_report
+from legis.exporters.sample import sample_report_data
 
 
 def soffice() -> str | None:
@@ -52,9 +52,9 @@ def documents() -> dict[str, bytes]:
     submission, the 修改前后对照表."""
     from datetime import date
 
-    from exporters.comparison import comparison_table
-    from exporters.model import ReportSession
-    from exporters.submission import point_submission
+    from legis.exporters.comparison import comparison_table
+    from legis.exporters.model import ReportSession
+    from legis.exporters.submission import point_submission
 
     data = sample_report_data(opinions=40, comments=160)
     internal = sample_report_data(opinions=40, comments=160, internal=True)

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from legis import logs
 from legis.config import Settings
-from legis.errors import LegisError
+from legis.errors import LegisError, ValidationError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    logs.configure()
     if not args.command:
         parser.print_help()
         return 2
@@ -148,7 +150,7 @@ def _engine(settings: Settings):
     try:
         upgrade(engine)
     except Exception as error:   # a wrong URL, a server that is down, no permission
-        raise LegisError(f"无法连接或升级数据库 {_safe_url(settings.database_url)}：{error}") from error
+        raise ValidationError(f"无法连接或升级数据库 {_safe_url(settings.database_url)}：{error}") from error
     return engine
 
 

@@ -30,7 +30,7 @@ class Settings:
     # Where rate limits are counted: "memory" (one process) or "database" (shared
     # by every worker). Default: the database when `legis serve` runs several workers.
     rate_limit_store: str = "memory"
-    load_samples: bool = True               # load drafts/ into an empty database on start
+    load_samples: bool = True               # load the sample drafts into an empty database on start
     db_pool_size: int = 5
     db_statement_timeout_ms: int = 30_000
     extra: dict = field(default_factory=dict)

@@ -13,6 +13,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+from legis.errors import ValidationError
+
 SCHEMA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 _WRITE_LOCKS: dict[int, threading.RLock] = {}
 
@@ -41,6 +43,11 @@ def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    try:
+        import psycopg  # noqa: F401  (an optional dependency: legis[postgres])
+    except ImportError:
+        raise ValidationError("使用 PostgreSQL 需要安装驱动：pip install 'legis[postgres]'"
+                              "（或在项目目录下运行 make）。", field="DATABASE_URL") from None
     # Our own ?schema=NAME puts every table in one PostgreSQL schema: tests give
     # each test its own, and one database can hold several deployments.
     parsed = make_url(url)

@@ -12,24 +12,35 @@ from datetime import UTC, date, datetime
 from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-DRAFT_STATUSES = ("草稿", "征求意见中", "已结束")
+from legis.vocabulary import (
+    STORED_DRAFT_STATUSES,
+    Channel,
+    DispositionState,
+    DraftStatus,
+    PointKind,
+    Role,
+    SubmissionState,
+)
+
+# The vocabulary's members under the names the code has long used (see legis/vocabulary.py).
+DRAFT_STATUSES = STORED_DRAFT_STATUSES
 STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = DRAFT_STATUSES
 # Withdrawn (撤回): archived with a reason, hidden from residents, comments kept.
-STATUS_WITHDRAWN = "已撤回"
+STATUS_WITHDRAWN = DraftStatus.WITHDRAWN
 
-CHANNELS = ("现场", "线上", "书面", "电话")
+CHANNELS = tuple(Channel)
 CHANNEL_ONSITE, CHANNEL_ONLINE, CHANNEL_PAPER, CHANNEL_PHONE = CHANNELS
 
-POINT_KINDS = ("主站", "站", "点")
+POINT_KINDS = tuple(PointKind)
 
-STATES = ("采纳", "部分采纳", "未采纳", "待研究")
+STATES = tuple(DispositionState)
 STATE_ADOPTED, STATE_PARTIAL, STATE_REJECTED, STATE_PENDING = STATES
 
-ROLES = ("admin", "staff", "host", "body")
-ROLE_NAMES = {"admin": "系统管理员", "staff": "法工委工作人员", "host": "联络员", "body": "承办单位"}
+ROLES = tuple(Role)
+ROLE_NAMES = {role.value: role.text for role in Role}
 
 # A point's submission (报送) of one draft, as it moves up the tree.
-SUBMISSION_STATES = ("征集中", "已报送", "已接收", "已退回")
+SUBMISSION_STATES = tuple(SubmissionState)
 SUB_OPEN, SUB_SUBMITTED, SUB_ACCEPTED, SUB_RETURNED = SUBMISSION_STATES
 
 

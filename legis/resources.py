@@ -1,4 +1,4 @@
-"""Where templates, static files and sample drafts are, in a checkout and in an installed wheel."""
+"""Where templates, static files and sample drafts are: inside the package, installed or not."""
 
 from __future__ import annotations
 
@@ -9,8 +9,5 @@ _NAMES = {"templates": "templates", "static": "static", "drafts": "sample_drafts
 
 
 def resource_dir(name: str) -> Path:
-    """templates / static / drafts: inside the package when installed, beside it in a checkout."""
-    installed = _PACKAGE / _NAMES[name]
-    if installed.is_dir():
-        return installed
-    return _PACKAGE.parent / name
+    """templates / static / drafts (the sample drafts): folders of the legis package."""
+    return _PACKAGE / _NAMES[name]

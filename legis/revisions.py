@@ -11,9 +11,10 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-KINDS = ("same", "renumbered", "edited", "split", "merged", "deleted", "new")
-KIND_NAMES = {"same": "未改动", "renumbered": "仅调整条序", "edited": "修改", "split": "拆分",
-              "merged": "合并", "deleted": "删除", "new": "新增"}
+from legis.vocabulary import RevisionKind
+
+KINDS = tuple(RevisionKind)
+KIND_NAMES = {kind.value: kind.text for kind in RevisionKind}
 
 # Similarity (fuzz.ratio, 0-100) a pair needs to be considered at all, and to be
 # kept by the alignment. Unrelated articles of one regulation share much of
@@ -376,8 +377,8 @@ def char_diff(old: str, new: str) -> list[DiffOp]:
     """
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     raw: list[DiffOp] = []
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
             raw.append(("equal", old[a0:a1]))
             continue
         if a1 > a0:

@@ -31,3 +31,12 @@ def fmt_datetime(value: datetime | None) -> str:
 
 def fmt_date(value: date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def parse_date(raw: object) -> date | None:
+    """A date typed as 2026-12-31; None when empty or not a date."""
+    text = str(raw or "").strip()
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

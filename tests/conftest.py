@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 import uuid
 from contextlib import contextmanager
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session
@@ -14,10 +17,46 @@ from starlette.testclient import TestClient
 
 from legis.config import Settings
 from legis.db import create_schema, make_engine, normalise_url
-from legis.services import accounts
+from legis.services import accounts, passwords
 from legis.web.app import create_app
 
 PASSWORD = "correct-horse-battery"
+
+
+# Tests that start real servers, browsers or builds: `make check` leaves them out.
+SLOW_MODULES = {"browser", "test_resilience.py", "test_concurrency.py", "test_packaging.py",
+                "test_passwords.py"}
+
+
+def pytest_itemcollected(item):
+    if set(item.path.relative_to(item.config.rootpath).parts) & SLOW_MODULES:
+        item.add_marker(pytest.mark.slow)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (`make test`), every browser test on one worker: they share one
+    seeded server and one Chromium, which take longer to start than most of the suite's tests.
+    Every other test is scheduled on its own. (xdist's own --dist loadgroup marks no longer
+    work with pytest 9, which ignores the node ids it rewrites.)"""
+    if config.getvalue("dist") != "load":   # an explicit --dist choice wins
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class BrowserTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
+
+    return BrowserTogether(config, log)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """argon2 at its lowest cost for the test process: signing in was most of the suite's
+    time at the production cost (about 0.8 s per signed-in client). Servers the tests start
+    in a subprocess, and test_passwords.py, keep the production cost."""
+    previous = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    passwords.use_hasher(previous)
 
 
 @pytest.fixture
@@ -32,8 +71,33 @@ def database_url(tmp_path) -> str:
     if not base:
         yield f"sqlite:///{tmp_path / 'legis.db'}"
         return
-    with postgres_schema(base) as url:
-        yield url
+    fcntl.flock(_postgres_lock(), fcntl.LOCK_SH)
+    try:
+        with postgres_schema(base) as url:
+            yield url
+    finally:
+        fcntl.flock(_postgres_lock(), fcntl.LOCK_UN)
+
+
+_LOCK_FD: int | None = None
+
+
+def _postgres_lock() -> int:
+    """One lock file for every test process (pytest-xdist workers): each PostgreSQL test holds
+    it shared; a test that restarts PostgreSQL converts its hold to exclusive."""
+    global _LOCK_FD
+    if _LOCK_FD is None:
+        path = os.path.join(tempfile.gettempdir(), "legis-tests-postgres.lock")
+        _LOCK_FD = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    return _LOCK_FD
+
+
+@pytest.fixture
+def postgres_to_itself(database_url):
+    """For a test that restarts PostgreSQL: waits until no other test process uses it."""
+    if database_url.startswith("postgres"):
+        fcntl.flock(_postgres_lock(), fcntl.LOCK_EX)
+    yield database_url
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -57,10 +58,8 @@ def running_server(env: dict[str, str], *, workers: int = 1, log: Path | None = 
         wait_until_up(base, timeout=timeout, process=process)
         yield base, process
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:

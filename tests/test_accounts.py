@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from legis.cli import ensure_first_admin, main
 from legis.models import AuditLog, User
-from legis.services import accounts
+from legis.services import passwords
 from tests.conftest import PASSWORD, login, make_user
 
 
@@ -87,6 +87,31 @@ def test_admin_creates_user_with_one_time_password_and_first_login_forces_change
     login(anon, "host1", "a-new-pass-123")
 
 
+def test_admin_resets_a_forgotten_password(client, signed_in, anon, db):
+    clerk_client = signed_in("clerk", "staff")
+    clerk = db.exec(select(User).where(User.username == "clerk")).one()
+    page = client.post(f"/manage/users/{clerk.id}/reset")
+    assert page.status_code == 200 and "已为 <strong>clerk</strong> 生成一次性密码" in page.text
+    password = re.search(r'class="receipt-code">([^<]+)<', page.text).group(1)
+    assert clerk_client.get("/manage/").status_code == 303     # signed out everywhere
+    assert anon.post("/login", data={"username": "clerk", "password": PASSWORD}).status_code == 401
+    login(anon, "clerk", password)
+    forced = anon.get("/manage/")
+    assert forced.status_code == 303 and forced.headers["location"] == "/account/password"
+    assert client.post("/manage/users/999999/reset").status_code == 404
+    actions = [a.action for a in db.exec(select(AuditLog))]
+    assert "user.reset_password" in actions
+
+
+def test_only_an_admin_resets_passwords(signed_in, db):
+    staff = signed_in("clerk", "staff")
+    other = make_user(db, "other", "staff")
+    refused = staff.post(f"/manage/users/{other.id}/reset")
+    assert refused.status_code == 403
+    db.expire_all()
+    assert passwords.verify(db.get(User, other.id).password_hash, PASSWORD)
+
+
 def test_host_requires_contact_point(client):
     page = client.post("/manage/users", data={"username": "h2", "role": "host"})
     assert page.status_code == 422 and "联络员必须指定所属联系点" in page.text
@@ -131,7 +156,7 @@ def test_first_admin_only_on_empty_database(engine, db):
     assert password and len(password) >= 12
     user = db.exec(select(User)).one()
     assert user.role == "admin" and user.must_change_password
-    assert accounts.HASHER.verify(user.password_hash, password)
+    assert passwords.verify(user.password_hash, password)
     assert ensure_first_admin(engine) is None       # printed once, never again
     assert len(db.exec(select(User)).all()) == 1
 

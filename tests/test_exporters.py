@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from io import BytesIO
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from exporters.docx_report import INTERNAL_MARK, congress_report
-from exporters.drafting import Section, draft_sections, opposing
-from exporters.figures import ordered_opinions, percentages
-from exporters.model import STATES, Letterhead, ReportData, ReportOpinion
-from exporters.official import COMMON_FONTS
-from exporters.sample import sample_report_data
+from legis.exporters.docx_report import INTERNAL_MARK, congress_report
+from legis.exporters.drafting import Section, draft_sections, opposing
+from legis.exporters.figures import ordered_opinions, percentages
+from legis.exporters.model import STATES, Letterhead, ReportData, ReportOpinion
+from legis.exporters.official import COMMON_FONTS
+from legis.exporters.sample import sample_report_data
 
 W_T = qn("w:t")
 
@@ -132,6 +133,24 @@ def test_main_opinions_go_article_by_article_with_counts(doc, data):
         assert f"{scope}共收到意见{sum(op.supporters for op in ops)}条，归纳为{len(ops)}项。" in part
     top = max(data.opinions, key=lambda o: o.supporters)
     assert f"{top.supporters}条意见（" in part and top.text.rstrip("。") in part
+
+
+@pytest.fixture(scope="module")
+def thirds(data) -> ReportData:
+    """45 opinions split 15/15/15 over three states: thirds that do not round to 100."""
+    states = ["采纳", "部分采纳", "未采纳"]
+    opinions = [replace(o, state=states[i % 3], reason="已有规定" if i % 3 else "",
+                        change_note="" if i % 3 else "已修改")
+                for i, o in enumerate(data.opinions)]
+    return replace(data, opinions=opinions)
+
+
+def test_thirds_print_as_shares_adding_up_to_the_total(thirds):
+    table = table_with(Document(BytesIO(congress_report(thirds))), "占比")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    # Three thirds print as 33.4 + 33.3 + 33.3, so the column adds up to the 合计 row.
+    assert rows == [["采纳", "15", "33.4%"], ["部分采纳", "15", "33.3%"],
+                    ["未采纳", "15", "33.3%"], ["待研究", "0", "0.0%"], ["合计", "45", "100.0%"]]
 
 
 def test_opposing_views_are_set_side_by_side():
@@ -311,7 +330,7 @@ def test_percentages_always_sum_to_100(counts):
 
 def test_opinion_without_comments_names_network():
     op = ReportOpinion(1, "第一条", 1, "建议。", 0, [], "采纳")
-    from exporters.figures import units_text
+    from legis.exporters.figures import units_text
 
     assert units_text(op) == "网络征集"
 

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from exporters import charts
-from exporters.sample import sample_report_data
+from legis.exporters import charts
+from legis.exporters.sample import sample_report_data
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -8,9 +8,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from exporters.comparison import comparison_table, marked
-from exporters.model import ArticleChange, ReportOpinion
-from exporters.sample import sample_report_data
+from legis.exporters.comparison import comparison_table, marked
+from legis.exporters.model import ArticleChange, ReportOpinion
+from legis.exporters.sample import sample_report_data
 
 CHANGES = [
     ArticleChange("第十二条", "历史建筑由所有人修缮。\n区人民政府负责监督。", "第十二条",

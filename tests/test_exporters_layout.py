@@ -10,9 +10,9 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from exporters.docx_report import COMMENT_COLUMNS, congress_report
-from exporters.sample import sample_report_data
-from exporters.titles import title_lines
+from legis.exporters.docx_report import COMMENT_COLUMNS, congress_report
+from legis.exporters.sample import sample_report_data
+from legis.exporters.titles import title_lines
 
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from exporters.docx_report import congress_report
-from exporters.figures import summary_line
-from exporters.sample import sample_report_data
+from legis.exporters.docx_report import congress_report
+from legis.exporters.figures import summary_line
+from legis.exporters.sample import sample_report_data
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(
@@ -47,7 +47,7 @@ def test_report_renders_with_numbered_and_landscape_pages(tmp_path):
 
 def test_body_lines_hold_28_characters_and_pages_22_lines(tmp_path):
     """Read back from LibreOffice's PDF: a paragraph of plain characters breaks every 28."""
-    from exporters.official import OfficialDocument
+    from legis.exporters.official import OfficialDocument
 
     doc = OfficialDocument()
     doc.para("征求意见情况" * 80)          # 480 characters, about 17 lines

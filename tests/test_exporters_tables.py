@@ -9,10 +9,10 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from exporters.figures import disposition_text, ordered_opinions
-from exporters.masking import mask_name, mask_phone
-from exporters.sample import sample_report_data
-from exporters.spreadsheets import (
+from legis.exporters.figures import disposition_text, ordered_opinions
+from legis.exporters.masking import mask_name, mask_phone
+from legis.exporters.sample import sample_report_data
+from legis.exporters.spreadsheets import (
     COMMENT_HEADERS,
     OPINION_HEADERS,
     comments_csv,
@@ -20,7 +20,7 @@ from exporters.spreadsheets import (
     opinions_csv,
     opinions_xlsx,
 )
-from exporters.tables import to_csv, to_xlsx
+from legis.exporters.tables import to_csv, to_xlsx
 
 
 @pytest.mark.parametrize(("raw", "masked"), [

@@ -155,3 +155,20 @@ def test_plain_text_import_still_works_after_the_checks(db):
     assert parsed.stage == ""
     draft = draft_service.import_draft(db, parsed=parsed)
     assert draft.title == "某市养犬管理条例（草案）"
+
+
+def test_web_draft_form_shows_every_field_error_and_keeps_nothing(client, db):
+    draft = _import(db, SAMPLE_TEXT.encode(), slug="dogs")
+    title = draft.title
+    response = client.post(f"/manage/drafts/{draft.id}", data={
+        "title": " ", "status": "草稿", "comment_start": "明天", "comment_end": "2026-13-40",
+        "issuing_body": "市人民政府"})
+    assert response.status_code == 422
+    assert "标题不能为空" in response.text and response.text.count("日期格式应为") >= 2
+    # A valid title with a wrong status: the title change is not kept either.
+    response = client.post(f"/manage/drafts/{draft.id}", data={
+        "title": "新标题", "status": "征求意见中", "issuing_body": "市人民政府"})
+    assert response.status_code == 422 and "请设定截止日期" in response.text
+    assert 'value="新标题"' in response.text           # the form keeps what was typed
+    db.refresh(draft)
+    assert (draft.title, draft.issuing_body, draft.status) == (title, "", "草稿")

@@ -1,4 +1,4 @@
-"""Unit tests of legis.matching: normalisation, guards, the leader rule, assign and the file CLI."""
+"""Unit tests of legis.matching: normalisation, the contrast check, the leader rule, assign and the file CLI."""
 
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ def test_dedupe_jsonl_writes_groups_in_input_order(tmp_path):
     stats = dedupe_jsonl(src, out, progress=None, processes=1)
     assert [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()] == [
         {"id": "a", "group": 0}, {"id": "b", "group": 1}, {"id": "c", "group": 0}]
-    assert stats["lines"] == 3 and stats["groups"] == 2 and stats["seconds"] >= 0
+    assert stats["lines"] == 3 and stats["groups"] == 2
 
 
 def test_dedupe_jsonl_processes_give_the_same_groups(tmp_path):
@@ -439,16 +439,6 @@ def test_wrapper_tree_matches_the_longest_wrapper_like_the_plain_alternation():
         for text in _random_texts(alphabet, 20_000, 5, longest=6):
             a, b = plain.match(text), tree.match(text)
             assert (a and a.group()) == (b and b.group()), text
-
-
-def test_guard_features_of_many_texts_equal_one_at_a_time():
-    from legis.matching.guards import directions_of, features_many, numbers_of
-    from legis.matching.normalise import spaced_many
-    texts = [TEMPLATE, "禁止在楼道内停放电动自行车", "允许在楼道内停放电动自行车", "提", "高",
-             "每季度公示一次", "噪声不得超过六十分贝", "", "x\U0001D7CE", "𝟘提高", "无关的话"]
-    spaced = spaced_many(texts) + ["", "提", "高提高"]
-    assert features_many(spaced) == [(numbers_of(s), directions_of(s)) for s in spaced]
-    assert features_many([]) == []
 
 
 def test_block_pairs_are_what_a_growing_leader_index_gives():

@@ -6,6 +6,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from legis.matching import cluster_by_article
 
 DATA = Path(__file__).parent / "data" / "labelled_comments.jsonl"
@@ -20,17 +22,32 @@ def pair_precision_recall(labels: list, groups: list) -> tuple[float, float]:
 
 def test_labelled_set_is_large_and_varied():
     rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
-    assert len(rows) >= 500
-    assert len({r["group"] for r in rows}) >= 40
+    assert len(rows) >= 1000
+    assert len({r["group"] for r in rows}) >= 80
+    # Groups written as the opposite of another group (negation, modality, number ...).
+    assert len({r["group"] for r in rows if r.get("kind", "paraphrase") != "paraphrase"}) >= 30
     assert {"id", "article", "group", "text"} <= set(rows[0])
 
 
-def test_pairwise_precision_and_recall_at_the_default_threshold():
+def _precision_recall() -> tuple[float, float]:
     rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
     groups = cluster_by_article([(r["article"], r["text"]) for r in rows])
-    precision, recall = pair_precision_recall([r["group"] for r in rows], groups)
-    assert precision >= 0.95, precision
-    assert recall >= 0.90, recall
+    return pair_precision_recall([r["group"] for r in rows], groups)
+
+
+def test_pairwise_precision_and_recall_at_the_default_threshold():
+    precision, recall = _precision_recall()
+    # What the contrast check holds now on the grown set (before it: 0.756 / 0.698);
+    # the targets of issue 13 are the test below.
+    assert precision >= 0.96, precision
+    assert recall >= 0.65, recall
+
+
+@pytest.mark.xfail(strict=True, reason="targets of issue 13 not met yet: precision 0.966, "
+                   "recall 0.662 (docs/benchmarks.md, 'Contrast check')")
+def test_pairwise_precision_and_recall_meet_the_targets():
+    precision, recall = _precision_recall()
+    assert precision >= 0.98 and recall >= 0.95, (precision, recall)
 
 
 def test_groups_never_span_two_articles():

@@ -172,3 +172,59 @@ def test_review_actions_through_the_web(client, engine, db):
     assert len(opinions_of(db, draft)[big]) == 3
     empty = client.post(f"/manage/opinions/{big}/text", data={"text": " "})
     assert empty.status_code == 422 and "不能为空" in empty.text
+
+
+def test_merge_move_and_exclude_through_the_web(client, engine, db):
+    draft = make_draft(db)
+    stored = add_comments(db, draft, 8, DOG_COMMENTS)
+    merging.merge_draft(engine, draft_id=draft.id)
+    groups = opinions_of(db, draft)
+    big = next(oid for oid, ids in groups.items() if len(ids) == 4)
+    shorter = next(oid for oid, ids in groups.items() if ids == [stored[4].id])
+    cancel = next(oid for oid, ids in groups.items() if ids == [stored[5].id])
+    art = article(db, draft, 8).id
+
+    # 合并: the 缩短 opinion goes into the 取消 one; its comment follows, nothing is deleted.
+    merged = client.post(f"/manage/opinions/{shorter}/merge", data={"into": str(cancel)})
+    assert merged.status_code == 303
+    assert merged.headers["location"].endswith(f"/opinions/{art}#o{cancel}")
+    assert "已合并两条归纳意见" in client.get(merged.headers["location"]).text
+    groups = opinions_of(db, draft)
+    assert shorter not in groups and groups[cancel] == [stored[4].id, stored[5].id]
+    nowhere = client.post(f"/manage/opinions/{cancel}/merge", data={"into": ""})
+    assert nowhere.status_code == 400 and "请选择要合并到的归纳意见" in nowhere.text
+
+    # 移动: the 取消 comment goes to the big opinion, then out into a new one of its own.
+    moved = client.post(f"/manage/comments/{stored[5].id}/move", data={"target": str(big)})
+    assert moved.status_code == 303 and moved.headers["location"].endswith(f"#o{big}")
+    assert stored[5].id in opinions_of(db, draft)[big]
+    alone = client.post(f"/manage/comments/{stored[5].id}/move", data={"target": "new"})
+    assert alone.status_code == 303
+    groups = opinions_of(db, draft)
+    assert stored[5].id not in groups[big]
+    assert [stored[5].id] in groups.values()
+    bad = client.post(f"/manage/comments/{stored[5].id}/move", data={"target": "x"})
+    assert bad.status_code == 400 and "请选择要移到哪条归纳意见" in bad.text
+
+    # 非意见: marked, kept, and restored.
+    excluded = client.post(f"/manage/comments/{stored[4].id}/exclude",
+                           data={"exclude": "1", "reason": "广告"})
+    assert excluded.status_code == 303
+    assert "已标记为非意见" in client.get(excluded.headers["location"]).text
+    db.expire_all()
+    assert db.get(Comment, stored[4].id).excluded
+    restored = client.post(f"/manage/comments/{stored[4].id}/exclude", data={"exclude": "0"})
+    assert restored.status_code == 303
+    db.expire_all()
+    assert not db.get(Comment, stored[4].id).excluded
+    assert len(db.exec(select(Comment)).all()) == len(DOG_COMMENTS)
+
+
+def test_review_actions_refuse_what_does_not_exist(client, engine, db):
+    draft = make_draft(db)
+    add_comments(db, draft, 8, DOG_COMMENTS[:2])
+    merging.merge_draft(engine, draft_id=draft.id)
+    (only,) = opinions_of(db, draft)
+    assert client.post(f"/manage/opinions/{only}/merge", data={"into": "999999"}).status_code == 404
+    assert client.post("/manage/comments/999999/move", data={"target": "new"}).status_code == 404
+    assert client.post("/manage/comments/999999/exclude", data={"exclude": "1"}).status_code == 404

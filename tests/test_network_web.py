@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from legis.models import Comment, Opinion, Referral, Submission
 from legis.services import comments as comment_service
-from legis.services import opinions as opinions_service
 from legis.services import dispositions, merging, referrals
+from legis.services import opinions as opinions_service
 from legis.timefmt import today
 from tests.factories import article, make_draft, make_session, make_three_level_tree
 

@@ -23,10 +23,6 @@ def refused(data: bytes, filename: str = "draft", **kwargs) -> str:
     return message
 
 
-def test_max_bytes_default():
-    assert MAX_BYTES == 20 * 1024 * 1024
-
-
 @pytest.mark.parametrize("data", [b"", b"   \r\n\t", "　\n".encode()])
 def test_empty_file(data):
     assert "空" in refused(data, "draft.txt")

@@ -8,7 +8,7 @@ import pytest
 
 from legis.parsing import parse_file
 
-DRAFTS = Path(__file__).resolve().parents[1] / "drafts"
+DRAFTS = Path(__file__).resolve().parents[1] / "legis" / "sample_drafts"
 SAMPLES = sorted(p for p in DRAFTS.glob("*") if p.suffix in (".txt", ".docx", ".md")
                  and p.name != "README.md")
 

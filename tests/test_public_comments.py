@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from legis.models import Comment, Draft
+from legis.models import Comment
 from legis.services import comments as comment_service
 from legis.timefmt import today
 from tests.factories import article, make_draft, make_point, make_session
@@ -236,12 +236,6 @@ def test_security_headers_and_cross_site_post_refused(client, db):
     refused = client.post("/prefs/text-size", data={"large": "1"},
                           headers={"Origin": "https://evil.example", "Host": "testserver"})
     assert refused.status_code == 403
-
-
-def test_draft_count_unchanged_by_public_pages(client, db):
-    make_draft(db, slug="yangquan")
-    client.get("/drafts/yangquan")
-    assert len(db.exec(select(Draft)).all()) == 1
 
 
 def test_staff_comment_list_pages_keep_filters(client, db):

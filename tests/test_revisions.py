@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 from legis.numerals import article_label
 from legis.revisions import ArticleText, Link, char_diff, classify, map_articles
@@ -142,7 +141,7 @@ def test_classify_staff_choices():
     assert classify(old[:1], version(TEXTS[:2], "n"))[0] == "split"
 
 
-def test_thousand_articles_map_quickly_and_correctly():
+def test_thousand_articles_map_correctly():
     rng = random.Random(7)
     words = "应当可以依法有关部门管理服务建设保护监督检查单位个人组织规定责任制度公共安全环境"
     texts = ["".join(rng.choice(words) for _ in range(rng.randint(30, 160))) + "。"
@@ -151,9 +150,8 @@ def test_thousand_articles_map_quickly_and_correctly():
     for i in range(0, 1000, 20):
         new[i] = new[i][:10] + "并报市人民政府备案" + new[i][10:]
     del new[500]
-    start = time.perf_counter()
+    # Its speed is measured by benchmarks/revisions.py, not asserted here.
     links = by_old(map_articles(version(texts, "o"), version(new, "n")))
-    assert time.perf_counter() - start < 4   # 2 s target, with room for a busy test machine
     assert links["o500"].kind == "deleted"
     assert links["o20"].new_keys == ("n20",) and links["o20"].kind == "edited"
     assert links["o999"].new_keys == ("n998",)

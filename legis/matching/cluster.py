@@ -12,9 +12,10 @@ from rapidfuzz.process import cpdist
 from legis.matching import candidates as _candidates
 from legis.matching.bigrams import CODE_BASE, coded_arrays
 from legis.matching.candidates import MIN_SHARED, PrefixArrays, block_pairs, ragged, top
-from legis.matching.guards import features_many
+from legis.matching.contrast import contrasting
 from legis.matching.leaders import (
     _EPSILON,
+    CONTRAST_CHECKS,
     DEFAULT_THRESHOLD,
     VERIFIED_PAIRS,
     Leaders,
@@ -22,6 +23,7 @@ from legis.matching.leaders import (
     check_threshold,
 )
 from legis.matching.normalise import spaced_many
+from legis.matching.signatures import join
 
 # Comments probed together against the leaders of earlier blocks.
 BLOCK_SIZE = 256
@@ -87,10 +89,6 @@ class _Article:
         self.flats = flats if flats is not None else [s.replace(" ", "") for s in spaced]
         self.codes, self.values, self.bounds = coded_arrays(self.flats)
         self.code_sizes = np.diff(self.bounds)
-        self.guards = features_many(spaced)
-        # Comments naming no number and no direction: no guard can keep them from a leader.
-        self.plain = np.fromiter((not numbers and not directions for numbers, directions
-                                  in self.guards), dtype=bool, count=len(self.guards))
         self.lengths = [len(f) for f in self.flats]
         self.threshold = threshold
         self.ratio = _min_length_ratio(threshold)
@@ -147,9 +145,8 @@ class _Article:
         """The bigram overlap of every (comment, earlier leader) candidate pair at once
         (_unshared), the MIN_SHARED filter on arrays, then the readings per comment
         (Leaders.decide) where they can change the answer. A comment with one candidate
-        left whose bigram Dice already reaches the threshold, where the comment or the
-        leader names no number and no direction, joins that leader: decide would stop at
-        that first reading and the guards would let it through."""
+        left whose bigram Dice already reaches the threshold joins that leader unless the
+        contrast check keeps them apart: decide would stop at that first reading too."""
         count = len(block)
         found = _Earlier()
         found.found = [None] * count
@@ -171,10 +168,12 @@ class _Article:
         # Dice as score_pair computes it, operation for operation.
         total = mine + theirs
         dice = np.where(total > 0, 100.0 * (1.0 - unshared / np.maximum(total, 1)), 100.0)
-        easy = (kept & (per_text[place] == 1) & (dice >= self.threshold - _EPSILON)
-                & (self.plain[at] | self.plain[theirs_at]))
+        easy = kept & (per_text[place] == 1) & (dice >= self.threshold - _EPSILON)
+        spaced = self.spaced
         for i, leader in zip(place[easy].tolist(), lead[easy].tolist()):
-            found.found[i] = leader
+            if not contrasting(spaced[block[i]], self.leaders.spaced[leader]):
+                found.found[i] = leader
+        CONTRAST_CHECKS[0] += int(easy.sum())
         hard = per_text > 0
         hard[place[easy]] = False
         found.minus, found.lead, found.unshared = minus.tolist(), lead.tolist(), unshared.tolist()
@@ -183,7 +182,7 @@ class _Article:
             u, a, b = block[i], edges[i], edges[i + 1]
             kept_here = [(k, d) for k, d in zip(found.lead[a:b], found.unshared[a:b]) if d >= 0]
             found.found[i] = decide(kept_here, self.flats[u], self.spaced[u], codes[u],
-                                    self.threshold, self.guards[u])
+                                    self.threshold)
         return found
 
     def _inside(self, block: list[int], lengths: list[int], earlier: _Earlier) -> list[int]:
@@ -216,11 +215,11 @@ class _Article:
             if inside:
                 leader, earlier.pairs[i] = leaders.verify(
                     top(near + inside), flats[u], spaced[u], codes[u],
-                    self.threshold, self.guards[u], earlier.overlap(i))
+                    self.threshold, earlier.overlap(i))
             if leader is not None:
                 self.leader_of[u] = leaders.keys[leader]
                 continue
-            number[i] = leaders.add(u, flats[u], spaced[u], codes[u], self.guards[u])
+            number[i] = leaders.add(u, flats[u], spaced[u], codes[u])
             made.append(u)
             self.leader_of[u] = u
             if taken is not None:       # pushed out: indexed for the rest of the block
@@ -235,6 +234,18 @@ def _no_better(best_inside: tuple[int, int], near: list[tuple[int, int]]) -> boo
     gave them): too weak beside the best, or behind a full list."""
     return (-best_inside[0] * _candidates.WEAK_DIVISOR < -near[0][0]
             or (len(near) == _candidates.CANDIDATE_LIMIT and best_inside > near[-1]))
+
+
+def _by_signature(texts: Sequence[str], counts: Sequence[int], leader_of: list[int]) -> list[int]:
+    """Opinions that state the same change or stance, one opinion (signatures.join): the
+    leaders, most frequent first, are joined, and their members follow them."""
+    leaders = sorted(set(leader_of), key=lambda u: (-counts[u], u))
+    if len(leaders) < 2:
+        return leader_of
+    joined = join(texts, leaders)
+    if not joined:
+        return leader_of
+    return [joined.get(leader, leader) for leader in leader_of]
 
 
 def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: float,
@@ -265,8 +276,9 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
         firsts = np.flatnonzero(new)
         counts = np.bincount(unit).tolist()
         at = np.asarray(positions, dtype=np.int64)
-        leader_of = cluster_unique([spaced[positions[k]] for k in firsts.tolist()], counts,
-                                   threshold, tick, list(distinct))
+        texts = [spaced[positions[k]] for k in firsts.tolist()]
+        leader_of = _by_signature(texts, counts,
+                                  cluster_unique(texts, counts, threshold, tick, list(distinct)))
         # The leader's first position is unique across articles: a global label.
         label[at] = at[firsts[np.asarray(leader_of, dtype=np.int64)[unit]]]
     # Groups numbered 0, 1, ... in order of first appearance.

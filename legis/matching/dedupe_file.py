@@ -11,7 +11,7 @@ from collections.abc import Hashable
 from os import PathLike
 from typing import TextIO
 
-from legis.errors import LegisError
+from legis.errors import NotFound, ValidationError
 from legis.matching.cluster import cluster_spaced
 from legis.matching.leaders import DEFAULT_THRESHOLD, VERIFIED_PAIRS, check_threshold
 from legis.matching.normalise import spaced_many
@@ -55,7 +55,7 @@ class Progress:
 def _article_key(value: object, line_no: int) -> Hashable:
     if value is None or isinstance(value, (str, int)):
         return value
-    raise LegisError(f"第 {line_no} 行的 article 应为条文编号（文本或数字）或 null（总体意见）。")
+    raise ValidationError(f"第 {line_no} 行的 article 应为条文编号（文本或数字）或 null（总体意见）。")
 
 
 def read_comments(input_path: str | PathLike[str]) -> tuple[list, list[Hashable], list[str], int]:
@@ -98,21 +98,21 @@ def _read_line_by_line(input_path: str | PathLike[str]) -> tuple[list, list[Hash
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise LegisError(f"第 {line_no} 行不是有效的 JSON（{exc.msg}）。") from None
+                    raise ValidationError(f"第 {line_no} 行不是有效的 JSON（{exc.msg}）。") from None
                 if not isinstance(row, dict):
-                    raise LegisError(f"第 {line_no} 行应为一个 JSON 对象，含 id、article、text。")
+                    raise ValidationError(f"第 {line_no} 行应为一个 JSON 对象，含 id、article、text。")
                 text = row.get("text")
                 if not isinstance(text, str):
-                    raise LegisError(f"第 {line_no} 行缺少 text（意见内容）或它不是文本。")
+                    raise ValidationError(f"第 {line_no} 行缺少 text（意见内容）或它不是文本。")
                 if "id" not in row:
-                    raise LegisError(f"第 {line_no} 行缺少 id。")
+                    raise ValidationError(f"第 {line_no} 行缺少 id。")
                 ids.append(row["id"])
                 keys.append(_article_key(row.get("article"), line_no))
                 texts.append(text)
     except FileNotFoundError:
-        raise LegisError(f"找不到输入文件：{input_path}", status=404) from None
+        raise NotFound(f"找不到输入文件：{input_path}") from None
     except UnicodeDecodeError:
-        raise LegisError(f"输入文件第 {line_no + 1} 行不是 UTF-8 编码的文本。") from None
+        raise ValidationError(f"输入文件第 {line_no + 1} 行不是 UTF-8 编码的文本。") from None
     return ids, keys, texts, line_no
 
 

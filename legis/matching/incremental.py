@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from legis.matching.bigrams import GramCoder, document_frequency, grams_of
 from legis.matching.leaders import DEFAULT_THRESHOLD, Leaders, check_threshold, make_queries
 from legis.matching.normalise import spaced_many
+from legis.matching.signatures import matching_signature, signature
 
 
 def _leader_text(spaced: Sequence[str]) -> str:
@@ -38,11 +39,16 @@ class OpinionIndex:
         df = document_frequency(grams_of(s.replace(" ", "")) for s in leaders)
         self._coder = GramCoder(df)
         self._leaders = Leaders()
+        # Opinions that state a change or a stance, by signature (see signatures.py).
+        self._signed: dict[str, list[tuple[int, str]]] = {}
         for opinion_id, query in zip(ids, make_queries(leaders, self._coder)):
             self._add(opinion_id, query)
 
     def _add(self, opinion_id: int, query) -> None:
-        self._leaders.add(opinion_id, query[0], query[1], query[4], (query[2], query[3]))
+        self._leaders.add(opinion_id, query[0], query[1], query[2])
+        key = signature(query[1])
+        if key is not None:
+            self._signed.setdefault(key, []).append((opinion_id, query[1]))
 
     def __len__(self) -> int:
         return len(self._leaders)
@@ -58,7 +64,11 @@ class OpinionIndex:
         if not len(self._leaders):
             return [None] * len(texts)
         queries = make_queries(spaced_many(list(texts)), self._coder)
-        return self._leaders.match(queries, self.threshold)
+        found = self._leaders.match(queries, self.threshold)
+        if self._signed:
+            found = [key if key is not None else matching_signature(query[1], self._signed)
+                     for key, query in zip(found, queries)]
+        return found
 
     def match(self, text: str) -> int | None:
         """The opinion id a new comment joins, or None."""
@@ -70,8 +80,35 @@ def assign(new_texts: list[str], opinions: list[tuple[int, list[str]]], *,
     """For each new text the id of the existing opinion it joins, or None (a new opinion).
 
     ``opinions`` are (opinion id, member texts or representative text(s)) of one article.
-    Uses the same normalisation, number/direction guards and leader rule as ``cluster``.
+    Uses the same normalisation, contrast check and leader rule as ``cluster``.
     New texts are matched independently: two new texts that agree with each other but
-    with no opinion both get None (cluster them, or ``OpinionIndex.add`` the first).
+    with no opinion both get None (``place`` puts them in one new opinion).
     """
     return OpinionIndex(opinions, threshold=threshold).match_many(new_texts)
+
+
+def place(new_texts: Sequence[str], opinions: list[tuple[int, list[str]]], *,
+          threshold: float = DEFAULT_THRESHOLD) -> list[int | str]:
+    """For each new text the id of the existing opinion it joins, or the key of a new
+    opinion ("new:0", "new:1", ...): new texts that agree with each other but with no
+    existing opinion share one new key. Texts are taken most frequent first, as
+    ``cluster`` takes them, and each new opinion is led by its first text."""
+    index = OpinionIndex(opinions, threshold=threshold)
+    counts = Counter(new_texts)
+    order = sorted(range(len(new_texts)), key=lambda i: -counts[new_texts[i]])
+    placed: list[int | str] = [""] * len(new_texts)
+    made: dict[str, int | str] = {}
+    fresh = 0
+    for i in order:
+        text = new_texts[i]
+        if text in made:
+            placed[i] = made[text]
+            continue
+        found = index.match(text)
+        if found is None:
+            # Opinion ids are ints: a negative one stands for a new opinion in the index.
+            fresh += 1
+            index.add(-fresh, [text])
+            found = -fresh
+        placed[i] = made[text] = found
+    return [f"new:{-key - 1}" if isinstance(key, int) and key < 0 else key for key in placed]

@@ -8,10 +8,10 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.matching.bigrams import GramCoder, grams_of
 from legis.matching.candidates import MIN_SHARED, LeaderIndex, top
-from legis.matching.guards import compatible, directions_of, numbers_of
+from legis.matching.contrast import contrasting
 
 # Similarity (0-100) a comment needs with an opinion's leader to join it. Chosen from
 # the labelled comments in tests/data (see docs/benchmarks.md, "Merging").
@@ -23,14 +23,16 @@ CONTAIN_LENGTH_RATIO = 0.35
 # Bigram containment counts for less than the same share of bigrams in both directions.
 CONTAIN_PENALTY = 10.0
 
-# What the matcher knows of one comment: flat text, clauses spaced, numbers, directions,
-# and its bigrams coded as a sorted string (see GramCoder).
-Query = tuple[str, str, frozenset, frozenset, str]
+# What the matcher knows of one comment: flat text, clauses spaced, and its bigrams coded
+# as a sorted string (see GramCoder).
+Query = tuple[str, str, str]
 # A score this close under the threshold counts as reaching it: a ratio that is the
 # threshold exactly can come out a rounding error lower.
 _EPSILON = 1e-6
-# Pairs verified with rapidfuzz so far in this process (read by the benchmark).
+# Pairs verified with rapidfuzz so far in this process, and pairs past the threshold that
+# the contrast check judged (read by the benchmark).
 VERIFIED_PAIRS = [0]
+CONTRAST_CHECKS = [0]
 
 
 def check_threshold(threshold: float) -> float:
@@ -40,7 +42,7 @@ def check_threshold(threshold: float) -> float:
     except (TypeError, ValueError):
         value = float("nan")
     if not 1 < value <= 100:
-        raise LegisError(f"相似度阈值应为 1 到 100 之间的百分数（例如 {DEFAULT_THRESHOLD:g}），"
+        raise ValidationError(f"相似度阈值应为 1 到 100 之间的百分数（例如 {DEFAULT_THRESHOLD:g}），"
                          f"收到的是 {threshold!r}。", field="threshold")
     return value
 
@@ -116,19 +118,14 @@ _indel_distance = Indel.distance
 def score_pairs(queries: Sequence[Query], leaders: Sequence[Query], *,
                 workers: int = 1) -> np.ndarray:
     """``score_pair`` of each (comment, leader) pair, exact (no floor)."""
-    return np.fromiter((score_pair(q[0], q[1], q[4], lead[0], lead[1], lead[4])
+    return np.fromiter((score_pair(q[0], q[1], q[2], lead[0], lead[1], lead[2])
                         for q, lead in zip(queries, leaders)), dtype=np.float64, count=len(queries))
-
-
-def _guard_features(spaced: str) -> tuple[frozenset, frozenset]:
-    return numbers_of(spaced), directions_of(spaced)
 
 
 class Leaders:
     """The leaders (representative texts) found so far, with their candidate index.
 
-    Each leader keeps its flat text, its clauses, its coded bigrams and, once a
-    comment has come close enough to need them, its numbers and directions.
+    Each leader keeps its flat text, its clauses and its coded bigrams.
     """
 
     def __init__(self, indexed: bool = True) -> None:
@@ -137,13 +134,11 @@ class Leaders:
         self.flat: list[str] = []
         self.spaced: list[str] = []
         self.code: list[str] = []
-        self.guard: list[tuple[frozenset, frozenset] | None] = []
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, key: Hashable, flat: str, spaced: str, code: str,
-            guard: tuple[frozenset, frozenset] | None = None) -> int:
+    def add(self, key: Hashable, flat: str, spaced: str, code: str) -> int:
         """A new leader; returns its number (0, 1, ... in order of adding)."""
         if self.index is not None:
             self.index.add(code, len(flat))
@@ -151,7 +146,6 @@ class Leaders:
         self.flat.append(flat)
         self.spaced.append(spaced)
         self.code.append(code)
-        self.guard.append(guard)
         return len(self.keys) - 1
 
     def best(self, flat: str, spaced: str, code: str, threshold: float,
@@ -163,16 +157,14 @@ class Leaders:
         return self.verify(top(near), flat, spaced, code, threshold)
 
     def verify(self, near: list[tuple[int, int]], flat: str, spaced: str, code: str,
-               threshold: float, guard: tuple[frozenset, frozenset] | None = None,
-               memo: dict[int, int] | None = None) -> tuple[int | None, int]:
+               threshold: float, memo: dict[int, int] | None = None) -> tuple[int | None, int]:
         """(number of the leader a comment joins or None, pairs verified).
 
         ``near`` are the candidates, (-prefix bigrams shared, leader), best first: the
         CANDIDATE_LIMIT leaders sharing most prefix bigrams. A candidate sharing under
         MIN_SHARED of the shorter bigram set is not verified. The comment joins the
         candidate with the highest score at or over ``threshold`` (ties: the oldest)
-        that the number and direction guards allow (``guard``: the comment's numbers and
-        directions if the caller has them, see guards.features_many). ``memo`` keeps the
+        that the contrast check allows (contrast.py). ``memo`` keeps the
         bigram overlap of each leader checked (-1: under MIN_SHARED) for a second call
         with the same comment.
         """
@@ -193,11 +185,10 @@ class Leaders:
                     memo[leader] = unshared
             if unshared >= 0:
                 kept.append((leader, unshared))
-        return self.decide(kept, flat, spaced, code, threshold, guard), len(kept)
+        return self.decide(kept, flat, spaced, code, threshold), len(kept)
 
     def decide(self, kept: list[tuple[int, int]], flat: str, spaced: str, code: str,
-               threshold: float, guard: tuple[frozenset, frozenset] | None = None
-               ) -> int | None:
+               threshold: float) -> int | None:
         """The leader a comment joins among ``kept``, (leader, bigrams not shared) of the
         candidates past the MIN_SHARED filter in the order of ``verify``; or None."""
         if not kept:
@@ -216,14 +207,13 @@ class Leaders:
         if not passing:
             return None
         passing.sort()
-        mine = guard if guard is not None else _guard_features(spaced)
-        guards = self.guard
-        for _, leader in passing:
-            theirs = guards[leader]
-            if theirs is None:
-                theirs = guards[leader] = _guard_features(self.spaced[leader])
-            if compatible(mine[0], mine[1], theirs[0], theirs[1]):
+        # The contrast check runs only here, on pairs past the threshold, best first.
+        leader_spaced = self.spaced
+        for checked, (_, leader) in enumerate(passing, 1):
+            if not contrasting(spaced, leader_spaced[leader]):
+                CONTRAST_CHECKS[0] += checked
                 return leader
+        CONTRAST_CHECKS[0] += len(passing)
         return None
 
     def match(self, queries: Sequence[Query], threshold: float, *, workers: int = 1) -> list:
@@ -232,7 +222,7 @@ class Leaders:
         found: list = []
         verified = 0
         for q in queries:
-            leader, pairs = self.best(q[0], q[1], q[4], threshold, ratio)
+            leader, pairs = self.best(q[0], q[1], q[2], threshold, ratio)
             verified += pairs
             found.append(None if leader is None else self.keys[leader])
         VERIFIED_PAIRS[0] += verified
@@ -246,5 +236,5 @@ def make_queries(spaced: Sequence[str], coder: GramCoder,
     for n, s in enumerate(spaced):
         flat = s.replace(" ", "")
         code = coder.code(grams[n] if grams is not None else grams_of(flat))
-        out.append((flat, s, numbers_of(s), directions_of(s), code))
+        out.append((flat, s, code))
     return out

@@ -288,3 +288,12 @@ def normalise_many(texts: Iterable[str]) -> list[str]:
 def basic(text: str) -> str:
     """``normalise`` without splitting or stripping wrappers: for data words."""
     return "".join(_SPLIT.split(_basic_one(text)))
+
+
+# ``normalise`` keeping the wrappers: how long a comment is before 我认为/谢谢 go.
+normalise_basic = basic
+
+
+def is_simplified(text: str) -> bool:
+    """Whether a text is written in simplified characters (OpenCC changes nothing)."""
+    return _T2S.convert(text) == text

@@ -34,6 +34,19 @@ _AR_DECIMAL = re.compile(r"\.(?=\d)")                    # (?<=\d)\.(?=\d)
 _AR_THOUSANDS = re.compile(r",(?=\d{3}(?!\d))")          # (?<=\d),(?=\d{3}(?!\d))
 _OCLOCK = re.compile(r"点(?!\d)")                         # (?<=\d)点(?!\d)
 _PERCENT = re.compile(r"(\d+(?:点\d+)?)%")
+# A fraction written with a slash (2/3) reads as 三分之二 does once numerals are digits.
+_FRACTION = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+# 半个月 = 0.5个月 (半 before a measure of time or count).
+_HALF = re.compile("(?<![\\d一二两三四五六七八九十])半(?=个|年|天|日|小时|月|斤|米)")
+# 三分之二 = 3分之2 (百分之 is a percentage and stays as it is).
+_CN_FRACTION = re.compile("(?<![百千万])([一二两三四五六七八九十]+)分之([一二两三四五六七八九十]+)")
+
+
+def _cn_fraction(match: re.Match[str]) -> str:
+    try:
+        return f"{cn_to_int(match.group(1))}分之{cn_to_int(match.group(2))}"
+    except ValueError:
+        return match.group(0)
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?!\d)")
 # A colon before a digit (a pattern starting with a literal, searched for fast); whether a
 # digit comes before it is checked per match (see _has_clock).
@@ -123,6 +136,10 @@ def numbers(text: str) -> str:
     Passes that cannot match (no % in the text, no 万 or 亿 ...) are skipped: the text
     is usually many comments joined."""
     text = _AR_THOUSANDS.sub(_DROP_AFTER_DIGIT, text)
+    if "半" in text:
+        text = _HALF.sub("0点5", text)
+    if "分之" in text:
+        text = _CN_FRACTION.sub(_cn_fraction, text)
     if _has_clock(text):
         text = _CLOCK.sub(_clock, text)
     if "万" in text or "亿" in text:
@@ -132,4 +149,6 @@ def numbers(text: str) -> str:
     text = _AR_DECIMAL.sub(_POINT_AFTER_DIGIT, text)
     if "%" in text:
         text = _PERCENT.sub(r"百分之\1", text)
+    if "/" in text:
+        text = _FRACTION.sub(r"\2分之\1", text)
     return text

@@ -83,10 +83,10 @@ class ListNumbering:
         fmt, text, start, suff = levels[ilvl]
         if fmt in ("bullet", "none") or not text:
             return ""
-        counters = self.counters.setdefault(abstract, {})
-        if num_id not in self.seen_nums:
-            self.seen_nums.add(num_id)
-            for level, value in self.overrides.get(num_id, {}).items():
+        counters = self.counters.setdefault(abstract or "", {})
+        if (num_id or "") not in self.seen_nums:
+            self.seen_nums.add(num_id or "")
+            for level, value in self.overrides.get(num_id or "", {}).items():
                 counters[level] = value - 1
         counters[ilvl] = counters.get(ilvl, start - 1) + 1
         for deeper in [level for level in counters if level > ilvl]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from legis.errors import DraftParseError
 from legis.numerals import cn_to_int
@@ -49,9 +50,10 @@ def clean_lines(lines: list[Line]) -> list[Line]:
         text = text.strip()
         if text.startswith("#"):
             match = _MD_HEADING.match(text)
-            if hint is None:
-                hint = "title" if match.group().strip() == "#" else "heading"
-            text = text[match.end():]
+            if match is not None:
+                if hint is None:
+                    hint = "title" if match.group().strip() == "#" else "heading"
+                text = text[match.end():]
         if "**" in text:
             text = text.replace("**", "")
         text = text.strip()
@@ -60,7 +62,7 @@ def clean_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _classify(line: Line) -> tuple[str, object]:
+def _classify(line: Line) -> tuple[str, Any]:
     """Kind of one line: article / heading / toc / preface / appendix / hinted / text."""
     text = line.text
     if text.startswith("第"):
@@ -205,7 +207,8 @@ class _Builder:
             self.orphans = []
 
 
-def parse_lines(raw_lines: list[Line], headers: list[str] | tuple = ()) -> ParsedDraft:
+def parse_lines(  # noqa: C901 (one pass, one state machine)
+        raw_lines: list[Line], headers: list[str] | tuple = ()) -> ParsedDraft:
     """Split cleaned-or-raw lines into a ParsedDraft; raises DraftParseError without articles.
 
     ``headers`` are running headers already dropped from the pages; a stage they

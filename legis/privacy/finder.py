@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from exporters.masking import mask_name
+from legis.exporters.masking import mask_name
 from legis.privacy.rules import Rules, rules
 
 PHONE, ID_CARD, EMAIL, BANK, ADDRESS, NAME, HANDLE, NUMBER = (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from exporters.masking import COMPOUND_SURNAMES
+from legis.exporters.masking import COMPOUND_SURNAMES
 
 DATA = Path(__file__).resolve().parent / "data" / "rules.toml"
 DIGITS_CN = "0-9一二三四五六七八九十百零〇两"

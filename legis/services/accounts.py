@@ -7,19 +7,14 @@ import secrets
 from collections import defaultdict
 from datetime import timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import NotFound, ValidationError
 from legis.models import ROLES, ContactPoint, User
 from legis.services import audit, login_sessions
+from legis.services.passwords import hash_password, verify
 
-HASHER = PasswordHasher()
-# Verified against when the username does not exist, so a wrong username and a
-# wrong password take the same time and get the same answer.
-DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 MAX_FAILURES = 5
 THROTTLE_WINDOW = timedelta(minutes=15)
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{2,60}$")
@@ -27,19 +22,11 @@ MIN_PASSWORD = 10
 LOGIN_FAILED = "用户名或密码不正确。"
 
 
-class Throttled(LegisError):
-    status = 429
-
-
-def hash_password(password: str) -> str:
-    return HASHER.hash(password)
-
-
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise LegisError(f"密码至少需要{MIN_PASSWORD}位。", field="password")
+        raise ValidationError(f"密码至少需要{MIN_PASSWORD}位。", field="password")
     if len(set(password)) < 4:
-        raise LegisError("密码过于简单，请混合使用字母、数字和符号。", field="password")
+        raise ValidationError("密码过于简单，请混合使用字母、数字和符号。", field="password")
 
 
 def new_password() -> str:
@@ -60,16 +47,16 @@ def create_user(session: Session, *, username: str, role: str, password: str | N
     """A new account; returns (user, the one-time password when none was given)."""
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
-        raise LegisError("用户名为2至60位字母、数字、下划线、点或连字符。", field="username")
+        raise ValidationError("用户名为2至60位字母、数字、下划线、点或连字符。", field="username")
     if not role:
-        raise LegisError("请选择角色：系统管理员、法工委工作人员或联络员。", field="role")
+        raise ValidationError("请选择角色：系统管理员、法工委工作人员或联络员。", field="role")
     if role not in ROLES:
-        raise LegisError("角色无效。", field="role")
+        raise ValidationError("角色无效。", field="role")
     _check_role_links(role, contact_point_id, body_id)
     if contact_point_id is not None and session.get(ContactPoint, contact_point_id) is None:
-        raise LegisError("所选联系点不存在。", field="contact_point_id")
+        raise ValidationError("所选联系点不存在。", field="contact_point_id")
     if session.exec(select(User.id).where(func.lower(User.username) == username.lower())).first():
-        raise LegisError(f"用户名“{username}”已被使用。", field="username")
+        raise ValidationError(f"用户名“{username}”已被使用。", field="username")
     one_time = None
     if password is None:
         one_time = password = new_password()
@@ -88,9 +75,9 @@ def create_user(session: Session, *, username: str, role: str, password: str | N
 
 def _check_role_links(role: str, contact_point_id: int | None, body_id: int | None) -> None:
     if role == "host" and contact_point_id is None:
-        raise LegisError("联络员必须指定所属联系点。", field="contact_point_id")
+        raise ValidationError("联络员必须指定所属联系点。", field="contact_point_id")
     if role == "body" and body_id is None:
-        raise LegisError("承办单位账户必须填写所属承办单位。", field="body")
+        raise ValidationError("承办单位账户必须填写所属承办单位。", field="body")
 
 
 def _public(user: User) -> dict:
@@ -101,11 +88,11 @@ def _public(user: User) -> dict:
 def update_user(session: Session, *, user: User, role: str, contact_point_id: int | None,
                 disabled: bool, display_name: str, actor: str, body_id: int | None = None) -> User:
     if role not in ROLES:
-        raise LegisError("角色无效。", field="role")
+        raise ValidationError("角色无效。", field="role")
     _check_role_links(role, contact_point_id, body_id)
     before = _public(user)
     if user.role == "admin" and (role != "admin" or disabled) and _active_admins(session) <= 1:
-        raise LegisError("这是最后一个可用的系统管理员账户，不能停用或降级。")
+        raise ValidationError("这是最后一个可用的系统管理员账户，不能停用或降级。")
     user.role, user.contact_point_id, user.disabled = role, contact_point_id, disabled
     user.body_id = body_id if role == "body" else None
     user.display_name = display_name.strip()[:100]
@@ -133,12 +120,10 @@ def _active_admins(session: Session) -> int:
                                                           User.disabled.is_(False))).one()
 
 
-def verify_password(password_hash: str, password: str) -> bool:
-    """Whether ``password`` matches; argon2 takes a tenth of a second, so never call it in a write."""
-    try:
-        return HASHER.verify(password_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        return False
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches (None: an unknown user, same time, no); argon2 takes a
+    tenth of a second, so never call it in a write."""
+    return verify(password_hash, password)
 
 
 def change_password(session: Session, *, user: User, current: str, new: str, repeat: str,
@@ -148,9 +133,9 @@ def change_password(session: Session, *, user: User, current: str, new: str, rep
     Every other login session of the user ends; ``keep_session`` (this browser) stays.
     """
     if new != repeat:
-        raise LegisError("两次输入的新密码不一致。", field="repeat")
+        raise ValidationError("两次输入的新密码不一致。", field="repeat")
     if new == current:
-        raise LegisError("新密码不能与当前密码相同。", field="password")
+        raise ValidationError("新密码不能与当前密码相同。", field="password")
     check_password_strength(new)
     user.password_hash = hash_password(new)
     user.must_change_password = False

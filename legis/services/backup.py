@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from legis import migrate
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.models import utcnow
 
 FORMAT = "legis-backup"
@@ -73,35 +73,28 @@ def _read(lines: Iterator[str]) -> Iterator[tuple[str, dict]]:
             record = json.loads(line)
             yield record["table"], record["row"]
         except (ValueError, KeyError, TypeError) as error:
-            raise LegisError(f"备份文件第{number}行已损坏，无法恢复。数据库未作任何改动。") from error
+            raise ValidationError(f"备份文件第{number}行已损坏，无法恢复。数据库未作任何改动。") from error
 
 
 def restore(engine: Engine, source: IO[str]) -> dict[str, int]:
     """Load a backup into an empty database (either engine); all or nothing."""
-    try:
-        header = json.loads(source.readline() or "{}")
-    except ValueError:
-        header = {}
-    if header.get("format") != FORMAT:
-        raise LegisError("这不是 legis 备份文件（文件开头缺少备份标识）。")
-    if header.get("version") != VERSION:
-        raise LegisError(f"备份格式版本 {header.get('version')} 不受支持，请用相同版本的 legis 恢复。")
+    header = _read_header(source)
     # Rows match the schema they were written with: restore at that revision, then upgrade.
     migrate.upgrade(engine, header.get("schema") or "head")
     tables = {t.name: t for t in _tables()}
     unknown = set(header.get("tables", [])) - set(tables)
     if unknown:
-        raise LegisError(f"备份中有本版本不认识的表：{', '.join(sorted(unknown))}。")
+        raise ValidationError(f"备份中有本版本不认识的表：{', '.join(sorted(unknown))}。")
     counts = dict.fromkeys(tables, 0)
     with engine.begin() as connection:
         for name, table in tables.items():
             if connection.execute(select(func.count()).select_from(table)).scalar():
-                raise LegisError(f"目标数据库不是空的（表 {name} 已有数据）。请恢复到一个新建的空数据库。")
+                raise ValidationError(f"目标数据库不是空的（表 {name} 已有数据）。请恢复到一个新建的空数据库。")
         pending: dict[str, list[dict]] = {name: [] for name in tables}
         decoders = {name: _decoders(table) for name, table in tables.items()}
         for name, row in _read(source):
             if name not in tables:
-                raise LegisError(f"备份中有本版本不认识的表：{name}。")
+                raise ValidationError(f"备份中有本版本不认识的表：{name}。")
             for column, decode in decoders[name].items():
                 if row.get(column) is not None:
                     row[column] = decode(row[column])
@@ -123,6 +116,19 @@ def restore(engine: Engine, source: IO[str]) -> dict[str, int]:
     return counts
 
 
+def _read_header(source: IO[str]) -> dict:
+    """The backup's first line, checked: a legis backup in the format this version reads."""
+    try:
+        header = json.loads(source.readline() or "{}")
+    except ValueError:
+        header = {}
+    if header.get("format") != FORMAT:
+        raise ValidationError("这不是 legis 备份文件（文件开头缺少备份标识）。")
+    if header.get("version") != VERSION:
+        raise ValidationError(f"备份格式版本 {header.get('version')} 不受支持，请用相同版本的 legis 恢复。")
+    return header
+
+
 def _parents_first(table, rows: list[dict]) -> list[dict]:
     """Rows of a table that refers to itself (contact point tree), parents before children."""
     self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
@@ -135,7 +141,7 @@ def _parents_first(table, rows: list[dict]) -> list[dict]:
     while remaining:
         ready = [r for r in remaining if r.get(column) is None or r[column] in placed]
         if not ready:
-            raise LegisError(f"备份中表 {table.name} 的上下级关系有环，无法恢复。")
+            raise ValidationError(f"备份中表 {table.name} 的上下级关系有环，无法恢复。")
         ordered.extend(ready)
         placed.update(r["id"] for r in ready)
         ready_ids = {id(r) for r in ready}
@@ -154,6 +160,6 @@ def backup_file(engine: Engine, path: Path) -> dict[str, int]:
 
 def restore_file(engine: Engine, path: Path) -> dict[str, int]:
     if not path.is_file():
-        raise LegisError(f"找不到备份文件 {path}。")
+        raise ValidationError(f"找不到备份文件 {path}。")
     with path.open(encoding="utf-8") as source:
         return restore(engine, source)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from legis import privacy
-from legis.errors import LegisError, NotFound
+from legis.errors import Conflict, NotFound, Unavailable, ValidationError
 from legis.models import CHANNELS, Article, Comment, CommentSession, Draft
 from legis.services.drafts import current_version, is_open
 
@@ -146,20 +146,20 @@ def submit_comment(
         if existing is not None:
             return existing, False
     if channel not in CHANNELS:
-        raise LegisError("渠道无效。")
+        raise ValidationError("渠道无效。")
     if check_open and not is_open(draft):
         raise period_closed_error(draft)
     if not data.validate().ok:
         first = next(iter(data.errors))
-        raise LegisError(data.errors[first], field=first)
+        raise ValidationError(data.errors[first], field=first)
     version = current_version(session, draft=draft)
     if data.article_id is not None:
         article = session.get(Article, data.article_id)
         if article is None or article.version_id != version.id:
-            raise LegisError("所选条文不属于这部草案的当前文本，请刷新页面后重试。", field="article")
+            raise ValidationError("所选条文不属于这部草案的当前文本，请刷新页面后重试。", field="article")
     if comment_session is not None:
         if comment_session.draft_id != draft.id:
-            raise LegisError("这个座谈会不是为这部草案组织的。")
+            raise ValidationError("这个座谈会不是为这部草案组织的。")
         contact_point_id = comment_session.contact_point_id
     comment = Comment(
         draft_id=draft.id,
@@ -193,10 +193,10 @@ def submit_comment(
                 if existing is not None:
                     return existing, False
             comment.receipt_code = new_receipt_code()
-    raise LegisError("系统繁忙，意见未能保存，请稍后再提交一次。", status=503)
+    raise Unavailable("系统繁忙，意见未能保存，请稍后再提交一次。")
 
 
-def period_closed_error(draft: Draft) -> LegisError:
+def period_closed_error(draft: Draft) -> Conflict:
     from legis.timefmt import fmt_date, today
 
     if draft.comment_end and today() > draft.comment_end:
@@ -205,7 +205,7 @@ def period_closed_error(draft: Draft) -> LegisError:
         message = f"《{draft.title}》的意见征集将于{fmt_date(draft.comment_start)}开始，请届时再来。"
     else:
         message = f"《{draft.title}》目前不在意见征集期内。"
-    return LegisError(message, status=409)
+    return Conflict(message)
 
 
 def find_by_receipt(session: Session, *, code: str) -> Comment:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import Conflict, NotFound, ValidationError
 from legis.models import POINT_KINDS, ContactPoint
 from legis.services.uploaded_tables import table_records
 
@@ -66,6 +66,15 @@ def all_points(session: Session) -> list[ContactPoint]:
     return list(session.exec(select(ContactPoint).order_by(ContactPoint.name, ContactPoint.id)))
 
 
+def parent_options(session: Session, *, point: ContactPoint) -> list[tuple[ContactPoint, int]]:
+    """Points ``point`` may be moved under, with their depth: neither itself nor any point
+    below it (that would make a loop in the tree)."""
+    from legis.services.accounts import point_subtree
+
+    below = point_subtree(session, point_id=point.id)
+    return [(p, depth) for p, depth in tree_options(all_points(session)) if p.id not in below]
+
+
 def build_tree(points: Sequence[ContactPoint]) -> list[PointNode]:
     """Nest points under their parents; a point whose parent is missing is shown at the top."""
     nodes = {p.id: PointNode(p) for p in points}
@@ -103,14 +112,14 @@ def save_point(
     """Create a point (``point_id`` None) or update one; refuses a parent that would make a cycle."""
     if not data.validate().ok:
         first = next(iter(data.errors))
-        raise LegisError(data.errors[first], field=first)
+        raise ValidationError(data.errors[first], field=first)
     point = get_point(session, point_id) if point_id is not None else ContactPoint(name=data.name)
     if data.parent_id is not None:
         parent = session.get(ContactPoint, data.parent_id)
         if parent is None:
-            raise LegisError("所选上级联系点不存在，请刷新页面后重选。", field="parent_id")
+            raise ValidationError("所选上级联系点不存在，请刷新页面后重选。", field="parent_id")
         if point_id is not None and point_id in _ancestor_ids(session, parent):
-            raise LegisError(
+            raise ValidationError(
                 "不能把联系点挂在它自己或它的下级之下，请另选上级。", field="parent_id"
             )
     point.name, point.kind, point.parent_id = data.name, data.kind, data.parent_id
@@ -216,16 +225,14 @@ def import_point_rows(session: Session, *, rows: Sequence[dict[str, Any]]) -> in
     )
     bad = [r for r in checked if not r.ok]
     if bad:
-        raise LegisError(
-            f"联系点数据已有变化，“{bad[0].name}”不能导入：{bad[0].errors[0]}请重新上传文件。",
-            status=409,
-        )
+        raise Conflict(
+            f"联系点数据已有变化，“{bad[0].name}”不能导入：{bad[0].errors[0]}请重新上传文件。")
     ids = {p.name: p.id for p in all_points(session)}
     waiting = list(checked)
     while waiting:
         ready = [r for r in waiting if not r.parent or r.parent in ids]
         if not ready:  # unreachable after validation; guards against an endless loop
-            raise LegisError("上级关系无法解析，请检查文件。")
+            raise ValidationError("上级关系无法解析，请检查文件。")
         for row in ready:
             point = ContactPoint(
                 name=row.name, kind=row.kind, parent_id=ids.get(row.parent) if row.parent else None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from legis import privacy
-from legis.errors import Conflict, Forbidden, LegisError, NotFound
+from legis.errors import Conflict, Forbidden, LegisError, NotFound, ValidationError
 from legis.models import STATE_PENDING, AuditLog, Comment, Draft, Opinion, PaperImport
 from legis.services import audit
 from legis.services.comments import CommentInput
@@ -63,14 +63,14 @@ def edit(session: Session, *, comment: Comment, text: str, article_id: int | Non
     data = CommentInput(text=text, article_id=article_id, name=comment.name,
                         phone=comment.phone, community=comment.community, consent=True).validate()
     if "text" in data.errors:
-        raise LegisError(data.errors["text"], field="text")
+        raise ValidationError(data.errors["text"], field="text")
     if article_id is not None:
         version = current_version(session, draft=session.get(Draft, comment.draft_id))
         from legis.models import Article
 
         article = session.get(Article, article_id)
         if article is None or article.version_id != version.id:
-            raise LegisError("所选条文不属于这部草案的当前文本。", field="article")
+            raise ValidationError("所选条文不属于这部草案的当前文本。", field="article")
     before = {"text": comment.text, "article_id": comment.article_id}
     after = {"text": data.text, "article_id": article_id}
     if before == after:
@@ -91,9 +91,9 @@ def withdraw(session: Session, *, comment: Comment, reason: str, editor: Editor)
     """Take a wrongly entered comment out of the count; it stays stored with its reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise LegisError("请写明撤回的原因（例如：重复录入、录错了人）。", field="reason")
+        raise ValidationError("请写明撤回的原因（例如：重复录入、录错了人）。", field="reason")
     if len(reason) > REASON_MAX:
-        raise LegisError(f"撤回原因不能超过{REASON_MAX}字。", field="reason")
+        raise ValidationError(f"撤回原因不能超过{REASON_MAX}字。", field="reason")
     audit.record(session, actor=editor.name, action="comment.withdraw", target_type="comment",
                  target_id=comment.id, draft_id=comment.draft_id,
                  before={"withdrawn": False, "opinion": comment.opinion_id},

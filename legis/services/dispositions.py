@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from legis import privacy
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.models import (
     STATE_ADOPTED,
     STATE_PARTIAL,
@@ -48,13 +48,13 @@ def decide(session: Session, *, opinion: Opinion, state: str, reason: str = "",
     """Record a decision on one opinion; the previous one stays in its history."""
     lock_opinions(session, opinion.id)   # Conflict (409) when a colleague merged it away
     if state not in STATES:
-        raise LegisError("请选择处理结果：采纳、部分采纳、未采纳或待研究。", field="state")
+        raise ValidationError("请选择处理结果：采纳、部分采纳、未采纳或待研究。", field="state")
     reason = (reason or "").strip()
     change_note = (change_note or "").strip()
     if state in NEEDS_REASON and not reason:
-        raise LegisError(f"“{state}”需要填写理由，可从常用理由中选择。", field="reason")
+        raise ValidationError(f"“{state}”需要填写理由，可从常用理由中选择。", field="reason")
     if len(reason) > 2000 or len(change_note) > 2000:
-        raise LegisError("理由和修改情况各不能超过2000字。", field="reason")
+        raise ValidationError("理由和修改情况各不能超过2000字。", field="reason")
     if state not in RECORDS_CHANGE:
         change_note = ""
     entry = Disposition(opinion_id=opinion.id, state=state, previous_state=opinion.state,
@@ -120,12 +120,12 @@ def save_template(session: Session, *, text: str, template_id: int | None = None
                   actor: str) -> ReasonTemplate:
     text = (text or "").strip()
     if not text:
-        raise LegisError("理由内容不能为空。", field="text")
+        raise ValidationError("理由内容不能为空。", field="text")
     if len(text) > 500:
-        raise LegisError("常用理由不能超过500字。", field="text")
+        raise ValidationError("常用理由不能超过500字。", field="text")
     template = session.get(ReasonTemplate, template_id) if template_id else None
     if template_id and template is None:
-        raise LegisError("没有找到这条常用理由。")
+        raise ValidationError("没有找到这条常用理由。")
     before = {"text": template.text} if template else None
     template = template or ReasonTemplate(text=text, ordinal=len(reason_templates(session)))
     template.text = text
@@ -181,7 +181,7 @@ class Overview:
 
     def percent(self, state: str) -> str:
         """The state's share as printed in the report ("33.4%"): the shares add up to 100.0%."""
-        from exporters.figures import percentages
+        from legis.exporters.figures import percentages
 
         counts = [self.totals.counts[s] for s in STATES]
         return percentages(counts)[STATES.index(state)]

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from legis.errors import DraftParseError, LegisError, Moved, NotFound
+from legis.errors import DraftParseError, Moved, NotFound, ValidationError
 from legis.models import (
     DRAFT_STATUSES,
     STATUS_CLOSED,
@@ -25,6 +25,7 @@ from legis.parsing import ParsedDraft
 from legis.services.duplicates import check_new_draft
 from legis.services.slugs import check_slug, moved_to, unique_slug
 from legis.timefmt import today
+from legis.vocabulary import DraftStatus
 
 MAX_ARTICLES = 5_000    # the Civil Code, the longest Chinese law, has 1,260 articles
 INSERT_BATCH = 1_000
@@ -52,13 +53,13 @@ def import_draft(
     check_size(parsed, max_articles=max_articles)
     title = (title or parsed.title or "").strip()
     if not title:
-        raise LegisError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
+        raise ValidationError("无法确定草案标题，请用 --title 或在页面上填写标题。", field="title")
     if len(title) > 300:
-        raise LegisError("标题过长（不能超过300字）。", field="title")
+        raise ValidationError("标题过长（不能超过300字）。", field="title")
     if not parsed.articles:
-        raise LegisError("文件中没有找到任何条文（第X条）。")
+        raise ValidationError("文件中没有找到任何条文（第X条）。")
     if open_until is not None and open_until < today():
-        raise LegisError(
+        raise ValidationError(
             f"截止日期 {open_until.isoformat()} 已经过去，请选择今天或以后的日期。", field="until")
     check_new_draft(session, parsed=parsed, title=title, source_hash=source_hash)
     slug = _unique_slug(session, slug, title)
@@ -231,7 +232,7 @@ def shown_status(draft: Draft, *, on: date | None = None) -> str:
     if draft.status == STATUS_OPEN and draft.comment_end and on > draft.comment_end:
         return STATUS_CLOSED
     if draft.status == STATUS_OPEN and draft.comment_start and on < draft.comment_start:
-        return "即将开始"
+        return DraftStatus.UPCOMING
     return draft.status
 
 
@@ -245,15 +246,15 @@ def set_period(
 ) -> Draft:
     """Change the status and comment period, checking they make sense together."""
     if status not in DRAFT_STATUSES:
-        raise LegisError("状态无效。", field="status")
+        raise ValidationError("状态无效。", field="status")
     if status == STATUS_OPEN and end is None:
-        raise LegisError("开始征求意见前，请设定截止日期。", field="comment_end")
+        raise ValidationError("开始征求意见前，请设定截止日期。", field="comment_end")
     if status == STATUS_OPEN and end < today() \
             and (draft.status != STATUS_OPEN or end != draft.comment_end):
-        raise LegisError(
+        raise ValidationError(
             f"截止日期 {end.isoformat()} 已经过去，请选择今天或以后的日期。", field="comment_end")
     if start and end and end < start:
-        raise LegisError("截止日期不能早于开始日期。", field="comment_end")
+        raise ValidationError("截止日期不能早于开始日期。", field="comment_end")
     draft.status = status
     draft.comment_start = start
     draft.comment_end = end

@@ -8,9 +8,9 @@ from typing import Protocol
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from exporters.masking import mask_name
-from exporters.model import STATES
 from legis.errors import Conflict
+from legis.exporters.masking import mask_name
+from legis.exporters.model import STATES
 from legis.models import Article, Comment, Draft, Opinion
 from legis.services.dispositions import public_opinion
 from legis.services.report_levels import TreeIndex, load_tree

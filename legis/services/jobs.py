@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from legis import logs
 from legis.db import session_scope
 from legis.errors import NotFound
 from legis.models import Job, utcnow
@@ -71,20 +73,24 @@ def run(engine: Engine, job_id: int, work: Callable[[Progress], dict]) -> None:
     """Run ``work`` for a claimed job, recording progress, the result or the failure."""
     _update(engine, job_id, status="running", started_at=utcnow(), claimed_by=WORKER,
             message="正在处理")
+    started = time.monotonic()
 
     def progress(fraction: float, message: str) -> None:
         _update(engine, job_id, progress=max(0.0, min(1.0, fraction)), message=message[:500])
 
     try:
         result = work(progress)
-    except Exception as error:  # the job records why; the web shows it
-        log.exception("job %s failed", job_id)
+    except Exception as error:  # noqa: BLE001 (any failure is recorded on the job and shown)
+        # One line: the kind of error and where, never its message (it may quote data).
+        log.error("job %s failed after %.1f s: %s at %s", job_id, time.monotonic() - started,
+                  type(error).__name__, logs.where(error))
         message = getattr(error, "message", None) or "处理失败，请重试；如反复出现请联系管理员。"
         _update(engine, job_id, status="failed", message=message, active_key=None,
                 finished_at=utcnow())
         return
     _update(engine, job_id, status="done", progress=1.0, result=result, active_key=None,
             finished_at=utcnow(), message=(result or {}).get("message", "已完成"))
+    log.info("job %s done in %.1f s", job_id, time.monotonic() - started)
 
 
 def start_in_thread(engine: Engine, job: Job, work: Callable[[Progress], dict]) -> threading.Thread:

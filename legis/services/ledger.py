@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from exporters.tables import to_xlsx
+from legis.exporters.tables import to_xlsx
 from legis.models import (
     STATE_ADOPTED,
     STATE_PARTIAL,

@@ -17,15 +17,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from legis.db import lock_names, session_scope
-from legis.errors import LegisError
+from legis.errors import RateLimited, Unauthorized
 from legis.models import LoginAttempt, User, utcnow
 from legis.services import accounts, audit, login_sessions
+from legis.services.passwords import needs_rehash
 
 TOO_MANY = "登录失败次数过多，请15分钟后再试。如忘记密码，请联系系统管理员重置。"
 
 
 def reserve(session: Session, *, username: str, client: str) -> int:
-    """Count recent failures and record this attempt as one; Throttled when there were too many."""
+    """Count recent failures and record this attempt as one; RateLimited when there were too many."""
     username, client = username.lower()[:60], client[:64]
     lock_names(session, f"login-user:{username}", f"login-client:{client}")
     since = utcnow() - accounts.THROTTLE_WINDOW
@@ -35,7 +36,7 @@ def reserve(session: Session, *, username: str, client: str) -> int:
             or_(func.lower(LoginAttempt.username) == username, LoginAttempt.client == client))
     ).one()
     if failures >= accounts.MAX_FAILURES:
-        raise accounts.Throttled(TOO_MANY)
+        raise RateLimited(TOO_MANY)
     attempt = LoginAttempt(username=username, client=client, success=False)
     session.add(attempt)
     session.flush()
@@ -52,7 +53,7 @@ def checked_password(engine: Engine, *, username: str, client: str,
         attempt_id = reserve(session, username=username, client=client)
     with session_scope(engine) as session:
         stored = password_hash(session)
-    ok = accounts.verify_password(stored or accounts.DUMMY_HASH, password) and stored is not None
+    ok = accounts.verify_password(stored, password) and stored is not None
     if ok:
         with session_scope(engine, write=True) as session:
             attempt = session.get(LoginAttempt, attempt_id)
@@ -81,7 +82,7 @@ def log_in(engine: Engine, *, username: str, password: str, client: str) -> tupl
             audit.record(session, actor=username, action="login.failed", client=client)
             user = None
         else:
-            if accounts.HASHER.check_needs_rehash(user.password_hash):
+            if needs_rehash(user.password_hash):
                 user.password_hash = accounts.hash_password(password)
                 session.add(user)
             audit.record(session, actor=user.username, action="login", target_type="user",
@@ -89,7 +90,7 @@ def log_in(engine: Engine, *, username: str, password: str, client: str) -> tupl
             key = login_sessions.start(session, user_id=user.id)
             user_id = user.id
     if user is None:
-        raise LegisError(accounts.LOGIN_FAILED, status=401)
+        raise Unauthorized(accounts.LOGIN_FAILED)
     return user_id, key
 
 

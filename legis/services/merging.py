@@ -51,15 +51,37 @@ def load_snapshot(session: Session, *, draft_id: int) -> Snapshot:
     return Snapshot(comments=[tuple(r) for r in rows], opinions=opinions)
 
 
+# Points (of 100, the scale of fuzz.ratio) a member loses as the opinion's text for each
+# way it reads less clearly than another: wrappers kept (我认为, 谢谢, 望采纳), traditional
+# characters, or much shorter than the group's typical member (a fragment).
+UNCLEAR_PENALTY = 15.0
+
+
+def _unclear(text: str, flat: str, typical_length: float) -> float:
+    penalty = 0.0
+    if len(matching.normalise_basic(text)) > len(flat):
+        penalty += UNCLEAR_PENALTY
+    if not matching.is_simplified(text):
+        penalty += UNCLEAR_PENALTY
+    if len(flat) < 0.6 * typical_length:
+        penalty += UNCLEAR_PENALTY
+    return penalty
+
+
 def representative(texts: list[str]) -> str:
-    """The member most similar to the others (a medoid); the earliest wins ties."""
-    if len(texts) <= 2:
+    """The clearest member: the most typical (similar to the others, a medoid), less a
+    penalty for wrappers, traditional characters or being a fragment; the earliest wins
+    ties."""
+    if len(texts) == 1:
         return texts[0]
     sample = texts[:MEDOID_SAMPLE]
     flat = [matching.normalise(t) for t in sample]
-    best, best_score = 0, -1.0
+    lengths = sorted(len(f) for f in flat)
+    typical_length = lengths[len(lengths) // 2]
+    best, best_score = 0, float("-inf")
     for i, a in enumerate(flat):
-        score = sum(fuzz.ratio(a, b) for j, b in enumerate(flat) if j != i)
+        typical = sum(fuzz.ratio(a, b) for j, b in enumerate(flat) if j != i) / (len(flat) - 1)
+        score = typical - _unclear(sample[i], a, typical_length)
         if score > best_score:
             best, best_score = i, score
     return sample[best]

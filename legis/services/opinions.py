@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from legis import privacy
-from legis.errors import Conflict, LegisError, NotFound
+from legis.errors import Conflict, NotFound, ValidationError
 from legis.models import STATE_PENDING, Article, Comment, ContactPoint, Opinion, utcnow
 from legis.services import audit
 from legis.services.merging import representative
@@ -65,12 +65,12 @@ def members(session: Session, *, opinion_id: int) -> list[Comment]:
 def edit_text(session: Session, *, opinion: Opinion, text: str, actor: str) -> Opinion:
     text = (text or "").strip()
     if len(text) < 2:
-        raise LegisError("归纳意见的文字不能为空。", field="text")
+        raise ValidationError("归纳意见的文字不能为空。", field="text")
     if len(text) > 4000:
-        raise LegisError("归纳意见不能超过4000字。", field="text")
+        raise ValidationError("归纳意见不能超过4000字。", field="text")
     found = privacy.kinds(text)
     if found:
-        raise LegisError(f"归纳意见会向群众公开，文字中不能含有个人信息（{'、'.join(found)}），"
+        raise ValidationError(f"归纳意见会向群众公开，文字中不能含有个人信息（{'、'.join(found)}），"
                          "请删去后再保存。", field="text")
     lock_opinions(session, opinion.id)
     audit.record(session, actor=actor, action="opinion.edit", target_type="opinion",
@@ -94,11 +94,11 @@ def _approve(opinion: Opinion, actor: str) -> None:
 def chosen(session: Session, *, draft_id: int, opinion_ids: list[int], what: str) -> list[Opinion]:
     """The opinions ticked for one action on many; every one must still exist."""
     if not opinion_ids:
-        raise LegisError(f"请先勾选要{what}的归纳意见。")
+        raise ValidationError(f"请先勾选要{what}的归纳意见。")
     opinions = list(session.exec(
         select(Opinion).where(Opinion.id.in_(opinion_ids), Opinion.draft_id == draft_id)))
     if len(opinions) != len(set(opinion_ids)):
-        raise LegisError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
+        raise ValidationError("部分归纳意见已不存在（可能刚被合并），请刷新页面后重试。")
     return opinions
 
 
@@ -108,7 +108,7 @@ def approve(session: Session, *, draft_id: int, opinion_ids: list[int], actor: s
     for opinion in opinions:
         found = privacy.kinds(opinion.text)
         if found:
-            raise LegisError(f"归纳意见 {opinion.id} 的文字含有个人信息（{'、'.join(found)}），"
+            raise ValidationError(f"归纳意见 {opinion.id} 的文字含有个人信息（{'、'.join(found)}），"
                              "请先修改文字再审核通过。", field="text")
     for opinion in opinions:
         if opinion.approved:
@@ -148,7 +148,7 @@ def move_comment(session: Session, *, comment: Comment, target: Opinion | None, 
     source = session.get(Opinion, source_id) if source_id else None
     if target is not None:
         if target.draft_id != comment.draft_id or target.article_id != comment.article_id:
-            raise LegisError("只能移动到同一条文下的归纳意见。")
+            raise ValidationError("只能移动到同一条文下的归纳意见。")
         if source is not None and target.id == source.id:
             return target
     else:
@@ -173,9 +173,9 @@ def split(session: Session, *, opinion: Opinion, comment_ids: list[int], actor: 
     lock_opinions(session, opinion.id)
     chosen = [c for c in members(session, opinion_id=opinion.id) if c.id in set(comment_ids)]
     if not chosen:
-        raise LegisError("请先勾选要拆分出去的意见。")
+        raise ValidationError("请先勾选要拆分出去的意见。")
     if len(chosen) == len(members(session, opinion_id=opinion.id)):
-        raise LegisError("不能把全部意见都拆出去；至少留下一条。")
+        raise ValidationError("不能把全部意见都拆出去；至少留下一条。")
     new = Opinion(draft_id=opinion.draft_id, article_id=opinion.article_id,
                   text=privacy.mask(representative([c.text for c in chosen])), staff_touched=True)
     session.add(new)
@@ -194,10 +194,10 @@ def split(session: Session, *, opinion: Opinion, comment_ids: list[int], actor: 
 def merge(session: Session, *, source: Opinion, target: Opinion, actor: str) -> Opinion:
     """Put every comment of ``source`` into ``target``; ``source`` is removed."""
     if source.id == target.id:
-        raise LegisError("不能与自身合并。")
+        raise ValidationError("不能与自身合并。")
     lock_opinions(session, source.id, target.id)
     if source.article_id != target.article_id or source.draft_id != target.draft_id:
-        raise LegisError("只能合并同一条文下的归纳意见。")
+        raise ValidationError("只能合并同一条文下的归纳意见。")
     moved = members(session, opinion_id=source.id)
     for comment in moved:
         comment.opinion_id = target.id
@@ -217,16 +217,16 @@ def merge_many(session: Session, *, draft_id: int, source_ids: list[int], target
                actor: str) -> Opinion:
     """Merge every chosen opinion into the opinion numbered ``target_id``; all or none."""
     if target_id is None:
-        raise LegisError("请填写要合并到的归纳意见编号。", field="into")
+        raise ValidationError("请填写要合并到的归纳意见编号。", field="into")
     target = session.get(Opinion, target_id)
     if target is None or target.draft_id != draft_id:
-        raise LegisError(f"没有编号为 {target_id} 的归纳意见，请核对编号。", field="into")
+        raise ValidationError(f"没有编号为 {target_id} 的归纳意见，请核对编号。", field="into")
     sources = [get_opinion(session, opinion_id=i, draft_id=draft_id)
                for i in dict.fromkeys(source_ids) if i != target_id]
     if not sources:
-        raise LegisError("请先勾选要合并的归纳意见（不含合并目标本身）。", field="into")
+        raise ValidationError("请先勾选要合并的归纳意见（不含合并目标本身）。", field="into")
     if any(o.article_id != target.article_id for o in sources):
-        raise LegisError(f"归纳意见 {target_id} 不在这一条下，只能合并同一条文下的归纳意见。", field="into")
+        raise ValidationError(f"归纳意见 {target_id} 不在这一条下，只能合并同一条文下的归纳意见。", field="into")
     for source in sources:
         merge(session, source=source, target=target, actor=actor)
     return target
@@ -237,13 +237,13 @@ def move_many(session: Session, *, draft_id: int, comment_ids: list[int], target
     """Move the chosen comments into opinion ``target_id``, or together into a new opinion (None)."""
     comments = [get_comment(session, comment_id=i, draft_id=draft_id) for i in dict.fromkeys(comment_ids)]
     if not comments:
-        raise LegisError("请先勾选要移动的意见。", field="target")
+        raise ValidationError("请先勾选要移动的意见。", field="target")
     if target_id is not None:
         target = session.get(Opinion, target_id)
         if target is None or target.draft_id != draft_id:
-            raise LegisError(f"没有编号为 {target_id} 的归纳意见，请核对编号。", field="target")
+            raise ValidationError(f"没有编号为 {target_id} 的归纳意见，请核对编号。", field="target")
         if any(c.article_id != target.article_id for c in comments):
-            raise LegisError(f"归纳意见 {target_id} 不在这一条下，只能移到同一条文下的归纳意见。",
+            raise ValidationError(f"归纳意见 {target_id} 不在这一条下，只能移到同一条文下的归纳意见。",
                              field="target")
         for comment in comments:
             move_comment(session, comment=comment, target=target, actor=actor)

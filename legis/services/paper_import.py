@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from legis.errors import LegisError
+from legis.errors import LegisError, ValidationError
 from legis.models import Article, CommentSession, Draft
 from legis.numerals import article_label, cn_to_int
 from legis.services.comments import CommentInput, submit_comment
@@ -197,7 +197,7 @@ def refuse_repeated_file(session: Session, *, session_id: int, digest: str) -> N
         PaperImport.withdrawn.is_(False))).first()
     if earlier is not None:
         name = f"“{earlier.filename}”" if earlier.filename else ""
-        raise LegisError(
+        raise ValidationError(
             f"这个文件已经在{fmt_datetime(earlier.created_at)}导入过本场座谈会（{name}第{earlier.id}号导入，"
             f"{earlier.rows}条意见），不能重复导入。如果那次导入有误，请先在座谈会页面撤回那次导入。",
             status=409, field="file")
@@ -288,7 +288,7 @@ def save_paper_rows(
                 entered_by=entered_by, check_open=check_open,
             )
         except LegisError as error:
-            raise LegisError(f"第{row['line']}行：{error.message}", status=error.status) from error
+            raise type(error)(f"第{row['line']}行：{error.message}", field=error.field) from error
         if new and import_id is not None:
             comment.import_id = import_id
             session.add(comment)

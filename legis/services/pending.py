@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from legis.errors import LegisError
+from legis.errors import Conflict
 
 PENDING_MAX_AGE = 24 * 3600
 _PENDING_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -30,9 +30,7 @@ def save_pending(directory: Path, *, kind: str, scope: str, payload: Any) -> str
 
 def load_pending(directory: Path, pending_id: str, *, kind: str, scope: str) -> Any:
     """The payload saved under ``pending_id`` for this kind and scope, or a LegisError."""
-    gone = LegisError(
-        "这次导入的预览已失效（已导入、已过期或服务器已重启）。请重新上传文件。", status=409
-    )
+    gone = Conflict("这次导入的预览已失效（已导入、已过期或服务器已重启）。请重新上传文件。")
     if not _PENDING_ID.match(pending_id or ""):
         raise gone
     path = directory / f"{pending_id}.json"

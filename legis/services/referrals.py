@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import extract, func
 from sqlmodel import Session, select
 
-from legis.errors import Forbidden, LegisError, NotFound
+from legis.errors import Forbidden, NotFound, ValidationError
 from legis.models import Article, Draft, Opinion, Referral, ReferralBody, ReferralOpinion, utcnow
 from legis.services import audit, dispositions
 
@@ -24,9 +24,9 @@ def body_named(session: Session, *, name: str) -> ReferralBody:
     """The body of this name, created the first time it is used."""
     name = (name or "").strip()
     if not name:
-        raise LegisError("请填写承办单位名称，例如起草部门或有关局委。", field="body")
+        raise ValidationError("请填写承办单位名称，例如起草部门或有关局委。", field="body")
     if len(name) > 200:
-        raise LegisError("承办单位名称不能超过200字。", field="body")
+        raise ValidationError("承办单位名称不能超过200字。", field="body")
     found = session.exec(select(ReferralBody).where(ReferralBody.name == name)).first()
     if found is None:
         found = ReferralBody(name=name)
@@ -44,19 +44,19 @@ def refer(session: Session, *, draft_id: int, opinion_ids: list[int], body: str,
     """Refer one or several opinions of a draft to a body."""
     ids = sorted(set(opinion_ids))
     if not ids:
-        raise LegisError("请先勾选要交办的意见。", field="opinion")
+        raise ValidationError("请先勾选要交办的意见。", field="opinion")
     found = session.exec(select(Opinion.id).where(Opinion.id.in_(ids), Opinion.draft_id == draft_id)).all()
     if len(found) != len(ids):
-        raise LegisError("部分意见已不存在（可能刚被合并），请刷新页面后重试。", field="opinion")
+        raise ValidationError("部分意见已不存在（可能刚被合并），请刷新页面后重试。", field="opinion")
     question = (question or "").strip()
     if not question:
-        raise LegisError("请写明需要承办单位研究答复的问题。", field="question")
+        raise ValidationError("请写明需要承办单位研究答复的问题。", field="question")
     if len(question) > TEXT_MAX:
-        raise LegisError(f"问题不能超过{TEXT_MAX}字。", field="question")
+        raise ValidationError(f"问题不能超过{TEXT_MAX}字。", field="question")
     if due_on is None:
-        raise LegisError("请填写答复期限（日期）。", field="due_on")
+        raise ValidationError("请填写答复期限（日期）。", field="due_on")
     if due_on < today:
-        raise LegisError("答复期限不能早于今天。", field="due_on")
+        raise ValidationError("答复期限不能早于今天。", field="due_on")
     target = body_named(session, name=body)
     referral = Referral(draft_id=draft_id, body_id=target.id, question=question, due_on=due_on,
                         created_by=actor)
@@ -84,9 +84,9 @@ def answer(session: Session, *, referral: Referral, text: str, actor: str) -> Re
     """Record the body's answer (typed by staff or by the body's own user)."""
     text = (text or "").strip()
     if not text:
-        raise LegisError("请填写答复内容。", field="answer")
+        raise ValidationError("请填写答复内容。", field="answer")
     if len(text) > TEXT_MAX:
-        raise LegisError(f"答复不能超过{TEXT_MAX}字。", field="answer")
+        raise ValidationError(f"答复不能超过{TEXT_MAX}字。", field="answer")
     before = referral.answer
     referral.answer, referral.answered_at, referral.answered_by = text, utcnow(), actor
     session.add(referral)
@@ -99,7 +99,7 @@ def answer(session: Session, *, referral: Referral, text: str, actor: str) -> Re
 def answer_to_reasons(session: Session, *, referral: Referral, actor: str) -> int:
     """Use the answer as the reason of each referred opinion (kept in its disposition history)."""
     if not referral.answer:
-        raise LegisError("这项交办还没有答复，不能用作理由。")
+        raise ValidationError("这项交办还没有答复，不能用作理由。")
     opinions = session.exec(select(Opinion).join(ReferralOpinion, ReferralOpinion.opinion_id == Opinion.id)
                             .where(ReferralOpinion.referral_id == referral.id)).all()
     for opinion in opinions:

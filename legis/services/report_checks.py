@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from exporters.model import ReportData
+from legis.exporters.model import ReportData
 from legis.models import Comment
 from legis.services import merging
+from legis.vocabulary import DispositionState
 
 
 @dataclass(frozen=True)
@@ -32,17 +33,17 @@ def export_checks(session: Session, *, data: ReportData, stale_sections: list[st
         if unmerged:
             out.append(Check("unmerged", f"有{unmerged}条意见尚未归纳，报告中不含这些意见；"
                              "请先在“归纳意见”页面运行归纳。", unmerged, blocking=True))
-    pending = sum(1 for op in data.opinions if op.state == "待研究")
+    pending = sum(1 for op in data.opinions if op.state == DispositionState.PENDING)
     if pending:
         out.append(Check("pending", f"有{pending}项意见仍为“待研究”，尚未作出处理决定。", pending))
     no_note = sum(1 for op in data.opinions
-                  if op.state == "采纳" and not op.change_note.strip() and not op.reason.strip())
+                  if op.state == DispositionState.ADOPTED and not op.change_note.strip() and not op.reason.strip())
     if no_note:
         out.append(Check("no_change_note", f"有{no_note}项意见为“采纳”，但没有填写修改情况或说明；"
                          "条文未改的（如赞成性意见），请在理由中写明，例如“草案已有规定（已体现）”。",
                          no_note))
     no_reason = sum(1 for op in data.opinions
-                    if op.state in ("部分采纳", "未采纳") and not op.reason.strip())
+                    if op.state in (DispositionState.PARTIAL, DispositionState.REJECTED) and not op.reason.strip())
     if no_reason:
         out.append(Check("no_reason", f"有{no_reason}项意见未采纳或部分采纳，但没有填写理由。",
                          no_reason))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from legis.errors import LegisError, NotFound
+from legis.errors import NotFound, ValidationError
 from legis.models import POINT_KINDS, ContactPoint
 from legis.services import audit
 
@@ -98,7 +98,7 @@ def load_tree(session: Session) -> TreeIndex:
 def set_report_level(session: Session, *, point_id: int, level: str, actor: str) -> ContactPoint:
     """Set which kind of point reports to the office, on the root of ``point_id``'s tree."""
     if level not in RANK:
-        raise LegisError("报送层级只能是主站、站或点。", field="level")
+        raise ValidationError("报送层级只能是主站、站或点。", field="level")
     point = session.get(ContactPoint, point_id)
     if point is None:
         raise NotFound("没有找到这个联系点。")

@@ -1,6 +1,6 @@
 """The report staff finish in legis: letterhead fields and edited sections kept across re-exports.
 
-legis drafts every section from the data (exporters/drafting.py). When staff save a
+legis drafts every section from the data (legis/exporters/drafting.py). When staff save a
 section, their text is stored with the draft legis had produced at that moment. On
 every later export the stored text is used as it is; if legis's draft of that section
 has changed since (new comments, new decisions), the section is flagged for review
@@ -14,9 +14,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from exporters.drafting import SECTION_TITLES, Section, draft_sections
-from exporters.model import Letterhead, ReportData
 from legis.errors import LegisError
+from legis.exporters.drafting import SECTION_TITLES, Section, draft_sections
+from legis.exporters.model import Letterhead, ReportData
 from legis.models import ReportDocument, utcnow
 from legis.services import audit
 

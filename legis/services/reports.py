@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from exporters import comparison, docx_report, spreadsheets, submission
-from exporters.masking import mask_name, mask_phone
-from exporters.model import (
+from legis import privacy
+from legis.errors import ValidationError
+from legis.exporters import comparison, docx_report, spreadsheets, submission
+from legis.exporters.masking import mask_name, mask_phone
+from legis.exporters.model import (
     ReportArticle,
     ReportComment,
     ReportData,
     ReportOpinion,
     ReportSession,
 )
-from legis import privacy
-from legis.errors import LegisError
 from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion, User
 from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree
@@ -39,7 +40,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
     if contact_point_id is not None:
         point = session.get(ContactPoint, contact_point_id)
         if point is None:
-            raise LegisError("没有找到这个联系点。")
+            raise ValidationError("没有找到这个联系点。")
         scope = point_subtree(session, point_id=point.id)
 
     comment_query = select(Comment).where(Comment.draft_id == draft.id, Comment.excluded.is_(False),
@@ -180,8 +181,8 @@ def render(data: ReportData, *, fmt: str, kind: str = "opinions", sections=None,
         ("csv", "comments"): spreadsheets.comments_csv,
     }
     if (fmt, kind) not in writers:
-        raise LegisError("导出格式应为 docx、xlsx 或 csv；表格可选“归纳意见”或“原始意见”，"
-                         "修改前后对照表只有 docx 格式。")
+        raise ValidationError("导出格式应为 docx、xlsx 或 csv；表格可选“归纳意见”或“原始意见”，"
+                              "修改前后对照表只有 docx 格式。")
     return writers[(fmt, kind)](data, ids=ids)
 
 
@@ -232,3 +233,8 @@ def _remove_old(folder, *, max_age_seconds: int = 24 * 3600) -> None:
                 path.unlink()
         except OSError:
             pass   # another process removed it first
+
+
+def comment_count(session: Session, *, draft_id: int) -> int:
+    """How many comments a draft has: above a limit, its exports run as a background job."""
+    return session.exec(select(func.count(Comment.id)).where(Comment.draft_id == draft_id)).one()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.services import dispositions
 from legis.services import opinions as opinion_service
 
@@ -41,7 +41,7 @@ class ReviewAction:
         if not raw:
             return None
         if not raw.isdigit():
-            raise LegisError(f"“{raw[:20]}”不是归纳意见编号，请填写数字编号。", field=self.target_field)
+            raise ValidationError(f"“{raw[:20]}”不是归纳意见编号，请填写数字编号。", field=self.target_field)
         return int(raw)
 
 
@@ -49,7 +49,7 @@ def perform(session: Session, *, draft_id: int, request: ReviewAction, actor: st
             ) -> tuple[int, int | None]:
     """Do it; returns (how many were acted on, the opinion to show afterwards or None)."""
     if request.action not in DONE:
-        raise LegisError("不认识的操作，请刷新页面后重试。")
+        raise ValidationError("不认识的操作，请刷新页面后重试。")
     target = request.target_number() if request.action in ("merge", "move") else None
     if request.action == "approve":
         return opinion_service.approve(session, draft_id=draft_id, opinion_ids=request.opinions,
@@ -60,13 +60,13 @@ def perform(session: Session, *, draft_id: int, request: ReviewAction, actor: st
         return len(set(request.opinions) - {done.id}), done.id
     if request.action in ("move", "move_new"):
         if request.action == "move" and target is None:
-            raise LegisError("请填写要移到的归纳意见编号。", field="target")
+            raise ValidationError("请填写要移到的归纳意见编号。", field="target")
         done = opinion_service.move_many(session, draft_id=draft_id, comment_ids=request.comments,
                                          target_id=target, actor=actor)
         return len(request.comments), done.id
     if request.action == "exclude":
         if not request.comments:
-            raise LegisError("请先勾选要标记的意见。", field="target")
+            raise ValidationError("请先勾选要标记的意见。", field="target")
         for comment_id in request.comments:
             opinion_service.set_excluded(
                 session, comment=opinion_service.get_comment(session, comment_id=comment_id,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from exporters.model import ArticleChange
-from legis.errors import LegisError, NotFound
+from legis.errors import Conflict, NotFound, ValidationError
+from legis.exporters.model import ArticleChange
 from legis.models import (
     STATE_ADOPTED,
     STATE_PARTIAL,
@@ -45,9 +45,9 @@ def propose(session: Session, *, draft: Draft, parsed: ParsedDraft, filename: st
     """
     name = (name or "").strip() or parsed.stage
     if len(name) > 60:
-        raise LegisError("版本名称不能超过60字。", field="name")
+        raise ValidationError("版本名称不能超过60字。", field="name")
     if not parsed.articles:
-        raise LegisError("文件中没有找到任何条文（第X条）。", field="file")
+        raise ValidationError("文件中没有找到任何条文（第X条）。", field="file")
     check_new_version(session, draft=draft, parsed=parsed, source_hash=source_hash)
     base = current_version(session, draft=draft)
     old = articles_of(session, version=base)
@@ -135,7 +135,7 @@ def confirm(session: Session, *, draft: Draft, payload: dict,
             corrected += 1
         targets = chosen if chosen is not None else proposed.get(article.id, [])
         if any(not 0 <= n < n_new for n in targets):
-            raise LegisError(f"{article.label}选择的新条文不存在，请刷新页面后重试。")
+            raise ValidationError(f"{article.label}选择的新条文不存在，请刷新页面后重试。")
         mapping[article.id] = sorted(set(targets))
 
     version = add_version(session, draft=draft, parsed=_parsed_from_json(parsed_json),
@@ -167,8 +167,7 @@ def discard(directory: Path, pending_id: str) -> None:
 def _base_version(session: Session, *, draft: Draft, payload: dict) -> DraftVersion:
     base = current_version(session, draft=draft)
     if base.id != payload["base_version_id"]:
-        raise LegisError("这部草案在此期间已导入了新版本，这份对应关系已失效。请重新上传文件。",
-                         status=409)
+        raise Conflict("这部草案在此期间已导入了新版本，这份对应关系已失效。请重新上传文件。")
     return base
 
 
@@ -293,7 +292,7 @@ def link_opinion(session: Session, *, draft: Draft, opinion: Opinion,
         raise NotFound("没有找到这条归纳意见。")
     if article_id is not None:
         if opinion.state not in LINKABLE_STATES:
-            raise LegisError("只有“采纳”或“部分采纳”的意见才能关联到修改后的条文。",
+            raise ValidationError("只有“采纳”或“部分采纳”的意见才能关联到修改后的条文。",
                              field="article_id")
         target = session.get(Article, article_id)
         version = session.get(DraftVersion, target.version_id) if target else None
@@ -301,7 +300,7 @@ def link_opinion(session: Session, *, draft: Draft, opinion: Opinion,
         base = session.get(DraftVersion, source.version_id) if source else None
         if version is None or version.draft_id != draft.id or (
                 base is not None and version.number <= base.number):
-            raise LegisError("请选择本草案之后版本中的条文。", field="article_id")
+            raise ValidationError("请选择本草案之后版本中的条文。", field="article_id")
     before = opinion.changed_article_id
     opinion.changed_article_id = article_id
     opinion.updated_at = utcnow()

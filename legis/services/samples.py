@@ -1,4 +1,4 @@
-"""Sample data for a first start: the drafts in drafts/ and a few sessions and comments on one."""
+"""Sample data for a first start: the drafts in legis/sample_drafts/ and a few sessions and comments on one."""
 
 from __future__ import annotations
 

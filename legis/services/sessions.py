@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.errors import Conflict, LegisError, NotFound
+from legis.errors import Conflict, NotFound, ValidationError
 from legis.models import (
     STATUS_DRAFT,
     Article,
@@ -96,15 +96,15 @@ def save_session(
     """Create a session (``session_id`` None) or update one; raises LegisError on bad input."""
     if not data.validate().ok:
         first = next(iter(data.errors))
-        raise LegisError(data.errors[first], field=first)
+        raise ValidationError(data.errors[first], field=first)
     values = data.values
     draft = session.get(Draft, values["draft_id"])
     if draft is None:
-        raise LegisError("所选草案不存在。", field="draft_id")
+        raise ValidationError("所选草案不存在。", field="draft_id")
     if draft.status == STATUS_DRAFT:
-        raise LegisError("这部草案还没有开始征求意见，请先在草案页面设置征求意见期限。", field="draft_id")
+        raise ValidationError("这部草案还没有开始征求意见，请先在草案页面设置征求意见期限。", field="draft_id")
     if session.get(ContactPoint, values["contact_point_id"]) is None:
-        raise LegisError("所选联系点不存在。", field="contact_point_id")
+        raise ValidationError("所选联系点不存在。", field="contact_point_id")
     if session_id is None:
         comment_session = CommentSession(
             draft_id=draft.id, contact_point_id=values["contact_point_id"],
@@ -113,7 +113,7 @@ def save_session(
     else:
         comment_session = get_comment_session(session, session_id)
         if comment_session.draft_id != draft.id and _count_comments(session, comment_session.id):
-            raise LegisError("座谈会已有意见，不能改到另一部草案。", field="draft_id")
+            raise ValidationError("座谈会已有意见，不能改到另一部草案。", field="draft_id")
         comment_session.draft_id = draft.id
     # Comments already entered keep the contact point they were given.
     comment_session.contact_point_id = values["contact_point_id"]
@@ -255,7 +255,7 @@ EXPORT_HEADERS = ("序号", "条款", "意见内容", "姓名", "社区或单位
 
 def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
     """The session's comments in article order, names, phones and personal data in the text masked (PIPL)."""
-    from exporters.masking import mask_name, mask_phone
+    from legis.exporters.masking import mask_name, mask_phone
     from legis.privacy import public_text
 
     comments = list(session.exec(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.models import Draft, DraftSlug
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
@@ -84,10 +84,10 @@ def check_slug(session: Session, wanted: str, *, draft_id: int | None = None) ->
     """A slug typed by staff, checked: lower-case letters, digits and hyphens, not in use."""
     wanted = wanted.strip().lower()
     if not SLUG_RE.match(wanted):
-        raise LegisError("网址名只能包含小写字母、数字和连字符，且以字母或数字开头（最多81个字符）。",
+        raise ValidationError("网址名只能包含小写字母、数字和连字符，且以字母或数字开头（最多81个字符）。",
                          field="slug")
     if slug_taken(session, wanted, draft_id=draft_id):
-        raise LegisError(f"网址名“{wanted}”已被其他草案使用，请换一个。", field="slug")
+        raise ValidationError(f"网址名“{wanted}”已被其他草案使用，请换一个。", field="slug")
     return wanted
 
 

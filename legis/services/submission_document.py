@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from exporters.model import ReportOpinion
+from legis.exporters.model import ReportOpinion
 from legis.models import (
     STATE_PENDING,
     Article,

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from legis import matching
-from legis.errors import Conflict, Forbidden, LegisError, NotFound
+from legis.errors import Conflict, Forbidden, NotFound, ValidationError
 from legis.models import (
     SUB_ACCEPTED,
     SUB_OPEN,
@@ -159,9 +159,9 @@ def annotate(session: Session, *, submission: Submission, item_id: int, text: st
         raise NotFound("没有找到这条归类意见，可能已重新归类，请刷新页面。")
     text, note = (text or "").strip(), (note or "").strip()
     if not text:
-        raise LegisError("意见内容不能为空。", field="text")
+        raise ValidationError("意见内容不能为空。", field="text")
     if len(text) > NOTE_MAX or len(note) > NOTE_MAX:
-        raise LegisError(f"意见内容和备注各不能超过{NOTE_MAX}字。", field="note")
+        raise ValidationError(f"意见内容和备注各不能超过{NOTE_MAX}字。", field="note")
     item.text, item.note = text, note
     session.add(item)
     audit.record(session, actor=actor, action="submission.annotate", target_type="submission",
@@ -173,7 +173,7 @@ def set_cover_note(session: Session, *, submission: Submission, note: str, actor
     _check_editable(submission)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise LegisError(f"报送说明不能超过{NOTE_MAX}字。", field="cover_note")
+        raise ValidationError(f"报送说明不能超过{NOTE_MAX}字。", field="cover_note")
     submission.cover_note = note
     submission.updated_at = utcnow()
     session.add(submission)
@@ -186,7 +186,7 @@ def submit(session: Session, *, submission: Submission, actor: str, on: date, of
     draft = session.get(Draft, submission.draft_id)
     tree = tree or load_tree(session)
     if not tree.submits(submission.contact_point_id):
-        raise LegisError("按本联系点所在网络的报送层级，本联系点无需报送，由下级联系点报送。")
+        raise ValidationError("按本联系点所在网络的报送层级，本联系点无需报送，由下级联系点报送。")
     if draft.points_deadline is not None and on > draft.points_deadline:
         raise Conflict(f"报送截止日期（{draft.points_deadline:%Y年%m月%d日}）已过，不能再报送。"
                        "如需补报，请联系法工委延长截止日期。")
@@ -253,9 +253,9 @@ def review(session: Session, *, submission: Submission, accept: bool, note: str,
         raise Conflict(f"只有“已报送”的材料可以接收或退回，该材料当前为“{submission.state}”。")
     note = (note or "").strip()
     if not accept and not note:
-        raise LegisError("退回时请写明退回原因和需要修改的地方。", field="note")
+        raise ValidationError("退回时请写明退回原因和需要修改的地方。", field="note")
     if len(note) > NOTE_MAX:
-        raise LegisError(f"说明不能超过{NOTE_MAX}字。", field="note")
+        raise ValidationError(f"说明不能超过{NOTE_MAX}字。", field="note")
     submission.state = SUB_ACCEPTED if accept else SUB_RETURNED
     submission.return_note = "" if accept else note
     submission.reviewed_at, submission.reviewed_by = utcnow(), actor

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from legis.errors import LegisError
+from legis.errors import LegisError, TooLarge, ValidationError
 from legis.parsing.safezip import check_office_zip
 
 MAX_ROWS = 5000
@@ -41,12 +41,12 @@ def read_table(data: bytes) -> list[list[str]]:
     must be CSV text in UTF-8 (with or without BOM), GB18030 or UTF-16.
     """
     if not data or not data.strip():
-        raise LegisError("上传的文件是空的，请检查是否选错了文件。", field="file")
+        raise ValidationError("上传的文件是空的，请检查是否选错了文件。", field="file")
     if data.startswith(ZIP_MAGIC):
         return _read_xlsx(data)
     for magic, what, todo in _NOT_A_TABLE:
         if data.startswith(magic):
-            raise LegisError(f"上传的是{what}，不是表格文件。{todo}。", field="file")
+            raise ValidationError(f"上传的是{what}，不是表格文件。{todo}。", field="file")
     return _read_csv(data)
 
 
@@ -57,13 +57,13 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise LegisError(
+        raise ValidationError(
             "无法读取这个 Excel 文件（可能已损坏）。请在 Excel 中打开并另存为 .xlsx 后再上传。",
             field="file",
         ) from exc
     try:
         if not workbook.worksheets:
-            raise LegisError("Excel 文件中没有工作表。", field="file")
+            raise ValidationError("Excel 文件中没有工作表。", field="file")
         sheet = workbook.worksheets[0]
         rows: list[list[str]] = []
         blank_run = 0
@@ -82,7 +82,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     except LegisError:
         raise
     except Exception as exc:
-        raise LegisError(
+        raise ValidationError(
             "读取 Excel 文件时出错（文件可能已损坏）。请在 Excel 中打开并另存为 .xlsx 后再上传。",
             field="file",
         ) from exc
@@ -106,7 +106,7 @@ def _cell_text(value: Any) -> Any:
 def _read_csv(data: bytes) -> list[list[str]]:
     text = _decode_csv(data)
     if _CONTROL.search(text[:100_000]):
-        raise LegisError(
+        raise ValidationError(
             "文件内容不是文字表格。请上传 Excel 工作簿（.xlsx）或 CSV 文件。", field="file"
         )
     first_line = text.split("\n", 1)[0]
@@ -117,7 +117,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
             rows.append([cell for cell in row[:MAX_COLUMNS]])
             _check_size(rows)
     except csv.Error as exc:
-        raise LegisError(
+        raise ValidationError(
             "CSV 文件格式有误（可能有未闭合的引号）。请在 Excel 中打开并另存为 CSV 后再上传。",
             field="file",
         ) from exc
@@ -138,7 +138,7 @@ def _decode_csv(data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-    raise LegisError(
+    raise ValidationError(
         "无法识别文件的文字编码，或文件不是表格。请上传 Excel 工作簿（.xlsx），"
         "或在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”后再上传。",
         field="file",
@@ -147,9 +147,7 @@ def _decode_csv(data: bytes) -> str:
 
 def _check_size(rows: list) -> None:
     if len(rows) > MAX_ROWS + 1:
-        raise LegisError(
-            f"文件超过{MAX_ROWS}行，请拆分成几个文件分别导入。", field="file", status=413
-        )
+        raise TooLarge(f"文件超过{MAX_ROWS}行，请拆分成几个文件分别导入。", field="file")
 
 
 def _trim(rows: list[list[Any]]) -> list[list[Any]]:
@@ -179,7 +177,7 @@ def table_records(
     """
     start = next((i for i, row in enumerate(rows) if any(cell_text(c) for c in row)), None)
     if start is None:
-        raise LegisError("文件中没有任何内容，请按模板填写后再上传。", field="file")
+        raise ValidationError("文件中没有任何内容，请按模板填写后再上传。", field="file")
     header = [_header_key(c) for c in rows[start]]
     positions: dict[str, int] = {}
     for name, aliases in columns.items():
@@ -190,7 +188,7 @@ def table_records(
     missing = [columns[name][0] for name in required if name not in positions]
     if missing:
         found = "、".join(h for h in header if h) or "（空）"
-        raise LegisError(
+        raise ValidationError(
             f"文件缺少“{'”“'.join(missing)}”列。第一行应是列名，现在是：{found[:200]}。"
             "请下载模板，按模板的列名填写后再上传。",
             field="file",
@@ -206,5 +204,5 @@ def table_records(
         records.append((index + 1, {k: v if isinstance(v, (date, datetime)) else cell_text(v)
                                     for k, v in record.items()}))
     if not records:
-        raise LegisError("文件中只有列名，没有数据行。请填写后再上传。", field="file")
+        raise ValidationError("文件中只有列名，没有数据行。请填写后再上传。", field="file")
     return records

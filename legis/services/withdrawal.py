@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
-from legis.errors import Conflict, LegisError
+from legis.errors import Conflict, ValidationError
 from legis.models import (
     STATUS_WITHDRAWN,
     Article,
@@ -42,9 +42,9 @@ def withdraw(session: Session, *, draft: Draft, reason: str) -> Draft:
     """Archive ``draft`` with a reason: hidden from residents, every comment kept."""
     reason = (reason or "").strip()
     if not reason:
-        raise LegisError("请填写撤回的理由（例如“起草单位另行起草”）。", field="reason")
+        raise ValidationError("请填写撤回的理由（例如“起草单位另行起草”）。", field="reason")
     if len(reason) > MAX_REASON:
-        raise LegisError(f"撤回理由不能超过{MAX_REASON}字。", field="reason")
+        raise ValidationError(f"撤回理由不能超过{MAX_REASON}字。", field="reason")
     draft.status = STATUS_WITHDRAWN
     draft.withdrawn_reason = reason
     draft.updated_at = utcnow()

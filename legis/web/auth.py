@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -11,18 +11,20 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
 
-from legis.errors import Forbidden, LegisError
+from legis.errors import Forbidden, LegisError, RateLimited, Unauthorized, ValidationError
 from legis.models import User
 from legis.services import accounts, login_sessions, login_throttle
-from legis.web.common import client_address, flash, in_db, read_form, redirect, render
+from legis.web.common import client_address, flash, in_db, read_form, redirect, render, url_path
+from legis.web.errors import status_of
 
 ALL_STAFF = frozenset({"admin", "staff", "host"})
 OFFICE = frozenset({"admin", "staff"})
 ADMIN = frozenset({"admin"})
 BODY = frozenset({"body"})            # 承办单位: only what was referred to their body
 EVERYONE = ALL_STAFF | BODY
+ROLES = EVERYONE                      # every role a route may name
+PUBLIC = frozenset({"public"})   # anyone, signed in or not: residents' pages
 
 
 @dataclass(frozen=True)
@@ -83,18 +85,19 @@ def require(roles: frozenset[str], endpoint: Callable) -> Callable:
         if user is None:
             if request.method in ("GET", "HEAD"):
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return redirect(f"/login?next={quote(target)}")
-            raise LegisError("登录已过期，请重新登录后再操作。", status=401)
-        if user.must_change_password and request.url.path != "/account/password":
+                return redirect(f"{url_path(request, 'login')}?next={quote(target)}")
+            raise Unauthorized("登录已过期，请重新登录后再操作。")
+        password_page = url_path(request, "account_password")
+        if user.must_change_password and request.url.path != password_page:
             flash(request, "首次登录请先修改密码。", "warn")
-            return redirect("/account/password")
+            return redirect(password_page)
         if user.role not in roles:
             raise Forbidden("您的账户没有权限进行此操作。如需权限，请联系系统管理员。")
         if user.points is not None:
             await _check_object_scope(request, user)
         return await endpoint(request)
 
-    guarded.required_roles = roles  # read by the route-enumerating security test
+    guarded.required_roles = roles
     return guarded
 
 
@@ -109,22 +112,6 @@ async def _check_object_scope(request: Request, user: SignedIn) -> None:
             raise Forbidden("这不是您所在联系点的座谈会，您无权查看或修改。")
     if "point_id" in params and not user.may_act_for(params["point_id"]):
         raise Forbidden("这不是您所在的联系点，您无权查看或修改。")
-
-
-def guard(routes: Iterable[BaseRoute], rules: dict[str, frozenset[str]]) -> list[BaseRoute]:
-    """Every management route with its role rule applied; a route without a rule is an error."""
-    guarded: list[BaseRoute] = []
-    for route in routes:
-        if isinstance(route, Route):
-            if route.name not in rules:
-                raise RuntimeError(f"management route {route.name!r} has no access rule")
-            guarded.append(Route(route.path, require(rules[route.name], route.endpoint),
-                                 methods=sorted(route.methods or []), name=route.name))
-        elif isinstance(route, Mount):
-            guarded.append(Mount(route.path, routes=guard(route.routes, rules), name=route.name))
-        else:
-            raise TypeError(f"cannot guard {route!r}")
-    return guarded
 
 
 def check_point(request: Request, point_id: int | None) -> None:
@@ -147,33 +134,39 @@ def sees_personal_data(request: Request, point_id: int | None) -> bool:
     return user.role == "host" and point_id is not None and user.may_act_for(point_id)
 
 
+def may_see_personal_data(request: Request) -> bool:
+    """Internal (unmasked) exports: legislative staff only."""
+    user = request.scope.get("user")
+    return user is not None and user.role == "staff"
+
+
 # --- pages -----------------------------------------------------------------
 
 
-def _safe_next(raw: str | None) -> str:
-    target = raw or "/manage/"
-    return target if target.startswith("/") and not target.startswith("//") else "/manage/"
+def _safe_next(request: Request, raw: str | None) -> str:
+    """Where to go after signing in: a path on this site, else the management start page."""
+    if raw and raw.startswith("/") and not raw.startswith("//"):
+        return raw
+    return url_path(request, "manage_index")
 
 
 async def login_page(request: Request) -> Response:
-    return render(request, "login.html", {"next": _safe_next(request.query_params.get("next")),
-                                          "username": "", "error": ""})
+    return render(request, "login.html", {
+        "next": _safe_next(request, request.query_params.get("next")), "username": "", "error": ""})
 
 
 async def login(request: Request) -> Response:
     form = await read_form(request)
     username = str(form.get("username", ""))
-    target = _safe_next(str(form.get("next", "")))
+    target = _safe_next(request, str(form.get("next", "")))
     try:
         user_id, key = await run_in_threadpool(
             login_throttle.log_in, request.app.state.engine, username=username,
             password=str(form.get("password", "")), client=client_address(request))
-    except LegisError as error:
-        if error.status not in (401, 429):
-            raise
+    except (Unauthorized, RateLimited) as error:
         # The failed attempt is recorded even though the login is refused.
         return render(request, "login.html", {"next": target, "username": username[:60],
-                                              "error": error.message}, status=error.status)
+                                              "error": error.message}, status=status_of(error))
     request.session.clear()   # a fresh session on login: no fixation
     request.session["auth"] = [user_id, key]
     return redirect(target)
@@ -194,7 +187,7 @@ async def logout(request: Request) -> Response:
         await in_db(request, work, write=True)
     request.session.clear()
     flash(request, "您已退出登录。")
-    return redirect("/login")
+    return redirect(url_path(request, "login"))
 
 
 async def password_page(request: Request) -> Response:
@@ -220,22 +213,11 @@ async def change_password(request: Request) -> Response:
             client=client_address(request), password=current,
             password_hash=lambda s: s.get(User, user.id).password_hash)
         if not matched:
-            raise LegisError("当前密码不正确。", field="current")
+            raise ValidationError("当前密码不正确。", field="current")
         await in_db(request, work, write=True)
     except LegisError as error:
         status = error.status if error.status == 429 else 422
         return render(request, "account_password.html",
                       {"errors": {error.field or "current": error.message}}, status=status)
     flash(request, "密码已修改。")
-    return redirect("/manage/")
-
-
-routes = [
-    Route("/login", login_page, name="login"),
-    Route("/login", login, methods=["POST"], name="login_post"),
-    Route("/logout", logout, methods=["POST"], name="logout"),
-]
-account_routes = [
-    Route("/account/password", password_page, name="account_password"),
-    Route("/account/password", change_password, methods=["POST"], name="account_password_post"),
-]
+    return redirect(url_path(request, "manage_index"))

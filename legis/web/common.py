@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from legis.db import session_scope
-from legis.errors import LegisError
+from legis.errors import LegisError, ValidationError
 from legis.textclean import strip_controls
 
 T = TypeVar("T")
@@ -53,6 +54,19 @@ def pop_flashes(request: Request) -> list[list[str]]:
     return request.session.pop("flashes", [])
 
 
+def url_path(request: Request, name: str, **params: Any) -> str:
+    """The path of the route called ``name``: request.url_for without the host, and without
+    trying every route in turn (the table in routes.py is indexed by name at start-up)."""
+    return str(request.app.state.route_paths[name].url_path_for(name, **params))
+
+
+def attachment(filename: str, fallback: str) -> dict[str, str]:
+    """Headers for a download named ``filename`` (UTF-8), ``fallback`` for old browsers."""
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; "
+                                   f"filename*=UTF-8''{quote(filename)}",
+            "Cache-Control": "no-store"}
+
+
 def redirect(url: str) -> RedirectResponse:
     """POST → 303 → GET: a reload after a submission never re-sends the form."""
     return RedirectResponse(url, status_code=303)
@@ -65,7 +79,7 @@ async def read_form(request: Request) -> FormData:
     except LegisError:
         raise
     except Exception as exc:  # multipart parser errors carry English text
-        raise LegisError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
+        raise ValidationError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
     return FormData([(key, strip_controls(value) if isinstance(value, str) else value)
                      for key, value in form.multi_items()])
 

@@ -8,7 +8,7 @@ from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from legis.errors import LegisError
+from legis.errors import TooLarge
 from legis.textclean import has_address_controls
 
 # Room for the text fields that travel with an upload in the same form.
@@ -22,8 +22,8 @@ BAD_HOST = ("网址无效", "这个网址的主机名不是本平台的地址。
 TOO_LARGE = ("上传的内容太大", "提交的内容超过了{mb}MB的上限，请压缩或拆分文件后再上传。")
 
 
-class BodyTooLarge(LegisError):
-    status = 413
+class BodyTooLarge(TooLarge):
+    """A request body that went past the upload limit while it was being read."""
 
 
 class EdgeMiddleware:

@@ -6,7 +6,7 @@ import secrets
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 
 MAX_AGE = 3 * 24 * 3600  # a resident may leave a page open for days
 
@@ -21,10 +21,10 @@ class FormTokens:
     def check(self, token: str) -> str:
         """The nonce inside a token; LegisError when it is missing, forged or too old."""
         if not token:
-            raise LegisError("表单缺少校验信息，请刷新页面后重新提交。")
+            raise ValidationError("表单缺少校验信息，请刷新页面后重新提交。")
         try:
             return self._serializer.loads(token, max_age=MAX_AGE)
         except SignatureExpired as exc:
-            raise LegisError("页面打开太久已过期，请刷新页面后重新提交（您填写的内容已保留）。") from exc
+            raise ValidationError("页面打开太久已过期，请刷新页面后重新提交（您填写的内容已保留）。") from exc
         except BadSignature as exc:
-            raise LegisError("表单校验信息无效，请刷新页面后重新提交。") from exc
+            raise ValidationError("表单校验信息无效，请刷新页面后重新提交。") from exc

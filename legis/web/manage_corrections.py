@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from legis.errors import LegisError
+from legis.errors import ValidationError
 from legis.models import Article, CommentSession, Draft
 from legis.services import corrections
 from legis.services import drafts as draft_service
 from legis.services.paper_import import pick_article
 from legis.web.common import actor_name, flash, in_db, read_form, redirect, render
+from legis.web.errors import FORM_ERRORS, status_of
 
 
 def editor(request: Request) -> corrections.Editor:
@@ -59,7 +59,7 @@ async def correct(request: Request) -> Response:
             session, draft=draft))
         pick = pick_article(articles, raw_article)
         if not pick.ok:
-            raise LegisError(pick.error, field="article")
+            raise ValidationError(pick.error, field="article")
         corrections.edit(session, comment=comment, text=str(form.get("text", "")),
                          article_id=pick.article.id if pick.article else None, editor=who)
         return comment.session_id
@@ -83,11 +83,9 @@ async def withdraw(request: Request) -> Response:
 async def _act(request: Request, work, form, message: str) -> Response:
     try:
         session_id = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status in (403, 404):
-            raise
+    except FORM_ERRORS as error:
         return await correct_page(request, values=dict(form), errors={error.field or "_": error.message},
-                                  status=422 if error.field else error.status)
+                                  status=422 if error.field else status_of(error))
     flash(request, message)
     if session_id:
         return redirect(request.url_for("manage_session", session_id=session_id).path)
@@ -103,17 +101,6 @@ async def withdraw_import(request: Request) -> Response:
             s, import_id=request.path_params["import_id"], session_id=session_id,
             reason=str(form.get("reason", "")), editor=who), write=True)
         flash(request, f"已撤回这次导入的{count}条意见；它们仍保存在系统中，不再计入归并和统计。")
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
     return redirect(request.url_for("manage_session", session_id=session_id).path)
-
-
-routes = [
-    Route("/comments/{comment_id:int}/correct", correct_page, name="comment_correct"),
-    Route("/comments/{comment_id:int}/correct", correct, methods=["POST"], name="comment_correct_post"),
-    Route("/comments/{comment_id:int}/withdraw", withdraw, methods=["POST"], name="comment_withdraw"),
-    Route("/sessions/{session_id:int}/imports/{import_id:int}/withdraw", withdraw_import,
-          methods=["POST"], name="manage_import_withdraw"),
-]

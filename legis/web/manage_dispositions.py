@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from exporters import charts
-from legis.errors import LegisError, NotFound
-from legis.models import ContactPoint
+from legis.errors import LegisError, NotFound, ValidationError
+from legis.exporters import charts
+from legis.services import contact_points as point_service
 from legis.services import dispositions, jobs, merging, publication, report_texts, reports
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services.audit import record
+from legis.vocabulary import DispositionState
+from legis.web.auth import may_see_personal_data
 from legis.web.common import (
     actor_name,
+    attachment,
     client_address,
     flash,
     in_db,
@@ -94,9 +94,8 @@ async def overview(request: Request) -> Response:
             "draft": draft,
             "overview": dispositions.overview(session, draft_id=draft.id),
             "unmerged": merging.unmerged_count(session, draft_id=draft.id),
-            "points": sorted(session.exec(__import__("sqlmodel").select(ContactPoint)).all(),
-                             key=lambda p: p.name),
-            "states": ["采纳", "部分采纳", "未采纳", "待研究"],
+            "points": point_service.all_points(session),
+            "states": list(DispositionState),
         }
 
     return render(request, "manage/dispositions.html", await in_db(request, load))
@@ -170,12 +169,12 @@ async def export(request: Request) -> Response:
     fmt = query.get("format", "docx")
     kind = query.get("kind", "opinions")
     if fmt not in reports.FORMATS:
-        raise LegisError("导出格式应为 docx、xlsx 或 csv。")
+        raise ValidationError("导出格式应为 docx、xlsx 或 csv。")
     internal = query.get("internal") == "1" and may_see_personal_data(request)
     point_id = int_or_none(query.get("point"))
     office = request.app.state.settings.office
     actor = actor_name(request)
-    if await in_db(request, lambda s: comment_count(s, draft_id)) > LARGE_EXPORT:
+    if await in_db(request, lambda s: reports.comment_count(s, draft_id=draft_id)) > LARGE_EXPORT:
         return await _export_in_background(request, draft_id, fmt, kind, point_id, internal)
 
     def work(session: Session):
@@ -194,22 +193,11 @@ async def export(request: Request) -> Response:
     body = await run_in_threadpool(lambda: reports.render(
         data, fmt=fmt, kind=kind, sections=sections, ids=query.get("ids") == "1"))
     name = reports.filename(data, fmt=fmt, kind=kind)
-    return Response(body, media_type=reports.FORMATS[fmt][0], headers={
-        "Content-Disposition": f"attachment; filename=\"report.{fmt}\"; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "no-store",
-    })
+    return Response(body, media_type=reports.FORMATS[fmt][0],
+                    headers=attachment(name, f"report.{fmt}"))
 
 
 LARGE_EXPORT = 20_000   # comments; above this an export runs as a background job
-
-
-def comment_count(session: Session, draft_id: int) -> int:
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from legis.models import Comment
-
-    return session.exec(select(func.count(Comment.id)).where(Comment.draft_id == draft_id)).one()
 
 
 async def _export_in_background(request: Request, draft_id: int, fmt: str, kind: str,
@@ -232,48 +220,3 @@ async def _export_in_background(request: Request, draft_id: int, fmt: str, kind:
             directory=settings.data_dir / "exports", progress=progress))
     flash(request, "报告较大，正在后台生成；完成后本页会出现下载按钮。")
     return redirect(request.url_for("manage_job_page", job_id=job.id).path)
-
-
-async def job_page(request: Request) -> Response:
-    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
-    return render(request, "manage/job.html", {"job": job})
-
-
-async def job_download(request: Request) -> Response:
-    from starlette.responses import FileResponse
-
-    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
-    result = job.result or {}
-    if job.status != "done" or "file" not in result:
-        raise LegisError("文件尚未生成完毕，请稍候。", status=409)
-    if result.get("internal") and not may_see_personal_data(request):
-        raise LegisError("内部版本含个人信息，只有法工委工作人员可以下载。", status=403)
-    path = request.app.state.settings.data_dir / "exports" / result["file"]
-    if not path.is_file():
-        raise LegisError("文件已被清理，请重新导出。", status=410)
-    return FileResponse(path, media_type=reports.FORMATS[result["format"]][0], headers={
-        "Content-Disposition": "attachment; filename=\"report\"; "
-                               f"filename*=UTF-8''{quote(result['filename'])}",
-        "Cache-Control": "no-store",
-    })
-
-
-def may_see_personal_data(request: Request) -> bool:
-    """Internal (unmasked) exports: legislative staff only."""
-    user = request.scope.get("user")
-    return user is not None and user.role == "staff"
-
-
-routes = [
-    Route("/opinions/{opinion_id:int}/disposition", set_disposition, methods=["POST"],
-          name="disposition_set"),
-    Route("/drafts/{draft_id:int}/dispositions/bulk", bulk, methods=["POST"], name="disposition_bulk"),
-    Route("/drafts/{draft_id:int}/dispositions", overview, name="manage_dispositions"),
-    Route("/drafts/{draft_id:int}/charts/{name:str}.svg", chart, name="manage_chart"),
-    Route("/drafts/{draft_id:int}/publish", publish, methods=["POST"], name="manage_publish"),
-    Route("/drafts/{draft_id:int}/export", export, name="manage_export"),
-    Route("/jobs/{job_id:int}/view", job_page, name="manage_job_page"),
-    Route("/jobs/{job_id:int}/download", job_download, name="manage_job_download"),
-    Route("/reasons", reasons_page, name="manage_reasons"),
-    Route("/reasons", save_reason, methods=["POST"], name="manage_reason_save"),
-]

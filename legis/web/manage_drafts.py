@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from legis.errors import LegisError
+from legis.errors import LegisError, NotFound, TooLarge, ValidationError
 from legis.models import DRAFT_STATUSES
 from legis.parsing import parse_bytes
-from legis.services import comment_list, withdrawal
+from legis.services import comment_list, draft_edits, withdrawal
 from legis.services import drafts as draft_service
 from legis.services.audit import record
 from legis.services.duplicates import content_hash
-from legis.services.slugs import change_slug
+from legis.timefmt import parse_date
 from legis.web.common import (
     actor_name,
     flash,
@@ -27,20 +24,20 @@ from legis.web.common import (
     redirect,
     render,
 )
+from legis.web.errors import FORM_ERRORS, status_of
 
 
 async def read_upload(request: Request, upload: UploadFile | None) -> tuple[bytes, str]:
     """The bytes of an uploaded file, refusing an empty or oversized one before reading it all."""
     if upload is None or not isinstance(upload, UploadFile) or not upload.filename:
-        raise LegisError("请选择要上传的文件。", field="file")
+        raise ValidationError("请选择要上传的文件。", field="file")
     limit = request.app.state.settings.max_upload_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        raise LegisError(
-            f"文件超过{limit // (1024 * 1024)}MB的上限，请压缩图片或拆分后再上传。", field="file", status=413
-        )
+        raise TooLarge(
+            f"文件超过{limit // (1024 * 1024)}MB的上限，请压缩图片或拆分后再上传。", field="file")
     if not data:
-        raise LegisError("上传的文件是空的，请检查后重新选择。", field="file")
+        raise ValidationError("上传的文件是空的，请检查后重新选择。", field="file")
     return data, upload.filename
 
 
@@ -83,7 +80,7 @@ async def import_draft(request: Request) -> Response:
             "manage/index.html",
             {"drafts": drafts, "errors": {error.field or "file": error.message}, "values": values,
              "existing_url": existing and request.url_for("manage_draft", draft_id=existing).path},
-            status=error.status if error.status != 404 else 422,
+            status=status_of(error) if not isinstance(error, NotFound) else 422,
         )
     message = f"已导入《{draft.title}》，共{len(parsed.articles)}条。请核对条文拆分后设置征求意见期限。"
     flash(request, message)
@@ -117,37 +114,12 @@ async def draft_detail(request: Request) -> Response:
 async def update_draft(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     form = await read_form(request)
-    errors: dict[str, str] = {}
-    title = str(form.get("title", "")).strip()
-    if not title:
-        errors["title"] = "标题不能为空。"
+    data = draft_edits.DraftForm.from_form(form)
     actor = actor_name(request)
-    start = _parse_date(form.get("comment_start"), "comment_start", errors)
-    end = _parse_date(form.get("comment_end"), "comment_end", errors)
-
-    def work(session: Session):
-        draft = draft_service.get_draft(session, draft_id=draft_id)
-        if errors:
-            return draft, errors
-        before = _draft_fields(draft)
-        try:
-            draft.title = title[:300]
-            draft.issuing_body = str(form.get("issuing_body", "")).strip()[:200]
-            draft.description = str(form.get("description", "")).strip()
-            draft_service.set_period(
-                session, draft=draft, status=str(form.get("status", "")), start=start, end=end
-            )
-            if form.get("slug") is not None:
-                change_slug(session, draft=draft, wanted=str(form.get("slug")))
-        except LegisError as error:
-            session.rollback()
-            return draft, {error.field or "status": error.message}
-        record(session, actor=actor, action="draft.update", target_type="draft",
-               target_id=draft.id, draft_id=draft.id, before=before, after=_draft_fields(draft))
-        return draft, {}
-
-    draft, errors = await in_db(request, work, write=True)
-    if errors:
+    try:
+        draft = await in_db(request, lambda s: draft_edits.update_draft(
+            s, draft_id=draft_id, form=data, actor=actor), write=True)
+    except FORM_ERRORS as error:
         def load(session: Session):
             fresh = draft_service.get_draft(session, draft_id=draft_id)
             version = draft_service.current_version(session, draft=fresh)
@@ -155,8 +127,8 @@ async def update_draft(request: Request) -> Response:
 
         fresh, version, articles = await in_db(request, load)
         return render(request, "manage/draft.html", {
-            "draft": fresh, "version": version, "articles": articles,
-            "statuses": DRAFT_STATUSES, "errors": errors, "values": form,
+            "draft": fresh, "version": version, "articles": articles, "statuses": DRAFT_STATUSES,
+            "errors": data.errors or {error.field or "status": error.message}, "values": form,
         }, status=422)
     flash(request, "已保存。")
     return redirect(request.url_for("manage_draft", draft_id=draft.id).path)
@@ -170,17 +142,15 @@ async def withdraw_draft(request: Request) -> Response:
 
     def work(session: Session):
         draft = draft_service.get_draft(session, draft_id=draft_id)
-        before = _draft_fields(draft)
+        before = draft_edits.audit_fields(draft)
         withdrawal.withdraw(session, draft=draft, reason=str(form.get("reason", "")))
         record(session, actor=actor, action="draft.withdraw", target_type="draft",
                target_id=draft.id, draft_id=draft.id, before=before,
-               after=_draft_fields(draft) | {"reason": draft.withdrawn_reason})
+               after=draft_edits.audit_fields(draft) | {"reason": draft.withdrawn_reason})
 
     try:
         await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
     else:
         flash(request, "草案已撤回：公众页面不再显示，已收到的意见全部保留。")
@@ -202,31 +172,11 @@ async def delete_draft(request: Request) -> Response:
 
     try:
         title = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
         return redirect(request.url_for("manage_draft", draft_id=draft_id).path)
     flash(request, f"已删除草案《{title}》。")
     return redirect(request.url_for("manage_index").path)
-
-
-def _draft_fields(draft) -> dict:
-    return {"title": draft.title, "slug": draft.slug, "status": draft.status,
-            "issuing_body": draft.issuing_body,
-            "comment_start": str(draft.comment_start or ""),
-            "comment_end": str(draft.comment_end or "")}
-
-
-def _parse_date(raw, name: str, errors: dict[str, str]) -> date | None:
-    raw = str(raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = "日期格式应为 2026-12-31。"
-        return None
 
 
 def _scope(request: Request) -> frozenset[int] | None:
@@ -243,23 +193,10 @@ async def comments(request: Request) -> Response:
         contact_point_id=int_or_none(query.get("point")),
         session_id=int_or_none(query.get("session")),
         channel=query.get("channel") or None,
-        date_from=_parse_date(query.get("from"), "from", {}),
-        date_to=_parse_date(query.get("to"), "to", {}),
+        date_from=parse_date(query.get("from")),
+        date_to=parse_date(query.get("to")),
         page=max(1, int_or_none(query.get("page")) or 1),
         point_ids=_scope(request),
     )
     view = await in_db(request, lambda s: comment_list.comment_page(s, draft_id=draft_id, filters=filters))
     return render(request, "manage/comments.html", {"view": view, "filters": filters})
-
-
-routes = [
-    Route("/", index, name="manage_index"),
-    Route("/drafts/import", import_draft, methods=["POST"], name="manage_import"),
-    Route("/drafts/{draft_id:int}", draft_detail, name="manage_draft"),
-    Route("/drafts/{draft_id:int}", update_draft, methods=["POST"], name="manage_draft_update"),
-    Route("/drafts/{draft_id:int}/comments", comments, name="manage_comments"),
-    Route("/drafts/{draft_id:int}/withdraw", withdraw_draft, methods=["POST"],
-          name="manage_draft_withdraw"),
-    Route("/drafts/{draft_id:int}/delete", delete_draft, methods=["POST"],
-          name="manage_draft_delete"),
-]

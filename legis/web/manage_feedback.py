@@ -7,10 +7,9 @@ from urllib.parse import quote
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from exporters.feedback_sheet import feedback_docx
 from legis.errors import NotFound
+from legis.exporters.feedback_sheet import feedback_docx
 from legis.services import feedback
 from legis.services.drafts import get_draft
 from legis.services.report_levels import load_tree
@@ -51,10 +50,3 @@ async def feedback_document(request: Request) -> Response:
                     "wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename=\"feedback.docx\"; "
                                                     f"filename*=UTF-8''{quote(filename)}"})
-
-
-routes = [
-    Route("/drafts/{draft_id:int}/feedback/{point_id:int}", feedback_page, name="manage_feedback"),
-    Route("/drafts/{draft_id:int}/feedback/{point_id:int}/docx", feedback_document,
-          name="manage_feedback_docx"),
-]

@@ -7,7 +7,6 @@ from urllib.parse import quote
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from legis.errors import NotFound
 from legis.services import ledger
@@ -75,10 +74,3 @@ async def point_page(request: Request) -> Response:
                 "years": ledger.years(session), **p}
 
     return render(request, "manage/ledger_point.html", await in_db(request, load))
-
-
-routes = [
-    Route("/ledger", ledger_page, name="manage_ledger"),
-    Route("/ledger/export.xlsx", ledger_export, name="manage_ledger_export"),
-    Route("/ledger/points/{point_id:int}", point_page, name="manage_ledger_point"),
-]

@@ -8,14 +8,14 @@ from urllib.parse import quote
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from legis.errors import LegisError
+from legis.errors import NotFound
 from legis.models import STATUS_WITHDRAWN, Article, Comment, Draft
 from legis.services import report_levels, submissions, tracking
 from legis.services.drafts import get_draft, list_drafts
 from legis.timefmt import today
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.errors import FORM_ERRORS
 
 
 def _user(request: Request):
@@ -62,7 +62,7 @@ async def submission_page(request: Request) -> Response:
         draft = get_draft(session, draft_id=draft_id)
         tree = report_levels.load_tree(session)
         if point_id not in tree.points:
-            raise LegisError("没有找到这个联系点。", status=404)
+            raise NotFound("没有找到这个联系点。")
         submission = submissions.submission_for(session, draft_id=draft_id, point_id=point_id)
         items = submissions.refresh(session, submission=submission, tree=tree)
         ids = [c for item in items for c in item.comment_ids]
@@ -98,9 +98,7 @@ async def _act(request: Request, work, done: str, anchor: str = "") -> Response:
     try:
         await in_db(request, run, write=True)
         flash(request, done)
-    except LegisError as error:
-        if error.status in (403, 404):
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
     return _back(request, draft_id, point_id, anchor)
 
@@ -202,31 +200,6 @@ async def set_level(request: Request) -> Response:
         root = await in_db(request, lambda s: report_levels.set_report_level(
             s, point_id=point_id, level=level, actor=actor), write=True)
         flash(request, f"“{root.name}”所在网络改为由“{level}”向法工委报送。")
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
     return redirect(request.url_for("manage_points").path)
-
-routes = [
-    Route("/network", network_index, name="manage_network"),
-    Route("/drafts/{draft_id:int}/tracking", tracking_page, name="manage_tracking"),
-    Route("/drafts/{draft_id:int}/points-deadline", set_deadline, methods=["POST"],
-          name="manage_points_deadline"),
-    Route("/drafts/{draft_id:int}/submissions/{point_id:int}", submission_page,
-          name="manage_submission"),
-    Route("/drafts/{draft_id:int}/submissions/{point_id:int}/cover", save_cover, methods=["POST"],
-          name="submission_cover"),
-    Route("/drafts/{draft_id:int}/submissions/{point_id:int}/items/{item_id:int}", annotate_item,
-          methods=["POST"], name="submission_item"),
-    Route("/drafts/{draft_id:int}/submissions/{point_id:int}/regroup", regroup, methods=["POST"],
-          name="submission_regroup"),
-    Route("/drafts/{draft_id:int}/submissions/{point_id:int}/submit", submit, methods=["POST"],
-          name="submission_submit"),
-    Route("/drafts/{draft_id:int}/submissions/{point_id:int}/review", review, methods=["POST"],
-          name="submission_review"),
-    Route("/drafts/{draft_id:int}/submissions/{point_id:int}/versions/{number:int}.docx",
-          version_document, name="submission_version"),
-    Route("/points/{point_id:int}/report-level", set_level, methods=["POST"],
-          name="manage_report_level"),
-]

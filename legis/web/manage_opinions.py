@@ -5,14 +5,14 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 
-from legis.errors import LegisError, NotFound
+from legis.errors import LegisError, NotFound, ValidationError
 from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging, review_actions
+from legis.services import dispositions, jobs, merging, near_misses, review_actions
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
+from legis.vocabulary import DispositionState
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 
 MERGE_JOB = "merge"
@@ -39,7 +39,7 @@ async def overview(request: Request) -> Response:
             .where(Opinion.draft_id == draft.id).group_by(Opinion.article_id)).all())
         pending = dict(session.exec(
             select(Opinion.article_id, func.count(Opinion.id))
-            .where(Opinion.draft_id == draft.id, Opinion.state == "待研究")
+            .where(Opinion.draft_id == draft.id, Opinion.state == DispositionState.PENDING)
             .group_by(Opinion.article_id)).all())
         rows = [(None, "总体意见")] + [(a.id, a.label) for a in articles]
         # Opinions made on an earlier version stay on the article they were made on.
@@ -88,12 +88,6 @@ async def start_merge(request: Request) -> Response:
     return redirect(request.url_for("manage_opinions", draft_id=draft_id).path)
 
 
-async def job_status(request: Request) -> Response:
-    job = await in_db(request, lambda s: jobs.get(s, job_id=request.path_params["job_id"]))
-    return JSONResponse({"id": job.id, "status": job.status, "progress": job.progress,
-                         "message": job.message, "result": job.result})
-
-
 def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
     draft = draft_service.get_draft(session, draft_id=draft_id)
     view = opinion_service.article_review(session, draft_id=draft.id,
@@ -101,6 +95,7 @@ def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
     histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
                  for v in view.opinions}
     return {"draft": draft, "view": view, "histories": histories,
+            "near_misses": near_misses.for_review(view.opinions),
             "reasons": dispositions.reason_templates(session), "article_key": article_key,
             "failed": None, "editing": None}
 
@@ -217,7 +212,7 @@ async def merge_opinion(request: Request) -> Response:
     def work(session: Session):
         source = opinion_service.get_opinion(session, opinion_id=opinion_id)
         if into is None:
-            raise LegisError("请选择要合并到的归纳意见。")
+            raise ValidationError("请选择要合并到的归纳意见。")
         target = opinion_service.get_opinion(session, opinion_id=into, draft_id=source.draft_id)
         opinion_service.merge(session, source=source, target=target, actor=actor)
         return target.draft_id, target.article_id, target.id
@@ -239,7 +234,7 @@ async def move_comment(request: Request) -> Response:
         if raw_target != "new":
             target_id = int_or_none(raw_target)
             if target_id is None:
-                raise LegisError("请选择要移到哪条归纳意见。")
+                raise ValidationError("请选择要移到哪条归纳意见。")
             target = opinion_service.get_opinion(session, opinion_id=target_id,
                                                  draft_id=comment.draft_id)
         moved_to = opinion_service.move_comment(session, comment=comment, target=target, actor=actor)
@@ -265,19 +260,3 @@ async def exclude_comment(request: Request) -> Response:
     draft_id, article_id = await in_db(request, work, write=True)
     flash(request, "已标记为非意见（原文保留，可随时恢复）。" if exclude else "已恢复为意见，下次归并时会归入相应意见。")
     return review_redirect(request, draft_id, article_id)
-
-
-routes = [
-    Route("/drafts/{draft_id:int}/opinions", overview, name="manage_opinions"),
-    Route("/drafts/{draft_id:int}/merge", start_merge, methods=["POST"], name="manage_merge"),
-    Route("/drafts/{draft_id:int}/opinions/{article}", review, name="manage_review"),
-    Route("/drafts/{draft_id:int}/opinions/{article}", review_action, methods=["POST"],
-          name="manage_review_action"),
-    Route("/jobs/{job_id:int}", job_status, name="manage_job"),
-    Route("/opinions/{opinion_id:int}/text", edit_opinion, methods=["POST"], name="opinion_text"),
-    Route("/opinions/{opinion_id:int}/split", split_opinion, methods=["POST"], name="opinion_split"),
-    Route("/opinions/{opinion_id:int}/merge", merge_opinion, methods=["POST"], name="opinion_merge"),
-    Route("/comments/{comment_id:int}/move", move_comment, methods=["POST"], name="comment_move"),
-    Route("/comments/{comment_id:int}/exclude", exclude_comment, methods=["POST"],
-          name="comment_exclude"),
-]

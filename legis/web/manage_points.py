@@ -8,13 +8,13 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from legis.errors import LegisError
+from legis.errors import LegisError, NotFound
 from legis.models import POINT_KINDS
 from legis.services import contact_points as point_service
 from legis.services import pending, uploaded_tables
 from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.errors import FORM_ERRORS, status_of
 from legis.web.manage_drafts import read_upload
 
 PENDING_KIND = "points"
@@ -68,34 +68,15 @@ async def create_point(request: Request) -> Response:
 async def _edit_page(request: Request, point_id: int, *, values=None, errors=None, status=200):
     def load(session: Session):
         point = point_service.get_point(session, point_id)
-        return point, point_service.all_points(session)
+        return point, point_service.parent_options(session, point=point)
 
-    point, points = await in_db(request, load)
-    # A point's own subtree is not offered as its parent.
-    below = _subtree_ids(point_service.build_tree(points), point.id)
-    options = [(p, d) for p, d in point_service.tree_options(points) if p.id not in below]
+    point, options = await in_db(request, load)
     return render(request, "manage/points_edit.html", {
         "point": point, "options": options, "kinds": POINT_KINDS,
         "values": values or {"name": point.name, "kind": point.kind, "parent_id": point.parent_id,
                              "district": point.district, "address": point.address},
         "errors": errors or {},
     }, status=status)
-
-
-def _subtree_ids(nodes: list[point_service.PointNode], point_id: int) -> set[int]:
-    def collect(node: point_service.PointNode) -> set[int]:
-        out = {node.point.id}
-        for child in node.children:
-            out |= collect(child)
-        return out
-
-    for node in nodes:
-        if node.point.id == point_id:
-            return collect(node)
-        found = _subtree_ids(node.children, point_id)
-        if found:
-            return found
-    return set()
 
 
 async def edit_point(request: Request) -> Response:
@@ -110,9 +91,7 @@ async def update_point(request: Request) -> Response:
         point = await in_db(
             request, lambda s: point_service.save_point(s, data=data, point_id=point_id), write=True
         )
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         values = {**dict(form), "parent_id": data.parent_id}
         errors = data.errors or {error.field or "name": error.message}
         return await _edit_page(request, point_id, values=values, errors=errors, status=422)
@@ -135,7 +114,7 @@ async def import_preview(request: Request) -> Response:
         rows = await in_db(request, lambda s: point_service.validate_point_rows(s, table))
     except LegisError as error:
         return await _index_page(request, import_errors={"file": error.message},
-                                 status=error.status if error.status != 404 else 422)
+                                 status=status_of(error) if not isinstance(error, NotFound) else 422)
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:
@@ -160,15 +139,3 @@ async def import_confirm(request: Request) -> Response:
     pending.drop_pending(pending_dir(request), pending_id)
     flash(request, f"已导入{count}个联系点。")
     return redirect(request.url_for("manage_points").path)
-
-
-routes = [
-    Route("/points", points_index, name="manage_points"),
-    Route("/points", create_point, methods=["POST"], name="manage_point_create"),
-    Route("/points/template.csv", point_template, name="manage_points_template"),
-    Route("/points/import", import_preview, methods=["POST"], name="manage_points_import"),
-    Route("/points/import/confirm", import_confirm, methods=["POST"],
-          name="manage_points_import_confirm"),
-    Route("/points/{point_id:int}", edit_point, name="manage_point"),
-    Route("/points/{point_id:int}", update_point, methods=["POST"], name="manage_point_update"),
-]

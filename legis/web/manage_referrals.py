@@ -7,15 +7,14 @@ from datetime import date
 from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from legis.errors import LegisError
 from legis.models import Opinion, ReferralBody, ReferralOpinion
 from legis.services import referrals
 from legis.services.drafts import get_draft, list_drafts
 from legis.services.ledger import years
 from legis.timefmt import today
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.errors import FORM_ERRORS
 
 
 def _as_body(request: Request) -> tuple[bool, int | None]:
@@ -63,9 +62,7 @@ async def create_referral(request: Request) -> Response:
 
     try:
         referral = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
         return redirect(back)
     flash(request, f"已交办{len(set(ids))}条意见。")
@@ -105,9 +102,7 @@ async def answer_referral(request: Request) -> Response:
     try:
         await in_db(request, work, write=True)
         flash(request, "已记录答复。")
-    except LegisError as error:
-        if error.status in (403, 404):
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
     return redirect(request.url_for("manage_referral", referral_id=referral_id).path)
 
@@ -122,20 +117,6 @@ async def answer_as_reason(request: Request) -> Response:
     try:
         count = await in_db(request, work, write=True)
         flash(request, f"已将答复作为{count}条意见的处理理由。")
-    except LegisError as error:
-        if error.status in (403, 404):
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
     return redirect(request.url_for("manage_referral", referral_id=referral_id).path)
-
-
-routes = [
-    Route("/referrals", lists_page, name="manage_referrals"),
-    Route("/drafts/{draft_id:int}/referrals", create_referral, methods=["POST"],
-          name="manage_referral_create"),
-    Route("/referrals/{referral_id:int}", referral_page, name="manage_referral"),
-    Route("/referrals/{referral_id:int}/answer", answer_referral, methods=["POST"],
-          name="manage_referral_answer"),
-    Route("/referrals/{referral_id:int}/reason", answer_as_reason, methods=["POST"],
-          name="manage_referral_reason"),
-]

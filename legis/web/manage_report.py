@@ -3,18 +3,15 @@ submission for its own host."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from exporters.docx_report import preview_blocks
 from legis.errors import LegisError
+from legis.exporters.docx_report import preview_blocks
 from legis.services import report_checks, report_texts, reports
-from legis.web.common import actor_name, flash, in_db, read_form, redirect, render
+from legis.web.common import actor_name, attachment, flash, in_db, read_form, redirect, render
 
 
 def _load(session: Session, draft_id: int, office: str) -> dict:
@@ -93,18 +90,6 @@ async def point_submission(request: Request) -> Response:
         s, draft_id=draft_id, office=office, contact_point_id=point_id))
     body = await run_in_threadpool(reports.render, data, fmt="docx")
     name = reports.filename(data, fmt="docx")
-    return Response(body, media_type=reports.FORMATS["docx"][0], headers={
-        "Content-Disposition": f"attachment; filename=\"submission.docx\"; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "no-store",
-    })
+    return Response(body, media_type=reports.FORMATS["docx"][0],
+                    headers=attachment(name, "submission.docx"))
 
-
-routes = [
-    Route("/drafts/{draft_id:int}/report", report_page, name="manage_report"),
-    Route("/drafts/{draft_id:int}/report/letterhead", save_letterhead, methods=["POST"],
-          name="manage_report_letterhead"),
-    Route("/drafts/{draft_id:int}/report/sections/{key:str}", save_section, methods=["POST"],
-          name="manage_report_section"),
-    Route("/points/{point_id:int}/drafts/{draft_id:int}/submission.docx", point_submission,
-          name="manage_point_submission"),
-]

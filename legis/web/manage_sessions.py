@@ -10,10 +10,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from exporters.masking import mask_name, mask_phone
 from legis.errors import LegisError
+from legis.exporters.masking import mask_name, mask_phone
 from legis.models import (
     CHANNEL_ONSITE,
     CHANNEL_PAPER,
@@ -28,7 +27,8 @@ from legis.services import drafts as draft_service
 from legis.services import sessions as session_service
 from legis.services.comments import submit_comment
 from legis.web.auth import check_point
-from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import attachment, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.errors import FORM_ERRORS, status_of
 from legis.web.manage_drafts import read_upload
 
 ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_ONSITE, CHANNEL_PHONE)
@@ -170,9 +170,7 @@ async def update_session(request: Request) -> Response:
             lambda s: session_service.save_session(s, data=data, session_id=session_id),
             write=True,
         )
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         return await session_detail(request, values=form, status=422,
                                     errors=data.errors or {error.field or "title": error.message})
     flash(request, "已保存座谈会信息。")
@@ -257,7 +255,7 @@ async def entry_submit(request: Request) -> Response:
     except LegisError as error:
         # An expired page: show the form again with what was typed and a fresh token.
         return await entry_page(request, values=values, errors={"form": error.message},
-                                status=error.status)
+                                status=status_of(error))
     user_id = acting_user_id(request)
 
     def work(session: Session):
@@ -306,9 +304,7 @@ async def entry_undo(request: Request) -> Response:
             s, session_id=session_id, comment_id=last.get(str(session_id)), entered_by=user_id,
         ), write=True)
         flash(request, f"已撤销刚才录入的一条：“{removed.text[:30]}”")
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "error")
     last.pop(str(session_id), None)
     request.session["entry_last"] = last
@@ -372,11 +368,9 @@ async def import_preview(request: Request) -> Response:
         table = await run_in_threadpool(uploaded_tables.read_table, data)
         digest = paper_import.file_hash(table)
         comment_session, draft, point, rows = await in_db(request, lambda s: validate(s, table, digest))
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         return await import_form(request, errors={"file": error.message}, channel=channel,
-                                 status=error.status)
+                                 status=status_of(error))
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:
@@ -440,12 +434,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(data: bytes, ascii_name: str, name: str, media_type: str) -> Response:
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+    return Response(data, media_type=media_type, headers=attachment(name, ascii_name))
 
 
 async def export_xlsx(request: Request) -> Response:
-    from exporters.tables import to_xlsx
+    from legis.exporters.tables import to_xlsx
 
     session_id = request.path_params["session_id"]
 
@@ -460,29 +453,3 @@ async def export_xlsx(request: Request) -> Response:
     )
     name = f"{draft.title}-{comment_session.title}-{comment_session.held_on or ''}意见.xlsx"
     return _download(data, f"session-{session_id}-comments.xlsx", name, XLSX)
-
-
-routes = [
-    Route("/sessions", sessions_index, name="manage_sessions"),
-    Route("/sessions", create_session, methods=["POST"], name="manage_session_create"),
-    Route("/sessions/new", new_session, name="manage_session_new"),
-    Route("/sessions/import-template.xlsx", import_template, name="manage_sessions_template"),
-    Route("/sessions/{session_id:int}", session_page, name="manage_session"),
-    Route("/sessions/{session_id:int}", update_session, methods=["POST"],
-          name="manage_session_update"),
-    Route("/sessions/{session_id:int}/qr", qr_page, name="manage_session_qr"),
-    Route("/sessions/{session_id:int}/qr.svg", qr_svg, name="manage_session_qr_svg"),
-    Route("/sessions/{session_id:int}/entry", entry_form, name="manage_session_entry"),
-    Route("/sessions/{session_id:int}/entry", entry_submit, methods=["POST"],
-          name="manage_session_entry_submit"),
-    Route("/sessions/{session_id:int}/entry/undo", entry_undo, methods=["POST"],
-          name="manage_session_entry_undo"),
-    Route("/sessions/{session_id:int}/entry/article", entry_article,
-          name="manage_session_entry_article"),
-    Route("/sessions/{session_id:int}/import", import_page, name="manage_session_import"),
-    Route("/sessions/{session_id:int}/import", import_preview, methods=["POST"],
-          name="manage_session_import_preview"),
-    Route("/sessions/{session_id:int}/import/confirm", import_confirm, methods=["POST"],
-          name="manage_session_import_confirm"),
-    Route("/sessions/{session_id:int}/export.xlsx", export_xlsx, name="manage_session_export"),
-]

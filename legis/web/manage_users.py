@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from legis.errors import LegisError
-from legis.models import ROLE_NAMES, ContactPoint
+from legis.models import ROLE_NAMES
 from legis.services import accounts, audit, referrals
+from legis.services import contact_points as point_service
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 
 AUDIT_ACTIONS = {
@@ -24,7 +24,7 @@ PER_PAGE = 100
 def _page_context(session: Session, **extra) -> dict:
     return {
         "users": accounts.list_users(session),
-        "points": list(session.exec(select(ContactPoint).order_by(ContactPoint.name))),
+        "points": point_service.all_points(session),
         "roles": ROLE_NAMES,
         "bodies": {b.id: b.name for b in referrals.bodies(session)},
         "errors": {}, "values": {}, "one_time": None, **extra,
@@ -111,12 +111,3 @@ async def audit_page(request: Request) -> Response:
     return render(request, "manage/audit.html", {"entries": entries, "actions": AUDIT_ACTIONS,
                                                  "action": action, "page": page,
                                                  "per_page": PER_PAGE})
-
-
-routes = [
-    Route("/users", users_page, name="manage_users"),
-    Route("/users", create_user, methods=["POST"], name="manage_user_create"),
-    Route("/users/{user_id:int}", update_user, methods=["POST"], name="manage_user_update"),
-    Route("/users/{user_id:int}/reset", reset_password, methods=["POST"], name="manage_user_reset"),
-    Route("/audit", audit_page, name="manage_audit"),
-]

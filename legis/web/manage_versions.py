@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from exporters.comparison import comparison_table
-from legis.errors import LegisError
+from legis.errors import NotFound, ValidationError
+from legis.exporters.comparison import comparison_table
 from legis.parsing import parse_bytes
 from legis.revisions import KIND_NAMES
 from legis.services import drafts as draft_service
@@ -21,7 +19,17 @@ from legis.services import reports
 from legis.services import revisions as revision_service
 from legis.services.duplicates import content_hash
 from legis.services.paper_import import parse_article_ref
-from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import (
+    actor_name,
+    attachment,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+)
+from legis.web.errors import FORM_ERRORS
 from legis.web.manage_drafts import read_upload
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -72,9 +80,7 @@ async def import_version(request: Request) -> Response:
                                             source_hash=content_hash(data))
 
         pending_id = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         return await versions_page(request, errors={error.field or "file": error.message},
                                    values=values, status=422)
     return redirect(request.url_for("manage_version_review", draft_id=draft_id,
@@ -105,9 +111,7 @@ async def review_page(request: Request) -> Response:
 
     try:
         draft, view = await in_db(request, load)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
         return redirect(request.url_for("manage_versions", draft_id=draft_id).path)
     n = len(view.new_articles)
@@ -164,7 +168,7 @@ async def confirm_mapping(request: Request) -> Response:
     try:
         form = await request.form(max_files=0, max_fields=MAX_REVIEW_FIELDS)
     except Exception as exc:  # multipart parser errors carry English text
-        raise LegisError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
+        raise ValidationError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
     if form.get("action") == "cancel":
         revision_service.discard(directory, pending_id)
         flash(request, "已取消导入，草案版本没有改变。")
@@ -184,9 +188,7 @@ async def confirm_mapping(request: Request) -> Response:
 
     try:
         saved, errors = await in_db(request, work, write=True)
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
         return redirect(request.url_for("manage_versions", draft_id=draft_id).path)
     if errors:
@@ -214,7 +216,7 @@ async def changes_page(request: Request) -> Response:
         version = next((v for v in revision_service.versions_of(session, draft=draft)
                         if v.id == version_id), None)
         if version is None:
-            raise LegisError("没有找到这个版本。", status=404)
+            raise NotFound("没有找到这个版本。")
         changes = revision_service.changes(session, version=version, include_unchanged=show_all)
         return {"draft": draft, "version": version, "changes": changes, "show_all": show_all}
 
@@ -259,9 +261,7 @@ async def link_opinion(request: Request) -> Response:
     try:
         await in_db(request, work, write=True)
         flash(request, "已关联到修改后的条文。" if article_id else "已取消关联。")
-    except LegisError as error:
-        if error.status == 404:
-            raise
+    except FORM_ERRORS as error:
         flash(request, error.message, "warn")
     if back is None:
         return redirect(request.url_for("manage_versions", draft_id=draft_id).path)
@@ -280,26 +280,4 @@ async def download_table(request: Request) -> Response:
     data = await in_db(request, load)
     body = await run_in_threadpool(lambda: comparison_table(data))
     name = f"{data.draft_title}-修改前后对照表.docx"
-    return Response(body, media_type=DOCX, headers={
-        "Content-Disposition": f"attachment; filename=\"comparison.docx\"; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "no-store",
-    })
-
-
-routes = [
-    Route("/drafts/{draft_id:int}/versions", versions_page, name="manage_versions"),
-    Route("/drafts/{draft_id:int}/versions/import", import_version, methods=["POST"],
-          name="manage_version_import"),
-    Route("/drafts/{draft_id:int}/versions/review/{pending_id:str}", review_page,
-          name="manage_version_review"),
-    Route("/drafts/{draft_id:int}/versions/review/{pending_id:str}", confirm_mapping,
-          methods=["POST"], name="manage_version_confirm"),
-    Route("/drafts/{draft_id:int}/versions/{version_id:int}/changes", changes_page,
-          name="manage_version_changes"),
-    Route("/drafts/{draft_id:int}/compare/{article_id:int}", compare_page,
-          name="manage_version_compare"),
-    Route("/drafts/{draft_id:int}/versions/opinions/{opinion_id:int}", link_opinion,
-          methods=["POST"], name="manage_version_link"),
-    Route("/drafts/{draft_id:int}/versions/comparison.docx", download_table,
-          name="manage_version_table"),
-]
+    return Response(body, media_type=DOCX, headers=attachment(name, "comparison.docx"))

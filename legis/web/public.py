@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from legis import privacy
-from legis.errors import LegisError, NotFound
-from legis.models import CHANNEL_ONLINE, Article, CommentSession, ContactPoint, Draft, Heading
+from legis.errors import NotFound, RateLimited, ValidationError
+from legis.models import CHANNEL_ONLINE, Article, CommentSession, Draft
 from legis.services import comments as comment_service
-from legis.services import dispositions
+from legis.services import dispositions, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -25,83 +22,13 @@ from legis.web.common import (
     read_form,
     redirect,
     render,
+    url_path,
     wants_json,
 )
 from legis.web.ratelimit import wait_for
 from legis.web.viewhelpers import article_anchor
 
 LARGE_TEXT_COOKIE = "legis_large"
-
-
-@dataclass
-class DraftPage:
-    """Everything the reading page shows, loaded in one transaction."""
-
-    draft: Draft
-    articles: list[Article]
-    outline: list[dict[str, Any]]
-    blocks: list[tuple[str, Any]]   # ("heading", {...}) or ("article", Article) in reading order
-    preamble: str
-    comment_session: CommentSession | None = None
-    contact_point: ContactPoint | None = None
-
-
-def load_draft_page(session: Session, *, slug: str) -> DraftPage:
-    draft = draft_service.public_draft(session, slug=slug)
-    version = draft_service.current_version(session, draft=draft)
-    articles = draft_service.articles_of(session, version=version)
-    headings = {h.id: h for h in draft_service.headings_of(session, version=version)}
-    return DraftPage(
-        draft=draft,
-        articles=articles,
-        outline=_outline(headings, articles),
-        blocks=_blocks(headings, articles),
-        preamble=version.preamble,
-    )
-
-
-def _chain(headings: dict[int, Heading], heading_id: int | None) -> list[Heading]:
-    chain: list[Heading] = []
-    while heading_id is not None and heading_id in headings:
-        chain.append(headings[heading_id])
-        heading_id = headings[heading_id].parent_id
-    return chain[::-1]
-
-
-def _blocks(headings: dict[int, Heading], articles: list[Article]) -> list[tuple[str, Any]]:
-    """Interleave headings with articles: a heading appears before its first article."""
-    blocks: list[tuple[str, Any]] = []
-    previous: list[int] = []
-    for article in articles:
-        chain = _chain(headings, article.heading_id)
-        ids = [h.id for h in chain]
-        common = 0
-        while common < min(len(ids), len(previous)) and ids[common] == previous[common]:
-            common += 1
-        for depth, heading in enumerate(chain[common:], start=common):
-            blocks.append(("heading", {"heading": heading, "depth": depth}))
-        previous = ids
-        blocks.append(("article", article))
-    return blocks
-
-
-def _outline(headings: dict[int, Heading], articles: list[Article]) -> list[dict[str, Any]]:
-    """Top-level headings with their children and the article range under each."""
-    ranges: dict[int, list[Article]] = {}
-    for article in articles:
-        for heading in _chain(headings, article.heading_id):
-            ranges.setdefault(heading.id, []).append(article)
-    nodes: dict[int, dict[str, Any]] = {}
-    roots: list[dict[str, Any]] = []
-    for heading in sorted(headings.values(), key=lambda h: h.ordinal):
-        under = ranges.get(heading.id)
-        if not under:
-            continue
-        node = {"heading": heading, "first": under[0], "last": under[-1], "children": []}
-        nodes[heading.id] = node
-        parent = nodes.get(heading.parent_id) if heading.parent_id else None
-        (parent["children"] if parent else roots).append(node)
-    return roots
 
 
 async def home(request: Request) -> Response:
@@ -112,7 +39,8 @@ async def home(request: Request) -> Response:
 
 
 async def draft_page(request: Request) -> Response:
-    page = await in_db(request, lambda s: load_draft_page(s, slug=request.path_params["slug"]))
+    slug = request.path_params["slug"]
+    page = await in_db(request, lambda s: reading.load_draft_page(s, slug=slug))
     return _render_draft(request, page)
 
 
@@ -120,19 +48,8 @@ async def session_page(request: Request) -> Response:
     """The page residents reach by scanning a session's QR code."""
     token = request.path_params["token"]
 
-    def load(session: Session) -> DraftPage:
-        comment_session = session.exec(
-            select(CommentSession).where(CommentSession.token == token)
-        ).first()
-        if comment_session is None:
-            raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
-        draft = session.get(Draft, comment_session.draft_id)
-        page = load_draft_page(session, slug=draft.slug)
-        page.comment_session = comment_session
-        page.contact_point = session.get(ContactPoint, comment_session.contact_point_id)
-        return page
-
-    return _render_draft(request, await in_db(request, load))
+    page = await in_db(request, lambda s: reading.load_session_page(s, token=token))
+    return _render_draft(request, page)
 
 
 # Placeholders for the per-request tokens in the cached body. Random per
@@ -142,7 +59,7 @@ SESSION_SLOT = "LEGISSESSION" + secrets.token_hex(12)
 MAX_FRAGMENTS = 64
 
 
-def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
+def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> str:
     """The articles with their comment forms, rendered once per version and reused.
 
     Rendering a hundred articles with a form each costs tens of milliseconds;
@@ -165,7 +82,7 @@ def draft_body(request: Request, page: DraftPage, accepting: bool) -> str:
     return fragment
 
 
-def _render_draft(request: Request, page: DraftPage) -> Response:
+def _render_draft(request: Request, page: reading.DraftPage) -> Response:
     accepting = draft_service.is_open(page.draft)
     session_token = page.comment_session.token if page.comment_session else ""
     body = (draft_body(request, page, accepting)
@@ -189,7 +106,7 @@ async def comment_form_page(request: Request) -> Response:
     article_id = int_or_none(request.query_params.get("article"))
 
     def load(session: Session):
-        page = load_draft_page(session, slug=slug)
+        page = reading.load_draft_page(session, slug=slug)
         article = next((a for a in page.articles if a.id == article_id), None)
         if article_id is not None and article is None:
             raise NotFound("没有找到这一条。")
@@ -222,7 +139,7 @@ async def submit_comment(request: Request) -> Response:
     session_token = str(form.get("s", ""))[:40]
     if form.get("website"):
         # The honeypot field is hidden from people; only a bot fills it in.
-        raise LegisError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。", status=400)
+        raise ValidationError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。")
 
     # The session link's larger allowance only for a session that really exists
     # for this draft: any other `s` value counts as an ordinary online comment.
@@ -237,12 +154,9 @@ async def submit_comment(request: Request) -> Response:
         limit, key = settings.session_rate_per_minute, f"{key}:{comment_session.token}"
     wait = await wait_for(request, key, limit=limit)
     if wait:
-        error = LegisError(
+        raise RateLimited(
             f"您提交得太快了，请休息{int(wait) + 1}秒后再提交。您填写的内容不会丢失，返回上一页即可。",
-            status=429,
-        )
-        error.retry_after = int(wait) + 1
-        raise error
+            retry_after=int(wait) + 1)
 
     nonce = request.app.state.form_tokens.check(str(form.get("form_token", "")))
     form_token = comment_service.idempotency_key(nonce, data)
@@ -278,7 +192,7 @@ async def submit_comment(request: Request) -> Response:
             "errors": data.errors,
             "accepting": True,
         }, status=422)
-    receipt_url = f"/r/{comment.receipt_code}"   # url_for walks every route: hot path
+    receipt_url = url_path(request, "receipt", code=comment.receipt_code)
     if wants_json(request):
         return JSONResponse({
             "ok": True,
@@ -293,7 +207,7 @@ async def receipt(request: Request) -> Response:
     code = request.path_params["code"]
     wait = await wait_for(request, f"r:{client_address(request)}", limit=30)
     if wait:
-        raise LegisError("查询过于频繁，请一分钟后再试。", status=429)
+        raise RateLimited("查询过于频繁，请一分钟后再试。", retry_after=int(wait) + 1)
 
     def load(session: Session):
         comment = comment_service.find_by_receipt(session, code=code)
@@ -303,8 +217,9 @@ async def receipt(request: Request) -> Response:
         # 继续提意见 goes back to where the resident was: the session's page if they
         # came by its QR code, at the article they commented on.
         comment_session = session.get(CommentSession, comment.session_id) if comment.session_id else None
-        back = (f"/s/{comment_session.token}" if comment_session and comment.entered_by is None
-                else f"/drafts/{draft.slug}")
+        back = (url_path(request, "session_entry", token=comment_session.token)
+                if comment_session and comment.entered_by is None
+                else url_path(request, "draft", slug=draft.slug))
         back += "#" + (article_anchor(article) if article else "overall")
         return comment, draft, article, opinion, published, back
 
@@ -375,17 +290,3 @@ async def health(request: Request) -> Response:
 
     await in_db(request, lambda s: s.exec(text("SELECT 1")))
     return JSONResponse({"ok": True})
-
-
-routes = [
-    Route("/", home, name="home"),
-    Route("/drafts/{slug}", draft_page, name="draft"),
-    Route("/drafts/{slug}/comment", comment_form_page, name="comment_form"),
-    Route("/drafts/{slug}/comments", submit_comment, methods=["POST"], name="submit_comment"),
-    Route("/drafts/{slug}/feedback", feedback_wall, name="feedback_wall"),
-    Route("/s/{token}", session_page, name="session_entry"),
-    Route("/r", receipt_lookup, name="receipt_lookup"),
-    Route("/r/{code}", receipt, name="receipt"),
-    Route("/prefs/text-size", text_size, methods=["POST"], name="text_size"),
-    Route("/healthz", health, name="health"),
-]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
-from starlette.responses import HTMLResponse
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -20,9 +20,7 @@ HEADERS = [
 ]
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
-REFUSED_PAGE = """<!doctype html><html lang="zh-CN"><meta charset="utf-8">
-<title>请求被拒绝</title><body><h1>请求被拒绝</h1>
-<p>这个提交来自其他网站，为保护您的账户已被拒绝。请直接在本站页面上操作。</p></body></html>"""
+CROSS_SITE = "这个提交来自其他网站，为保护您的账户已被拒绝。请直接在本站页面上操作。"
 
 
 class SecurityMiddleware:
@@ -38,7 +36,10 @@ class SecurityMiddleware:
         trust_proxy = scope["app"].state.settings.trust_proxy
         if scope["method"] in UNSAFE_METHODS and is_cross_site(Headers(scope=scope),
                                                               trust_proxy=trust_proxy):
-            response = HTMLResponse(REFUSED_PAGE, status_code=403)
+            # Rendered by the one error handler, outside the routing (no session yet).
+            from legis.web.errors import error_response
+
+            response = error_response(Request(scope), CROSS_SITE, 403)
             await response(scope, receive, self._with_headers(send))
             return
         await self.app(scope, receive,

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from legis.models import STATUS_OPEN
 from legis.services.drafts import is_open, shown_status
-
-STATUS_CLASS = {STATUS_OPEN: "open", "已结束": "closed", "草稿": "draft", "即将开始": "draft",
-                "已撤回": "closed"}
-STATE_CLASS = {"采纳": "adopted", "部分采纳": "partial", "未采纳": "rejected", "待研究": "pending"}
+from legis.vocabulary import DispositionState, DraftStatus, RevisionKind
 
 
 def article_anchor(article) -> str:
@@ -16,7 +12,7 @@ def article_anchor(article) -> str:
 
 def personal_name(request, comment) -> str:
     """A resident's name as this viewer may see it: in full, or reduced to 王某."""
-    from exporters.masking import mask_name
+    from legis.exporters.masking import mask_name
     from legis.web.auth import sees_personal_data
 
     if sees_personal_data(request, comment.contact_point_id):
@@ -26,7 +22,7 @@ def personal_name(request, comment) -> str:
 
 def personal_phone(request, comment) -> str:
     """A resident's phone as this viewer may see it: in full, or 138****5678."""
-    from exporters.masking import mask_phone
+    from legis.exporters.masking import mask_phone
     from legis.web.auth import sees_personal_data
 
     if sees_personal_data(request, comment.contact_point_id):
@@ -65,8 +61,10 @@ FILTERS: dict = {"json_cn": json_cn}
 GLOBALS = {
     "is_open": is_open,
     "shown_status": shown_status,
-    "status_class": lambda status: STATUS_CLASS.get(status, "draft"),
-    "state_class": lambda state: STATE_CLASS.get(state, "pending"),
+    "status_class": lambda status: DraftStatus.css_of(status, "draft"),
+    "state_class": lambda state: DispositionState.css_of(state, "pending"),
+    "state_public": DispositionState.public_of,
+    "revision_class": lambda kind: RevisionKind.css_of(kind, "changed"),
     "article_anchor": article_anchor,
     "personal_name": personal_name,
     "personal_phone": personal_phone,

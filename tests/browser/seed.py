@@ -18,7 +18,7 @@ from legis.services.drafts import current_version, get_draft
 from tests.factories import SAMPLE_TEXT, article, make_draft, make_point, make_session
 from tests.live import legis
 
-SAMPLE_DRAFTS = Path(__file__).resolve().parents[2] / "drafts"
+SAMPLE_DRAFTS = Path(__file__).resolve().parents[2] / "legis" / "sample_drafts"
 PASSWORDS = {"host": "host-pass-2024!", "staff": "staff-pass-2024!", "admin": "admin-pass-2024!"}
 USERNAMES = {"host": "host1", "staff": "staff1", "admin": "admin1"}
 DOGS_TITLE = "某市养犬管理条例（草案）"

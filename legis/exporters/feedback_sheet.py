@@ -1,0 +1,27 @@
+"""A contact point's 反馈单 as a GB/T 9704 .docx, for the point's notice board (公示栏)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from legis.exporters.figures import cn_date
+from legis.exporters.official import GB_FONTS, Fonts, OfficialDocument
+from legis.exporters.wordxml import Column
+
+COLUMNS = [Column("序号", 12, "center"), Column("条款", 22, "center"), Column("意见内容", 56),
+           Column("提出人数", 14, "center"), Column("是否采纳", 20, "center"), Column("采纳理由", 32)]
+
+
+def feedback_docx(sheet, *, office: str, on: date, fonts: Fonts = GB_FONTS) -> bytes:
+    """``sheet`` is a services.feedback.FeedbackSheet; its texts are already masked."""
+    doc = OfficialDocument(fonts)
+    doc.title(f"《{sheet.draft_title}》意见建议采纳情况反馈单")
+    doc.subtitle(f"（{sheet.point}）")
+    doc.blank()
+    doc.para(sheet.summary + "现将各条意见的处理情况反馈如下，感谢您的参与。")
+    doc.table(COLUMNS, ([r.number, r.article, r.text, r.supporters, r.state, r.reason]
+                        for r in sheet.rows))
+    doc.blank()
+    doc.centered(office)
+    doc.centered(cn_date(on))
+    return doc.to_bytes()

@@ -1,0 +1,436 @@
+"""The contrast check: two alike comments are one opinion only if what differs is harmless.
+
+The clauses of the two normalised comments are put in matching order, the texts aligned
+(rapidfuzz edit operations) and what differs is judged:
+
+- contrast (never merged): a different count of negations (不, 没有, 无需, 并非 ...), a
+  different value on an axis of data/axes.txt (提高/降低, 应当/可以/不得, 全部/部分, 日/月),
+  a different number, two words that trade places, or a content word put in place of
+  another that is neither a homophone nor a listed synonym (data/synonyms.txt);
+- harmless: anything else, in particular a clause or a sentence one comment adds,
+  particles and function words, and a homophone slip (在/再, 因当/应当).
+
+Traditional characters, numeral forms, punctuation and wrappers are gone before (see
+normalise.py); the words read are data (lexicon.py). The number guard and the direction
+axes of earlier versions are cases of this one check.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from legis.matching.lexicon import (
+    NEGATION,
+    NUMBERS,
+    SENSITIVE,
+    SWAPPED,
+    WORDING,
+    axis_reason,
+    axis_values,
+    content,
+    homophones,
+    negations,
+    synonym_form,
+)
+from legis.matching.normalise import NUMBER
+from legis.matching.words import nouns_at
+
+# Characters of text around a differing span read with it: enough to hold the rest of a
+# word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
+CONTEXT = 3
+# A content word put in place of another: each side holds SUBSTITUTION_MIN to
+# SUBSTITUTION_CHARS content characters (one character put for another is too often a
+# slip, and one-character opposites such as 高/低 are axes; a longer span is a rewording).
+SUBSTITUTION_MIN = 2
+SUBSTITUTION_CHARS = 5
+# ... and the texts are otherwise alike: at most this many spans trade content, and the
+# characters the texts share are at least this share of the shorter one.
+TRADED_SPANS = 2
+SHARED_SHARE = 0.5
+WORDING_SPANS = 6
+# Spans of at most this many characters a side are slips: two texts differing only in
+# such spans are near duplicates, compared without pairing their clauses.
+TINY = 2
+# A span one text adds (or each adds its own), this long and at the start or the end of
+# a clause, is a clause or a sentence added ("template plus a sentence"): not judged.
+ADDED_CHARS = 6
+GLUED_CHARS = 12
+# Texts longer than this are not searched for words trading places (the search grows
+# with the square of the length).
+SWAP_CHARS = 120
+# The words that trade places, and what stays between them, are short.
+SWAP_WORD = 8
+SWAP_PIVOT = 6
+# Characters (建议, 的) that may stand between them.
+SWAP_GAP = 2
+# Two clauses at least this alike (fuzz.ratio) are the same clause reworded; a clause
+# found this well (fuzz.partial_ratio) inside a clause of the other comment is part of it.
+PAIR_RATIO = 40
+INSIDE_RATIO = 70
+# Two clauses this alike are one clause: a negation in one stands against the other.
+SAME_CLAUSE = 60
+
+Block = tuple[int, int, int, int]      # a start, a end, b start, b end
+
+
+def _ordered(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str, list[Block]]:
+    """The two comments with their clauses in matching order: pairs of alike clauses (the
+    most alike first) in the order of the first comment, a clause found inside a paired
+    clause of the other comment beside its pair, the clauses paired with none last. No
+    clause is left out. Also the segments, (a start, a end, b start, b end) of each pair
+    and of the clauses paired with none."""
+    scores = sorted((-fuzz.ratio(x, y), i, j) for i, x in enumerate(clauses_a)
+                    for j, y in enumerate(clauses_b))
+    partner_a: dict[int, int] = {}
+    partner_b: dict[int, int] = {}
+    for score, i, j in scores:
+        if -score < PAIR_RATIO:
+            break
+        if i not in partner_a and j not in partner_b:
+            partner_a[i], partner_b[j] = j, i
+    # Pair (its clause of the first comment) -> the clauses of each side.
+    side_a: dict[int, list[int]] = {i: [i] for i in partner_a}
+    side_b: dict[int, list[int]] = {i: [j] for j, i in partner_b.items()}
+    rest_a: list[int] = []
+    rest_b: list[int] = []
+    for own, partner, other, side, rest, first in (
+            (clauses_a, partner_a, clauses_b, side_a, rest_a, True),
+            (clauses_b, partner_b, clauses_a, side_b, rest_b, False)):
+        for k, clause in enumerate(own):
+            if k in partner:
+                continue
+            home = max(partner.values(), key=lambda m: fuzz.partial_ratio(clause, other[m]),
+                       default=None)
+            if home is not None and fuzz.partial_ratio(clause, other[home]) >= INSIDE_RATIO:
+                side[partner_b[home] if first else home].append(k)
+            else:
+                rest.append(k)
+    parts = [(" ".join(clauses_a[k] for k in sorted(side_a[p])),
+              " ".join(clauses_b[k] for k in sorted(side_b[p]))) for p in sorted(side_a)]
+    parts.append((" ".join(clauses_a[k] for k in rest_a), " ".join(clauses_b[k] for k in rest_b)))
+    segments: list[Block] = []
+    at_a = at_b = 0
+    for part_a, part_b in parts:
+        segments.append((at_a, at_a + len(part_a), at_b, at_b + len(part_b)))
+        at_a += len(part_a) + 1
+        at_b += len(part_b) + 1
+    return " ".join(p for p, _ in parts), " ".join(p for _, p in parts), segments
+
+
+def _blocks(a: str, b: str) -> list[Block]:
+    """Spans where two texts differ, adjacent edit operations joined. A span at the end
+    (or the start) of a clause in both where one side runs ADDED_CHARS or more past the
+    other is cut in two: what stands against the shorter side, and the rest (added)."""
+    out: list[list[int]] = []
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "equal":
+            continue
+        if out and out[-1][1] == op.src_start and out[-1][3] == op.dest_start:
+            out[-1][1], out[-1][3] = op.src_end, op.dest_end
+        else:
+            out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    blocks: list[Block] = []
+    for s1, e1, s2, e2 in out:
+        short = min(e1 - s1, e2 - s2)
+        if short and abs((e1 - s1) - (e2 - s2)) >= ADDED_CHARS:
+            if _clause_end(a, e1) and _clause_end(b, e2):
+                blocks += [(s1, s1 + short, s2, s2 + short),
+                           (s1 + short, e1, s2 + short, e2)]
+                continue
+            if _clause_start(a, s1) and _clause_start(b, s2):
+                blocks += [(s1, e1 - short, s2, e2 - short), (e1 - short, e1, e2 - short, e2)]
+                continue
+        blocks.append((s1, e1, s2, e2))
+    return blocks
+
+
+def _clause_end(text: str, end: int) -> bool:
+    return end == len(text) or text[end] == " " or text[end - 1:end] == " "
+
+
+def _clause_start(text: str, start: int) -> bool:
+    return start == 0 or text[start - 1] == " " or text[start:start + 1] == " "
+
+
+def _at_edge(text: str, start: int, end: int) -> bool:
+    return _clause_start(text, start) or _clause_end(text, end)
+
+
+def _adds(text: str, start: int, end: int) -> bool:
+    # A clause added, or a sentence glued on without a comma (a short tail glued on is
+    # part of its clause: "破坏环境" vs "破坏环境不会威胁儿童").
+    if _clause_start(text, start):
+        return end - start >= ADDED_CHARS
+    return end - start >= GLUED_CHARS and _clause_end(text, end)
+
+
+def _added(a: str, b: str, block: Block) -> bool:
+    """Whether a span is what one comment adds ("template plus a sentence", a comma left
+    out or not), or where each adds a sentence of its own (the two unlike each other):
+    long enough to say something, at the start or the end of a clause."""
+    s1, e1, s2, e2 = block
+    mine, theirs = e1 - s1, e2 - s2
+    if not theirs:
+        return _adds(a, s1, e1)
+    if not mine:
+        return _adds(b, s2, e2)
+    # Each adds its own only at the end of both, after what they agree on (at least as
+    # long as what they add): what comes first is what they say.
+    return (min(mine, theirs) >= ADDED_CHARS and e1 == len(a) and e2 == len(b)
+            and _clause_start(a, s1) and _clause_start(b, s2)
+            and s1 >= mine and s2 >= theirs
+            and fuzz.ratio(a[s1:e1], b[s2:e2]) < PAIR_RATIO)
+
+
+def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
+    """The spans where two texts differ: those judged, and those one adds (not judged).
+    Words one comment has in one place and the other in another (不能随意涨价 first or
+    last) are moved, neither."""
+    blocks = _blocks(a, b)
+    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks) if s2 == e2}
+    moved: set[int] = set()
+    for k, (s1, e1, s2, e2) in enumerate(blocks):
+        if s1 == e1:
+            other = dropped.get(content(b[s2:e2]))
+            if other is not None and other not in moved and content(b[s2:e2]):
+                moved.update((k, other))
+    judged, added = [], []
+    for k, block in enumerate(blocks):
+        if k not in moved:
+            (added if _added(a, b, block) else judged).append(block)
+    return judged, added
+
+
+def _around(text: str, start: int, end: int) -> str:
+    """A span with CONTEXT characters either side, widened to whole numbers."""
+    start, end = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+    while start and (text[start - 1].isdecimal() or text[start - 1] == "点"):
+        start -= 1
+    while end < len(text) and (text[end].isdecimal() or text[end] == "点"):
+        end += 1
+    return text[start:end]
+
+
+def _blank(text: str, spans: list[Block], side: int) -> str:
+    """A text with some of its spans (side 0: the first text's, 2: the second's) blanked
+    out, its length kept."""
+    chars = list(text)
+    for block in spans:
+        chars[block[side]:block[side + 1]] = " " * (block[side + 1] - block[side])
+    return "".join(chars)
+
+
+def _joined(blocks: list[Block]) -> list[Block]:
+    """Spans one character apart in both texts joined (红砖红瓦 vs 青砖灰瓦 trades one word,
+    not two characters)."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and block[0] - out[-1][1] <= 1 and block[2] - out[-1][3] <= 1 \
+                and block[0] - out[-1][1] == block[2] - out[-1][3]:
+            out[-1] = (out[-1][0], block[1], out[-1][2], block[3])
+        else:
+            out.append(block)
+    return out
+
+
+def _one_word(a: str, b: str, block: Block) -> bool:
+    """Whether the one span where two texts differ trades content for content (any part
+    of speech: the rest of the texts is the same)."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[s1:e1], b[s2:e2]
+    own_a, own_b = content(mine), content(theirs)
+    if not own_a or not own_b or homophones(mine, theirs) or homophones(own_a, own_b):
+        return False
+    return max(len(own_a), len(own_b)) >= SUBSTITUTION_MIN \
+        and min(len(own_a), len(own_b)) <= SUBSTITUTION_CHARS
+
+
+def _traded(a: str, b: str, block: Block) -> bool:
+    """Whether a span puts a noun in place of another (listed synonyms already in one
+    form): each side of the span holds a noun the other text lacks, the span is short
+    enough to be a word traded for a word, and it is not a homophone slip."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[s1:e1], b[s2:e2]
+    own_a, own_b = content(mine), content(theirs)
+    if not own_a or not own_b or not SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) <= \
+            SUBSTITUTION_CHARS or homophones(mine, theirs):
+        return False
+    own_a = {word for word in nouns_at(a, s1, e1) if word not in b}
+    own_b = {word for word in nouns_at(b, s2, e2) if word not in a}
+    return bool(own_a and own_b) and not any(homophones(x, y) for x in own_a for y in own_b)
+
+
+def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
+    """Pieces two texts share (two characters or more), longest first, each character in
+    one piece: (place in a, place in b, piece)."""
+    tiles = []
+    while True:
+        match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
+        if match.size < 2:
+            return tiles
+        i, j, n = match.a, match.b, match.size
+        tiles.append((i, j, a[i:i + n]))
+        a = a[:i] + "\x00" * n + a[i + n:]
+        b = b[:j] + "\x01" * n + b[j + n:]
+
+
+def _near(starts: dict[int, int], at: int) -> int | None:
+    """The piece starting at ``at`` or up to SWAP_GAP characters after it."""
+    for gap in range(SWAP_GAP + 1):
+        found = starts.get(at + gap)
+        if found is not None:
+            return found
+    return None
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Whether two content words trade places around what stays between them (甲改为乙 vs
+    乙改为甲): shared pieces x, p, y next to each other in one text and y, p, x in the
+    other. Phrases in another order (A，B vs B，A) are not a swap."""
+    tiles = [t for t in _tiles(a, b) if content(t[2])]
+    start_a = {i: n for n, (i, _, _) in enumerate(tiles)}
+    for n, (i, j, piece) in enumerate(tiles):
+        # x = tiles[n], p starts where x ends (in a), y starts where p ends.
+        p = _near(start_a, i + len(piece))
+        if p is None:
+            continue
+        pi, pj, ppiece = tiles[p]
+        y = _near(start_a, pi + len(ppiece))
+        if y is None or y == n or not 1 <= len(ppiece) <= SWAP_PIVOT:
+            continue
+        _, yj, ypiece = tiles[y]
+        if len(piece) > SWAP_WORD or len(ypiece) > SWAP_WORD:
+            continue
+        # In b: y, then p, then x, next to each other.
+        if 0 <= pj - (yj + len(ypiece)) <= SWAP_GAP and 0 <= j - (pj + len(ppiece)) <= SWAP_GAP:
+            return True
+    return False
+
+
+def _slips(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether two texts differ only by slips (the most common pair): short spans that
+    touch no negation, axis word or number, and trade no word of two characters."""
+    if any(e1 - s1 > TINY or e2 - s2 > TINY for s1, e1, s2, e2 in blocks):
+        return False
+    if SENSITIVE.intersection("".join(a[s1:e1] + b[s2:e2] for s1, e1, s2, e2 in blocks)):
+        return False
+    return all(min(len(content(a[s1:e1])), len(content(b[s2:e2]))) == 0
+               or max(len(content(a[s1:e1])), len(content(b[s2:e2]))) < SUBSTITUTION_MIN
+               for s1, e1, s2, e2 in _joined(blocks))
+
+
+def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
+    """``reason`` for two texts that differ only in short spans (the same clauses in the
+    same order): the same checks, read in the spans and a few characters around them."""
+    if negations(a) != negations(b):
+        return NEGATION
+    near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
+    near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
+    for near_a, near_b in near:
+        found = axis_reason(axis_values(near_a), axis_values(near_b))
+        if found:
+            return found
+    if len(near) > 1:
+        found = axis_reason(axis_values(" ".join(x for x, _ in near)),
+                            axis_values(" ".join(y for _, y in near)))
+        if found:
+            return found
+    joined = _joined(blocks)
+    if len(joined) > WORDING_SPANS:
+        return None
+    for s1, e1, s2, e2 in joined:
+        # Listed synonyms: the span with the words around it, in one form.
+        near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
+        if synonym_form(near_a) == synonym_form(near_b):
+            continue
+        if (len(joined) == 1 and _one_word(a, b, joined[0])) or _traded(a, b, (s1, e1, s2, e2)):
+            return WORDING
+    return None
+
+
+def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top to bottom)
+    """Why two normalised comments (clauses separated by spaces) are different opinions
+    (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
+    what differs between them is harmless."""
+    if a == b:
+        return None
+    # Numbers are read in the whole texts: a number one side adds (每年公开 vs 每年公开1次,
+    # 我家住3号楼) says more, not something else; 30日 vs 60日 says something else.
+    numbers_a, numbers_b = set(NUMBER.findall(a)), set(NUMBER.findall(b))
+    if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+        return NUMBERS
+    blocks = _blocks(a, b)
+    if _slips(a, b, blocks):
+        return None
+    if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
+        return _near_duplicates(a, b, blocks)
+    clauses_a, clauses_b = a.split(" "), b.split(" ")
+    if sorted(clauses_a) == sorted(clauses_b):
+        return None         # the same clauses in another order
+    added = [block for block in blocks if max(block[1] - block[0], block[3] - block[2]) > TINY
+             and _added(a, b, block)]
+    segments: list[Block] = []
+    if all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks if (s1, e1, s2, e2) not in added):
+        # Near duplicates (most pairs: a slip here and there, a sentence added) need no
+        # clause pairing.
+        blocks = [block for block in blocks if block not in added]
+        if not blocks:
+            return None
+    else:
+        a, b, segments = _ordered(clauses_a, clauses_b)
+        a, b = a.strip(), b.strip()
+        blocks, added = _judged(a, b)
+        if not blocks:
+            return None
+    # Negations are counted in the whole texts less what one comment adds (clauses in
+    # another order or glued together count the same), and in each pair of single
+    # clauses that are clearly one clause (a negation must stand against its counterpart:
+    # 保留…不便 vs 不保留…方便).
+    whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
+    if negations(whole_a) != negations(whole_b):
+        return NEGATION
+    for s1, e1, s2, e2 in segments[:-1]:
+        one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
+        if (" " not in a[s1:e1] and " " not in b[s2:e2] and negations(one_a) != negations(one_b)
+                and fuzz.ratio(a[s1:e1], b[s2:e2]) >= SAME_CLAUSE):
+            return NEGATION
+    # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),
+    # then all spans together (an antonym may stand in one span and what it replaces in
+    # another), a few characters around each, so a one-character word (高, 多) is read
+    # only where the texts differ; words of two characters or more in the whole texts,
+    # what one adds included (全市所有小区 moved to the front is still 所有).
+    near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
+    near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
+    for near_a, near_b in near:
+        found = axis_reason(axis_values(near_a), axis_values(near_b))
+        if found:
+            return found
+    found = (axis_reason(axis_values(" ".join(x for x, _ in near)),
+                         axis_values(" ".join(y for _, y in near)))
+             or axis_reason(axis_values(a, 2), axis_values(b, 2)))
+    if found:
+        return found
+    if segments and len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
+        return SWAPPED
+    # A content word traded for another where the texts are otherwise alike (listed
+    # synonyms put in one form first, whole words at a time).
+    a, b = synonym_form(a), synonym_form(b)
+    blocks = _joined(_judged(a, b)[0])
+    if len(blocks) == 1 and _one_word(a, b, blocks[0]):
+        return WORDING
+    if len(blocks) > WORDING_SPANS:
+        return None         # reworded throughout: what it negates and points to is judged
+    traded = [block for block in blocks if _traded(a, b, block)]
+    if traded and len(traded) <= TRADED_SPANS:
+        differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)
+        if len(a) - differing >= SHARED_SHARE * min(len(a), len(b)):
+            return WORDING
+    return None
+
+
+def contrasting(a: str, b: str) -> bool:
+    """Whether two normalised comments are different opinions (see ``reason``)."""
+    return reason(a, b) is not None

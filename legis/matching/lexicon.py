@@ -1,0 +1,153 @@
+"""The words the contrast check reads, all of them data (legis/matching/data/): negations,
+axes of opposition, listed synonyms, function words; and homophones, from pypinyin."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+from legis.matching.normalise import _trie, basic, load_lines
+
+# Reasons, as the review page shows them (those of axes come from data/axes.txt).
+NEGATION = "否定不同"
+NUMBERS = "数字不同"
+SWAPPED = "顺序相反"
+WORDING = "用词不同"
+OPPOSITE = "方向相反"
+def _words(name: str) -> list[str]:
+    return sorted({basic(w) for line in load_lines(name) for w in line.split()} - {""},
+                  key=lambda w: (-len(w), w))
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    # Written as a tree of characters (normalise._trie): the same matches as the words
+    # longest first, far faster than trying them one after another.
+    return re.compile(_trie(words))
+
+
+# Axes (marked "*" in axes.txt) whose words, added on one side alone, change what is said
+# (仅/只: "only" restricts; 已经: done, not to do).
+_ALONE: set[int] = set()
+
+
+def _load_axes() -> tuple[re.Pattern[str], dict[str, tuple[int, int]], list[str]]:
+    side_of: dict[str, tuple[int, int]] = {}
+    reasons: list[str] = []
+    for axis, line in enumerate(load_lines("axes.txt")):
+        reason, _, body = line.partition(":")
+        sides = body.split("|")
+        if not body.strip() or (len(sides) < 2 and not reason.strip().endswith("*")):
+            raise ValueError(f"axes.txt: expected '理由: words | words', got {line!r}")
+        reason = reason.strip()
+        if reason.endswith("*"):
+            _ALONE.add(axis)
+        reasons.append(reason.rstrip("*"))
+        for side, words in enumerate(sides):
+            for word in words.split():
+                word = basic(word)
+                if word in side_of:
+                    raise ValueError(f"axes.txt: {word!r} appears twice")
+                side_of[word] = (axis, side)
+    return _alternation(sorted(side_of, key=lambda w: (-len(w), w))), side_of, reasons
+
+
+def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    form: dict[str, str] = {}
+    for line in load_lines("synonyms.txt"):
+        words = [basic(w) for w in line.split()]
+        for word in words:
+            form.setdefault(word, words[0])
+    return _alternation(sorted(form, key=lambda w: (-len(w), w))), form
+
+
+_AXIS, _SIDE_OF, _REASONS = _load_axes()
+_SYNONYM, _FORM = _load_synonyms()
+# Negations and the words that hold a negation character without negating, longest
+# first, so 不同 is read as itself and 不同意 as a negation.
+_NEGATES = {**{w: False for w in _words("not_negations.txt")},
+            **{w: True for w in _words("negations.txt")}}
+_NEGATION = _alternation(sorted(_NEGATES, key=lambda w: (-len(w), w)))
+_FUNCTION = _alternation(_words("function_words.txt"))
+# Every character a negation, a word that is not one, or an axis word holds, and digits:
+# two texts that differ in none of these differ in no negation, axis word or number.
+SENSITIVE = frozenset("".join(_NEGATES) + "".join(_SIDE_OF) + "0123456789点")
+
+_NOT_CONTENT = re.compile(r"[\s\d点]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def negations(text: str) -> int:
+    """How many negations a text holds (非常, 未来 and the like are not negations)."""
+    return sum(map(_NEGATES.__getitem__, _NEGATION.findall(text)))
+
+
+@lru_cache(maxsize=1 << 16)
+def axis_values(text: str, shortest: int = 1) -> Counter:
+    """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
+    longest words first."""
+    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
+
+
+def directions(text: str) -> frozenset[tuple[int, int]]:
+    """(axis, side) of the direction words (方向相反 axes, two characters or more) of a text."""
+    return frozenset(key for key in axis_values(text, 2) if _REASONS[key[0]] == OPPOSITE)
+
+
+def synonym_form(text: str) -> str:
+    """A text with every listed synonym in the first form of its line."""
+    return _SYNONYM.sub(lambda m: _FORM[m.group()], text)
+
+
+def content(text: str) -> str:
+    """A span without its function words, numbers and spaces: what it says of its own."""
+    return _NOT_CONTENT.sub("", _FUNCTION.sub("", text))
+
+
+@lru_cache(maxsize=8192)
+def _sounds(ch: str) -> frozenset[str]:
+    # Every reading without tones: a typing slip keeps the sound and loses the character.
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0]
+                     if "\u4e00" <= ch <= "\u9fff" else [ch])
+
+
+def homophones(a: str, b: str) -> bool:
+    """Whether two spans read the same, character by character (在/再, 做/作, 因当/应当)."""
+    if len(a) != len(b) or not a:
+        return False
+    for x, y in zip(a, b):
+        if x != y:
+            sx, sy = _sounds(x), _sounds(y)
+            if not sx & sy and not _near_sounds(sx, sy):
+                return False
+    return True
+
+
+def _near_sounds(a: frozenset[str], b: frozenset[str]) -> bool:
+    # Front and back nasals (in/ing, en/eng) sound alike in most of the country.
+    def loose(s: str) -> str:
+        return s[:-1] if s.endswith("ng") else s
+    return bool({loose(s) for s in a} & {loose(s) for s in b})
+
+
+def axis_reason(mine: Counter, theirs: Counter) -> str | None:
+    """The reason when two spans name different values of one axis (or one names a word
+    of an axis marked "*" that the other does not)."""
+    if mine == theirs:
+        return None
+    only_mine, only_theirs = mine - theirs, theirs - mine
+    for axis, _ in only_mine + only_theirs:
+        if axis in _ALONE:
+            return _REASONS[axis]
+    if not only_mine or not only_theirs:
+        return None
+    axes_theirs: dict[int, set[int]] = {}
+    for axis, side in only_theirs:
+        axes_theirs.setdefault(axis, set()).add(side)
+    for axis, side in only_mine:
+        sides = axes_theirs.get(axis)
+        if sides and side not in sides:
+            return _REASONS[axis]
+    return None

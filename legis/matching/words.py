@@ -1,0 +1,36 @@
+"""Words and their parts of speech (rjieba: jieba's dictionary and tagger, compiled; the
+project already uses it for draft addresses): which nouns a span of a comment holds, for
+the contrast check's "a noun traded for another". Only a few characters around the span
+are tagged."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import rjieba
+
+# Parts of speech read as nouns: what a comment is about (消防/卫生, 业主/街道, 北门/东门).
+# Verbs, adjectives and adverbs are reworded all the time (出门/外出, 看不懂/理解不了);
+# their opposites are axes (data/axes.txt).
+_NOUNS = ("n", "s")
+# Characters of text either side of a span segmented with it.
+AROUND = 4
+
+
+@lru_cache(maxsize=65536)
+def _nouns_of(window: str, start: int, end: int) -> frozenset[str]:
+    found, at = [], 0
+    for word, tag in rjieba.tag(window):
+        if at < end and at + len(word) > start and tag.startswith(_NOUNS):
+            found.append(word)
+        at += len(word)
+    return frozenset(found)
+
+
+def nouns_at(text: str, start: int, end: int) -> frozenset[str]:
+    """The nouns of a text that overlap its span [start, end) (the words found by
+    segmenting the span with AROUND characters either side)."""
+    if start == end:
+        return frozenset()
+    left = max(0, start - AROUND)
+    return _nouns_of(text[left:end + AROUND], start - left, end - left)

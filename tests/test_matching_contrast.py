@@ -1,0 +1,140 @@
+"""The contrast check: minimal pairs about local regulations, and OCNLI contradictions."""
+
+from __future__ import annotations
+
+import pytest
+
+from legis.matching import cluster
+from legis.matching.contrast import reason
+from legis.matching.normalise import spaced_many
+from tests.ocnli import CORPUS, alike_pairs, merged_rates
+
+
+def _reason(a: str, b: str) -> str | None:
+    return reason(*spaced_many([a, b]))
+
+
+# (kept apart: a, b, the reason staff see)
+CONTRASTS = [
+    # a negation added or removed anywhere in a clause
+    ("建议在背街小巷安装路灯", "建议在背街小巷不安装路灯", "否定不同"),
+    ("小区内遛狗应当拴绳", "小区内遛狗没有必要拴绳", "否定不同"),
+    ("电动自行车可以进电梯", "电动自行车并非可以进电梯", "否定不同"),
+    ("垃圾分类需要志愿者在投放点值守", "垃圾分类无需志愿者在投放点值守", "否定不同"),
+    ("物业公司调整收费前要开业主大会", "物业公司调整收费前未必要开业主大会", "否定不同"),
+    ("晚上十点以后广场舞要停止放音乐", "晚上十点以后广场舞不能不停止放音乐", "否定不同"),
+    # modality
+    ("物业费收支情况应当每年公示", "物业费收支情况可以每年公示", "情态不同"),
+    ("小区停车位必须优先出租给业主", "小区停车位可以优先出租给业主", "情态不同"),
+    # antonyms and comparatives
+    ("养犬登记费标准过高", "养犬登记费标准过低", "方向相反"),
+    ("建议提高违规停车的罚款", "建议降低违规停车的罚款", "方向相反"),
+    ("电梯年检的次数应当增加", "电梯年检的次数应当减少", "方向相反"),
+    ("施工时间应当提前到早上七点", "施工时间应当推迟到早上七点", "方向相反"),
+    ("公示期限应当延长到六十日", "公示期限应当缩短到六十日", "方向相反"),
+    ("新建小区的充电桩数量要多一些", "新建小区的充电桩数量要少一些", "方向相反"),
+    ("建议保留第三款关于宠物的规定", "建议删除第三款关于宠物的规定", "方向相反"),
+    ("业主大会表决要有半数以上业主同意", "业主大会表决要有半数以下业主同意", "方向相反"),
+    ("停车面积不少于一百平方米", "停车面积不超过一百平方米", "方向相反"),
+    ("垃圾分类的处罚应当从严", "垃圾分类的处罚应当放宽", "方向相反"),
+    # quantity
+    ("维修资金使用须经全部业主同意", "维修资金使用须经部分业主同意", "数量不同"),
+    ("电梯维保报告每月公示", "电梯维保报告每年公示", "数量不同"),
+    # numbers and units
+    ("公示期限由十五日延长至三十日", "公示期限由十五日延长至六十日", "数字不同"),
+    ("夜间噪声不得超过五十五分贝", "夜间噪声不得超过四十五分贝", "数字不同"),
+    ("犬只牵引绳长度不超过2米", "犬只牵引绳长度不超过1.5米", "数字不同"),
+    # two words trading places
+    ("把物业公司的规定改为业主大会的规定", "把业主大会的规定改为物业公司的规定", "顺序相反"),
+    # a content word traded for another
+    ("小区每季度组织一次消防检查", "小区每季度组织一次卫生检查", "用词不同"),
+    ("充电设施的费用由财政补贴", "充电设施的费用由居民自筹", "用词不同"),
+    ("收费标准由业主决定", "收费标准由街道决定", "用词不同"),
+    ("电梯加装费用由开发商承担", "电梯加装费用由业主承担", "用词不同"),
+]
+
+# (merged: a, b)
+HARMLESS = [
+    # wrappers and politeness
+    ("我认为小区内遛狗应当拴绳。谢谢！", "小区内遛狗应当拴绳，望采纳"),
+    # particles and function words
+    ("物业费的收支情况应当公示", "物业费收支情况应当公示吧"),
+    # punctuation and spacing
+    ("电动自行车禁止进入电梯，违者罚款", "电动自行车 禁止进入电梯 违者罚款"),
+    # numeral forms
+    ("公示期限由十五日延长至三十日", "公示期限由15日延长至30日"),
+    # traditional characters
+    ("建议小区增设电动自行车充电车棚", "建議小區增設電動自行車充電車棚"),
+    # homophone slips
+    ("遛狗应当拴绳并及时清理粪便", "遛狗因当拴绳并及时清理粪便"),
+    ("垃圾分类投放点应当在晚上再开放一小时", "垃圾分类投放点应当再晚上再开放一小时"),
+    # listed synonyms
+    ("禁止电瓶车进入电梯", "禁止电动自行车进入电梯"),
+    ("物业公司撤出小区应当提前三个月告知业主", "物业服务企业撤出小区应当提前三个月告知业主"),
+    ("广场舞的噪声应当有人管", "广场舞的噪音应当有人管"),
+    # a clause or a reason added
+    ("楼道内禁止停放电动自行车", "楼道内禁止停放电动自行车，去年我们楼就因为这个着过火"),
+    ("小区应当建设集中充电设施", "小区应当建设集中充电设施，我家住3号楼"),
+    # clauses in another order
+    ("严禁电动自行车进楼入户充电，小区应当建设集中充电设施",
+     "小区应当建设集中充电设施，严禁电动自行车进楼入户充电"),
+    # a negation that is not one (非常, 不断)
+    ("物业费非常高，应当公开收支", "物业费很高，应当公开收支"),
+]
+
+
+@pytest.mark.parametrize("a, b, expected", CONTRASTS)
+def test_opposite_opinions_are_kept_apart_with_their_reason(a, b, expected):
+    assert _reason(a, b) == expected
+    assert cluster([a, b]) == [0, 1]
+
+
+@pytest.mark.parametrize("a, b", HARMLESS)
+def test_what_differs_harmlessly_still_merges(a, b):
+    assert _reason(a, b) is None
+    assert cluster([a, b]) == [0, 0]
+
+
+def test_a_contrast_reason_is_the_same_either_way_round():
+    for a, b, expected in CONTRASTS:
+        assert _reason(b, a) == expected, (a, b)
+
+
+_NO_CORPUS = pytest.mark.skipif(
+    not CORPUS.exists(), reason=f"OCNLI not found at {CORPUS} (../shared is beside the "
+    "repository on the team's machines and in CI)")
+
+
+def _ocnli_rates() -> dict:
+    pairs = alike_pairs()
+    merged = [len(set(cluster([a, b]))) == 1 for a, b, _, _ in pairs]
+    return merged_rates(pairs, merged)
+
+
+@_NO_CORPUS
+def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphrases():
+    rates = _ocnli_rates()
+    hits, total = rates[("contradiction", "all")]
+    entailed, entail_total = rates[("entailment", "all")]
+    assert total > 400
+    # Before the contrast check about half were merged (253/514); the floor this check
+    # holds (43/514 now), so that it does not slip back while the 5 % target below is
+    # not met.
+    assert hits / total <= 0.09, f"{hits}/{total} contradictions merged"
+    assert entailed / entail_total > 3 * hits / total
+
+
+@_NO_CORPUS
+@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 43/514 (8.4 %) of "
+                   "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check')")
+def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
+    hits, total = _ocnli_rates()[("contradiction", "all")]
+    assert hits / total <= 0.05, f"{hits}/{total} contradictions merged"
+
+
+def test_the_opinion_text_is_the_clearest_member_not_the_first():
+    from legis.services.merging import representative
+    members = ["我认为遛狗应当拴绳并及时清理粪便，谢谢！望采纳", "遛狗應當拴繩並及時清理糞便",
+               "遛狗应当拴绳并及时清理粪便", "遛狗拴绳", "遛狗应当拴绳并及时清理粪便吧"]
+    assert representative(members) == "遛狗应当拴绳并及时清理粪便"
+    assert representative(["谢谢！电梯里禁止停放电瓶车", "电梯里禁止停放电瓶车"]) == "电梯里禁止停放电瓶车"
