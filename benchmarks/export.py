@@ -53,10 +53,10 @@ def child(mode: str, opinions: int, comments: int) -> dict:
 def _naive_document_class():
     """OfficialDocument whose tables go through python-docx's cell-by-cell API."""
     from legis.exporters.official import OfficialDocument
-    from legis.exporters.wordxml import Span
+    from legis.exporters.wordxml import Continued, Merged, Span
 
     class NaiveDocument(OfficialDocument):
-        def table(self, columns, rows, *, size=12, repeat_header=True):
+        def table(self, columns, rows, *, size=12, repeat_header=True, keep_together=False):
             table = self.doc.add_table(rows=1, cols=len(columns))
             table.style = self.doc.styles["Table Grid"]
             for cell, column in zip(table.rows[0].cells, columns):
@@ -70,7 +70,8 @@ def _naive_document_class():
                 # Cells keep the Normal style: setting paragraph.style per cell would make
                 # this baseline several times slower still (python-docx scans every style).
                 for cell, value in zip(cells, values):
-                    cell.text = str(value)
+                    cell.text = (value.text if isinstance(value, Merged) else
+                                 "" if isinstance(value, Continued) else str(value))
 
     return NaiveDocument
 

@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/render_report.py [OUT_DIR] [--keep-docs]
 
-Writes report.docx, report.pdf and page-N.png into OUT_DIR (default
-/tmp/legis-render); with --keep-docs also copies the cover page, the first
-landscape opinions page and the first appendix page to docs/report-*.png.
+Renders the report, its internal version, a contact point's submission and the
+修改前后对照表 into OUT_DIR/<name>/ (report.docx, report.pdf, page-N.png; default
+OUT_DIR /tmp/legis-render); with --keep-docs also copies the pages listed in KEEP
+to docs/.
 """
 
 from __future__ import annotations
@@ -46,30 +47,46 @@ def render(docx: bytes, out_dir: Path, dpi: int = 60) -> list[Path]:
     return sorted(out_dir.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
 
 
+def documents() -> dict[str, bytes]:
+    """The four documents staff and hosts send: report, internal report, a point's
+    submission, the 修改前后对照表."""
+    from datetime import date
+
+    from legis.exporters.comparison import comparison_table
+    from legis.exporters.model import ReportSession
+    from legis.exporters.submission import point_submission
+
+    data = sample_report_data(opinions=40, comments=160)
+    internal = sample_report_data(opinions=40, comments=160, internal=True)
+    point = sample_report_data(opinions=10, comments=30, contact_point="东湖街道代表之家")
+    point.sessions.append(ReportSession("幸福社区居民恳谈会", "幸福社区联系点", date(2024, 5, 20),
+                                        "幸福社区活动室", 14, "王某"))
+    point.point_host, point.point_parent, point.published = "李某", "东湖街道人大工委", True
+    return {"report": congress_report(data), "internal": congress_report(internal),
+            "point": point_submission(point), "comparison": comparison_table(data)}
+
+
+# Pages kept in docs/ (name -> (document, page number)); chosen after looking at every page.
+KEEP = {"report-cover": ("report", 1), "report-figures": ("report", 2),
+        "report-opinions": ("report", 4), "report-end": ("report", 15),
+        "report-contrast": ("report", 16), "report-appendix": ("report", 25),
+        "report-internal": ("internal", 1), "point-submission": ("point", 1),
+        "point-submission-end": ("point", 4), "comparison": ("comparison", 1)}
+
+
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("--")]
     out_dir = Path(args[0]) if args else Path(tempfile.gettempdir()) / "legis-render"
-    data = sample_report_data(opinions=40, comments=160)
-    pages = render(congress_report(data), out_dir)
-    print(f"{len(pages)} pages in {out_dir}")
+    rendered = {}
+    for name, docx in documents().items():
+        rendered[name] = render(docx, out_dir / name)
+        print(f"{name}: {len(rendered[name])} pages in {out_dir / name}")
     if "--keep-docs" in argv:
-        from PIL import Image
-        landscape = [p for p in pages if Image.open(p).width > Image.open(p).height]
-        picks = {"cover": pages[0], "opinions": landscape[0], "appendix": _appendix(pages)}
-        for name, page in picks.items():
-            shutil.copy(page, ROOT / "docs" / f"report-{name}.png")
-            print(f"docs/report-{name}.png <- {page.name}")
-
-
-def _appendix(pages: list[Path]) -> Path:
-    """The first page of the appendix: found through the PDF's text, page by page."""
-    pdf = pages[0].parent / "report.pdf"
-    for i, page in enumerate(pages, 1):
-        text = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"],
-                              check=False, capture_output=True, text=True).stdout
-        if "附件" in text and "原始意见" in text:
-            return page
-    return pages[-1]
+        for target, (name, number) in KEEP.items():
+            pages = rendered[name]
+            page = pages[min(number, len(pages)) - 1]
+            shutil.copy(page, ROOT / "docs" / f"{target}.png")
+            print(f"docs/{target}.png <- {name}/{page.name}")
 
 
 if __name__ == "__main__":

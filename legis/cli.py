@@ -68,11 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("draft", metavar="DRAFT", help="草案编号或网址名")
     p.add_argument("--format", choices=["docx", "xlsx", "csv"], default="docx")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--kind", choices=["opinions", "comments"], default="opinions",
-                   help="表格内容：归纳意见（默认）或原始意见（xlsx/csv）")
+    p.add_argument("--kind", choices=["opinions", "comments", "comparison"], default="opinions",
+                   help="表格内容：归纳意见（默认）或原始意见（xlsx/csv）；"
+                        "comparison：修改前后对照表（docx）")
     p.add_argument("--contact-point", type=int, metavar="ID", help="只导出该联系点（及下级）的报送材料")
     p.add_argument("--internal", action="store_true",
                    help="内部版本：不遮盖姓名和电话（记入审计日志）")
+    p.add_argument("--allow-unmerged", action="store_true",
+                   help="仍有未归纳的意见时也导出（这些意见不在报告中）")
+    p.add_argument("--ids", action="store_true", help="表格中加上数据库内部编号（xlsx/csv）")
 
     p = sub.add_parser("backup", help="把整个数据库备份为 JSON 行文件（SQLite 与 PostgreSQL 通用）")
     p.add_argument("file", metavar="FILE")
@@ -259,17 +263,22 @@ def ensure_first_admin(engine) -> str | None:
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
     from legis.db import session_scope
-    from legis.services import reports
+    from legis.services import report_checks, report_texts, reports
     from legis.services.audit import record
     from legis.services.drafts import get_draft
 
+    if args.kind == "comparison" and args.format != "docx":
+        raise LegisError("修改前后对照表只有 docx 格式：请用 --format docx --kind comparison。")
     settings = Settings.from_env()
     engine = _engine(settings)
     with session_scope(engine, write=args.internal) as session:
         key = args.draft
         draft = get_draft(session, draft_id=int(key)) if key.isdigit() else get_draft(session, slug=key)
-        data = reports.build_report(session, draft_id=draft.id, office=settings.office,
-                                    contact_point_id=args.contact_point, internal=args.internal)
+        data, views = reports.build_for_export(
+            session, draft_id=draft.id, office=settings.office,
+            contact_point_id=args.contact_point, internal=args.internal)
+        checks = report_checks.export_checks(
+            session, data=data, stale_sections=[v.title for v in views if v.stale])
         if args.internal:
             import getpass
 
@@ -277,7 +286,15 @@ def cmd_export(args: argparse.Namespace) -> int:
                    target_type="draft", target_id=draft.id, draft_id=draft.id,
                    after={"format": args.format, "kind": args.kind,
                           "contact_point": args.contact_point})
-    body = reports.render(data, fmt=args.format, kind=args.kind)
+    for check in checks:
+        print(f"注意：{check.message}", file=sys.stderr)
+    blocking = [c for c in checks if c.blocking]
+    if blocking and not args.allow_unmerged:
+        print("错误：仍有未归纳的意见，未导出。请先归纳；确需导出请加 --allow-unmerged。",
+              file=sys.stderr)
+        return 1
+    body = reports.render(data, fmt=args.format, kind=args.kind,
+                          sections=report_texts.final_sections(views), ids=args.ids)
     output = Path(args.output)
     temporary = output.with_name(output.name + ".partial")
     temporary.write_bytes(body)

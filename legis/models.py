@@ -365,6 +365,27 @@ class Job(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+class ReportDocument(SQLModel, table=True):
+    """The report on a draft as staff finish it in legis (征求意见情况的报告).
+
+    ``sections`` maps a section key (basics, opinions, ...) to staff's text and the
+    draft legis had produced when they saved it: when the figures change, legis's new
+    draft differs from that one, and the section is flagged for review instead of
+    being overwritten.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", unique=True)
+    addressee: str = Field(default="市人大常委会", max_length=100)
+    doc_number: str = Field(default="", max_length=60)
+    signatory: str = Field(default="", max_length=100)
+    report_date: date | None = None
+    attachments: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sections: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_by: str = Field(default="", max_length=100)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Submission(SQLModel, table=True):
     """A contact point's report (报送) of one draft's comments to the level above it."""
 

@@ -1,20 +1,20 @@
-"""The congress report read back with python-docx: every figure, font, section and image."""
+"""The congress report read back with python-docx: every section, every figure, the attachments."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from io import BytesIO
 
 import pytest
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from docx.shared import Mm
 
 from legis.exporters.docx_report import INTERNAL_MARK, congress_report
+from legis.exporters.drafting import Section, draft_sections, opposing
 from legis.exporters.figures import ordered_opinions, percentages
-from legis.exporters.model import STATES, ReportData
+from legis.exporters.model import STATES, Letterhead, ReportData, ReportOpinion
 from legis.exporters.official import COMMON_FONTS
 from legis.exporters.sample import sample_report_data
 
@@ -46,11 +46,95 @@ def is_group_row(row) -> bool:
     return len({id(c._tc) for c in row.cells}) == 1
 
 
+def paragraphs(doc) -> list[str]:
+    return [p.text.replace("\n", "") for p in doc.paragraphs]
+
+
 def body_text(doc) -> str:
-    return "\n".join(p.text for p in doc.paragraphs)
+    return "\n".join(paragraphs(doc))
 
 
-# -- figures ---------------------------------------------------------------------------------
+# -- structure -------------------------------------------------------------------------------
+def test_report_has_every_part_in_the_order_it_is_sent(doc, data):
+    text = paragraphs(doc)
+    order = ["关于《某市历史文化街区保护条例（草案）》征求意见情况的报告", "市人大常委会：",
+             "一、基本情况", "二、主要意见及采纳情况", "三、未采纳意见及理由", "四、修改情况",
+             "五、下一步工作", "附件：1. 意见采纳情况对照表", "2. 原始意见", data.office,
+             "2024年6月3日", "附件1", "意见采纳情况对照表", "附件2", "原始意见"]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    # The 落款 comes after the body, not under the title.
+    assert text.index(data.office) > text.index("五、下一步工作")
+    # The opening names the office and the period.
+    opening = text[text.index("市人大常委会：") + 1]
+    assert opening.startswith(f"根据工作安排，{data.office}于2024年5月6日至2024年6月5日")
+
+
+def test_basics_state_channels_points_and_online_comments_as_counted_here(doc, data):
+    comments = [c for op in data.opinions for c in op.comments]
+    by_channel = Counter(c.channel for c in comments)
+    online_only = sum(1 for c in comments if c.contact_point is None)
+    points = {c.contact_point for c in comments if c.contact_point}
+    text = body_text(doc)
+    basics = text[text.index("一、基本情况"):text.index("二、主要意见及采纳情况")]
+    assert f"共有{len(points)}个基层立法联系点" in basics
+    assert f"报送意见建议{len(comments) - online_only}条" in basics
+    assert f"另通过网络征集意见建议{online_only}条" in basics
+    channels = "、".join(f"{ch}{by_channel[ch]}条" for ch in ("现场", "线上", "书面", "电话")
+                        if by_channel[ch])
+    assert f"共收集意见建议{len(comments)}条，按渠道分：{channels}。" in basics
+    assert f"组织座谈会等征求意见活动{len(data.sessions)}场" in basics
+    assert f"参加群众{sum(s.participants for s in data.sessions)}人次" in basics
+    assert f"归纳为意见{len(data.opinions)}条" in basics
+
+
+def test_online_comments_are_credited_to_network_not_to_points():
+    data = sample_report_data(opinions=20, comments=80)
+    online = [c for op in data.opinions for c in op.comments if c.contact_point is None]
+    assert online, "the sample has comments sent online without a contact point"
+    doc = Document(BytesIO(congress_report(data)))
+    contrast = table_with(doc, "条文")
+    cells = "\n".join(cell_text(r.cells[1]) for r in contrast.rows[1:])
+    assert cells.count("网络征集") == sum(
+        1 for op in data.opinions if any(c.contact_point is None for c in op.comments))
+    appendix = table_with(doc, "意见原文")
+    units = [r.cells[3].text for r in appendix.rows[1:] if not is_group_row(r)]
+    assert units.count("网络征集") == len(online)
+
+
+def test_tally_table_counts_and_percentages_add_up(doc, data):
+    table = table_with(doc, "占比")
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    counted = Counter(op.state for op in data.opinions)
+    assert [r[0] for r in rows] == [*STATES, "合计"]
+    for state, count, share in rows[:-1]:
+        assert int(count) == counted[state]
+        assert abs(float(share[:-1]) - counted[state] * 100 / len(data.opinions)) <= 0.1
+    assert int(rows[-1][1]) == len(data.opinions)
+    assert sum(round(float(r[2][:-1]) * 10) for r in rows[:-1]) == 1000
+    assert rows[-1][2] == "100.0%"
+    summary = (f"共归纳意见{len(data.opinions)}条，采纳{counted['采纳']}条，部分采纳"
+               f"{counted['部分采纳']}条，未采纳{counted['未采纳']}条，待研究{counted['待研究']}条。")
+    assert summary in body_text(doc)
+
+
+def test_main_opinions_go_article_by_article_with_counts(doc, data):
+    text = body_text(doc)
+    part = text[text.index("二、主要意见及采纳情况"):text.index("三、未采纳意见及理由")]
+    labels = []
+    for op in ordered_opinions(data.opinions):
+        if op.article_label not in labels:
+            labels.append(op.article_label)
+    headings = re.findall(r"（[一二三四五六七八九十]+）关于(\S+?)\n", part)
+    assert headings == labels
+    for label in labels:
+        ops = [op for op in data.opinions if op.article_label == label]
+        scope = "对草案总体" if label == "总体意见" else "对本条"
+        assert f"{scope}共收到意见{sum(op.supporters for op in ops)}条，归纳为{len(ops)}项。" in part
+    top = max(data.opinions, key=lambda o: o.supporters)
+    assert f"{top.supporters}条意见（" in part and top.text.rstrip("。") in part
+
+
 @pytest.fixture(scope="module")
 def thirds(data) -> ReportData:
     """45 opinions split 15/15/15 over three states: thirds that do not round to 100."""
@@ -61,7 +145,7 @@ def thirds(data) -> ReportData:
     return replace(data, opinions=opinions)
 
 
-def test_tally_table_counts_and_percentages_add_up(thirds):
+def test_thirds_print_as_shares_adding_up_to_the_total(thirds):
     table = table_with(Document(BytesIO(congress_report(thirds))), "占比")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     # Three thirds print as 33.4 + 33.3 + 33.3, so the column adds up to the 合计 row.
@@ -69,35 +153,90 @@ def test_tally_table_counts_and_percentages_add_up(thirds):
                     ["未采纳", "15", "33.3%"], ["待研究", "0", "0.0%"], ["合计", "45", "100.0%"]]
 
 
-def test_overview_and_summary_state_the_data_figures(thirds):
-    text = body_text(Document(BytesIO(congress_report(thirds))))
-    assert f"{thirds.contact_points}个基层立法联系点" in text
-    assert f"征求意见活动{len(thirds.sessions)}场" in text
-    assert f"参与群众{thirds.participants}人次" in text
-    assert "收集意见建议180条" in text and "归纳为意见45条" in text
-    summary = "共归纳意见45条，采纳15条，部分采纳15条，未采纳15条，待研究0条"
-    assert text.count(summary) == 2   # under the tally and above the opinions table
+def test_opposing_views_are_set_side_by_side():
+    data = sample_report_data(opinions=4, comments=10)
+    for op in data.opinions:
+        op.article_ordinal, op.article_label = 3, "第三条"
+    data.opinions[0].text, data.opinions[0].supporters = "建议提高罚款数额。", 6
+    data.opinions[1].text, data.opinions[1].supporters = "建议降低罚款数额，以教育为主。", 3
+    assert opposing(data.opinions) == (data.opinions[0], data.opinions[1])
+    text = next(s.text for s in draft_sections(data) if s.key == "opinions")
+    assert "意见不一：有6条意见（" in text and "提出，建议提高罚款数额；也有3条意见（" in text
+    assert "建议降低罚款数额，以教育为主。" in text
 
 
-def test_opinions_table_has_one_row_per_opinion_in_article_order(doc, data):
-    table = table_with(doc, "意见内容")
-    assert [c.text for c in table.rows[0].cells] == [
-        "序号", "条款", "意见内容", "提出人数", "提出单位", "采纳情况", "理由或修改情况"]
-    rows = table.rows[1:]
-    assert len(rows) == len(data.opinions)
-    expected = ordered_opinions(data.opinions)
-    for i, (row, op) in enumerate(zip(rows, expected), 1):
-        cells = [cell_text(c) for c in row.cells]
-        assert cells[0] == str(i)
-        assert cells[1] == op.article_label
-        assert cells[2] == op.text
-        assert int(cells[3]) == op.supporters
-        assert cells[5] == op.state
-    states = [r.cells[5].text for r in rows]
-    assert {s: states.count(s) for s in STATES} == data.tally()
-    assert sum(int(r.cells[3].text) for r in rows) == sum(o.supporters for o in data.opinions)
-    # The header row repeats on every page.
+def test_no_default_wording_that_can_be_false():
+    data = sample_report_data(opinions=6, comments=12)
+    support, pending = data.opinions[0], data.opinions[1]
+    support.text, support.state, support.change_note, support.reason = "赞成尽快出台。", "采纳", "", ""
+    pending.state, pending.reason, pending.change_note = "待研究", "", ""
+    doc = Document(BytesIO(congress_report(data)))
+    everything = body_text(doc) + "\n".join(
+        cell_text(c) for t in doc.tables for r in t.rows for c in r.cells)
+    assert "已按意见修改" not in everything and "正在研究。" not in everything
+    contrast = table_with(doc, "条文")
+    row = next(r for r in contrast.rows[1:] if "赞成尽快出台" in cell_text(r.cells[1]))
+    assert cell_text(row.cells[2]) == "采纳"        # nothing made up beside the decision
+
+
+def test_rejected_section_gives_each_reason(doc, data):
+    text = body_text(doc)
+    part = text[text.index("三、未采纳意见及理由"):text.index("四、修改情况")]
+    rejected = [op for op in data.opinions if op.state == "未采纳"]
+    assert f"共有{len(rejected)}项意见未予采纳（涉及原始意见{sum(o.supporters for o in rejected)}条）" in part
+    for reason in {op.reason.rstrip("。") for op in rejected}:
+        assert f"理由：{reason}。" in part
+
+
+def test_next_steps_only_state_what_is_true():
+    data = sample_report_data(opinions=10, comments=20)
+    pending = sum(1 for op in data.opinions if op.state == "待研究")
+    text = next(s.text for s in draft_sections(data) if s.key == "next")
+    assert (f"对尚在研究的{pending}项意见" in text) == bool(pending)
+    assert "已向社会公开" not in text
+    data.published = True
+    assert "意见采纳情况已向社会公开" in next(s.text for s in draft_sections(data) if s.key == "next")
+
+
+def test_staff_sections_and_letterhead_are_what_is_printed(data):
+    edited = [Section(s.key, s.title, s.text) for s in draft_sections(data)]
+    edited[1] = Section("basics", "基本情况", "（一）总体情况\n这是工作人员改写的基本情况。")
+    data2 = ReportData(**{**data.__dict__, "letterhead": Letterhead(
+        addressee="市人大常委会办公厅", doc_number="某人大法工〔2024〕7号", signatory="法工委",
+        attachments=["意见采纳情况对照表"])})
+    doc = Document(BytesIO(congress_report(data2, edited)))
+    text = paragraphs(doc)
+    assert "某人大法工〔2024〕7号" in text and "市人大常委会办公厅：" in text
+    assert "这是工作人员改写的基本情况。" in text and "（一）总体情况" in text
+    heading = next(p for p in doc.paragraphs if p.text == "（一）总体情况")
+    assert heading.style.name == "Heading 2"
+    assert "附件：意见采纳情况对照表" in text and "原始意见" not in text
+    assert text[-3:] != ["法工委"] and "法工委" in text
+
+
+# -- attachments -----------------------------------------------------------------------------
+def test_contrast_table_groups_opinions_under_the_article_text(doc, data):
+    table = table_with(doc, "条文")
+    assert [c.text for c in table.rows[0].cells] == ["条文", "意见", "采纳情况"]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    rows = table.rows[1:]
+    ordered = ordered_opinions(data.opinions)
+    assert len(rows) == len(ordered)
+    texts = {a.ordinal: a.text for a in data.articles}
+    previous = None
+    for n, (row, op) in enumerate(zip(rows, ordered), 1):
+        article, opinion, outcome = (cell_text(c) for c in row.cells)
+        assert opinion.startswith(f"{n}. {op.text}")
+        assert f"（{op.supporters}条：" in opinion
+        assert outcome.split("\n")[0] == op.state
+        if op.article_ordinal != previous:
+            expected = op.article_label + (f"　{texts[op.article_ordinal]}"
+                                           if op.article_ordinal in texts else "")
+            assert article == expected
+        else:
+            assert article == ""
+        previous = op.article_ordinal
+    assert rows[0].cells[0].text.startswith("总体意见") == (ordered[0].article_ordinal == 0)
 
 
 def test_appendix_lists_every_comment_grouped_by_opinion(doc, data):
@@ -112,13 +251,12 @@ def test_appendix_lists_every_comment_grouped_by_opinion(doc, data):
     expected = [c for o in ordered_opinions(data.opinions) for c in o.comments]
     for row, c in zip(comments, expected):
         assert cell_text(row.cells[2]) == c.text
-        assert row.cells[3].text == (c.contact_point or "")
+        assert row.cells[3].text == (c.contact_point or "网络征集")
         assert row.cells[4].text == c.channel
         assert row.cells[6].text == c.phone
-    # Each group row names the opinion's number and how many originals follow it.
     first = ordered_opinions(data.opinions)[0]
-    assert groups[0].cells[0].text.startswith("意见1（")
-    assert groups[0].cells[0].text.endswith(f"原始意见{len(first.comments)}条")
+    assert groups[0].cells[0].text.startswith(f"1. {first.article_label}：")
+    assert groups[0].cells[0].text.endswith(f"原始意见{len(first.comments)}条）")
     assert f"（共{total}条，按归纳意见分组）" in body_text(doc)
 
 
@@ -126,122 +264,33 @@ def test_public_version_is_masked_and_internal_one_is_marked(doc):
     appendix = table_with(doc, "意见原文")
     phones = [r.cells[6].text for r in appendix.rows[1:] if not is_group_row(r)]
     assert all(re.fullmatch(r"1\d\d\*{4}\d{4}", p) for p in phones)
-    assert all(INTERNAL_MARK not in s.header.paragraphs[0].text for s in doc.sections)
+    names = [r.cells[5].text for r in appendix.rows[1:] if not is_group_row(r)]
+    assert all(re.fullmatch(r"(欧阳|\w)某", n) for n in names)
+    assert INTERNAL_MARK not in paragraphs(doc)
 
     internal = Document(BytesIO(congress_report(sample_report_data(8, 20, internal=True))))
-    for section in internal.sections:
-        assert section.header.paragraphs[0].text == INTERNAL_MARK
-        assert section.even_page_header.paragraphs[0].text == INTERNAL_MARK
+    first = internal.paragraphs[0]
+    assert first.text == INTERNAL_MARK                       # line 1, top left
+    run = first.runs[0]._r.find(qn("w:rPr"))
+    assert run.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
+    assert run.find(qn("w:sz")).get(qn("w:val")) == "32"     # 3号
+    assert first.paragraph_format.first_line_indent in (None, 0)
+    assert all(not s.header.paragraphs[0].text for s in internal.sections)
     appendix = table_with(internal, "意见原文")
     phones = [r.cells[6].text for r in appendix.rows[1:] if not is_group_row(r)]
     assert all(re.fullmatch(r"1\d{10}", p) for p in phones)
 
 
-# -- layout ----------------------------------------------------------------------------------
-def test_sections_orientation_size_and_margins(doc):
-    orientations = [s.orientation for s in doc.sections]
-    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT,
-                            WD_ORIENT.LANDSCAPE]
-    for s in doc.sections:
-        size = (round(s.page_width / Mm(1)), round(s.page_height / Mm(1)))
-        assert size == ((297, 210) if s.orientation == WD_ORIENT.LANDSCAPE else (210, 297))
-        margins = [round(m / Mm(1), 1) for m in
-                   (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)]
-        assert margins == [37, 35, 28, 26]
-    # The opinions table sits in the first landscape section, the appendix in the last.
-    body = doc.element.body
-    breaks = [p for p in body.iterchildren(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
-              is not None]
-    kids = list(body)
-    opinions = table_with(doc, "意见内容")._tbl
-    appendix = table_with(doc, "意见原文")._tbl
-    assert kids.index(breaks[0]) < kids.index(opinions) < kids.index(breaks[1])
-    assert kids.index(breaks[2]) < kids.index(appendix)
-
-
-def test_no_changes_section_without_changes(data):
-    plain = ReportData(**{**data.__dict__, "changes": []})
-    doc = Document(BytesIO(congress_report(plain)))
-    assert [s.orientation for s in doc.sections] == [
-        WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.LANDSCAPE]
-    assert "修改情况" not in body_text(doc)
-
-
-def test_changes_section_cites_opinion_numbers(doc, data):
-    text = body_text(doc)
-    numbers = {o.id: i for i, o in enumerate(ordered_opinions(data.opinions), 1)}
-    assert "四、修改情况" in text
+def test_changes_section_prints_each_paragraph_and_cites_opinions_by_text(doc, data):
+    text = paragraphs(doc)
     for change in data.changes:
-        assert f"修改后：{change.new_label}　{change.new_text}" in text
+        first, *rest = change.new_text.splitlines()
+        assert f"修改后：{change.new_label}　{first}" in text
+        for line in rest:
+            assert line in text
         for oid in change.opinion_ids:
-            assert f"意见{numbers[oid]}" in text
-
-
-def test_footer_has_page_field_in_dashes_on_odd_and_even_pages(doc):
-    section = doc.sections[0]
-    assert doc.settings.odd_and_even_pages_header_footer
-    for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
-        p = footer.paragraphs[0]
-        instr = "".join(t.text for t in p._p.iter(qn("w:instrText")))
-        assert instr.strip() == "PAGE"
-        assert p.text.startswith("— ") and p.text.endswith(" —")
-        assert p.alignment is not None and side in str(p.alignment).lower()
-        fonts = p._p.find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:rFonts')}")
-        assert fonts.get(qn("w:eastAsia")) == "宋体"
-    assert all(s.footer.is_linked_to_previous for s in doc.sections[1:])
-
-
-def east_asia(style) -> str | None:
-    fonts = style.element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-    return None if fonts is None else fonts.get(qn("w:eastAsia"))
-
-
-def test_east_asian_fonts_on_styles_and_runs(doc):
-    assert east_asia(doc.styles["Normal"]) == "仿宋_GB2312"
-    assert east_asia(doc.styles["Heading 1"]) == "黑体"
-    assert east_asia(doc.styles["Heading 2"]) == "楷体_GB2312"
-    assert east_asia(doc.styles["Legis Title"]) == "方正小标宋简体"
-    assert east_asia(doc.styles["Legis Table"]) == "仿宋_GB2312"
-    normal = doc.styles["Normal"]
-    assert normal.font.size.pt == 16
-    assert normal.paragraph_format.line_spacing.pt == pytest.approx(28.9, abs=0.05)
-    assert normal.paragraph_format.first_line_indent.pt == 32
-    assert doc.styles["Legis Title"].font.size.pt == 22
-    # No theme font may override the names (Word prefers w:eastAsiaTheme when present).
-    defaults = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
-    for el in [defaults] + [doc.styles[n].element for n in ("Normal", "Heading 1", "Heading 2")]:
-        rfonts = el.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-        assert rfonts.get(qn("w:eastAsia")) and not any("Theme" in k for k in rfonts.attrib)
-    # Every run written with text carries its East Asian font, in the body and in tables.
-    runs = [r for r in doc.element.body.iter(qn("w:r")) if r.find(W_T) is not None]
-    assert runs
-    for r in runs:
-        fonts = r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-        assert fonts is not None and fonts.get(qn("w:eastAsia")), r.findtext(W_T)
-    headings = [p for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert [p.text[:2] for p in headings] == ["一、", "二、", "三、", "四、"]
-
-
-def test_charts_are_embedded_png_images(doc):
-    shapes = doc.inline_shapes
-    assert len(shapes) == 2
-    for shape in shapes:
-        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
-        blob = doc.part.related_parts[rid].blob
-        assert blob[:8] == b"\x89PNG\r\n\x1a\n"
-        assert shape.width <= Mm(156) + 1
-
-
-# -- variants and edge cases -----------------------------------------------------------------
-def test_contact_point_submission_names_point_and_lists_sessions():
-    data = sample_report_data(12, 30, contact_point="东湖街道代表之家")
-    doc = Document(BytesIO(congress_report(data)))
-    text = body_text(doc)
-    assert "（东湖街道代表之家报送材料）" in text
-    assert "（一）征求意见活动" in text
-    for s in data.sessions:
-        assert f"召开{s.title}，参加群众{s.participants}人次" in text
-    assert "本次征求意见，东湖街道代表之家共组织" in text
+            op = next(o for o in data.opinions if o.id == oid)
+            assert any(f"“{op.text.rstrip('。')}”（{op.supporters}条）" in p for p in text)
 
 
 def test_empty_report_and_awkward_text():
@@ -249,24 +298,25 @@ def test_empty_report_and_awkward_text():
     data.opinions[0].text = "含<尖括号>&“引号”\x07和控制字符\n第二行"
     data.opinions = data.opinions[:1]
     doc = Document(BytesIO(congress_report(data)))
-    row = table_with(doc, "意见内容").rows[1]
-    assert cell_text(row.cells[2]) == "含<尖括号>&“引号”和控制字符\n第二行"
+    row = table_with(doc, "条文").rows[1]
+    assert cell_text(row.cells[1]).startswith("1. 含<尖括号>&“引号”和控制字符\n第二行")
 
     empty = ReportData(draft_title="空草案", office="法工委", report_date=data.report_date,
                        contact_point=None, contact_points=0, sessions=[], participants=0,
                        comments=0, opinions=[])
     doc = Document(BytesIO(congress_report(empty)))
-    assert len(table_with(doc, "意见内容").rows) == 1
+    assert len(table_with(doc, "条文").rows) == 1
     tally = table_with(doc, "占比")
     assert [c.text for c in tally.rows[-1].cells] == ["合计", "0", "0.0%"]
+    assert "未收到意见建议。" in body_text(doc)
+    assert "没有未予采纳的意见" in body_text(doc)
 
 
 def test_common_fonts_variant_uses_bold_songti_title():
-    doc = Document(BytesIO(congress_report(sample_report_data(3, 3), COMMON_FONTS)))
+    doc = Document(BytesIO(congress_report(sample_report_data(3, 3), fonts=COMMON_FONTS)))
     title = doc.styles["Legis Title"]
-    assert east_asia(title) == "宋体" and title.font.bold
-    assert east_asia(doc.styles["Normal"]) == "仿宋"
-    assert east_asia(doc.styles["Heading 2"]) == "楷体"
+    assert title.element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}").get(qn("w:eastAsia")) == "宋体"
+    assert title.font.bold
 
 
 @pytest.mark.parametrize("counts", [[1, 1, 1, 0], [2, 1, 0, 0], [7, 9, 22, 2], [1, 0, 0, 0],
@@ -276,3 +326,23 @@ def test_percentages_always_sum_to_100(counts):
     assert sum(round(float(s[:-1]) * 10) for s in shares) == 1000
     for c, s in zip(counts, shares):
         assert abs(float(s[:-1]) - c * 100 / sum(counts)) < 0.1 + 1e-9
+
+
+def test_opinion_without_comments_names_network():
+    op = ReportOpinion(1, "第一条", 1, "建议。", 0, [], "采纳")
+    from legis.exporters.figures import units_text
+
+    assert units_text(op) == "网络征集"
+
+
+def test_supportive_opinion_is_adopted_with_its_reason_not_rejected():
+    data = sample_report_data(opinions=3, comments=3)
+    support = data.opinions[0]
+    support.text, support.state = "赞成尽快出台本条例。", "采纳"
+    support.change_note, support.reason = "", "草案已有规定（已体现）"
+    doc = Document(BytesIO(congress_report(data)))
+    row = next(r for r in table_with(doc, "条文").rows[1:]
+               if "赞成尽快出台" in cell_text(r.cells[1]))
+    assert cell_text(row.cells[2]) == "采纳\n理由：草案已有规定（已体现）"
+    opinions_text = next(s.text for s in draft_sections(data) if s.key == "opinions")
+    assert "该意见已采纳，草案已有规定（已体现）。" in opinions_text

@@ -43,3 +43,21 @@ def test_report_renders_with_numbered_and_landscape_pages(tmp_path):
     shapes = [Image.open(p).size for p in pages]
     assert shapes[0][0] < shapes[0][1]                      # portrait cover
     assert any(w > h for w, h in shapes)                    # landscape tables
+
+
+def test_body_lines_hold_28_characters_and_pages_22_lines(tmp_path):
+    """Read back from LibreOffice's PDF: a paragraph of plain characters breaks every 28."""
+    from legis.exporters.official import OfficialDocument
+
+    doc = OfficialDocument()
+    doc.para("征求意见情况" * 80)          # 480 characters, about 17 lines
+    doc.para("立法联系点" * 120)           # 600 more: the paragraph goes on to page 2
+    load_renderer().render(doc.to_bytes(), tmp_path, dpi=20)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "report.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    lines = [line.replace(" ", "") for line in pages[0].splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("—")]
+    assert [len(line) for line in lines] == (
+        [26] + [28] * 16 + [480 - 26 - 16 * 28]    # first paragraph: indent, full lines, rest
+        + [26] + [28] * 3)                         # second paragraph fills the page: 22 lines

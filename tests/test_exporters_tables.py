@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 
+from legis.exporters.figures import disposition_text, ordered_opinions
 from legis.exporters.masking import mask_name, mask_phone
 from legis.exporters.sample import sample_report_data
 from legis.exporters.spreadsheets import (
@@ -76,31 +78,58 @@ def test_opinion_sheets_hold_every_opinion_and_the_tally(data):
     wb = load_workbook(io.BytesIO(opinions_xlsx(data)))
     rows = list(wb["归纳意见"].iter_rows(values_only=True))
     assert list(rows[0]) == OPINION_HEADERS
-    assert len(rows) - 1 == len(data.opinions)
-    by_id = {o.id: o for o in data.opinions}
-    for row in rows[1:]:
-        op = by_id[row[1]]
-        assert (row[2], row[4], row[5], row[7]) == (op.article_label, op.text, op.supporters,
-                                                    op.state)
-        assert row[10] == len(op.comments)
-    ordinals = [r[3] for r in rows[1:]]
-    assert ordinals == sorted(ordinals)
+    ordered = ordered_opinions(data.opinions)
+    assert len(rows) - 1 == len(ordered)
+    for i, (row, op) in enumerate(zip(rows[1:], ordered), 1):
+        assert (row[0], row[1], row[2], row[3], row[5], row[7]) == (
+            i, op.article_label, op.text, op.supporters, op.state, len(op.comments))
+        # The same 理由或修改情况 the .docx prints (and nothing made up where it is empty).
+        assert (row[6] or "") == disposition_text(op)
     tally = {r[0]: r[1] for r in wb["采纳情况统计"].iter_rows(min_row=2, values_only=True)}
     assert tally == {**data.tally(), "合计": len(data.opinions)}
     assert read_csv(opinions_csv(data))[1:] == [["" if v is None else str(v) for v in r]
                                                 for r in rows[1:]]
 
 
-def test_comment_sheets_hold_every_comment_with_all_fields(data):
+def test_sheets_are_ready_to_read_and_print(data):
+    wb = load_workbook(io.BytesIO(opinions_xlsx(data)))
+    sheet = wb["归纳意见"]
+    assert sheet.auto_filter.ref == f"A1:H{len(data.opinions) + 1}"
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.freeze_panes == "A2"
+    text_cell = sheet["C2"]
+    assert text_cell.alignment.wrap_text
+    # Shares are numbers shown as percentages, adding up to one.
+    shares = [r for r in wb["采纳情况统计"].iter_rows(min_row=2)]
+    values = [row[2].value for row in shares[:-1]]
+    assert all(isinstance(v, float) for v in values) and round(sum(values), 4) == 1.0
+    assert all(row[2].number_format == "0.0%" for row in shares)
+
+
+def test_comment_sheets_hold_every_comment_with_real_times_and_no_ids(data):
     wb = load_workbook(io.BytesIO(comments_xlsx(data)))
-    rows = list(wb["原始意见"].iter_rows(values_only=True))
+    sheet = wb["原始意见"]
+    rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == COMMENT_HEADERS
-    comments = {c.id: c for o in data.opinions for c in o.comments}
-    assert len(rows) - 1 == len(comments) == data.comments
-    for row in rows[1:]:
-        c = comments[row[3]]
-        assert (row[5], row[6], row[8], row[9], row[10], row[12], row[13]) == (
-            c.text, c.contact_point, c.channel, c.created_at, c.name, c.phone, c.receipt_code)
+    assert not any("编号" in h for h in rows[0])
+    expected = [c for op in ordered_opinions(data.opinions) for c in op.comments]
+    assert len(rows) - 1 == len(expected) == data.comments
+    for row, c in zip(rows[1:], expected):
+        assert (row[2], row[3], row[4], row[6], row[7], row[8], row[10], row[11]) == (
+            c.article_label, c.text, c.contact_point or "网络征集", c.channel, c.created_at,
+            c.name, c.phone, c.receipt_code)
+        assert isinstance(row[7], datetime)
+    assert sheet["H2"].number_format == "yyyy-mm-dd hh:mm"
     lines = read_csv(comments_csv(data))
-    assert len(lines) - 1 == len(comments)
-    assert lines[1][9] == rows[1][9].strftime("%Y-%m-%d %H:%M")
+    assert len(lines) - 1 == len(expected)
+    assert lines[1][7] == rows[1][7].strftime("%Y-%m-%d %H:%M")
+
+
+def test_ids_only_when_asked(data):
+    wb = load_workbook(io.BytesIO(comments_xlsx(data, ids=True)))
+    head = [c.value for c in next(wb["原始意见"].iter_rows(max_row=1))]
+    assert head[-2:] == ["意见编号", "原始意见编号"]
+    first = next(wb["原始意见"].iter_rows(min_row=2, values_only=True))
+    op = ordered_opinions(data.opinions)[0]
+    assert first[-2:] == (op.id, op.comments[0].id)

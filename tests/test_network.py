@@ -77,9 +77,11 @@ def test_whole_cycle(engine, db, net):
     assert version.document[:2] == b"PK" and version.snapshot["cover_note"] == "本点座谈会一场"
     assert "居民普遍反映期限过短" in {i["note"] for i in version.snapshot["items"]}
     # The document sent is the host's sorting: their groups, with their note beside them.
-    cells = [c.text for t in Document(io.BytesIO(version.document)).tables for r in t.rows
-             for c in r.cells]
-    assert "居民普遍反映期限过短" in cells and "13812345678" not in "".join(cells)
+    sent = Document(io.BytesIO(version.document))
+    cells = [c.text for t in sent.tables for r in t.rows for c in r.cells]
+    lines = [p.text for p in sent.paragraphs]
+    assert any(line.endswith("备注：居民普遍反映期限过短") for line in lines)
+    assert "13812345678" not in "".join(cells + lines)
     # Submitted is frozen: no more edits.
     with pytest.raises(Conflict):
         submissions.set_cover_note(db, submission=sub(db, net, "a"), note="改", actor="host_a")

@@ -179,10 +179,12 @@ def test_second_version_end_to_end(client, db, draft):
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     table = docx.Document(io.BytesIO(response.content)).tables[0]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
-    assert rows[0] == ["原条文", "修改后条文", "修改理由/依据的意见"]
+    assert rows[0] == ["原条文", "修改后条文", "修改理由及依据的意见"]
     eighth = next(r for r in rows if r[0].startswith("第八条"))
     assert "三十日" in eighth[0] and eighth[1].startswith("第七条") and "十五日" in eighth[1]
-    assert "将三十日改为十五日" in eighth[2] and "依据的意见：意见" in eighth[2]
+    # The opinion is cited by its own words and count, not by a number.
+    assert "将三十日改为十五日" in eighth[2]
+    assert "依据的意见：" in eighth[2] and "“建议将变更登记期限缩短为十五日”（2条）" in eighth[2]
     assert any(r[0].startswith("第三条") and r[1] == "（删除）" for r in rows)
     split = next(r for r in rows if r[0].startswith("第十一条"))
     assert "第十二条　犬只出户应当由完全民事行为能力人牵领" in split[1]

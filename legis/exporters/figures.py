@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from legis.exporters.model import STATES, ReportData, ReportOpinion
+from legis.exporters.model import CHANNELS, ONLINE_UNIT, STATES, ReportData, ReportOpinion
 from legis.vocabulary import DispositionState
 
 
@@ -37,27 +37,49 @@ def tally_rows(data: ReportData) -> list[list[object]]:
     return rows
 
 
+def share_value(text: str) -> float:
+    """「21.6%」 as the number 0.216, for a spreadsheet cell formatted as a percentage."""
+    return round(float(text.rstrip("%")) / 100, 4)
+
+
 def ordered_opinions(opinions: list[ReportOpinion]) -> list[ReportOpinion]:
     """Opinions article by article (总体意见 first), keeping the given order within an article."""
     return sorted(opinions, key=lambda o: o.article_ordinal)
 
 
 def units_text(opinion: ReportOpinion) -> str:
-    """The 提出单位 cell: contact points, or 网络征集 when it came in online without one."""
-    return "、".join(opinion.contact_points) if opinion.contact_points else "网络征集"
+    """The 提出单位 cell: contact points, and 网络征集 for comments sent online without one."""
+    names = list(opinion.contact_points)
+    if not names or any(not c.contact_point for c in opinion.comments):
+        names.append(ONLINE_UNIT)
+    return "、".join(names)
+
+
+def source_text(opinion: ReportOpinion) -> str:
+    """「东湖街道代表之家2条、网络征集1条」: where an opinion's comments came from."""
+    counts: dict[str, int] = {}
+    for c in opinion.comments:
+        key = c.contact_point or ONLINE_UNIT
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return units_text(opinion)
+    online = counts.pop(ONLINE_UNIT, 0)
+    parts = [f"{name}{n}条" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return "、".join(parts + ([f"{ONLINE_UNIT}{online}条"] if online else []))
 
 
 def disposition_text(opinion: ReportOpinion) -> str:
-    """The 理由或修改情况 cell: how the text changed and/or why."""
+    """The 理由或修改情况 cell: only what staff recorded (how the text changed, and why).
+
+    Nothing is filled in by default: "已按意见修改" for an opinion that changed no
+    text, or "正在研究" given as a reason, would be false. The checks before export
+    list opinions missing a change note or a reason instead.
+    """
     note, reason = opinion.change_note.strip(), opinion.reason.strip()
-    if opinion.state == DispositionState.ADOPTED:
-        return note or reason or "已按意见修改。"
-    if opinion.state == DispositionState.PARTIAL:
-        parts = [f"修改情况：{note}" if note else "", f"理由：{reason}" if reason else ""]
-        return "\n".join(p for p in parts if p)
-    if opinion.state == DispositionState.PENDING:
-        return reason or "正在研究。"
-    return reason
+    parts = [f"修改情况：{note}" if note else "", f"理由：{reason}" if reason else ""]
+    if opinion.state == DispositionState.ADOPTED and note and not reason:
+        return note
+    return "\n".join(p for p in parts if p)
 
 
 def summary_line(data: ReportData) -> str:
@@ -65,15 +87,6 @@ def summary_line(data: ReportData) -> str:
     tally = data.tally()
     parts = "，".join(f"{state}{tally[state]}条" for state in STATES)
     return f"共归纳意见{len(data.opinions)}条，{parts}。"
-
-
-def overview_sentence(data: ReportData) -> str:
-    """The overview paragraph with the figures of the whole collection."""
-    scope = (f"{data.contact_point}" if data.contact_point
-             else f"{data.contact_points}个基层立法联系点")
-    return (f"本次征求意见，{scope}共组织征求意见活动{len(data.sessions)}场，"
-            f"参与群众{data.participants}人次，收集意见建议{data.comments}条，"
-            f"经梳理归纳为意见{len(data.opinions)}条。")
 
 
 def cited_opinions(opinion_ids: list[int], numbers: dict[int, int] | None) -> str:
@@ -89,7 +102,7 @@ def cn_date(value: date | None) -> str:
 
 @dataclass
 class ArticleCount:
-    """Opinions on one article, per disposition state (for the stacked bar chart)."""
+    """Comments on one article, per disposition state (for the stacked bar chart)."""
 
     ordinal: int
     label: str
@@ -101,13 +114,25 @@ class ArticleCount:
 
 
 def article_counts(opinions: list[ReportOpinion]) -> list[ArticleCount]:
-    """Per-article counts in article order."""
+    """Comments per article and disposition state (of the opinion each joined), article order."""
     by_article: dict[int, ArticleCount] = {}
     counts: defaultdict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
     for op in opinions:
-        counts[op.article_ordinal][op.state] += 1
+        counts[op.article_ordinal][op.state] += op.supporters
         by_article.setdefault(op.article_ordinal,
                               ArticleCount(op.article_ordinal, op.article_label, {}))
     for ordinal, item in by_article.items():
         item.counts = counts[ordinal]
     return [by_article[k] for k in sorted(by_article)]
+
+
+def source_counts(opinions: list[ReportOpinion]) -> list[tuple[str, dict[str, int]]]:
+    """Comments per contact point and channel, most first; 网络征集 (no point) last."""
+    counts: defaultdict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CHANNELS, 0))
+    for op in opinions:
+        for c in op.comments:
+            row = counts[c.contact_point or ONLINE_UNIT]
+            row[c.channel] = row.get(c.channel, 0) + 1
+    online = counts.pop(ONLINE_UNIT, None)
+    ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    return ordered + ([(ONLINE_UNIT, online)] if online else [])

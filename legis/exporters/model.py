@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from legis.vocabulary import DispositionState
+from legis.vocabulary import Channel, DispositionState
 
 # Disposition states in the order reports list them.
 STATES = tuple(DispositionState)
+CHANNELS = tuple(Channel)
+ONLINE_UNIT = "网络征集"      # who raised a comment that came in online without a contact point
 
 
 @dataclass
@@ -42,6 +44,7 @@ class ReportOpinion:
     reason: str = ""              # 理由 (required for 部分采纳 / 未采纳)
     change_note: str = ""         # how the text changed (采纳 / 部分采纳)
     comments: list[ReportComment] = field(default_factory=list)
+    note: str = ""                # a point's own note beside the item it sends up (备注)
 
 
 @dataclass
@@ -51,6 +54,26 @@ class ReportSession:
     date: date | None
     place: str = ""
     participants: int = 0
+    host: str = ""
+
+
+@dataclass
+class ReportArticle:
+    """An article as it was consulted on (条文 column of the 对照表)."""
+
+    ordinal: int                  # same sort key as ReportOpinion.article_ordinal
+    label: str
+    text: str                     # 款 separated by newlines
+
+
+@dataclass
+class Letterhead:
+    """What staff set on the report: addressee, optional number, signature, date, attachments."""
+
+    addressee: str = "市人大常委会"
+    doc_number: str = ""
+    signatory: str = ""           # empty: the office's name
+    attachments: list[str] = field(default_factory=lambda: ["意见采纳情况对照表", "原始意见"])
 
 
 @dataclass
@@ -80,6 +103,26 @@ class ReportData:
     opinions: list[ReportOpinion]
     internal: bool = False        # True: personal data unmasked (internal version)
     changes: list[ArticleChange] = field(default_factory=list)
+    period: tuple[date | None, date | None] = (None, None)   # comment period start, end
+    articles: list[ReportArticle] = field(default_factory=list)
+    point_names: list[str] = field(default_factory=list)    # contact points that sent comments
+    published: bool = False       # dispositions made public (a point's submission shows them)
+    point_host: str = ""          # for a point's submission: its host (联络员)
+    point_parent: str = ""        # for a point's submission: the station it reports to
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    draft_id: int | None = None
+
+    def channels(self) -> dict[str, int]:
+        """Comments counted per channel (现场/线上/书面/电话), in CHANNELS order."""
+        counts = dict.fromkeys(CHANNELS, 0)
+        for opinion in self.opinions:
+            for comment in opinion.comments:
+                counts[comment.channel] = counts.get(comment.channel, 0) + 1
+        return counts
+
+    def online_without_point(self) -> int:
+        """Comments that came in without any contact point (网络征集)."""
+        return sum(1 for op in self.opinions for c in op.comments if not c.contact_point)
 
     def tally(self) -> dict[str, int]:
         """Opinion counts per disposition state, in STATES order."""

@@ -1,4 +1,11 @@
-"""A Chinese official document (GB/T 9704-2012) built with python-docx: page, fonts, footer, parts."""
+"""A Chinese official document (GB/T 9704-2012) built with python-docx: page, fonts, footer, parts.
+
+Every typesetting rule of the standard lives here, in one place: the A4 page and
+its margins, the 22 x 28 character grid, fonts and sizes per part, the
+「— 1 —」 page numbers (also on landscape pages, where §10.1 wants them where a
+portrait page has them), titles broken at sensible places, table rows that do
+not split, and the attachment layout (附件 on line 1, its title on line 3).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
+from legis.exporters import pagenumbers
+from legis.exporters.titles import title_lines
 from legis.exporters.wordxml import (
     CellStyle,
     Column,
@@ -29,6 +38,15 @@ ER_HAO, SAN_HAO, SI_HAO, XIAO_SI, WU_HAO = 22, 16, 14, 12, 10.5
 LINE_PT = 28.9           # fixed line pitch: 22 lines in the 225 mm type area
 A4 = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+# The grid of GB/T 9704 §5.2.2: 22 lines of 28 characters in the 156 x 225 mm type area.
+# Lines: a docGrid of 22 lines (pitch 579 twips = 28.95 pt). Characters: 156 mm holds
+# 27.6 characters of 三号 (16 pt), so body text is set 0.25 pt tighter (15.75 pt, 28 to
+# the line). A character grid (docGrid linesAndChars with charSpace -849) would do the
+# same in Word, but LibreOffice gives every character wider than the grid pitch two
+# cells and prints 14 characters to the line; tightened spacing reads the same in both.
+GRID_LINE_PITCH = 579    # twips
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+BODY_SQUEEZE = -5        # twentieths of a point: 16 pt - 0.25 pt = 15.75 pt per character
 
 
 @dataclass(frozen=True)
@@ -52,13 +70,16 @@ ALT_NAMES = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷�
 
 def _ppr(*, jc: str | None = None, first_chars: int = 0, size: float = SAN_HAO,
          line: float | None = LINE_PT, before: float = 0, after: float = 0,
-         keep_next: bool = False, outline: int | None = None) -> str:
+         keep_next: bool = False, outline: int | None = None, snap: bool = True,
+         keep_lines: bool = False) -> str:
+    """Paragraph properties; ``snap=False`` for text not set on the 28-character grid."""
     first = round(first_chars * size * 20)
     spacing = (f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}" '
                + (f'w:line="{round(line * 20)}" w:lineRule="exact"/>' if line
                   else 'w:line="240" w:lineRule="auto"/>'))
-    return ("<w:pPr>" + ("<w:keepNext/>" if keep_next else "") + "<w:widowControl/>"
-            + spacing + f'<w:ind w:firstLineChars="{first_chars * 100}" w:firstLine="{first}"/>'
+    return ("<w:pPr>" + ("<w:keepNext/>" if keep_next else "")
+            + ("<w:keepLines/>" if keep_lines else "") + "<w:widowControl/>"
+            + ("" if snap else '<w:snapToGrid w:val="0"/>') + spacing + f'<w:ind w:firstLineChars="{first_chars * 100}" w:firstLine="{first}"/>'
             + (f'<w:jc w:val="{jc}"/>' if jc else "")
             + (f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else "")
             + "</w:pPr>")
@@ -66,9 +87,11 @@ def _ppr(*, jc: str | None = None, first_chars: int = 0, size: float = SAN_HAO,
 
 def _rpr(font: str, size: float, bold: bool = False) -> str:
     half = round(size * 2)
+    squeeze = BODY_SQUEEZE if size == SAN_HAO else 0
     b = "<w:b/><w:bCs/>" if bold else "<w:b w:val=\"0\"/><w:bCs w:val=\"0\"/>"
     return (f'<w:rPr>{rfonts(font)}{b}<w:color w:val="000000"/>'
-            f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+            + (f'<w:spacing w:val="{squeeze}"/>' if squeeze else "")
+            + f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
             '<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>')
 
 
@@ -89,8 +112,7 @@ def _define_style(styles, style_id: str, name: str, ppr: str, rpr: str) -> None:
 class OfficialDocument:
     """Builder for a GB/T 9704 report: add parts in reading order, then :meth:`to_bytes`."""
 
-    def __init__(self, fonts: Fonts = GB_FONTS, header_text: str | None = None, *,
-                 landscape: bool = False) -> None:
+    def __init__(self, fonts: Fonts = GB_FONTS, *, landscape: bool = False) -> None:
         self.fonts = fonts
         self.doc = Document()
         self._tables: dict[str, TableXml] = {}
@@ -99,12 +121,7 @@ class OfficialDocument:
         section = self.doc.sections[0]
         self._page_setup(section, landscape=landscape)
         self.doc.settings.odd_and_even_pages_header_footer = True
-        self._footers(section)
-        if header_text:
-            for header in (section.header, section.even_page_header):
-                p = header.paragraphs[0]
-                p.style = self.doc.styles["Legis Header"]
-                self._run(p, header_text, fonts.heading1, XIAO_SI)
+        self._footers(section, landscape=landscape)
 
     # -- setup -----------------------------------------------------------------------------
     def _setup_styles(self) -> None:
@@ -119,35 +136,55 @@ class OfficialDocument:
         body = _ppr(first_chars=2, jc="both")
         _define_style(styles, "Normal", "Normal", body, _rpr(f.body, SAN_HAO))
         _define_style(styles, "Heading1", "heading 1",
-                      _ppr(first_chars=2, keep_next=True, outline=0), _rpr(f.heading1, SAN_HAO))
+                      _ppr(first_chars=2, jc="both", keep_next=True, outline=0),
+                      _rpr(f.heading1, SAN_HAO))
         _define_style(styles, "Heading2", "heading 2",
-                      _ppr(first_chars=2, keep_next=True, outline=1), _rpr(f.heading2, SAN_HAO))
+                      _ppr(first_chars=2, jc="both", keep_next=True, outline=1),
+                      _rpr(f.heading2, SAN_HAO))
         _define_style(styles, "LegisTitle", "Legis Title",
-                      _ppr(jc="center", size=ER_HAO, line=36, outline=0),
+                      _ppr(jc="center", size=ER_HAO, line=36, outline=0, snap=False,
+                           keep_next=True),
                       _rpr(f.title, ER_HAO, f.title_bold))
         _define_style(styles, "LegisSubtitle", "Legis Subtitle",
-                      _ppr(jc="center"), _rpr(f.heading2, SAN_HAO))
+                      _ppr(jc="center", keep_next=True), _rpr(f.heading2, SAN_HAO))
         _define_style(styles, "LegisCenter", "Legis Center", _ppr(jc="center"),
                       _rpr(f.body, SAN_HAO))
-        _define_style(styles, "LegisAttachment", "Legis Attachment", _ppr(keep_next=True),
+        _define_style(styles, "LegisLeft", "Legis Left", _ppr(jc="left"),
+                      _rpr(f.body, SAN_HAO))
+        _define_style(styles, "LegisMark", "Legis Mark", _ppr(jc="left"),
                       _rpr(f.heading1, SAN_HAO))
+        _define_style(styles, "LegisAttachment", "Legis Attachment",
+                      _ppr(jc="left", keep_next=True), _rpr(f.heading1, SAN_HAO))
+        _define_style(styles, "LegisSignature", "Legis Signature",
+                      _ppr(jc="right", keep_next=True), _rpr(f.body, SAN_HAO))
+        # The date ends the chain: kept with the next paragraph it would drag the 落款
+        # onto the attachment's new page.
+        _define_style(styles, "LegisDate", "Legis Date", _ppr(jc="right"), _rpr(f.body, SAN_HAO))
+        # 附件说明 and the 落款 stay on one page with the last lines of the body.
+        _define_style(styles, "LegisKeep", "Legis Keep", _ppr(jc="left", keep_next=True),
+                      _rpr(f.body, SAN_HAO))
         _define_style(styles, "LegisFigure", "Legis Figure",
-                      _ppr(jc="center", line=None, before=6, keep_next=True),
+                      _ppr(jc="center", line=None, before=6, keep_next=True, snap=False),
                       _rpr(f.body, SAN_HAO))
         _define_style(styles, "LegisCaption", "Legis Caption",
                       _ppr(jc="center", size=XIAO_SI, line=None, before=6, after=6,
-                           keep_next=True),
+                           keep_next=True, snap=False),
                       _rpr(f.heading2, XIAO_SI))
-        _define_style(styles, "LegisTable", "Legis Table", _ppr(size=XIAO_SI, line=None),
-                      _rpr(f.body, XIAO_SI))
+        # A figure's caption goes below it and must not chain the figure to what follows.
+        _define_style(styles, "LegisFigureCaption", "Legis Figure Caption",
+                      _ppr(jc="center", size=XIAO_SI, line=None, before=6, after=6,
+                           snap=False),
+                      _rpr(f.heading2, XIAO_SI))
+        _define_style(styles, "LegisTable", "Legis Table",
+                      _ppr(size=XIAO_SI, line=None, snap=False), _rpr(f.body, XIAO_SI))
         _define_style(styles, "LegisTableHead", "Legis Table Head",
-                      _ppr(jc="center", size=XIAO_SI, line=None), _rpr(f.heading1, XIAO_SI))
+                      _ppr(jc="center", size=XIAO_SI, line=None, snap=False),
+                      _rpr(f.heading1, XIAO_SI))
         _define_style(styles, "LegisTableGroup", "Legis Table Group",
-                      _ppr(size=XIAO_SI, line=None, keep_next=True), _rpr(f.heading2, XIAO_SI))
+                      _ppr(size=XIAO_SI, line=None, keep_next=True, snap=False),
+                      _rpr(f.heading2, XIAO_SI))
         _define_style(styles, "LegisPageNumber", "Legis Page Number",
-                      _ppr(size=SI_HAO, line=None), _rpr(f.page_number, SI_HAO))
-        _define_style(styles, "LegisHeader", "Legis Header",
-                      _ppr(jc="right", size=XIAO_SI, line=None), _rpr(f.heading1, XIAO_SI))
+                      _ppr(size=SI_HAO, line=None, snap=False), _rpr(f.page_number, SI_HAO))
 
     @staticmethod
     def _page_setup(section, *, landscape: bool) -> None:
@@ -160,25 +197,37 @@ class OfficialDocument:
         section.right_margin = Mm(MARGINS_MM["right"])
         section.header_distance = Mm(15)
         section.footer_distance = Mm(25)   # number sits about 7 mm below the type area
+        sect_pr = section._sectPr
+        for old in sect_pr.findall(qn("w:docGrid")):
+            sect_pr.remove(old)
+        # 22 lines to the page (see GRID_LINE_PITCH); tables, titles and captions opt out.
+        sect_pr.append(parse_xml(f'<w:docGrid {nsdecls("w")} w:type="lines" '
+                                 f'w:linePitch="{GRID_LINE_PITCH}"/>'))
 
-    def _footers(self, section) -> None:
-        """「— 1 —」: odd pages on the right, even pages on the left, one character in."""
+    def _footers(self, section, *, landscape: bool) -> None:
+        """「— 1 —」: odd pages on the right, even pages on the left, one character in.
+
+        On a landscape page the number stays where a portrait page has it once the
+        sheet is turned (GB/T 9704 §10.1: the table's top towards the binding on odd
+        pages, towards the outer edge on even ones): a rotated text box on the
+        page's left edge (odd) or right edge (even), near the bottom.
+        """
         indent = round(SI_HAO * 20)
         for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
+            footer.is_linked_to_previous = False
             p = footer.paragraphs[0]
+            for child in list(p._p):
+                p._p.remove(child)
             p.style = self.doc.styles["Legis Page Number"]
+            if landscape:
+                p._p.append(parse_xml(pagenumbers.rotated_number(
+                    side, _rpr(self.fonts.page_number, SI_HAO), A4, MARGINS_MM)))
+                continue
             p_pr = p._p.get_or_add_pPr()
             p_pr.append(parse_xml(f'<w:ind {nsdecls("w")} w:{side}="{indent}" '
                                   f'w:{side}Chars="100"/>'))
             p_pr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="{side}"/>'))
-            rpr = _rpr(self.fonts.page_number, SI_HAO)
-            runs = (f'<w:r>{rpr}<w:t xml:space="preserve">— </w:t></w:r>'
-                    f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
-                    f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-                    f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
-                    f'<w:r>{rpr}<w:t>1</w:t></w:r>'
-                    f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
-                    f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>')
+            runs = pagenumbers.number_runs(_rpr(self.fonts.page_number, SI_HAO))
             for run in parse_xml(f'<w:p {nsdecls("w")}>{runs}</w:p>'):
                 p._p.append(run)
 
@@ -196,7 +245,18 @@ class OfficialDocument:
         return p
 
     def title(self, text: str) -> None:
-        self._paragraph(text, "Legis Title", self.fonts.title, ER_HAO, self.fonts.title_bold)
+        """The title in 二号, broken at sensible places into balanced lines (centred)."""
+        p = self.doc.add_paragraph(style=self.doc.styles["Legis Title"])
+        lines = title_lines(text, self.title_chars)
+        for i, line in enumerate(lines):
+            run = self._run(p, line, self.fonts.title, ER_HAO, self.fonts.title_bold)
+            if i < len(lines) - 1:
+                run.add_break()
+
+    @property
+    def title_chars(self) -> int:
+        """How many 二号 characters fit on one line of the current page."""
+        return int(self.text_width_mm / (ER_HAO * 25.4 / 72))
 
     def subtitle(self, text: str) -> None:
         self._paragraph(text, "Legis Subtitle", self.fonts.heading2, SAN_HAO)
@@ -204,8 +264,17 @@ class OfficialDocument:
     def centered(self, text: str) -> None:
         self._paragraph(text, "Legis Center", self.fonts.body, SAN_HAO)
 
-    def blank(self) -> None:
-        self.doc.add_paragraph(style=self.doc.styles["Legis Center"])
+    def left(self, text: str) -> None:
+        """A line flush left without indent (主送机关, 附件说明 continuation)."""
+        self._paragraph(text, "Legis Left", self.fonts.body, SAN_HAO)
+
+    def mark(self, text: str) -> None:
+        """「内部资料」: 3号黑体 at the top left of the first page (GB/T 9704 §7.2.3)."""
+        self._paragraph(text, "Legis Mark", self.fonts.heading1, SAN_HAO)
+
+    def blank(self, *, keep: bool = False) -> None:
+        """An empty line; ``keep`` holds it on the page of what follows."""
+        self.doc.add_paragraph(style=self.doc.styles["Legis Keep" if keep else "Legis Center"])
 
     def heading1(self, text: str) -> None:
         self._paragraph(text, "Heading 1", self.fonts.heading1, SAN_HAO)
@@ -213,25 +282,63 @@ class OfficialDocument:
     def heading2(self, text: str) -> None:
         self._paragraph(text, "Heading 2", self.fonts.heading2, SAN_HAO)
 
-    def para(self, text: str) -> None:
-        self._paragraph(text, "Normal", self.fonts.body, SAN_HAO)
+    def para(self, text: str, *, keep: bool = False) -> None:
+        """Body text; each line of ``text`` (each 款) becomes its own indented paragraph.
+
+        ``keep`` holds it on the page of what follows (the last paragraph before the
+        落款, so that the 落款 never stands on a page of its own).
+        """
+        for line in (text.splitlines() or [""]):
+            p = self._paragraph(line, "Normal", self.fonts.body, SAN_HAO)
+            if keep:
+                p.paragraph_format.keep_with_next = True
+
+    def hanging(self, label: str, lines: Sequence[str]) -> None:
+        """「附件：1. …」: the label, then one paragraph per item aligned under the first."""
+        for i, line in enumerate(lines):
+            p = self._paragraph((label if i == 0 else "") + line, "Legis Keep", self.fonts.body,
+                                SAN_HAO)
+            chars = 2 if i == 0 else 2 + len(label)
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:ind {nsdecls("w")} w:leftChars="{chars * 100}" '
+                f'w:left="{round(chars * SAN_HAO * 20)}"/>'))
+
+    def signature(self, signatory: str, when: str) -> None:
+        """The 落款 after the body: a blank line, the signatory 右空二字, the date 右空四字."""
+        self.blank(keep=True)
+        for text, chars, style in ((signatory, 2, "Legis Signature"), (when, 4, "Legis Date")):
+            p = self._paragraph(text, style, self.fonts.body, SAN_HAO)
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:ind {nsdecls("w")} w:rightChars="{chars * 100}" '
+                f'w:right="{round(chars * SAN_HAO * 20)}"/>'))
 
     def attachment_label(self, text: str) -> None:
+        """「附件1」 on the first line; the attachment's title then goes on line 3."""
         self._paragraph(text, "Legis Attachment", self.fonts.heading1, SAN_HAO)
+        self.blank()
 
     def caption(self, text: str) -> None:
+        """A table's title, above the table and kept with it."""
         self._paragraph(text, "Legis Caption", self.fonts.heading2, XIAO_SI)
 
-    def picture(self, png: bytes, width_mm: float, caption: str = "") -> None:
+    def picture(self, png: bytes, width_mm: float, caption: str = "", *,
+                max_height_mm: float = 120) -> None:
+        """A centred image ``width_mm`` wide, narrower if it would be taller than the limit."""
+        from PIL import Image
+
+        with Image.open(BytesIO(png)) as image:
+            ratio = image.height / image.width
+        width_mm = min(width_mm, max_height_mm / ratio)
         p = self.doc.add_paragraph(style=self.doc.styles["Legis Figure"])
         p.add_run().add_picture(BytesIO(png), width=Mm(width_mm))
         if caption:
-            self.caption(caption)
+            self._paragraph(caption, "Legis Figure Caption", self.fonts.heading2, XIAO_SI)
 
     def new_section(self, *, landscape: bool) -> None:
         """Start a new page with its own orientation (wide tables go on landscape pages)."""
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._page_setup(section, landscape=landscape)
+        self._footers(section, landscape=landscape)
 
     @property
     def text_width_mm(self) -> float:
@@ -240,12 +347,17 @@ class OfficialDocument:
         return int(width * 10) / 10   # the page size in twips rounds up a hair
 
     def table(self, columns: Sequence[Column], rows: Iterable[Sequence[object] | Span], *,
-              size: float = XIAO_SI, repeat_header: bool = True) -> None:
-        """A bordered table; ``rows`` is consumed once, while the file is written."""
+              size: float = XIAO_SI, repeat_header: bool = True,
+              keep_together: bool = False) -> None:
+        """A bordered table; ``rows`` is consumed once, while the file is written.
+
+        No row splits across pages; ``keep_together`` keeps a short table (a tally
+        with its 合计 row) on one page.
+        """
         key = str(len(self._tables))
         f = self.fonts
         self._tables[key] = TableXml(
-            columns, repeat_header=repeat_header,
+            columns, repeat_header=repeat_header, keep_together=keep_together,
             body=CellStyle("LegisTable", f.body, size),
             head=CellStyle("LegisTableHead", f.heading1, size, shade="E7E6E6"),
             group=CellStyle("LegisTableGroup", f.heading2, size, shade="F2F2F2"))

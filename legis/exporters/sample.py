@@ -9,6 +9,7 @@ from legis.exporters.masking import mask_name, mask_phone
 from legis.exporters.model import (
     STATES,
     ArticleChange,
+    ReportArticle,
     ReportComment,
     ReportData,
     ReportOpinion,
@@ -78,15 +79,27 @@ def sample_report_data(opinions: int = 40, comments: int = 160, articles: int = 
         note = "已在该条增加相应规定。" if state in ("采纳", "部分采纳") else ""
         result.append(ReportOpinion(oid, label, ordinal, text, len(items), ranked, state,
                                     reason, note, items))
-    adopted = [o for o in result if o.state == "采纳" and o.article_ordinal][:3]
+    adopted = [o for o in result if o.state == "采纳" and o.article_ordinal][:6]
     changes = [ArticleChange(o.article_label, "历史文化街区内的建筑物，应当按照规定进行保护。",
                              o.article_label,
                              "历史文化街区内的建筑物，由所有人负责修缮，区人民政府给予指导和补助。",
                              [o.id], "采纳群众意见，明确修缮责任。") for o in adopted]
+    used = {c.contact_point for o in result for c in o.comments if c.contact_point}
     return ReportData(
         draft_title="某市历史文化街区保护条例（草案）", office="某市人大常委会法制工作委员会",
         report_date=date(2024, 6, 3), contact_point=contact_point,
-        contact_points=len({c.contact_point for o in result for c in o.comments
-                            if c.contact_point}),
+        contact_points=len(used),
+        point_names=[p for p in points if p in used],
+        period=(date(2024, 5, 6), date(2024, 6, 5)),
+        articles=[ReportArticle(n, article_label(n), _article_text(rng, n))
+                  for n in range(1, articles + 1)],
         sessions=sessions, participants=sum(s.participants for s in sessions),
         comments=cid, opinions=result, internal=internal, changes=changes)
+
+
+def _article_text(rng: random.Random, n: int) -> str:
+    """An article of one to three 款, the way the parser stores it (款 on separate lines)."""
+    paragraphs = ["历史文化街区内的" + rng.choice(_TOPICS) + "，应当遵守本条例和有关法律、法规的规定。",
+                  "区人民政府应当组织编制保护规划，明确" + rng.choice(_TOPICS) + "的具体要求，"
+                  "并向社会公布。", "违反本条规定的，由有关部门责令限期改正。"]
+    return "\n".join(paragraphs[: 1 + n % 3])

@@ -29,7 +29,12 @@ from legis.services.opinions import lock_opinions
 
 NEEDS_REASON = {STATE_PARTIAL, STATE_REJECTED}
 RECORDS_CHANGE = {STATE_ADOPTED, STATE_PARTIAL}
+# Reasons as practice writes them. 已有规定（已体现） also serves supportive opinions
+# ("赞成尽快出台"): they are 采纳 without a change to the text, and this says why, so the
+# tallies the congress reads stay 采纳 / 部分采纳 / 未采纳 / 待研究.
 DEFAULT_REASONS = (
+    "草案已有规定（已体现）",
+    "维持原规定，不作修改",
     "上位法已有规定，本条例不再重复规定",
     "不属于本法规调整范围",
     "已在其他条款中体现",

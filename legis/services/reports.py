@@ -9,10 +9,16 @@ from sqlmodel import Session, select
 
 from legis import privacy
 from legis.errors import ValidationError
-from legis.exporters import docx_report, spreadsheets
+from legis.exporters import comparison, docx_report, spreadsheets, submission
 from legis.exporters.masking import mask_name, mask_phone
-from legis.exporters.model import ReportComment, ReportData, ReportOpinion, ReportSession
-from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion
+from legis.exporters.model import (
+    ReportArticle,
+    ReportComment,
+    ReportData,
+    ReportOpinion,
+    ReportSession,
+)
+from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion, User
 from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
@@ -81,7 +87,11 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
                       for c in group],
         ))
     report_opinions.sort(key=lambda o: (o.article_ordinal, -o.supporters, o.id))
-    used_points = {c.contact_point_id for c in comments if c.contact_point_id}
+    counted_comments = [c for g in members.values() for c in g]
+    per_point = Counter(c.contact_point_id for c in counted_comments if c.contact_point_id in points)
+    used_points = set(per_point)
+    consulted = {a.ordinal + 1: ReportArticle(a.ordinal + 1, a.label, a.text)
+                 for a in articles.values()}
     return ReportData(
         draft_title=draft.title,
         office=office,
@@ -90,17 +100,34 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         contact_points=len(used_points),
         sessions=[ReportSession(title=s.title or f"座谈会{s.id}", contact_point=points.get(s.contact_point_id, ""),
                                 date=s.held_on, place=s.place,
-                                participants=s.participant_count or s.expected_participants)
+                                participants=s.participant_count or s.expected_participants,
+                                host=s.host_name)
                   for s in sessions],
         participants=sum(s.participant_count or s.expected_participants for s in sessions),
         comments=sum(len(g) for g in members.values()),
         opinions=report_opinions,
         internal=internal,
+        period=(draft.comment_start, draft.comment_end),
+        draft_id=draft.id,
+        articles=sorted(consulted.values(), key=lambda a: a.ordinal),
+        point_names=[points[pid] for pid, _ in
+                     sorted(per_point.items(), key=lambda kv: (-kv[1], points[kv[0]]))],
+        published=draft.feedback_published_at is not None,
+        point_host=_host_of(session, point) if point else "",
+        point_parent=(points.get(point.parent_id, "") if point and point.parent_id else ""),
         # 修改情况: only in the office's own report, once a later version exists.
         changes=(revision_service.article_changes(session, draft=draft)
                  if point is None and len(revision_service.versions_of(session, draft=draft)) > 1
                  else []),
     )
+
+
+def _host_of(session: Session, point: ContactPoint) -> str:
+    """The point's host (联络员) as named on their account, for the point's own submission."""
+    users = session.exec(select(User).where(User.contact_point_id == point.id,
+                                            User.role == "host", User.disabled.is_(False))
+                         .order_by(User.id)).all()
+    return "、".join(u.display_name or u.username for u in users)
 
 
 def _report_comment(comment: Comment, article_label: str, points: dict[int, str],
@@ -120,10 +147,33 @@ def _report_comment(comment: Comment, article_label: str, points: dict[int, str]
     )
 
 
-def render(data: ReportData, *, fmt: str, kind: str = "opinions") -> bytes:
-    """The file bytes for one format: the congress report (.docx) or a spreadsheet."""
+KINDS = ("opinions", "comments", "comparison")
+
+
+def build_for_export(session: Session, *, draft_id: int, office: str,
+                     contact_point_id: int | None = None, internal: bool = False):
+    """The report's data with staff's letterhead, and its sections as staff left them."""
+    from legis.services import report_texts
+
+    data = build_report(session, draft_id=draft_id, office=office,
+                        contact_point_id=contact_point_id, internal=internal)
+    report_texts.apply_letterhead(session, data)
+    return data, report_texts.sections(session, data=data)
+
+
+def render(data: ReportData, *, fmt: str, kind: str = "opinions", sections=None,
+           ids: bool = False) -> bytes:
+    """The file bytes for one format: the congress report or a point's submission (.docx),
+    the 修改前后对照表 (.docx, kind "comparison") or a spreadsheet.
+
+    ``sections`` are the report's texts as staff edited them (see report_texts).
+    """
+    if fmt == "docx" and kind == "comparison":
+        return comparison.comparison_table(data)
+    if fmt == "docx" and data.contact_point:
+        return submission.point_submission(data)
     if fmt == "docx":
-        return docx_report.congress_report(data)
+        return docx_report.congress_report(data, sections)
     writers = {
         ("xlsx", "opinions"): spreadsheets.opinions_xlsx,
         ("xlsx", "comments"): spreadsheets.comments_xlsx,
@@ -131,13 +181,16 @@ def render(data: ReportData, *, fmt: str, kind: str = "opinions") -> bytes:
         ("csv", "comments"): spreadsheets.comments_csv,
     }
     if (fmt, kind) not in writers:
-        raise ValidationError("导出格式应为 docx、xlsx 或 csv；表格可选“归纳意见”或“原始意见”。")
-    return writers[(fmt, kind)](data)
+        raise ValidationError("导出格式应为 docx、xlsx 或 csv；表格可选“归纳意见”或“原始意见”，"
+                              "修改前后对照表只有 docx 格式。")
+    return writers[(fmt, kind)](data, ids=ids)
 
 
 def filename(data: ReportData, *, fmt: str, kind: str = "opinions") -> str:
-    what = {"docx": "征求意见情况报告", "xlsx": "", "csv": ""}[fmt] or (
-        "归纳意见" if kind == "opinions" else "原始意见")
+    what = ("修改前后对照表" if kind == "comparison" else
+            "报送材料" if fmt == "docx" and data.contact_point else
+            "征求意见情况报告" if fmt == "docx" else
+            "归纳意见" if kind == "opinions" else "原始意见")
     scope = f"-{data.contact_point}" if data.contact_point else ""
     internal = "-内部" if data.internal else ""
     return f"{data.draft_title}{scope}-{what}{internal}.{FORMATS[fmt][1]}"
@@ -152,11 +205,13 @@ def export_to_file(engine, *, draft_id: int, office: str, fmt: str, kind: str,
     from legis.db import session_scope
 
     progress(0.05, "正在读取意见")
+    from legis.services.report_texts import final_sections
+
     with session_scope(engine) as session:
-        data = build_report(session, draft_id=draft_id, office=office,
-                            contact_point_id=contact_point_id, internal=internal)
+        data, views = build_for_export(session, draft_id=draft_id, office=office,
+                                       contact_point_id=contact_point_id, internal=internal)
     progress(0.4, f"正在生成文件（{len(data.opinions)}条归纳意见，{data.comments}条意见）")
-    body = render(data, fmt=fmt, kind=kind)
+    body = render(data, fmt=fmt, kind=kind, sections=final_sections(views))
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_old(folder)

@@ -21,7 +21,7 @@ from legis.models import (
 )
 from legis.services.contact_points import clean_text as _clean
 from legis.services.drafts import is_open
-from legis.timefmt import fmt_date, fmt_datetime
+from legis.timefmt import fmt_date, to_beijing
 
 DEFAULT_TITLE = "征求意见座谈会"
 MAX_PARTICIPANTS = 100_000
@@ -274,6 +274,6 @@ def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
         [i, articles[c.article_id].label if c.article_id in articles else "总体意见",
          public_text(c.text, c.personal_data),
          mask_name(c.name), c.community, mask_phone(c.phone), c.channel, c.receipt_code,
-         fmt_datetime(c.created_at)]
+         to_beijing(c.created_at).replace(tzinfo=None)]
         for i, c in enumerate(comments, start=1)
     ]

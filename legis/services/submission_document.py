@@ -44,7 +44,7 @@ def submission_document(session: Session, *, submission: Submission, items: list
             id=item.id, article_label=label, article_ordinal=article.ordinal + 1 if article else 0,
             text=item.text, supporters=len(members),
             contact_points=[n for n, _ in named.most_common() if n], state=STATE_PENDING,
-            reason=item.note,
+            note=item.note,
             comments=[reports._report_comment(c, label, points, titles, internal=False)
                       for c in members]))
     data.opinions = opinions

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from legis.errors import LegisError, NotFound, ValidationError
 from legis.exporters import charts
 from legis.services import contact_points as point_service
-from legis.services import dispositions, jobs, merging, publication, reports
+from legis.services import dispositions, jobs, merging, publication, report_texts, reports
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services.audit import record
@@ -178,19 +178,20 @@ async def export(request: Request) -> Response:
         return await _export_in_background(request, draft_id, fmt, kind, point_id, internal)
 
     def work(session: Session):
-        data = reports.build_report(session, draft_id=draft_id, office=office,
-                                    contact_point_id=point_id, internal=internal)
+        data, views = reports.build_for_export(session, draft_id=draft_id, office=office,
+                                               contact_point_id=point_id, internal=internal)
         if internal:
             record(session, actor=actor, action="export.internal", target_type="draft",
                    target_id=draft_id, draft_id=draft_id,
                    after={"format": fmt, "kind": kind, "contact_point": point_id},
                    client=client_address(request))
-        return data
+        return data, report_texts.final_sections(views)
 
-    data = await in_db(request, work, write=internal)
+    data, sections = await in_db(request, work, write=internal)
     from starlette.concurrency import run_in_threadpool
 
-    body = await run_in_threadpool(reports.render, data, fmt=fmt, kind=kind)
+    body = await run_in_threadpool(lambda: reports.render(
+        data, fmt=fmt, kind=kind, sections=sections, ids=query.get("ids") == "1"))
     name = reports.filename(data, fmt=fmt, kind=kind)
     return Response(body, media_type=reports.FORMATS[fmt][0],
                     headers=attachment(name, f"report.{fmt}"))

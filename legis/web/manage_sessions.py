@@ -449,7 +449,7 @@ async def export_xlsx(request: Request) -> Response:
     comment_session, draft, rows = await in_db(request, work)
     sheets = [("意见", session_service.EXPORT_HEADERS, rows)]
     data = await run_in_threadpool(
-        to_xlsx, sheets, {"意见": (6, 14, 60, 10, 16, 14, 6, 12, 18)}
+        lambda: to_xlsx(sheets, {"意见": (6, 14, 60, 10, 16, 14, 6, 12, 18)}, wrap={"意见": [2]})
     )
     name = f"{draft.title}-{comment_session.title}-{comment_session.held_on or ''}意见.xlsx"
     return _download(data, f"session-{session_id}-comments.xlsx", name, XLSX)

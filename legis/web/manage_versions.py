@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from legis.errors import NotFound, ValidationError
 from legis.exporters.comparison import comparison_table
-from legis.exporters.figures import ordered_opinions
 from legis.parsing import parse_bytes
 from legis.revisions import KIND_NAMES
 from legis.services import drafts as draft_service
@@ -276,13 +275,9 @@ async def download_table(request: Request) -> Response:
     office = request.app.state.settings.office
 
     def load(session: Session):
-        # The report's numbering, so the table cites 意见3 as the report does.
         return reports.build_report(session, draft_id=draft_id, office=office)
 
     data = await in_db(request, load)
-    numbers = {op.id: i for i, op in enumerate(ordered_opinions(data.opinions), 1)}
-    title = f"《{data.draft_title}》修改前后对照表"
-    body = await run_in_threadpool(lambda: comparison_table(data.changes, title,
-                                                            opinion_numbers=numbers))
+    body = await run_in_threadpool(lambda: comparison_table(data))
     name = f"{data.draft_title}-修改前后对照表.docx"
     return Response(body, media_type=DOCX, headers=attachment(name, "comparison.docx"))

@@ -26,6 +26,7 @@ from legis.web import manage_network as network
 from legis.web import manage_opinions as opinions
 from legis.web import manage_points as points
 from legis.web import manage_referrals as referrals
+from legis.web import manage_report as report
 from legis.web import manage_sessions as sessions
 from legis.web import manage_users as users
 from legis.web import manage_versions as versions
@@ -150,6 +151,15 @@ routes: list[BaseRoute] = [
     route(f"{DRAFT}/export", dispositions.export, "manage_export", OFFICE),
     route(f"{M}/reasons", dispositions.reasons_page, "manage_reasons", OFFICE),
     route(f"{M}/reasons", dispositions.save_reason, "manage_reason_save", OFFICE, POST),
+    # the report: its sections and letterhead, staff's text kept between exports
+    route(f"{DRAFT}/report", report.report_page, "manage_report", OFFICE),
+    route(f"{DRAFT}/report/letterhead", report.save_letterhead, "manage_report_letterhead",
+          OFFICE, POST),
+    route(f"{DRAFT}/report/sections/{{key:str}}", report.save_section, "manage_report_section",
+          OFFICE, POST),
+    # a contact point's own submission: its host (scope checked on point_id) and staff
+    route(f"{M}/points/{{point_id:int}}/drafts/{{draft_id:int}}/submission.docx",
+          report.point_submission, "manage_point_submission", ALL_STAFF),
     # draft versions and revisions
     route(f"{DRAFT}/versions", versions.versions_page, "manage_versions", OFFICE),
     route(f"{DRAFT}/versions/import", versions.import_version,

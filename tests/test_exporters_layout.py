@@ -1,0 +1,208 @@
+"""The GB/T 9704 template read back from the .docx XML: page, grid, fonts, numbers, tables, titles."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from legis.exporters.docx_report import COMMENT_COLUMNS, congress_report
+from legis.exporters.sample import sample_report_data
+from legis.exporters.titles import title_lines
+
+WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return Document(BytesIO(congress_report(sample_report_data(opinions=45, comments=180,
+                                                                articles=25))))
+
+
+def test_pages_are_a4_with_the_standard_margins_and_22_lines(doc):
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE,
+                                                      WD_ORIENT.LANDSCAPE]
+    for s in doc.sections:
+        size = (round(s.page_width / Mm(1)), round(s.page_height / Mm(1)))
+        assert size == ((297, 210) if s.orientation == WD_ORIENT.LANDSCAPE else (210, 297))
+        margins = [round(m / Mm(1), 1) for m in
+                   (s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)]
+        assert margins == [37, 35, 28, 26]
+        grid = s._sectPr.find(qn("w:docGrid"))
+        assert grid.get(qn("w:type")) == "lines"
+        pitch_pt = int(grid.get(qn("w:linePitch"))) / 20
+        type_area_pt = (297 - 37 - 35) / 25.4 * 72
+        assert int(type_area_pt / pitch_pt) == 22
+
+
+def test_body_lines_hold_28_characters(doc):
+    section = doc.sections[0]
+    width_pt = (section.page_width - section.left_margin - section.right_margin) / Mm(1) / 25.4 * 72
+    body = [p for p in doc.paragraphs if p.style.name == "Normal" and p.text]
+    assert body
+    for p in body:
+        for r in p.runs:
+            rpr = r._r.find(qn("w:rPr"))
+            size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) / 2
+            squeeze = int(rpr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+            pitch = size + squeeze
+            assert size == 16 and int(width_pt / pitch) == 28
+
+
+def test_fonts_sizes_and_spacing_per_part(doc):
+    def east_asia(style) -> str:
+        return style.element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}").get(qn("w:eastAsia"))
+
+    assert east_asia(doc.styles["Normal"]) == "仿宋_GB2312"
+    assert east_asia(doc.styles["Heading 1"]) == "黑体"
+    assert east_asia(doc.styles["Heading 2"]) == "楷体_GB2312"
+    assert east_asia(doc.styles["Legis Title"]) == "方正小标宋简体"
+    normal = doc.styles["Normal"]
+    assert normal.font.size.pt == 16
+    assert normal.paragraph_format.line_spacing.pt == pytest.approx(28.9, abs=0.05)
+    assert normal.paragraph_format.first_line_indent.pt == 32
+    assert doc.styles["Legis Title"].font.size.pt == 22
+    defaults = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}")
+    for el in [defaults] + [doc.styles[n].element for n in ("Normal", "Heading 1", "Heading 2")]:
+        rfonts = el.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert rfonts.get(qn("w:eastAsia")) and not any("Theme" in k for k in rfonts.attrib)
+    runs = [r for r in doc.element.body.iter(qn("w:r")) if r.find(qn("w:t")) is not None]
+    for r in runs:
+        fonts = r.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert fonts is not None and fonts.get(qn("w:eastAsia")), r.findtext(qn("w:t"))
+    # Tables, titles and captions are not pulled onto the body's line grid.
+    for name in ("Legis Table", "Legis Title", "Legis Caption", "Legis Figure",
+                 "Legis Figure Caption"):
+        snap = doc.styles[name].element.find(f"{qn('w:pPr')}/{qn('w:snapToGrid')}")
+        assert snap is not None and snap.get(qn("w:val")) == "0"
+
+
+def test_page_numbers_portrait_and_landscape(doc):
+    assert doc.settings.odd_and_even_pages_header_footer
+    portrait = doc.sections[0]
+    for footer, side in ((portrait.footer, "right"), (portrait.even_page_footer, "left")):
+        p = footer.paragraphs[0]
+        assert "".join(t.text for t in p._p.iter(qn("w:instrText"))).strip() == "PAGE"
+        assert p.text.startswith("— ") and p.text.endswith(" —")
+        assert side in str(p.alignment).lower()
+    # Landscape pages: the number stays where portrait pages have it once the sheet is
+    # turned: a text box along the short edge, odd pages left (reading top to bottom),
+    # even pages right (reading bottom to top), near the bottom corner of the portrait view.
+    for section in doc.sections[1:]:
+        for footer, edge, vert in ((section.footer, "left", "vert"),
+                                   (section.even_page_footer, "right", "vert270")):
+            el = footer._element
+            body = el.find(f".//{WPS}bodyPr")
+            assert body is not None and body.get("vert") == vert
+            assert "".join(t.text for t in el.iter(qn("w:instrText"))).strip() == "PAGE"
+            x = int(el.find(f".//{WP}positionH/{WP}posOffset").text) / 36000
+            y = int(el.find(f".//{WP}positionV/{WP}posOffset").text) / 36000
+            height = int(el.find(f".//{WP}extent").get("cy")) / 36000
+            assert (x < 30) if edge == "left" else (x > 297 - 30)
+            assert 150 < y + height < 185          # its end 26-33 mm above the bottom edge
+            texts = "".join(t.text or "" for t in el.iter(qn("w:t")))
+            assert texts.startswith("— ") and texts.endswith(" —")
+
+
+def test_every_table_row_is_kept_whole_and_the_tally_with_its_total(doc):
+    for table in doc.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    tally = next(t for t in doc.tables if t.rows[0].cells[-1].text == "占比")
+    *kept, last = tally.rows
+    for row in kept:
+        for cell in row.cells:
+            assert cell.paragraphs[0]._p.pPr.find(qn("w:keepNext")) is not None
+    assert last.cells[0].text == "合计"
+    assert last.cells[0].paragraphs[0]._p.pPr.find(qn("w:keepNext")) is None
+
+
+def _justified(p, styles) -> bool:
+    jc = p.find(f"{qn('w:pPr')}/{qn('w:jc')}")
+    if jc is not None:
+        return jc.get(qn("w:val")) in ("both", "distribute")
+    style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    style_id = style.get(qn("w:val")) if style is not None else "Normal"
+    return styles.get(style_id, "both") in ("both", "distribute")
+
+
+def test_no_line_break_inside_a_justified_paragraph(doc):
+    styles = {}
+    for s in doc.styles.element.iter(qn("w:style")):
+        jc = s.find(f"{qn('w:pPr')}/{qn('w:jc')}")
+        styles[s.get(qn("w:styleId"))] = jc.get(qn("w:val")) if jc is not None else "both"
+    paragraphs = list(doc.element.body.iter(qn("w:p")))
+    with_breaks = [p for p in paragraphs if p.find(f".//{qn('w:br')}") is not None]
+    assert all(not _justified(p, styles) for p in with_breaks)
+    # Table cells never hold a line break: each line (each 款) is its own paragraph.
+    for table in doc.tables:
+        assert table._tbl.find(f".//{qn('w:br')}") is None
+    multi = [c for t in doc.tables for r in t.rows for c in r.cells if len(c.paragraphs) > 1]
+    assert multi, "the sample has articles of several 款"
+
+
+@pytest.mark.parametrize(("title", "lines"), [
+    ("关于《某市养犬管理条例（草案）》征求意见情况的报告",
+     ["关于《某市养犬管理条例（草案）》", "征求意见情况的报告"]),
+    ("关于《某市历史文化街区保护条例（草案）》征求意见情况的报告",
+     ["关于《某市历史文化街区保护条例（草案）》", "征求意见情况的报告"]),
+    ("关于《某市历史文化街区保护管理条例（草案）》征求意见情况的报告",
+     ["关于《某市历史文化街区保护管理条例", "（草案）》征求意见情况的报告"]),
+    ("关于《某市物业管理条例（草案）》征求意见情况的报告",
+     ["关于《某市物业管理条例（草案）》", "征求意见情况的报告"]),
+    ("关于《某市犬只收容管理规定（草案）》征求意见情况的报告",
+     ["关于《某市犬只收容管理规定（草案）》", "征求意见情况的报告"]),
+    ("关于征求意见情况的报告", ["关于征求意见情况的报告"]),
+])
+def test_title_breaks_at_sensible_places(title, lines):
+    assert title_lines(title, 20) == lines
+
+
+def test_long_titles_stay_balanced_and_never_start_a_line_with_closing_marks():
+    title = "关于《某自治州少数民族传统村落和历史建筑保护利用若干规定（草案修改稿）》征求意见情况的报告"
+    lines = title_lines(title, 20)
+    assert "".join(lines) == title and all(len(line) <= 20 for line in lines)
+    assert len(lines) == 3 and max(map(len, lines)) - min(map(len, lines)) <= 6
+    assert not any(line[0] in "》）」，。" for line in lines)
+    assert not any(line[-1] in "《（" for line in lines)
+
+
+def test_attachment_title_on_line_three_and_columns_wide_enough(doc):
+    texts = [p.text for p in doc.paragraphs]
+    for label in ("附件1", "附件2"):
+        at = texts.index(label)
+        assert texts[at + 1] == "" and texts[at + 2] in ("意见采纳情况对照表", "原始意见")
+        p = doc.paragraphs[at]
+        assert p.style.name == "Legis Attachment" and not p.paragraph_format.first_line_indent
+    article = next(c for c in COMMENT_COLUMNS if c.title == "条款")
+    # 「第一百二十一条」 in 五号 (10.5 pt) plus the cell margins (2 x 85 twips).
+    needed_mm = 7 * 10.5 * 25.4 / 72 + 2 * 85 / 1440 * 25.4
+    assert article.width_mm >= needed_mm
+
+
+def test_signature_follows_the_body_right_aligned_and_kept_with_the_attachments(doc):
+    texts = [p.text for p in doc.paragraphs]
+    at = texts.index("某市人大常委会法制工作委员会", texts.index("五、下一步工作"))
+    signatory, when = doc.paragraphs[at], doc.paragraphs[at + 1]
+    assert when.text == "2024年6月3日"
+    for p, chars in ((signatory, 2), (when, 4)):
+        assert "right" in str(p.alignment or p.style.paragraph_format.alignment).lower()
+        ind = p._p.pPr.find(qn("w:ind"))
+        assert ind.get(qn("w:rightChars")) == str(chars * 100)
+    notes = doc.paragraphs[texts.index("附件：1. 意见采纳情况对照表"):at]
+    assert all(p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next
+               for p in notes)
+
+
+def test_charts_fit_the_type_area(doc):
+    shapes = doc.inline_shapes
+    assert len(shapes) == 2
+    for shape in shapes:
+        rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        assert doc.part.related_parts[rid].blob[:8] == b"\x89PNG\r\n\x1a\n"
+        assert shape.width <= Mm(156) + 1 and shape.height <= Mm(120) + 1
