@@ -1,7 +1,7 @@
 """comments keep a random id of the browser visit that sent them, to count participants
 
 Revision ID: 0003_i19w_comment_visitor
-Revises: 0002_login_sessions_rate_counts
+Revises: 0002_report_document
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0003_i19w_comment_visitor"
-down_revision = "0002_login_sessions_rate_counts"
+down_revision = "0002_report_document"
 branch_labels = None
 depends_on = None
 
