@@ -194,6 +194,9 @@ async def submit_comment(request: Request) -> Response:
             form_token=form_token,
             visitor=visitor,
         )
+        # A re-send racing the first rolls back and finds the stored comment, and a rollback
+        # expires the draft: load what the answer needs while the session is still open.
+        session.refresh(draft)
         return draft, None, comment
 
     draft, article, comment = await in_db(request, work, write=True)
