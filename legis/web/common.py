@@ -41,6 +41,15 @@ def render(
     )
 
 
+async def render_in_pool(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> Response:
+    """``render`` in the thread pool: a large page never holds up the event loop."""
+    context = dict(context or {})
+    context.setdefault("flashes", pop_flashes(request))
+    return await run_in_threadpool(render, request, name, context, status=status)
+
+
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A one-time message shown on the next page (kept in the signed session cookie)."""
     # Reassign rather than append in place: the session cookie is only

@@ -9,11 +9,20 @@ from starlette.responses import Response
 
 from legis.errors import LegisError, NotFound, ValidationError
 from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging, near_misses, review_actions
+from legis.services import dispositions, jobs, merging, near_misses, review_actions, review_page
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.vocabulary import DispositionState
-from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import (
+    actor_name,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+    render_in_pool,
+)
 
 MERGE_JOB = "merge"
 
@@ -88,36 +97,54 @@ async def start_merge(request: Request) -> Response:
     return redirect(request.url_for("manage_opinions", draft_id=draft_id).path)
 
 
-def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
+def _review_context(session: Session, draft_id: int, article_key: str, where: dict) -> dict:
     draft = draft_service.get_draft(session, draft_id=draft_id)
-    view = opinion_service.article_review(session, draft_id=draft.id,
-                                          article_id=_article_key(article_key))
-    histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
-                 for v in view.opinions}
-    return {"draft": draft, "view": view, "histories": histories,
+    view = review_page.review_page(session, draft_id=draft.id, article_id=_article_key(article_key),
+                                   **where)
+    return {"draft": draft, "view": view, "histories": view.histories,
             "near_misses": near_misses.for_review(view.opinions),
             "reasons": dispositions.reason_templates(session), "article_key": article_key,
-            "failed": None, "editing": None}
+            "failed": None, "editing": None, "page_size": review_page.PAGE_SIZE}
+
+
+def _where(values) -> dict:
+    """Which page of the review to show, from the query (GET) or the form sent (POST)."""
+    edit = int_or_none(values.get("edit"))
+    return {"page": int_or_none(values.get("page")) or 1,
+            # an explicit page wins: the pager's links keep the other parameters
+            "show": None if values.get("page") else (int_or_none(values.get("show")) or edit),
+            "open_opinion": int_or_none(values.get("members")),
+            "open_page": int_or_none(values.get("mpage")) or 1}
+
+
+async def _context(request: Request, draft_id: int, article_key: str, where: dict) -> dict:
+    context = await in_db(request, lambda s: _review_context(s, draft_id, article_key, where))
+    if not context["reasons"]:   # the first look ever seeds the common reasons
+        context["reasons"] = await in_db(request, dispositions.reason_templates, write=True)
+    return context
 
 
 async def review(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     key = request.path_params["article"]
-    context = await in_db(request, lambda s: _review_context(s, draft_id, key), write=True)
+    context = await _context(request, draft_id, key, _where(request.query_params))
     # One opinion at a time shows its forms: 80 opinions with a form each would weigh 300 KB.
     context["editing"] = int_or_none(request.query_params.get("edit"))
-    return render(request, "manage/review.html", context)
+    return await render_in_pool(request, "manage/review.html", context)
 
 
 async def review_failed(request: Request, *, draft_id: int, article_key: str, form_key: str,
                         error: LegisError, form) -> Response:
     """The review page again, with what was typed kept and the error next to its field."""
-    context = await in_db(request, lambda s: _review_context(s, draft_id, article_key), write=True)
+    where = _where(form)
+    if where["show"] is None and form_key.split("-")[-1].isdigit():
+        where["show"] = int(form_key.split("-")[-1])
+    context = await _context(request, draft_id, article_key, where)
     context["failed"] = {"form": form_key, "field": error.field, "message": error.message,
                          "values": {k: form.get(k) for k in form},
                          "checked": {int(v) for k in ("opinion", "comment")
                                      for v in form.getlist(k) if str(v).isdigit()}}
-    return render(request, "manage/review.html", context, status=422)
+    return await render_in_pool(request, "manage/review.html", context, status=422)
 
 
 async def review_action(request: Request) -> Response:
@@ -163,6 +190,8 @@ def review_redirect(request: Request, draft_id: int, article: int | str | None,
     """Back to an article's review page (``article`` None or "" is 总体意见), at ``anchor``."""
     key = "overall" if article in (None, "") else str(article)
     url = request.url_for("manage_review", draft_id=draft_id, article=key).path
+    if anchor[1:].isdigit() and anchor.startswith("o"):
+        url += f"?show={anchor[1:]}"   # the page of the review that holds this opinion
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
