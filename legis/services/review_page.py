@@ -12,7 +12,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func
+from sqlalchemy import and_, case, func, union_all
 from sqlmodel import Session, select
 
 from legis.errors import NotFound
@@ -94,17 +94,17 @@ def page_of(sizes: list[tuple[int, int, int]], opinion_id: int) -> int | None:
 
 
 def _first_members(session: Session, opinion_ids: list[int]) -> dict[int, list[Comment]]:
-    """The first MEMBERS_SHOWN members of each opinion (awaiting confirmation first): one query."""
+    """The first MEMBERS_SHOWN members of each opinion (awaiting confirmation first): one
+    query, each opinion's share read through the opinion index and cut at MEMBERS_SHOWN."""
     if not opinion_ids:
         return {}
-    ranked = (select(Comment.id.label("cid"), func.row_number().over(
-        partition_by=Comment.opinion_id,
-        order_by=(Comment.awaiting_confirmation.desc(), Comment.id)).label("rank"))
-        .where(Comment.opinion_id.in_(opinion_ids), *_counted()).subquery())
+    firsts = union_all(*(
+        select(Comment.id).where(Comment.opinion_id == oid, *_counted())
+        .order_by(Comment.awaiting_confirmation.desc(), Comment.id).limit(MEMBERS_SHOWN)
+        .subquery().select() for oid in opinion_ids)).subquery()
     found: dict[int, list[Comment]] = defaultdict(list)
     for comment in session.exec(
-            select(Comment).join(ranked, ranked.c.cid == Comment.id)
-            .where(ranked.c.rank <= MEMBERS_SHOWN)
+            select(Comment).where(Comment.id.in_(select(firsts.c.id)))
             .order_by(Comment.opinion_id, Comment.awaiting_confirmation.desc(), Comment.id)):
         found[comment.opinion_id].append(comment)
     return found
@@ -141,12 +141,25 @@ def histories(session: Session, opinion_ids: list[int]) -> dict[int, list[Dispos
     return found
 
 
-def _aside(session: Session, draft_id: int, article_id: int | None, *flags) -> tuple[list[Comment], int]:
-    scope = (Comment.draft_id == draft_id, _where(Comment.article_id, article_id), *flags)
-    count = session.exec(select(func.count(Comment.id)).where(*scope)).one()
-    shown = list(session.exec(select(Comment).where(*scope).order_by(Comment.id.desc())
-                              .limit(ASIDE_SHOWN)))
-    return shown, int(count)
+def _aside(session: Session, draft_id: int, article_id: int | None) -> tuple[int, int, int]:
+    """Comments of the article excluded, withdrawn and not yet merged: one pass, no rows read."""
+    def flagged(*conditions):
+        return func.coalesce(func.sum(case((and_(*conditions), 1), else_=0)), 0)
+
+    excluded, withdrawn, unmerged = session.exec(select(
+        flagged(Comment.excluded.is_(True), Comment.withdrawn.is_(False)),
+        flagged(Comment.withdrawn.is_(True)),
+        flagged(Comment.opinion_id.is_(None), *_counted()))
+        .where(Comment.draft_id == draft_id, _where(Comment.article_id, article_id))).one()
+    return int(excluded), int(withdrawn), int(unmerged)
+
+
+def _listed(session: Session, draft_id: int, article_id: int | None, count: int, *flags) -> list[Comment]:
+    if not count:
+        return []
+    return list(session.exec(
+        select(Comment).where(Comment.draft_id == draft_id, _where(Comment.article_id, article_id), *flags)
+        .order_by(Comment.id.desc()).limit(ASIDE_SHOWN)))
 
 
 def review_page(session: Session, *, draft_id: int, article_id: int | None, page: int = 1,
@@ -177,16 +190,14 @@ def review_page(session: Session, *, draft_id: int, article_id: int | None, page
             row.members_page = min(max(open_page, 1), row.members_pages)
             row.comments = members_page(session, opinion_id=oid, page=row.members_page)
         rows.append(row)
-    excluded, excluded_count = _aside(session, draft_id, article_id, Comment.excluded.is_(True),
-                                     Comment.withdrawn.is_(False))
-    withdrawn, withdrawn_count = _aside(session, draft_id, article_id, Comment.withdrawn.is_(True))
-    unmerged = session.exec(select(func.count(Comment.id)).where(
-        Comment.draft_id == draft_id, _where(Comment.article_id, article_id),
-        Comment.opinion_id.is_(None), *_counted())).one()
+    excluded_count, withdrawn_count, unmerged = _aside(session, draft_id, article_id)
+    excluded = _listed(session, draft_id, article_id, excluded_count, Comment.excluded.is_(True),
+                       Comment.withdrawn.is_(False))
+    withdrawn = _listed(session, draft_id, article_id, withdrawn_count, Comment.withdrawn.is_(True))
     return ReviewPage(
         article=article, opinions=rows, total=len(sizes), page=page, pages=pages,
         targets=[(oid, loaded[oid].text) for oid in picker_ids],
         targets_complete=len(picker_ids) == len(sizes),
         histories=histories(session, shown_ids),
         excluded=excluded, excluded_count=excluded_count,
-        withdrawn=withdrawn, withdrawn_count=withdrawn_count, unmerged=int(unmerged))
+        withdrawn=withdrawn, withdrawn_count=withdrawn_count, unmerged=unmerged)
