@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import httpx
 
-from benchmarks import staff_data  # noqa: E402
-from tests.live import running_server, server_env  # noqa: E402
+from benchmarks import staff_data
+from tests.live import running_server, server_env
 
 SIZES = (200, 1000, 5000)
 PER_OPINION = 20

@@ -17,13 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, text
 
-from legis.db import create_schema, make_engine, session_scope  # noqa: E402
-from legis.models import STATES, Comment, ContactPoint, Opinion, utcnow  # noqa: E402
-from legis.parsing import parse_text  # noqa: E402
-from legis.services import accounts  # noqa: E402
-from legis.services.drafts import articles_of, current_version, import_draft  # noqa: E402
+from legis.db import create_schema, make_engine, session_scope
+from legis.models import STATES, Comment, ContactPoint, Opinion, utcnow
+from legis.parsing import parse_text
+from legis.services import accounts
+from legis.services.drafts import articles_of, current_version, import_draft
 
 TOPICS = ["犬链长度", "登记费用", "疫苗接种", "粪便清理", "烈性犬名录", "夜间遛狗", "宠物医院", "流浪犬收容",
           "电梯遛狗", "噪音扰民"]
