@@ -12,7 +12,7 @@ from docx import Document
 from sqlmodel import select
 
 from legis.errors import LegisError
-from legis.exporters import charts
+from legis.exporters import charts, figures
 from legis.models import Comment, Disposition, Opinion
 from legis.services import comments as comment_service
 from legis.services import decision_figures, dispositions, merging, reports
@@ -152,6 +152,41 @@ def test_charts_draw_what_the_report_counts_and_change_with_each_decision(client
     assert redrawn.text == charts.stacked_bars_svg(report.opinions)
     assert client.get(src.replace("articles.svg", "tally.svg")).text == charts.tally_svg(report.tally())
     assert client.get(f"/manage/drafts/{draft.id}/charts/other.svg").status_code == 404
+
+
+def test_kept_figures_follow_every_kind_of_change(engine, db, merged):
+    """The counts are kept per stamp of the figures: after each kind of write they still
+    say what the report (built from every row) says."""
+    draft, opinions, _r, _p = merged
+
+    def agree():
+        db.expire_all()
+        report = reports.build_report(db, draft_id=draft.id, office="市人大常委会法工委")
+        kept = decision_figures.chart_figures(db, draft_id=draft.id)
+        assert kept.tally == report.tally()
+        assert kept.articles == figures.article_counts(report.opinions)
+        assert decision_figures.overview(db, draft_id=draft.id).totals.total == len(
+            db.exec(select(Opinion).where(Opinion.draft_id == draft.id)).all())
+
+    agree()
+    dispositions.decide(db, opinion=opinions["建议对不清理犬粪的行为加大处罚力度"], state="采纳", actor="staff")
+    db.commit()
+    agree()
+    twelve = opinions["建议将变更登记期限由三十日延长至六十日"]
+    moving = db.exec(select(Comment).where(Comment.opinion_id == twelve.id)).first()
+    opinion_service.move_comment(db, comment=moving, target=None, actor="staff")
+    db.commit()
+    agree()
+    opinion_service.set_excluded(db, comment=moving, excluded=True, reason="重复", actor="staff")
+    db.commit()
+    agree()
+    # new comments joining existing opinions through the merge job's bulk update
+    for text in ("建议将变更登记期限由三十日延长至六十日。", "建议明确犬链长度不超过一点五米。"):
+        comment_service.submit_comment(db, draft=draft, channel="线上", data=comment_service.CommentInput(
+            text=text, article_id=article(db, draft, 8 if "登记" in text else 11).id))
+    db.commit()
+    merging.merge_draft(engine, draft_id=draft.id)
+    agree()
 
 
 def test_publication_shows_outcome_on_receipt_and_wall_without_personal_data(client, db, merged):

@@ -284,3 +284,23 @@ def test_rerun_never_changes_an_approved_text(client, engine, db):
     db.expire_all()
     kept = db.get(Opinion, opinion.id)
     assert kept is not None and kept.approved and kept.text == approved_text
+
+
+def test_opinions_overview_pages_the_articles_and_counts_merged_and_new(client, db):
+    text = "某市测试条例（草案）\n\n" + "\n".join(f"第{n}条　第{n}项规定应当明确。" for n in range(1, 61))
+    draft = make_draft(db, text=text)
+    _art, _opinions = place(db, draft, 1, [["建议写明办理期限", "期限应当写明"], ["建议公开办理流程"]])
+    for number in range(1, 61):
+        comment_service.submit_comment(db, draft=draft, channel="线上", data=comment_service.CommentInput(
+            text=f"对第{number}条的新意见", article_id=article(db, draft, number).id))
+    db.commit()
+    url = f"/manage/drafts/{draft.id}/opinions"
+    first = client.get(url).text
+    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>\s*'
+                      r'<td class="num">(\d+)</td>', first)
+    assert len(rows) == 50 and "第1页，共2页" in first
+    assert rows[0][1:] == ("4", "2", "2")          # 3 merged + 1 new; 2 opinions, both pending
+    assert all(r[1:] == ("1", "0", "0") for r in rows[1:])
+    assert "<strong>63</strong> 条意见" in first and "<strong>60</strong> 条新意见尚未归并" in first
+    second = client.get(f"{url}?page=2").text
+    assert len(re.findall(r'<td class="num">1</td><td class="num">0</td>', second)) == 10

@@ -2,16 +2,17 @@
 counts in the database: no opinion or comment row comes back to Python, however large
 the draft.
 
-The charts are cached per state of the decisions: their stamp is a digest of the very
-counts they draw, read from the shared database, so every app server agrees on it
-without a message between them, and a decision, a merge or a moved comment changes it.
+The counts are kept per stamp of the draft's figures (figure_stamps: a row added by every
+write that changes them, in the shared database), so each app server counts once per
+state of the decisions; labels (articles, contact points) are looked up fresh. A chart
+image is drawn once per digest of what it shows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from threading import Lock
 
@@ -20,13 +21,74 @@ from sqlmodel import Session, select
 
 from legis.exporters import charts
 from legis.exporters.figures import ArticleCount
-from legis.models import STATES, Article, Comment, ContactPoint, Opinion
+from legis.models import STATE_PENDING, STATES, Article, Comment, ContactPoint, Draft, Opinion
+from legis.services import figure_stamps
 from legis.services.dispositions import Overview, Row
 
 ONLINE = "网上（未经联系点）"
 
 
-def _labels(session: Session, article_ids: set[int]) -> dict[int, Article]:
+@dataclass(frozen=True)
+class Counts:
+    """The grouped counts behind every figure of a draft, without labels."""
+
+    opinions: list[tuple[int | None, str, int]]        # (article, state, opinions)
+    raised: list[tuple[int, str, int]]                 # (point, state, distinct opinions)
+    with_point: dict[str, int]                         # state -> opinions raised at any point
+    comments: list[tuple[int | None, str, int, int]]   # (article, state, comments, opinions)
+
+
+def count(session: Session, *, draft_id: int) -> Counts:
+    """Four grouped queries: opinions per article and state, distinct opinions per point
+    and state, opinions raised at any point, and counted comments (not excluded, not
+    withdrawn) per article and state with the opinions holding them."""
+    opinions = session.exec(
+        select(Opinion.article_id, Opinion.state, func.count(Opinion.id))
+        .where(Opinion.draft_id == draft_id).group_by(Opinion.article_id, Opinion.state)).all()
+    raised = session.exec(
+        select(Comment.contact_point_id, Opinion.state, func.count(func.distinct(Opinion.id)))
+        .join(Opinion, Opinion.id == Comment.opinion_id)
+        .where(Comment.draft_id == draft_id, Comment.contact_point_id.is_not(None))
+        .group_by(Comment.contact_point_id, Opinion.state)).all()
+    with_point = session.exec(
+        select(Opinion.state, func.count(func.distinct(Opinion.id)))
+        .join(Comment, Comment.opinion_id == Opinion.id)
+        .where(Comment.draft_id == draft_id, Comment.contact_point_id.is_not(None))
+        .group_by(Opinion.state)).all()
+    comments = session.exec(
+        select(Opinion.article_id, Opinion.state, func.count(Comment.id),
+               func.count(func.distinct(Opinion.id)))
+        .join(Opinion, Opinion.id == Comment.opinion_id)
+        .where(Comment.draft_id == draft_id, Opinion.draft_id == draft_id,
+               Comment.excluded.is_(False), Comment.withdrawn.is_(False))
+        .group_by(Opinion.article_id, Opinion.state)).all()
+    return Counts([tuple(r) for r in opinions], [tuple(r) for r in raised], {state: n for state, n in with_point},
+                  [tuple(r) for r in comments])
+
+
+_COUNTS: OrderedDict[tuple[int, str, str], Counts] = OrderedDict()
+_COUNTS_KEPT = 32
+_LOCK = Lock()
+
+
+def counts(session: Session, *, draft_id: int) -> Counts:
+    """The draft's counts at its current stamp: counted once per change of the figures."""
+    draft = session.get(Draft, draft_id)
+    # The draft's creation time tells apart databases (and drafts) that share an id.
+    key = (draft_id, str(draft.created_at if draft else ""), figure_stamps.stamp(session, draft_id=draft_id))
+    with _LOCK:
+        if key in _COUNTS:
+            _COUNTS.move_to_end(key)
+            return _COUNTS[key]
+    found = count(session, draft_id=draft_id)
+    with _LOCK:
+        _COUNTS[key] = found
+        while len(_COUNTS) > _COUNTS_KEPT:
+            _COUNTS.popitem(last=False)
+    return found
+
+
+def _articles(session: Session, article_ids) -> dict[int, Article]:
     ids = {i for i in article_ids if i is not None}
     if not ids:
         return {}
@@ -36,32 +98,20 @@ def _labels(session: Session, article_ids: set[int]) -> dict[int, Article]:
 def overview(session: Session, *, draft_id: int) -> Overview:
     """Opinion counts per state: in all, per article and per contact point that raised them
     (an opinion raised at two points counts at each; one raised at none counts as 网上)."""
-    per_article_state = session.exec(
-        select(Opinion.article_id, Opinion.state, func.count(Opinion.id))
-        .where(Opinion.draft_id == draft_id).group_by(Opinion.article_id, Opinion.state)).all()
-    articles = _labels(session, {a for a, _s, _n in per_article_state})
+    found = counts(session, draft_id=draft_id)
+    articles = _articles(session, {a for a, _s, _n in found.opinions})
     totals = Row("合计")
     per_article: dict[int | None, Row] = {}
-    for article_id, state, count in per_article_state:
-        totals.counts[state] += count
-        article = articles.get(article_id)
-        row = per_article.setdefault(article_id, Row(article.label if article else "总体意见"))
-        row.counts[state] += count
-    raised = (select(Comment.contact_point_id, Opinion.state, func.count(func.distinct(Opinion.id)))
-              .join(Opinion, Opinion.id == Comment.opinion_id)
-              .where(Comment.draft_id == draft_id, Comment.contact_point_id.is_not(None)))
-    per_point_state = session.exec(raised.group_by(Comment.contact_point_id, Opinion.state)).all()
-    with_point = dict(session.exec(
-        select(Opinion.state, func.count(func.distinct(Opinion.id)))
-        .join(Comment, Comment.opinion_id == Opinion.id)
-        .where(Comment.draft_id == draft_id, Comment.contact_point_id.is_not(None))
-        .group_by(Opinion.state)).all())
+    for article_id, state, n in found.opinions:
+        totals.counts[state] += n
+        article = articles.get(article_id) if article_id is not None else None
+        per_article.setdefault(article_id, Row(article.label if article else "总体意见")).counts[state] += n
     names = dict(session.exec(select(ContactPoint.id, ContactPoint.name)).all())
     per_point: dict[int | None, Row] = {}
-    for point_id, state, count in per_point_state:
-        per_point.setdefault(point_id, Row(names.get(point_id, ONLINE))).counts[state] += count
+    for point_id, state, n in found.raised:
+        per_point.setdefault(point_id, Row(names.get(point_id, ONLINE))).counts[state] += n
     for state in STATES:
-        online = totals.counts[state] - with_point.get(state, 0)
+        online = totals.counts[state] - found.with_point.get(state, 0)
         if online:
             per_point.setdefault(None, Row(ONLINE)).counts[state] += online
     order = {a.id: a.ordinal for a in articles.values()}
@@ -81,25 +131,19 @@ class ChartFigures:
 
     @property
     def stamp(self) -> str:
+        """A digest of what the charts show: the same figures draw the same images."""
         plain = [[a.ordinal, a.label, [a.counts[s] for s in STATES]] for a in self.articles]
         text = json.dumps([plain, [self.tally[s] for s in STATES]], ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def chart_figures(session: Session, *, draft_id: int) -> ChartFigures:
-    """Both charts' figures in one grouped query."""
-    rows = session.exec(
-        select(Opinion.article_id, Opinion.state, func.count(Comment.id),
-               func.count(func.distinct(Opinion.id)))
-        .join(Opinion, Opinion.id == Comment.opinion_id)
-        .where(Comment.draft_id == draft_id, Opinion.draft_id == draft_id,
-               Comment.excluded.is_(False), Comment.withdrawn.is_(False))
-        .group_by(Opinion.article_id, Opinion.state)).all()
-    articles = _labels(session, {a for a, _s, _c, _o in rows})
+    found = counts(session, draft_id=draft_id)
+    articles = _articles(session, {a for a, _s, _c, _o in found.comments})
     by_ordinal: dict[int, ArticleCount] = {}
     tally = dict.fromkeys(STATES, 0)
-    for article_id, state, comments, opinions in rows:
-        article = articles.get(article_id)
+    for article_id, state, comments, opinions in found.comments:
+        article = articles.get(article_id) if article_id is not None else None
         ordinal = article.ordinal + 1 if article else 0
         item = by_ordinal.setdefault(ordinal, ArticleCount(
             ordinal, article.label if article else "总体意见", dict.fromkeys(STATES, 0)))
@@ -108,10 +152,40 @@ def chart_figures(session: Session, *, draft_id: int) -> ChartFigures:
     return ChartFigures([by_ordinal[k] for k in sorted(by_ordinal)], tally)
 
 
+@dataclass
+class ArticleFigures:
+    """One article's line on the opinions overview."""
+
+    comments: int = 0      # counted comments, merged or not
+    opinions: int = 0
+    pending: int = 0
+    unmerged: int = 0      # of the comments, those not merged yet
+
+
+def per_article(session: Session, *, draft_id: int) -> dict[int | None, ArticleFigures]:
+    """Comments, opinions and pending opinions per article: the merged part from the counts
+    kept per stamp, the comments not merged yet from the unmerged-comments index."""
+    found = counts(session, draft_id=draft_id)
+    out: dict[int | None, ArticleFigures] = defaultdict(ArticleFigures)
+    for article_id, state, n in found.opinions:
+        out[article_id].opinions += n
+        if state == STATE_PENDING:
+            out[article_id].pending += n
+    for article_id, _state, comments, _o in found.comments:
+        out[article_id].comments += comments
+    for article_id, n in session.exec(
+            select(Comment.article_id, func.count(Comment.id))
+            .where(Comment.draft_id == draft_id, Comment.opinion_id.is_(None),
+                   Comment.excluded.is_(False), Comment.withdrawn.is_(False))
+            .group_by(Comment.article_id)).all():
+        out[article_id].comments += n
+        out[article_id].unmerged += n
+    return out
+
+
 CHARTS = ("articles", "tally")
 _CACHE: OrderedDict[tuple[str, str], str] = OrderedDict()
 _CACHE_SIZE = 64
-_LOCK = Lock()
 
 
 def chart_svg(figures: ChartFigures, name: str) -> str:

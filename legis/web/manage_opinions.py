@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from legis.errors import LegisError, NotFound, ValidationError
-from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging, near_misses, review_actions, review_page
+from legis.services import (
+    dispositions,
+    jobs,
+    merge_overview,
+    merging,
+    near_misses,
+    review_actions,
+    review_page,
+)
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
-from legis.vocabulary import DispositionState
 from legis.web.common import (
     actor_name,
     flash,
@@ -33,48 +38,17 @@ def _article_key(raw: str) -> int | None:
 
 async def overview(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
+    page = int_or_none(request.query_params.get("page")) or 1
 
     def load(session: Session):
-        draft = draft_service.get_draft(session, draft_id=draft_id)
-        version = draft_service.current_version(session, draft=draft)
-        articles = draft_service.articles_of(session, version=version)
-        comment_counts = dict(session.exec(
-            select(Comment.article_id, func.count(Comment.id))
-            .where(Comment.draft_id == draft.id, Comment.excluded.is_(False),
-                   Comment.withdrawn.is_(False))
-            .group_by(Comment.article_id)).all())
-        opinion_counts = dict(session.exec(
-            select(Opinion.article_id, func.count(Opinion.id))
-            .where(Opinion.draft_id == draft.id).group_by(Opinion.article_id)).all())
-        pending = dict(session.exec(
-            select(Opinion.article_id, func.count(Opinion.id))
-            .where(Opinion.draft_id == draft.id, Opinion.state == DispositionState.PENDING)
-            .group_by(Opinion.article_id)).all())
-        rows = [(None, "总体意见")] + [(a.id, a.label) for a in articles]
-        # Opinions made on an earlier version stay on the article they were made on.
-        current = {a.id for a in articles}
-        older = (set(comment_counts) | set(opinion_counts)) - current - {None}
-        if older:
-            versions = {v.id: v.name for v in session.exec(
-                select(DraftVersion).where(DraftVersion.draft_id == draft.id))}
-            for article in sorted(session.exec(select(Article).where(Article.id.in_(older))),
-                                  key=lambda a: (a.version_id, a.ordinal)):
-                rows.append((article.id, f"{article.label}（{versions.get(article.version_id, '旧版')}）"))
-        table = [
-            {"key": key if key is not None else "overall", "label": label,
-             "comments": comment_counts.get(key, 0), "opinions": opinion_counts.get(key, 0),
-             "pending": pending.get(key, 0)}
-            for key, label in rows
-        ]
+        view = merge_overview.merge_overview(session, draft_id=draft_id, page=page)
         return {
-            "draft": draft,
-            "table": [r for r in table if r["comments"] or r["opinions"]],
-            "unmerged": merging.unmerged_count(session, draft_id=draft.id),
-            "job": jobs.latest(session, kind=MERGE_JOB, draft_id=draft.id),
-            "totals": {k: sum(r[k] for r in table) for k in ("comments", "opinions", "pending")},
+            "draft": draft_service.get_draft(session, draft_id=draft_id),
+            "view": view, "table": view.rows, "unmerged": view.unmerged, "totals": view.totals,
+            "job": jobs.latest(session, kind=MERGE_JOB, draft_id=draft_id),
         }
 
-    return render(request, "manage/opinions.html", await in_db(request, load))
+    return await render_in_pool(request, "manage/opinions.html", await in_db(request, load))
 
 
 async def start_merge(request: Request) -> Response:
