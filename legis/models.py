@@ -221,8 +221,9 @@ class Comment(SQLModel, table=True):
         Index("ix_comment_draft_participant", "draft_id", "excluded", "withdrawn", "visitor", "phone"),
         # Covers the per-point counts of the tracking table and the 台账 without table reads.
         Index("ix_comment_draft_point", "draft_id", "contact_point_id", "excluded", "opinion_id"),
-        # Comments not merged yet, per article, read from the index alone.
-        Index("ix_comment_draft_unmerged", "draft_id", "opinion_id", "excluded", "withdrawn", "article_id"),
+        # Each opinion's counted comments and comments not merged yet, from the index alone.
+        Index("ix_comment_draft_opinion", "draft_id", "opinion_id", "excluded", "withdrawn", "article_id",
+              "contact_point_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

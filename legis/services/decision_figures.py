@@ -16,7 +16,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from threading import Lock
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
 from legis.exporters import charts
@@ -39,31 +39,37 @@ class Counts:
 
 
 def count(session: Session, *, draft_id: int) -> Counts:
-    """Four grouped queries: opinions per article and state, distinct opinions per point
-    and state, opinions raised at any point, and counted comments (not excluded, not
-    withdrawn) per article and state with the opinions holding them."""
-    opinions = session.exec(
-        select(Opinion.article_id, Opinion.state, func.count(Opinion.id))
-        .where(Opinion.draft_id == draft_id).group_by(Opinion.article_id, Opinion.state)).all()
+    """Three queries: the opinions (id, article, state); per opinion, from the comment index
+    alone, its counted comments (not excluded, not withdrawn) and whether any came through a
+    contact point; and distinct opinions per point and state."""
+    opinions = {oid: (article_id, state) for oid, article_id, state in session.exec(
+        select(Opinion.id, Opinion.article_id, Opinion.state).where(Opinion.draft_id == draft_id))}
+    counted = and_(Comment.excluded.is_(False), Comment.withdrawn.is_(False))
+    members = session.exec(
+        select(Comment.opinion_id, func.coalesce(func.sum(case((counted, 1), else_=0)), 0),
+               func.max(case((Comment.contact_point_id.is_not(None), 1), else_=0)))
+        .where(Comment.draft_id == draft_id, Comment.opinion_id.is_not(None))
+        .group_by(Comment.opinion_id)).all()
     raised = session.exec(
         select(Comment.contact_point_id, Opinion.state, func.count(func.distinct(Opinion.id)))
         .join(Opinion, Opinion.id == Comment.opinion_id)
         .where(Comment.draft_id == draft_id, Comment.contact_point_id.is_not(None))
         .group_by(Comment.contact_point_id, Opinion.state)).all()
-    with_point = session.exec(
-        select(Opinion.state, func.count(func.distinct(Opinion.id)))
-        .join(Comment, Comment.opinion_id == Opinion.id)
-        .where(Comment.draft_id == draft_id, Comment.contact_point_id.is_not(None))
-        .group_by(Opinion.state)).all()
-    comments = session.exec(
-        select(Opinion.article_id, Opinion.state, func.count(Comment.id),
-               func.count(func.distinct(Opinion.id)))
-        .join(Opinion, Opinion.id == Comment.opinion_id)
-        .where(Comment.draft_id == draft_id, Opinion.draft_id == draft_id,
-               Comment.excluded.is_(False), Comment.withdrawn.is_(False))
-        .group_by(Opinion.article_id, Opinion.state)).all()
-    return Counts([tuple(r) for r in opinions], [tuple(r) for r in raised], {state: n for state, n in with_point},
-                  [tuple(r) for r in comments])
+    per_state: dict[tuple[int | None, str], int] = defaultdict(int)
+    for article_id, state in opinions.values():
+        per_state[article_id, state] += 1
+    with_point: dict[str, int] = defaultdict(int)
+    comments: dict[tuple[int | None, str], list[int]] = defaultdict(lambda: [0, 0])
+    for oid, n_counted, pointed in members:
+        if oid not in opinions:
+            continue
+        article_id, state = opinions[oid]
+        with_point[state] += int(pointed)
+        if n_counted:
+            comments[article_id, state][0] += int(n_counted)
+            comments[article_id, state][1] += 1
+    return Counts([(a, s, n) for (a, s), n in per_state.items()], [tuple(r) for r in raised],
+                  dict(with_point), [(a, s, c, o) for (a, s), (c, o) in comments.items()])
 
 
 _COUNTS: OrderedDict[tuple[int, str, str], Counts] = OrderedDict()

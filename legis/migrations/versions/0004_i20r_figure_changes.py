@@ -26,12 +26,13 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id"),
         )
         op.create_index("ix_figurechange_draft", "figurechange", ["draft_id", "id"], unique=False)
-    if "ix_comment_draft_unmerged" not in {i["name"] for i in inspector.get_indexes("comment")}:
-        op.create_index("ix_comment_draft_unmerged", "comment",
-                        ["draft_id", "opinion_id", "excluded", "withdrawn", "article_id"], unique=False)
+    if "ix_comment_draft_opinion" not in {i["name"] for i in inspector.get_indexes("comment")}:
+        op.create_index("ix_comment_draft_opinion", "comment",
+                        ["draft_id", "opinion_id", "excluded", "withdrawn", "article_id",
+                         "contact_point_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_comment_draft_unmerged", table_name="comment")
+    op.drop_index("ix_comment_draft_opinion", table_name="comment")
     op.drop_index("ix_figurechange_draft", table_name="figurechange")
     op.drop_table("figurechange")
