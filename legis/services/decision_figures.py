@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from legis.exporters import charts
 from legis.exporters.figures import ArticleCount
-from legis.models import STATE_PENDING, STATES, Article, Comment, ContactPoint, Draft, Opinion
+from legis.models import STATE_PENDING, STATES, Article, Comment, ContactPoint, Opinion
 from legis.services import figure_stamps
 from legis.services.dispositions import Overview, Row
 
@@ -72,26 +72,10 @@ def count(session: Session, *, draft_id: int) -> Counts:
                   dict(with_point), [(a, s, c, o) for (a, s), (c, o) in comments.items()])
 
 
-_COUNTS: OrderedDict[tuple[int, str, str], Counts] = OrderedDict()
-_COUNTS_KEPT = 32
-_LOCK = Lock()
-
-
 def counts(session: Session, *, draft_id: int) -> Counts:
     """The draft's counts at its current stamp: counted once per change of the figures."""
-    draft = session.get(Draft, draft_id)
-    # The draft's creation time tells apart databases (and drafts) that share an id.
-    key = (draft_id, str(draft.created_at if draft else ""), figure_stamps.stamp(session, draft_id=draft_id))
-    with _LOCK:
-        if key in _COUNTS:
-            _COUNTS.move_to_end(key)
-            return _COUNTS[key]
-    found = count(session, draft_id=draft_id)
-    with _LOCK:
-        _COUNTS[key] = found
-        while len(_COUNTS) > _COUNTS_KEPT:
-            _COUNTS.popitem(last=False)
-    return found
+    key = ("decision_figures", figure_stamps.stamps(session, draft_ids=[draft_id]))
+    return figure_stamps.kept(key, lambda: count(session, draft_id=draft_id))
 
 
 def _articles(session: Session, article_ids) -> dict[int, Article]:
@@ -192,6 +176,7 @@ def per_article(session: Session, *, draft_id: int) -> dict[int | None, ArticleF
 CHARTS = ("articles", "tally")
 _CACHE: OrderedDict[tuple[str, str], str] = OrderedDict()
 _CACHE_SIZE = 64
+_LOCK = Lock()
 
 
 def chart_svg(figures: ChartFigures, name: str) -> str:
