@@ -2,7 +2,7 @@
 charts, the opinions overview (意见归并与处理) and the 台账, at 100,000 and 400,000 comments
 (10 comments an opinion, 100 articles, half the opinions decided, 30 contact points),
 against the same app's /healthz in the same run. ``--before DIR`` runs the code in DIR
-(e.g. /work/main) on the same database too.
+(e.g. /work/main) on the same database too (100,000 comments only).
 
     .venv/bin/python benchmarks/dispositions.py [--comments 100000 400000]
         [--database-url postgresql://root@127.0.0.1/test] [--workers 1] [--before /work/main]
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 import httpx
 
 from benchmarks import staff_data
-from benchmarks.review_page import signed_in, timed
+from benchmarks.review_page import elsewhere, signed_in, timed
 from tests.live import running_server, server_env
 
 ARTICLES = 100
@@ -96,8 +96,9 @@ def main() -> int:
             engine.dispose()
             env = server_env(Path(tmp), url)
             run("now", env, args.workers, draft_id, args.repeat)
-            if args.before:
-                run("before", dict(env, PYTHONPATH=args.before), args.workers, draft_id, 1)
+            if args.before and total <= 100_000:
+                with elsewhere(args.before, url):
+                    run("before", env, args.workers, draft_id, 1)
     return 0
 
 

@@ -13,8 +13,10 @@ runs the code in DIR (e.g. /work/main) on the same database, for the same figure
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -27,8 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx
+from sqlalchemy import text
 
 from benchmarks import staff_data
+from legis.db import make_engine
 from tests.live import running_server, server_env
 
 SIZES = (200, 1000, 5000)
@@ -54,6 +58,25 @@ def signed_in(base: str) -> Iterator[httpx.Client]:
         if response.status_code != 303:
             raise SystemExit(f"login failed: {response.status_code}")
         yield client
+
+
+@contextmanager
+def elsewhere(checkout: str, database_url: str) -> Iterator[None]:
+    """Start servers from another checkout (`python -m legis` imports the package from the
+    working directory first), the database marked at that checkout's newest migration so
+    it starts on the same tables (ours only add a table and an index it does not read)."""
+    head = subprocess.run([sys.executable, "-c", "from legis.migrate import head; print(head())"],
+                          cwd=checkout, capture_output=True, text=True, check=True).stdout.strip()
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+    engine.dispose()
+    here = os.getcwd()
+    os.chdir(checkout)
+    try:
+        yield
+    finally:
+        os.chdir(here)
 
 
 def healthz_under_load(base: str, url: str, *, clients: int = 4, rounds: int = 3) -> tuple[float, float]:
@@ -122,7 +145,8 @@ def main() -> int:
         env = server_env(Path(tmp), url)
         run("now", env, args.workers, urls, args.repeat)
         if args.before:
-            run("before", dict(env, PYTHONPATH=args.before), args.workers, urls, 3)
+            with elsewhere(args.before, url):
+                run("before", env, args.workers, urls, 3)
     return 0
 
 
