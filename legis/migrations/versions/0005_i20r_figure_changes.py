@@ -1,8 +1,8 @@
 """a stamp of each draft's figures (rows added by every write that changes them), and an
 index that counts a draft's unmerged comments without reading the table
 
-Revision ID: 0004_i20r_figure_changes
-Revises: 0003_i19w_comment_visitor
+Revision ID: 0005_i20r_figure_changes
+Revises: 0004_meeting_rename
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_i20r_figure_changes"
-down_revision = "0003_i19w_comment_visitor"
+revision = "0005_i20r_figure_changes"
+down_revision = "0004_meeting_rename"
 branch_labels = None
 depends_on = None
 
