@@ -135,7 +135,7 @@ def submit_comment(
     check_open: bool = True,
     visitor: str = "",
 ) -> tuple[Comment, bool]:
-    """Store one comment and commit; returns (comment, created).
+    """Store one comment in the caller's transaction (never commits); returns (comment, created).
 
     A second call with the same ``form_token`` returns the comment the first
     one stored (created=False): a double click or a re-sent POST never makes
@@ -181,12 +181,13 @@ def submit_comment(
         receipt_code=new_receipt_code(),
     )
     for _attempt in range(5):
-        session.add(comment)
+        # A savepoint, not a commit: the caller's unit of work decides for the whole
+        # transaction (a paper batch is all-or-nothing); a refused INSERT undoes only itself.
         try:
-            session.commit()
+            with session.begin_nested():
+                session.add(comment)
             return comment, True
         except IntegrityError:
-            session.rollback()
             if form_token:
                 # The same form raced us in another request: answer with its comment.
                 existing = session.exec(
