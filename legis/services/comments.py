@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -184,10 +185,13 @@ def submit_comment(
         # A savepoint, not a commit: the caller's unit of work decides for the whole
         # transaction (a paper batch is all-or-nothing); a refused INSERT undoes only itself.
         try:
-            with session.begin_nested():
+            with _savepoint(session):
                 session.add(comment)
+                session.flush()
             return comment, True
         except IntegrityError:
+            if _autocommit(session):
+                session.rollback()   # nothing to undo: each statement was its own transaction
             if form_token:
                 # The same form raced us in another request: answer with its comment.
                 existing = session.exec(
@@ -197,6 +201,16 @@ def submit_comment(
                     return existing, False
             comment.receipt_code = new_receipt_code()
     raise Unavailable("系统繁忙，意见未能保存，请稍后再提交一次。")
+
+
+def _autocommit(session: Session) -> bool:
+    return session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+def _savepoint(session: Session) -> AbstractContextManager:
+    """A savepoint in the caller's transaction; none on an autocommit connection (scripts,
+    test set-up), where every statement is already its own transaction."""
+    return nullcontext() if _autocommit(session) else session.begin_nested()
 
 
 def period_closed_error(draft: Draft) -> Conflict:

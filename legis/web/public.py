@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -13,7 +14,7 @@ from legis import privacy
 from legis.errors import NotFound, RateLimited, ValidationError
 from legis.models import CHANNEL_ONLINE, Article, CommentSession, Draft
 from legis.services import comments as comment_service
-from legis.services import dispositions, draft_parts, participation, reading
+from legis.services import dispositions, draft_parts, intake, participation, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -177,57 +178,95 @@ async def submit_comment(request: Request) -> Response:
     visitor = visits.visitor(request)
     form_token = comment_service.idempotency_key(nonce, data)
 
-    def work(session: Session):
-        draft = draft_service.public_draft(session, slug=slug)
-        if not draft_service.is_open(draft):
-            raise comment_service.period_closed_error(draft)
-        if not data.validate().ok:
-            article = session.get(Article, data.article_id) if data.article_id else None
-            return draft, article, None
-        comment, _created = comment_service.submit_comment(
-            session,
-            draft=draft,
-            data=data,
-            channel=comment_session.channel if comment_session else CHANNEL_ONLINE,
-            comment_session=(session.get(CommentSession, comment_session.id)
-                             if comment_session else None),
-            form_token=form_token,
-            visitor=visitor,
-        )
-        # A re-send racing the first rolls back and finds the stored comment, and a rollback
-        # expires the draft: load what the answer needs while the session is still open.
-        session.refresh(draft)
-        return draft, None, comment
-
-    draft, article, comment = await in_db(request, work, write=True)
-    if comment is None:
-        if wants_json(request):
-            return JSONResponse({"ok": False, "errors": data.errors}, status_code=422)
-        return render(request, "comment_page.html", {
-            "draft": draft,
-            "article": article,
-            "form_token": str(form.get("form_token", "")),
-            "session_token": session_token,
-            "values": data,
-            "errors": data.errors,
-            "accepting": True,
-        }, status=422)
-    receipt_url = url_path(request, "receipt", code=comment.receipt_code)
+    stored = None
+    if data.validate().ok:
+        stored = await _store_lean(request, slug=slug, data=data, form_token=form_token,
+                                   visitor=visitor, comment_session=comment_session)
+    if stored is None:
+        # Invalid input, or the cached draft no longer takes comments: the full path
+        # re-renders the form with its errors or says why (period ended, new text).
+        request.app.state.intake_targets.forget(slug)
+        draft, article, comment = await in_db(request, lambda s: _store_full(
+            s, slug=slug, data=data, form_token=form_token, visitor=visitor,
+            comment_session=comment_session), write=True)
+        if comment is None:
+            if wants_json(request):
+                return JSONResponse({"ok": False, "errors": data.errors}, status_code=422)
+            return render(request, "comment_page.html", {
+                "draft": draft,
+                "article": article,
+                "form_token": str(form.get("form_token", "")),
+                "session_token": session_token,
+                "values": data,
+                "errors": data.errors,
+                "accepting": True,
+            }, status=422)
+        stored = comment.receipt_code, draft.id, draft.slug
+    code, draft_id, draft_slug = stored
+    receipt_url = url_path(request, "receipt", code=code)
     if wants_json(request):
-        codes = visits.codes(request, draft.id)
+        codes = visits.codes(request, draft_id)
         response: Response = JSONResponse({
             "ok": True,
-            "receipt_code": comment.receipt_code,
+            "receipt_code": code,
             "receipt_url": receipt_url,
             "form_token": request.app.state.form_tokens.issue(),
-            "own_count": len({*codes, comment.receipt_code}),
-            "own_url": f"/drafts/{draft.slug}/mine",
+            "own_count": len({*codes, code}),
+            "own_url": url_path(request, "own_comments", slug=draft_slug),
         })
     else:
         response = redirect(receipt_url + "?new=1")
-    visits.remember(request, response, visitor=visitor, draft_id=draft.id, code=comment.receipt_code)
-    request.app.state.turnouts.forget(draft.id)
+    visits.remember(request, response, visitor=visitor, draft_id=draft_id, code=code)
+    request.app.state.turnouts.forget(draft_id)
     return response
+
+
+async def _store_lean(request: Request, *, slug: str, data: comment_service.CommentInput,
+                      form_token: str, visitor: str,
+                      comment_session: CommentSession | None) -> tuple[str, int, str] | None:
+    """(receipt code, draft id, slug) through the lean path; None sends the comment the full way."""
+    targets = request.app.state.intake_targets
+    meeting = (intake.Meeting(id=comment_session.id, contact_point_id=comment_session.contact_point_id,
+                              channel=comment_session.channel)  # type: ignore[arg-type]
+               if comment_session is not None else None)
+
+    def store(session: Session) -> tuple[str | None, intake.Target]:
+        target = targets.get(session, slug=slug)
+        return intake.store(session, target=target, data=data, form_token=form_token,
+                            visitor=visitor, meeting=meeting, channel=CHANNEL_ONLINE), target
+
+    for _attempt in range(3):
+        try:
+            code, target = await in_db(request, store, write=True)
+        except IntegrityError:
+            # This form was stored already (a double tap racing the first): its receipt.
+            found = await in_db(request, lambda s: intake.stored_receipt(s, form_token=form_token))
+            if found is not None:
+                return found[0], found[1], slug
+            continue   # the receipt code was taken: another code
+        return (code, target.draft_id, target.slug) if code is not None else None
+    return None
+
+
+def _store_full(session: Session, *, slug: str, data: comment_service.CommentInput,
+                form_token: str, visitor: str, comment_session: CommentSession | None):
+    draft = draft_service.public_draft(session, slug=slug)
+    if not draft_service.is_open(draft):
+        raise comment_service.period_closed_error(draft)
+    if not data.validate().ok:
+        article = session.get(Article, data.article_id) if data.article_id else None
+        return draft, article, None
+    comment, _created = comment_service.submit_comment(
+        session,
+        draft=draft,
+        data=data,
+        channel=comment_session.channel if comment_session else CHANNEL_ONLINE,
+        comment_session=(session.get(CommentSession, comment_session.id)
+                         if comment_session else None),
+        form_token=form_token,
+        visitor=visitor,
+    )
+    return draft, None, comment
 
 
 async def receipt(request: Request) -> Response:
