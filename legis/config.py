@@ -33,6 +33,9 @@ class Settings:
     load_samples: bool = True               # load the sample drafts into an empty database on start
     db_pool_size: int = 5
     db_statement_timeout_ms: int = 30_000
+    # uvicorn's line per request (off: it cost 8% of a comment's CPU); failed requests
+    # are logged by legis itself either way (web/errors.py, web/security.py).
+    access_log: bool = False
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -60,6 +63,7 @@ class Settings:
             db_statement_timeout_ms=int(
                 env.get("LEGIS_DB_STATEMENT_TIMEOUT_MS", cls.db_statement_timeout_ms)
             ),
+            access_log=_flag(env.get("LEGIS_ACCESS_LOG")),
         )
         return settings
 

@@ -10,11 +10,10 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from legis import privacy
 from legis.errors import NotFound, RateLimited, ValidationError
-from legis.models import CHANNEL_ONLINE, Article, CommentSession, Draft
+from legis.models import CHANNEL_ONLINE, Article, CommentSession
 from legis.services import comments as comment_service
-from legis.services import dispositions, draft_parts, intake, participation, reading
+from legis.services import dispositions, intake, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -27,7 +26,6 @@ from legis.web.common import (
     wants_json,
 )
 from legis.web.ratelimit import wait_for
-from legis.web.viewhelpers import article_anchor
 
 LARGE_TEXT_COOKIE = "legis_large"
 
@@ -269,49 +267,6 @@ def _store_full(session: Session, *, slug: str, data: comment_service.CommentInp
     return draft, None, comment
 
 
-async def receipt(request: Request) -> Response:
-    code = request.path_params["code"]
-    wait = await wait_for(request, f"r:{client_address(request)}", limit=30)
-    if wait:
-        raise RateLimited("查询过于频繁，请一分钟后再试。", retry_after=int(wait) + 1)
-
-    def load(session: Session):
-        comment = comment_service.find_by_receipt(session, code=code)
-        draft = session.get(Draft, comment.draft_id)
-        article = session.get(Article, comment.article_id) if comment.article_id else None
-        opinion, published = dispositions.outcome_for_comment(session, comment=comment)
-        codes = request.app.state.visits.codes(request, comment.draft_id)
-        own = (participation.own_comments(session, draft_id=draft.id, codes=codes)
-               if comment.receipt_code in codes else [])
-        # 继续提意见 goes back to where the resident was: the session's page if they
-        # came by its QR code, at the article they commented on (on its chapter's page).
-        comment_session = session.get(CommentSession, comment.session_id) if comment.session_id else None
-        by_session = comment_session is not None and comment.entered_by is None
-        part = draft_parts.part_of_article(session, article=article) if article else 1
-        if part > 1:
-            back = url_path(request, "draft_part", slug=draft.slug, part=part)
-            back += f"?s={comment_session.token}" if by_session and comment_session else ""
-        else:
-            back = (url_path(request, "session_entry", token=comment_session.token)
-                    if by_session and comment_session
-                    else url_path(request, "draft", slug=draft.slug))
-        back += "#" + (article_anchor(article) if article else "overall")
-        return comment, draft, article, opinion, published, back, own
-
-    comment, draft, article, opinion, published, back, own = await in_db(request, load)
-    return render(request, "receipt.html", {
-        "comment": comment,
-        "public_text": privacy.public_text(comment.text, comment.personal_data),
-        "draft": draft,
-        "article": article,
-        "opinion": opinion,
-        "published": published,
-        "just_sent": request.query_params.get("new") == "1",
-        "own": own,
-        "continue_url": back,
-    })
-
-
 async def feedback_wall(request: Request) -> Response:
     """回音壁: every opinion with its supporters and disposition, article by article; no personal data."""
     slug = request.path_params["slug"]
@@ -324,27 +279,6 @@ async def feedback_wall(request: Request) -> Response:
 
     draft, wall = await in_db(request, load)
     return render(request, "feedback.html", {"draft": draft, "wall": wall})
-
-
-async def receipt_lookup(request: Request) -> Response:
-    code = request.query_params.get("code", "").strip()[:40]
-    if not code:
-        return render(request, "receipt_lookup.html", {"code": "", "error": ""})
-    normalised = comment_service.normalise_receipt_code(code)
-
-    def exists(session: Session) -> bool:
-        try:
-            comment_service.find_by_receipt(session, code=normalised)
-        except NotFound:
-            return False
-        return True
-
-    if normalised.isalnum() and await in_db(request, exists):
-        return redirect(request.url_for("receipt", code=normalised).path)
-    # Back to the form with the code as typed, so one wrong character is easy to fix.
-    error = ("没有找到这个回执码对应的意见，请核对后重新输入（回执码为8位字母和数字，不含数字0和1）。"
-             if normalised.isalnum() else "回执码格式不对：应为8位字母和数字，请核对后重新输入。")
-    return render(request, "receipt_lookup.html", {"code": code, "error": error}, status=404)
 
 
 async def text_size(request: Request) -> Response:
