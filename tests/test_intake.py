@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from legis.db import session_scope
@@ -87,19 +88,47 @@ def test_an_article_of_another_draft_is_refused(anon, db):
 
 def test_services_store_nothing_unless_the_unit_of_work_commits(engine, db):
     draft = make_draft(db, slug="yangquan")
-    target = intake.Target(draft_id=draft.id, version_id=article(db, draft, 1).version_id,
-                           slug=draft.slug)
     data = comment_service.CommentInput(text="不会保存的意见。").validate()
+    batch = [intake.Submission(slug="yangquan", data=data, form_token="t2", visitor="v")]
     with pytest.raises(RuntimeError), session_scope(engine, write=True) as session:
         comment_service.submit_comment(session, draft=draft, data=data, channel="线上",
                                        form_token="t1")
-        intake.store(session, target=target, data=data, form_token="t2", visitor="v",
-                     channel="线上")
+        intake.store_all(session, targets=intake.Targets(), items=batch)
         raise RuntimeError("the request failed after both services ran")
     assert stored(db) == []
     with session_scope(engine, write=True) as session:
         comment_service.submit_comment(session, draft=draft, data=data, channel="线上",
                                        form_token="t1")
-        intake.store(session, target=target, data=data, form_token="t2", visitor="v",
-                     channel="线上")
+        intake.store_all(session, targets=intake.Targets(), items=batch)
     assert [c.form_token for c in stored(db)] == ["t1", "t2"]
+
+
+def test_one_batch_stores_what_each_draft_takes_and_each_form_once(engine, db):
+    draft = make_draft(db, slug="yangquan")
+    make_draft(db, slug="closed", open_days=None)
+    other = make_draft(db, slug="other")
+
+    def item(slug: str, token: str, text: str, article_id: int | None = None):
+        data = comment_service.CommentInput(text=text, article_id=article_id).validate()
+        return intake.Submission(slug=slug, data=data, form_token=token, visitor="v")
+
+    batch = [
+        item("yangquan", "a", "第六条有效期太短。", article(db, draft, 6).id),
+        item("yangquan", "a", "第六条有效期太短。", article(db, draft, 6).id),   # a double tap
+        item("yangquan", "b", "张冠李戴。", article(db, other, 6).id),
+        item("closed", "c", "尚未公开的草案。"),
+        item("nosuchdraft", "d", "没有这部草案。"),
+        item("other", "e", "另一部草案的总体意见。"),
+    ]
+    with session_scope(engine, write=True) as session:
+        results = intake.store_all(session, targets=intake.Targets(), items=batch)
+    assert results[0] is not None and results[1] == results[0]
+    assert results[2:5] == [None, None, None]
+    assert results[5] is not None and results[5][1:] == (other.id, "other")
+    comments = stored(db)
+    assert [(c.form_token, c.receipt_code, c.draft_id) for c in comments] == [
+        ("a", results[0][0], draft.id), ("e", results[5][0], other.id)]
+    # The same form again in a later batch: the unique index refuses it, nothing is half-written.
+    with pytest.raises(IntegrityError), session_scope(engine, write=True) as session:
+        intake.store_all(session, targets=intake.Targets(), items=[batch[5], batch[0]])
+    assert len(stored(db)) == 2

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, insert, or_, select
+from sqlalchemy import bindparam, insert, or_, select
 from sqlmodel import Session
 
 from legis import privacy
-from legis.models import Article, Comment, Draft, DraftVersion, utcnow
+from legis.errors import LegisError
+from legis.models import CHANNEL_ONLINE, Article, Comment, Draft, DraftVersion, utcnow
 from legis.services.comments import CommentInput, new_receipt_code
 from legis.services.drafts import current_version, public_draft
 from legis.timefmt import today
@@ -84,39 +86,90 @@ class Targets:
             self._items.pop(slug, None)
 
 
-def still_accepting(session: Session, *, target: Target, article_id: int | None) -> bool:
-    """One query: the draft is open today, the version is still its current one, and the
-    article (if any) belongs to that version."""
-    on = today()
-    condition = and_(
-        _VERSION.c.id == target.version_id,
-        _VERSION.c.draft_id == target.draft_id,
-        _VERSION.c.is_current.is_(True),
-        _DRAFT.c.status == DraftStatus.OPEN.value,
-        or_(_DRAFT.c.comment_start.is_(None), _DRAFT.c.comment_start <= on),
-        or_(_DRAFT.c.comment_end.is_(None), _DRAFT.c.comment_end >= on),
-    )
-    if article_id is not None:
-        condition = and_(condition, exists().where(
-            _ARTICLE.c.id == article_id, _ARTICLE.c.version_id == _VERSION.c.id))
-    query = select(_VERSION.c.id).select_from(
-        _VERSION.join(_DRAFT, _DRAFT.c.id == _VERSION.c.draft_id)).where(condition)
-    return session.execute(query).first() is not None
+@dataclass(frozen=True)
+class Submission:
+    """One validated comment from the public form, with what the INSERT needs besides."""
+
+    slug: str
+    data: CommentInput
+    form_token: str
+    visitor: str
+    meeting: Meeting | None = None
 
 
-def store(session: Session, *, target: Target, data: CommentInput, form_token: str,
-          visitor: str, meeting: Meeting | None = None, channel: str) -> str | None:
-    """Insert a validated comment in the caller's transaction; return its receipt code, or
-    None when the draft no longer takes it (closed, a new version, an article not in it) —
-    the caller then goes the full way, which says why.
+Stored = tuple[str, int, str]   # receipt code, draft id, the draft's slug
 
-    Raises IntegrityError when the form token (or, once in 10^11, the receipt code) is taken:
-    the caller rolls back and asks ``stored_receipt``.
-    """
-    if not still_accepting(session, target=target, article_id=data.article_id):
+
+_GUARD = select(_VERSION.c.id).select_from(
+    _VERSION.join(_DRAFT, _DRAFT.c.id == _VERSION.c.draft_id)).where(
+    _VERSION.c.id == bindparam("version_id"),
+    _VERSION.c.draft_id == bindparam("draft_id"),
+    _VERSION.c.is_current.is_(True),
+    _DRAFT.c.status == DraftStatus.OPEN.value,
+    or_(_DRAFT.c.comment_start.is_(None), _DRAFT.c.comment_start <= bindparam("on")),
+    or_(_DRAFT.c.comment_end.is_(None), _DRAFT.c.comment_end >= bindparam("on")),
+)
+_ARTICLES_IN = select(_ARTICLE.c.id).where(
+    _ARTICLE.c.version_id == bindparam("version_id"),
+    _ARTICLE.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def accepting(session: Session, *, target: Target, article_ids: set[int]) -> set[int] | None:
+    """None when the draft does not take comments on this version today (closed, withdrawn, a
+    newer text); else which of ``article_ids`` belong to the version. Two queries at most."""
+    params = {"version_id": target.version_id, "draft_id": target.draft_id, "on": today()}
+    if session.execute(_GUARD, params).first() is None:
         return None
-    code = new_receipt_code()
-    session.execute(_INSERT, {
+    if not article_ids:
+        return set()
+    rows = session.execute(_ARTICLES_IN, {"version_id": target.version_id,
+                                          "ids": sorted(article_ids)})
+    return {row[0] for row in rows}
+
+
+def store_all(session: Session, *, targets: Targets, items: Sequence[Submission]) -> list[Stored | None]:
+    """Insert every submission its draft still takes, in the caller's transaction: one guard
+    per draft version, one article check, one INSERT for all rows. ``None`` for an item sends
+    it the full way (which says why). A form sent twice in ``items`` is stored once and both
+    get its receipt.
+
+    Raises IntegrityError when a form token (or, once in 10^11, a receipt code) is taken:
+    the caller rolls back, and stores the items one by one asking ``stored_receipt``.
+    """
+    resolved: list[Target | None] = []
+    for item in items:
+        try:
+            resolved.append(targets.get(session, slug=item.slug))
+        except LegisError:
+            resolved.append(None)   # no such public draft: the full path says so
+    allowed: dict[Target, set[int] | None] = {}
+    for target in {t for t in resolved if t is not None}:
+        wanted = {item.data.article_id for item, t in zip(items, resolved, strict=True)
+                  if t == target and item.data.article_id is not None}
+        allowed[target] = accepting(session, target=target, article_ids=wanted)
+    results: list[Stored | None] = [None] * len(items)
+    first: dict[str, int] = {}
+    rows = []
+    for n, (item, target) in enumerate(zip(items, resolved, strict=True)):
+        ok = allowed.get(target) if target is not None else None
+        if target is None or ok is None or (item.data.article_id is not None
+                                            and item.data.article_id not in ok):
+            continue
+        if item.form_token in first:
+            results[n] = results[first[item.form_token]]
+            continue
+        first[item.form_token] = n
+        row = _row(item, target)
+        rows.append(row)
+        results[n] = (row["receipt_code"], target.draft_id, target.slug)
+    if rows:
+        session.execute(_INSERT, rows)
+    return results
+
+
+def _row(item: Submission, target: Target) -> dict:
+    data, meeting = item.data, item.meeting
+    return {
         "draft_id": target.draft_id,
         "version_id": target.version_id,
         "article_id": data.article_id,
@@ -128,13 +181,12 @@ def store(session: Session, *, target: Target, data: CommentInput, form_token: s
         "consent": data.consent,
         "contact_point_id": meeting.contact_point_id if meeting else None,
         "session_id": meeting.id if meeting else None,
-        "channel": meeting.channel if meeting else channel,
-        "form_token": form_token,
-        "visitor": visitor[:24],
-        "receipt_code": code,
+        "channel": meeting.channel if meeting else CHANNEL_ONLINE,
+        "form_token": item.form_token,
+        "visitor": item.visitor[:24],
+        "receipt_code": new_receipt_code(),
         "created_at": utcnow(),
-    })
-    return code
+    }
 
 
 def stored_receipt(session: Session, *, form_token: str) -> tuple[str, int] | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -178,12 +177,16 @@ async def submit_comment(request: Request) -> Response:
 
     stored = None
     if data.validate().ok:
-        stored = await _store_lean(request, slug=slug, data=data, form_token=form_token,
-                                   visitor=visitor, comment_session=comment_session)
+        meeting = (intake.Meeting(id=comment_session.id,  # type: ignore[arg-type]
+                                  contact_point_id=comment_session.contact_point_id,
+                                  channel=comment_session.channel)
+                   if comment_session is not None else None)
+        stored = await request.app.state.intake.store(intake.Submission(
+            slug=slug, data=data, form_token=form_token, visitor=visitor, meeting=meeting))
     if stored is None:
         # Invalid input, or the cached draft no longer takes comments: the full path
         # re-renders the form with its errors or says why (period ended, new text).
-        request.app.state.intake_targets.forget(slug)
+        request.app.state.intake.targets.forget(slug)
         draft, article, comment = await in_db(request, lambda s: _store_full(
             s, slug=slug, data=data, form_token=form_token, visitor=visitor,
             comment_session=comment_session), write=True)
@@ -217,33 +220,6 @@ async def submit_comment(request: Request) -> Response:
     visits.remember(request, response, visitor=visitor, draft_id=draft_id, code=code)
     request.app.state.turnouts.forget(draft_id)
     return response
-
-
-async def _store_lean(request: Request, *, slug: str, data: comment_service.CommentInput,
-                      form_token: str, visitor: str,
-                      comment_session: CommentSession | None) -> tuple[str, int, str] | None:
-    """(receipt code, draft id, slug) through the lean path; None sends the comment the full way."""
-    targets = request.app.state.intake_targets
-    meeting = (intake.Meeting(id=comment_session.id, contact_point_id=comment_session.contact_point_id,
-                              channel=comment_session.channel)  # type: ignore[arg-type]
-               if comment_session is not None else None)
-
-    def store(session: Session) -> tuple[str | None, intake.Target]:
-        target = targets.get(session, slug=slug)
-        return intake.store(session, target=target, data=data, form_token=form_token,
-                            visitor=visitor, meeting=meeting, channel=CHANNEL_ONLINE), target
-
-    for _attempt in range(3):
-        try:
-            code, target = await in_db(request, store, write=True)
-        except IntegrityError:
-            # This form was stored already (a double tap racing the first): its receipt.
-            found = await in_db(request, lambda s: intake.stored_receipt(s, form_token=form_token))
-            if found is not None:
-                return found[0], found[1], slug
-            continue   # the receipt code was taken: another code
-        return (code, target.draft_id, target.slug) if code is not None else None
-    return None
 
 
 def _store_full(session: Session, *, slug: str, data: comment_service.CommentInput,
