@@ -49,7 +49,7 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Meeting:
+class MeetingRef:
     """The 座谈会 a comment came through (its QR link), as the INSERT needs it."""
 
     id: int
@@ -94,7 +94,7 @@ class Submission:
     data: CommentInput
     form_token: str
     visitor: str
-    meeting: Meeting | None = None
+    meeting: MeetingRef | None = None
 
 
 Stored = tuple[str, int, str]   # receipt code, draft id, the draft's slug
@@ -180,7 +180,7 @@ def _row(item: Submission, target: Target) -> dict:
         "phone": data.phone,
         "consent": data.consent,
         "contact_point_id": meeting.contact_point_id if meeting else None,
-        "session_id": meeting.id if meeting else None,
+        "meeting_id": meeting.id if meeting else None,
         "channel": meeting.channel if meeting else CHANNEL_ONLINE,
         "form_token": item.form_token,
         "visitor": item.visitor[:24],

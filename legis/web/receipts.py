@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from legis import privacy
 from legis.errors import NotFound, RateLimited
-from legis.models import Article, CommentSession, Draft
+from legis.models import Article, Draft, Meeting
 from legis.services import comments as comment_service
 from legis.services import dispositions, draft_parts, participation
 from legis.web.common import client_address, in_db, redirect, render, url_path
@@ -47,17 +47,17 @@ async def receipt(request: Request) -> Response:
         codes = request.app.state.visits.codes(request, comment.draft_id)
         own = (participation.own_comments(session, draft_id=draft.id, codes=codes)
                if comment.receipt_code in codes else [])
-        # 继续提意见 goes back to where the resident was: the session's page if they
+        # 继续提意见 goes back to where the resident was: the meeting's page if they
         # came by its QR code, at the article they commented on (on its chapter's page).
-        comment_session = session.get(CommentSession, comment.session_id) if comment.session_id else None
-        by_session = comment_session is not None and comment.entered_by is None
+        meeting = session.get(Meeting, comment.meeting_id) if comment.meeting_id else None
+        by_meeting = meeting is not None and comment.entered_by is None
         part = draft_parts.part_of_article(session, article=article) if article else 1
         if part > 1:
             back = url_path(request, "draft_part", slug=draft.slug, part=part)
-            back += f"?s={comment_session.token}" if by_session and comment_session else ""
+            back += f"?s={meeting.token}" if by_meeting and meeting else ""
         else:
-            back = (url_path(request, "session_entry", token=comment_session.token)
-                    if by_session and comment_session
+            back = (url_path(request, "meeting_entry", token=meeting.token)
+                    if by_meeting and meeting
                     else url_path(request, "draft", slug=draft.slug))
         back += "#" + (article_anchor(article) if article else "overall")
         return comment, draft, article, opinion, published, back, own
