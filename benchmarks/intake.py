@@ -312,8 +312,10 @@ def main(argv: list[str] | None = None) -> int:
             legis("import", str(DRAFT_FILE), "--slug", SLUG, "--open", env=envs[mode])
         _, article_ids = count_comments(group_url)
         secret = envs["group"]["LEGIS_SECRET_KEY"]
-        with running_server(envs["group"], workers=workers) as (base, server), \
-                running_server(envs["single"], workers=workers) as (single_base, single), \
+        with running_server(envs["group"], workers=workers, timeout=180,
+                            log=Path(tmp) / "group.log") as (base, server), \
+                running_server(envs["single"], workers=workers, timeout=180,
+                               log=Path(tmp) / "single.log") as (single_base, single), \
                 hello_server(envs["group"], workers) as (hello_base, hello):
             for clients in levels:
                 timing = {"warmup": args.warmup, "duration": args.duration}
