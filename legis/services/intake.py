@@ -8,7 +8,9 @@ the version still current, the article still in it — is re-checked by one guar
 in the same transaction as the INSERT: a stale cache can only send the comment back to
 the full path (which gives the reason), never store it on a closed draft or an old text.
 The duplicate form token is not looked up first: the unique index refuses the second
-INSERT, and the caller then reads the receipt the first one stored.
+INSERT, and the caller then reads the receipt the first one stored. ``store_all`` takes
+a batch (web/comment_intake.py groups the comments waiting at one moment): one guard per
+draft version, one article check and one INSERT for all of them.
 """
 
 from __future__ import annotations
