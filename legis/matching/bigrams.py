@@ -105,12 +105,12 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     starts[ends[lengths > 0] - 1] = False
     first = np.flatnonzero(starts[:-1]).astype(np.int32 if total < 1 << 31 else np.int64)
     del starts
-    keys = ids[first] * narrow(width) + ids[first + 1] + 1
+    keys = ids[first] * width + ids[first + 1] + 1     # int32 stays int32 (NEP 50)
     del first
     owners = np.repeat(np.arange(n, dtype=np.int32), np.maximum(lengths - 1, 0))
     single = np.flatnonzero(lengths == 1)
     if len(single):
-        keys = np.concatenate([keys, ids[ends[single] - 1] * narrow(width)])
+        keys = np.concatenate([keys, ids[ends[single] - 1] * width])
         owners = np.concatenate([owners, single.astype(np.int32)])
     del ids
     # Rank of each bigram by (occurrences, bigram).
