@@ -33,6 +33,9 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_000) -> Engine:
     """One engine per process; SQLite gets the pragmas that make concurrent writers safe."""
+    from legis.services import page_stamps
+
+    page_stamps.install()   # cached public pages follow every write, on every server
     url = normalise_url(url)
     if is_sqlite(url):
         path = url.split("///", 1)[1] if "///" in url else ""

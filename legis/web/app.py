@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 
 import jinja2
@@ -23,6 +24,7 @@ from legis.timefmt import fmt_date, fmt_datetime
 from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
+from legis.web.page_cache import PageCache
 from legis.web.ratelimit import RateLimiter
 from legis.web.security import SecurityMiddleware
 from legis.web.visits import Visits
@@ -78,7 +80,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.visits = Visits(secret, https=settings.https)
     app.state.turnouts = TurnoutCache()   # comments and participants per draft, see public.home
     app.state.limiter = RateLimiter()
-    app.state.fragments = {}   # rendered draft bodies, see public.draft_body
+    app.state.pages = PageCache()   # rendered public pages, see web.public_pages
+    app.state.walls = OrderedDict()   # counted 回音壁 per state of results, ditto
     app.state.route_paths = {r.name: r for r in routes if isinstance(r, Route)}   # url_path
     return app
 
