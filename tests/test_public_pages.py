@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
+
 import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -16,7 +17,7 @@ from legis.services import dispositions, withdrawal
 from legis.services import drafts as draft_service
 from legis.timefmt import today
 from legis.web.app import create_app
-from legis.web.page_cache import CachedPage
+from legis.web.page_cache import CachedPage, Slot
 from tests.conftest import login, make_user
 from tests.factories import SAMPLE_TEXT, article, make_draft, make_point, make_session
 
@@ -40,6 +41,8 @@ def test_page_is_rendered_once_and_revalidated_with_304(anon, app, db):
     assert first.status_code == 200
     assert first.headers["content-encoding"] == "gzip"
     assert "第十三条" in first.text      # httpx decoded the pieced-together gzip body
+    # ... which is about as small as the page compressed in one piece
+    assert first.num_bytes_downloaded < 1.5 * len(gzip.compress(first.content))
     etag = first.headers["etag"]
     assert etag.startswith('W/"')
     assert first.headers["cache-control"] == "private, no-cache"
@@ -64,12 +67,22 @@ def test_page_without_gzip_is_the_same_text(anon, db):
     assert plain.text.replace(token_of(plain.text), "T") == zipped.text.replace(token_of(zipped.text), "T")
 
 
-def test_pieced_gzip_is_one_standard_gzip_stream():
-    slot = "SLOTabc123"
-    page = CachedPage("<p>前" * 500 + slot + "后</p>" * 500 + slot + "完", [slot], ("k",))
-    body = page.gzipped({slot: "令牌&值"})
-    assert gzip.decompress(body) == page.plain({slot: "令牌&值"})
-    assert gzip.decompress(body).decode().count("令牌&值") == 2
+def test_pieced_gzip_is_one_standard_gzip_stream_and_compresses_like_one():
+    token, note = Slot("SLOTabc123", 12, pad=False), Slot("SLOTdef456", 40)
+    form = ('<details class="comment-box"><summary>提意见</summary><form method="post">'
+            '<input type="hidden" name="form_token" value="SLOTabc123"><textarea name="text">'
+            '</textarea><input name="name" maxlength="60"><button>提交意见</button></form></details>')
+    html = "SLOTdef456" + "".join(
+        f"<section id=a{n}><p>第{n}条　城市更新项目实施主体应当在第{n * 7}项工作开始前征求意见，"
+        f"公示实施方案不少于{n % 30 + 10}日。</p>{form}</section>" for n in range(30))
+    page = CachedPage(html, [token, note], ("k",))
+    fills = {token.marker: "TOKEN-123456", note.marker: "已有3人提出4条意见"}
+    body = page.gzipped(fills)
+    text = gzip.decompress(body).decode()
+    assert text == page.plain(fills).decode()
+    assert text.count("TOKEN-123456") == 30 and "已有3人提出4条意见" in text
+    longer = {**fills, token.marker: "A-TOKEN-LONGER-THAN-ITS-SLOT"}   # falls back, still right
+    assert gzip.decompress(page.gzipped(longer)).decode().count("A-TOKEN-LONGER-THAN-ITS-SLOT") == 30
 
 
 def change_title(s, draft_id):
@@ -252,11 +265,14 @@ def test_session_and_large_text_are_variants_not_leaks(anon, db):
     assert 'class="large"' in large.text and large.headers["etag"] != plain.headers["etag"]
 
 
-def test_comment_form_page_takes_session_from_link_and_drops_markup(anon, db):
+def test_comment_form_page_keeps_a_real_session_and_drops_anything_else(anon, db):
     draft = make_draft(db, slug="yangquan")
     art = article(db, draft, 2)
-    page = anon.get(f"/drafts/yangquan/comment?article={art.id}&s=abc_123")
-    assert page.status_code == 200 and 'name="s" value="abc_123"' in page.text
+    comment_session = make_session(db, draft=draft, point=make_point(db))
+    page = anon.get(f"/drafts/yangquan/comment?article={art.id}&s={comment_session.token}")
+    assert page.status_code == 200 and f'name="s" value="{comment_session.token}"' in page.text
+    made_up = anon.get(f"/drafts/yangquan/comment?article={art.id}&s=abc_123")
+    assert 'name="s"' not in made_up.text and "abc_123" not in made_up.text
     hostile = anon.get(f'/drafts/yangquan/comment?article={art.id}&s="><script>x</script>')
     assert "<script>x" not in hostile.text
     assert anon.get("/drafts/yangquan/comment?article=999999").status_code == 404

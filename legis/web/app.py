@@ -82,6 +82,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.limiter = RateLimiter()
     app.state.pages = PageCache()   # rendered public pages, see web.public_pages
     app.state.walls = OrderedDict()   # counted 回音壁 per state of results, ditto
+    app.state.turnout_lines = {}   # the turnout line per count, ditto
+    app.state.readings = OrderedDict()   # a draft's text laid out in pages, per stamp, ditto
     app.state.route_paths = {r.name: r for r in routes if isinstance(r, Route)}   # url_path
     return app
 

@@ -1,15 +1,15 @@
 """Public pages rendered once, kept gzip-compressed in memory, served with ETag and 304.
 
 A page is rendered with placeholders ("slots") where per-request values go (the form token,
-the turnout, the visitor's own count). Each stretch between slots is compressed on its own
-and ended with a full flush, so at request time the page's gzip body is the stored pieces
-with the few small fills compressed in between: no page is rendered or compressed per
-request. Keys carry the draft's stamp from the database (legis.services.page_stamps), so a
+the turnout, the visitor's own count). Each stretch between slots is compressed once and
+ends on a byte boundary, so at request time the page's gzip body is the stored pieces with
+the few small values compressed in between: no page is rendered or compressed per request. Keys carry the draft's stamp from the database (legis.services.page_stamps), so a
 change made through any server is seen by every server at its next request.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import secrets
@@ -19,6 +19,7 @@ import time
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,50 +31,122 @@ FINAL_BLOCK = zlib.compressobj(LEVEL, zlib.DEFLATED, -15).flush()
 # A cached page's form token is at most this old when a 304 lets the browser keep it
 # (tokens last three days; see legis.web.formtokens.MAX_AGE).
 TOKEN_EPOCH_SECONDS = 24 * 3600
+WINDOW = 32 * 1024
 
 
-def new_slot(name: str) -> str:
+@dataclass(frozen=True)
+class Slot:
+    """A placeholder for a per-request value: ``width`` bytes in the page, a shorter value
+    padded with spaces when ``pad`` (HTML text), else exactly that long (a token)."""
+
+    marker: str
+    width: int
+    pad: bool = True
+
+    def fit(self, value: str) -> bytes | None:
+        data = value.encode()
+        if len(data) == self.width or (self.pad and len(data) < self.width):
+            return data + b" " * (self.width - len(data))
+        return None
+
+
+def new_slot(name: str, width: int, *, pad: bool = True) -> Slot:
     """A placeholder no page text can contain: random per process."""
-    return f"LEGIS{name.upper()}{secrets.token_hex(12)}"
+    return Slot(f"LEGIS{name.upper()}{secrets.token_hex(12)}", width, pad)
 
 
-def _deflate(data: bytes) -> bytes:
-    """Raw deflate blocks that need nothing before or after them (full flush, not final)."""
+def _deflate(data: bytes, window: bytes = b"") -> bytes:
+    """Raw deflate blocks ending on a byte boundary, not final; ``window`` is what the decoder
+    will have just output (up to 32 KB), which they may refer back to."""
     if not data:
         return b""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+    compressor = (zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=window) if window
+                  else zlib.compressobj(LEVEL, zlib.DEFLATED, -15))
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _stored(data: bytes) -> bytes:
+    """``data`` as a stored (uncompressed) deflate block, at a byte boundary, not final."""
+    return b"".join(b"\x00" + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk
+                    for chunk in (data[i:i + 65535] for i in range(0, len(data), 65535)))
+
+
+_PACKED: dict[bytes, bytes] = {}
 
 
 class CachedPage:
-    """One rendered page: its fixed pieces (plain and compressed) and the slots between them."""
+    """One rendered page: its fixed pieces (plain and compressed) and the slots between them.
 
-    def __init__(self, html: str, slots: Iterable[str], key: tuple):
-        slots = [s for s in slots if s in html]
-        pieces = re.split("(" + "|".join(map(re.escape, slots)) + ")", html) if slots else [html]
-        self.pieces: list[bytes | str] = [
-            p if p in slots else p.encode() for p in pieces if p]
-        self.compressed = [_deflate(p) if isinstance(p, bytes) else p for p in self.pieces]
+    Each fixed piece is compressed against the 32 KB of page before it, as one stream would
+    be, with every slot's bytes taken as NULs: no page text contains a NUL, so no
+    back-reference can land in a slot, and each request's values (the same width) are
+    compressed on their own in between. The page compresses almost as well as in one piece.
+    """
+
+    def __init__(self, html: str, slots: Iterable[Slot], key: tuple):
+        by_marker = {s.marker: s for s in slots if s.marker in html}
+        pattern = "(" + "|".join(map(re.escape, by_marker)) + ")"
+        pieces = re.split(pattern, html) if by_marker else [html]
+        self.pieces: list[bytes | Slot] = [
+            by_marker[p] if p in by_marker else p.encode() for p in pieces if p]
+        frame = b"".join(p if isinstance(p, bytes) else b"\0" * p.width for p in self.pieces)
+        # A NUL in the text itself could be matched against a slot: compress pieces alone.
+        windowed = b"\0" not in b"".join(p for p in self.pieces if isinstance(p, bytes))
+        self.compressed: list[bytes | None] = []
+        offset = 0
+        for piece in self.pieces:
+            if isinstance(piece, bytes):
+                window = frame[max(0, offset - WINDOW):offset] if windowed else b""
+                self.compressed.append(_deflate(piece, window))
+                offset += len(piece)
+            else:
+                self.compressed.append(None)
+                offset += piece.width
         self.etag_base = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
-        self.size = sum(len(p) for p in self.pieces if isinstance(p, bytes)) + sum(
-            len(p) for p in self.compressed if isinstance(p, bytes))
+        self.size = len(frame) + sum(len(c) for c in self.compressed if c)
+
+    def _fills(self, fills: dict[str, str]) -> dict[str, bytes] | None:
+        fitted = {}
+        for piece in self.pieces:
+            if isinstance(piece, Slot) and piece.marker not in fitted:
+                data = piece.fit(fills.get(piece.marker, ""))
+                if data is None:
+                    return None
+                fitted[piece.marker] = data
+        return fitted
 
     def plain(self, fills: dict[str, str]) -> bytes:
-        encoded = {slot: value.encode() for slot, value in fills.items()}
-        return b"".join(encoded.get(p, b"") if isinstance(p, str) else p for p in self.pieces)
+        fitted = self._fills(fills)
+        if fitted is None:   # a value too long for its slot: put it in as it is
+            fitted = {m: v.encode() for m, v in fills.items()}
+        return b"".join(p if isinstance(p, bytes) else fitted.get(p.marker, b"")
+                        for p in self.pieces)
 
     def gzipped(self, fills: dict[str, str]) -> bytes:
-        encoded = {slot: value.encode() for slot, value in fills.items()}
-        deflated = {slot: _deflate(value) for slot, value in encoded.items()}
+        fitted = self._fills(fills)
+        if fitted is None:
+            return gzip.compress(self.plain(fills), LEVEL, mtime=0)
+        deflated = {marker: self._packed(marker, data) for marker, data in fitted.items()}
         crc, length, out = 0, 0, [GZIP_HEADER]
         for plain, packed in zip(self.pieces, self.compressed, strict=True):
-            if isinstance(plain, str):
-                plain, packed = encoded.get(plain, b""), deflated.get(plain, b"")
+            if isinstance(plain, Slot):
+                plain, packed = fitted[plain.marker], deflated[plain.marker]
             crc = zlib.crc32(plain, crc)
             length += len(plain)
             out.append(packed)
         out += [FINAL_BLOCK, struct.pack("<II", crc, length & 0xFFFFFFFF)]
         return b"".join(out)
+
+    def _packed(self, marker: str, data: bytes) -> bytes:
+        slot = next(p for p in self.pieces if isinstance(p, Slot) and p.marker == marker)
+        if not slot.pad:
+            return _stored(data)   # a token: new every time, short, not worth compressing
+        packed = _PACKED.get(data)
+        if packed is None:     # turnout and own-count notices repeat: compress each once
+            packed = _PACKED[data] = _deflate(data)
+            if len(_PACKED) > 512:
+                _PACKED.pop(next(iter(_PACKED)))
+        return packed
 
     def etag(self, *variant: object) -> str:
         """A weak ETag: the same page text, though each response carries its own form token."""
