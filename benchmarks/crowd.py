@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -184,10 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.residents <= 1000 or args.duration <= 0:
         parser.error("--residents 1..1000 and --duration > 0")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    lines = ["| run | page p50 | page p99 | pages/s | of hello | page size | post p50 | post p99 "
-             "| posts/s | server CPU | answers |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [("| run | page p50 | page p99 | pages/s | of hello | page size | post p50 | post p99 "
+              "| posts/s | server CPU | answers |"), "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         extra = {"PYTHONPATH": args.code} if args.code else {}
+        if args.code:   # `python -m legis` finds the package in its working directory first
+            os.chdir(args.code)
         env = server_env(Path(tmp), **extra)
         with hello_server(env) as (base, process):
             before = cpu_seconds(process.pid)

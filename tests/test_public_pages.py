@@ -277,3 +277,16 @@ def test_comment_form_page_keeps_a_real_session_and_drops_anything_else(anon, db
     assert "<script>x" not in hostile.text
     assert anon.get("/drafts/yangquan/comment?article=999999").status_code == 404
 
+
+
+def test_residents_read_while_a_writer_holds_sqlite(anon, app, db, settings):
+    # Page reads take no write lock: a staff transaction writing (holding SQLite's one write
+    # lock) does not keep residents from opening the draft, its chapters or the 回音壁.
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLite's single writer")
+    make_draft(db, slug="yangquan")
+    with app.state.engine.execution_options(legis_write=True).connect() as writer:
+        writer.exec_driver_sql("UPDATE draft SET description = '正在修改' WHERE slug = 'yangquan'")
+        for url in ("/drafts/yangquan", "/drafts/yangquan/feedback", "/drafts/yangquan/comment"):
+            assert anon.get(url).status_code == 200     # BEGIN IMMEDIATE here would wait 30 s, then fail
+        writer.rollback()
