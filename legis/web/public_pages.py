@@ -40,7 +40,7 @@ OWN_SLOT = new_slot("own", 480)
 SLOTS = (TOKEN_SLOT, TURNOUT_SLOT, OWN_SLOT)
 
 
-PAGE_THREADS = 16
+PAGE_THREADS = 6   # each with a connection of the page pool (web.app): a hit takes ~1 ms
 
 
 async def in_page_threads(request: Request, work: Callable[..., Response], **kwargs: Any) -> Response:
@@ -119,7 +119,7 @@ def _session_of(connection: Connection, stamp: page_stamps.Stamp | None, token: 
 def _reading_page(request: Request, *, slug: str | None, part: int, token: str,
                   by_qr: bool) -> Response:
     state = request.app.state
-    with _read_only(state.engine) as (connection, session):
+    with _read_only(state.page_engine) as (connection, session):
         stamp = page_stamps.read(connection, session_token=token) if by_qr else \
             page_stamps.read(connection, slug=slug)
         if by_qr and stamp is None:
@@ -173,7 +173,7 @@ def _comment_form(request: Request) -> Response:
     state = request.app.state
     slug = request.path_params["slug"]
     article_id = int_or_none(request.query_params.get("article"))
-    with _read_only(state.engine) as (connection, session):
+    with _read_only(state.page_engine) as (connection, session):
         stamp = page_stamps.read(connection, slug=slug)
         token = _session_of(connection, stamp, request.query_params.get("s", "")[:40])
 
@@ -200,7 +200,7 @@ def _wall(request: Request) -> Response:
     state = request.app.state
     slug = request.path_params["slug"]
     number = int_or_none(request.query_params.get("page")) or 1
-    with _read_only(state.engine) as (connection, session):
+    with _read_only(state.page_engine) as (connection, session):
         stamp = page_stamps.read(connection, slug=slug)
 
         def make() -> CachedPage:
