@@ -11,7 +11,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from legis.db import session_scope
-from legis.models import STATUS_CLOSED, Article, Comment, CommentSession, Draft, Opinion
+from legis.models import STATUS_CLOSED, Article, Comment, Draft, Meeting, Opinion
 from legis.parsing import parse_text
 from legis.services import dispositions, withdrawal
 from legis.services import drafts as draft_service
@@ -19,7 +19,7 @@ from legis.timefmt import today
 from legis.web.app import create_app
 from legis.web.page_cache import CachedPage, Slot
 from tests.conftest import login, make_user
-from tests.factories import SAMPLE_TEXT, article, make_draft, make_point, make_session
+from tests.factories import SAMPLE_TEXT, article, make_draft, make_meeting, make_point
 
 
 def token_of(html: str) -> str:
@@ -106,8 +106,8 @@ def correct_article(s, draft_id):
     first.paragraphs = ["养犬人携犬出户的，应当束长度不超过一点五米的犬链。"]
 
 
-def rename_session(s, draft_id):
-    s.exec(select(CommentSession).where(CommentSession.draft_id == draft_id)).one().title = "长度不超过一点五米座谈"
+def rename_meeting(s, draft_id):
+    s.exec(select(Meeting).where(Meeting.draft_id == draft_id)).one().title = "长度不超过一点五米座谈"
 
 
 CHANGES = {
@@ -115,7 +115,7 @@ CHANGES = {
     "period ended": (close_now, "/drafts/yangquan", "不再接收新的意见"),
     "new version": (new_version, "/drafts/yangquan", "一点五米"),
     "article corrected": (correct_article, "/drafts/yangquan", "一点五米"),
-    "session renamed": (rename_session, "/s/TOKEN", "一点五米"),
+    "meeting renamed": (rename_meeting, "/s/TOKEN", "一点五米"),
     "comment form after a correction": (correct_article, "/drafts/yangquan/comment?article=ART", "一点五米"),
 }
 
@@ -124,8 +124,8 @@ CHANGES = {
 def test_every_change_shows_at_once(anon, app, db, name):
     change, url, shown = CHANGES[name]
     draft = make_draft(db, slug="yangquan")
-    comment_session = make_session(db, draft=draft, point=make_point(db))
-    url = url.replace("TOKEN", comment_session.token).replace("ART", str(article(db, draft, 11).id))
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
+    url = url.replace("TOKEN", meeting.token).replace("ART", str(article(db, draft, 11).id))
     before = anon.get(url)
     assert before.status_code == 200 and shown not in before.text
     write(app.state.engine, lambda s: change(s, draft.id))
@@ -252,25 +252,25 @@ def test_feedback_wall_never_shows_personal_data(anon, app, db):
         assert personal not in wall.text
 
 
-def test_session_and_large_text_are_variants_not_leaks(anon, db):
+def test_meeting_and_large_text_are_variants_not_leaks(anon, db):
     draft = make_draft(db, slug="yangquan")
-    comment_session = make_session(db, draft=draft, point=make_point(db, name="东风街道联系点"))
-    by_qr = anon.get(f"/s/{comment_session.token}")
-    assert "东风街道联系点" in by_qr.text and f'value="{comment_session.token}"' in by_qr.text
+    meeting = make_meeting(db, draft=draft, point=make_point(db, name="东风街道联系点"))
+    by_qr = anon.get(f"/s/{meeting.token}")
+    assert "东风街道联系点" in by_qr.text and f'value="{meeting.token}"' in by_qr.text
     plain = anon.get("/drafts/yangquan")
-    assert "东风街道联系点" not in plain.text and comment_session.token not in plain.text
+    assert "东风街道联系点" not in plain.text and meeting.token not in plain.text
     assert anon.get("/drafts/yangquan?s=not-a-session").text.count("not-a-session") == 0
     anon.cookies.set("legis_large", "1")
     large = anon.get("/drafts/yangquan")
     assert 'class="large"' in large.text and large.headers["etag"] != plain.headers["etag"]
 
 
-def test_comment_form_page_keeps_a_real_session_and_drops_anything_else(anon, db):
+def test_comment_form_page_keeps_a_real_meeting_and_drops_anything_else(anon, db):
     draft = make_draft(db, slug="yangquan")
     art = article(db, draft, 2)
-    comment_session = make_session(db, draft=draft, point=make_point(db))
-    page = anon.get(f"/drafts/yangquan/comment?article={art.id}&s={comment_session.token}")
-    assert page.status_code == 200 and f'name="s" value="{comment_session.token}"' in page.text
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
+    page = anon.get(f"/drafts/yangquan/comment?article={art.id}&s={meeting.token}")
+    assert page.status_code == 200 and f'name="s" value="{meeting.token}"' in page.text
     made_up = anon.get(f"/drafts/yangquan/comment?article={art.id}&s=abc_123")
     assert 'name="s"' not in made_up.text and "abc_123" not in made_up.text
     hostile = anon.get(f'/drafts/yangquan/comment?article={art.id}&s="><script>x</script>')

@@ -21,12 +21,12 @@ from sqlmodel import Session
 from legis.models import (
     Article,
     Comment,
-    CommentSession,
     ContactPoint,
     Disposition,
     Draft,
     DraftVersion,
     Heading,
+    Meeting,
     Opinion,
     PageStamp,
 )
@@ -35,7 +35,7 @@ EVERY_DRAFT = 0            # the row bulk statements bump: they name no single d
 _PENDING = "legis_page_changes"
 
 # What each kind of row changes: the reading pages, the published results, or both.
-_TEXT_ROWS = (DraftVersion, CommentSession, Heading, Article, ContactPoint)
+_TEXT_ROWS = (DraftVersion, Meeting, Heading, Article, ContactPoint)
 _RESULT_ROWS = (Opinion, Disposition, Comment)
 _BULK_ROWS = (Draft, *_TEXT_ROWS, Opinion, Disposition)
 
@@ -68,15 +68,15 @@ _STAMP = """SELECT d.id, d.slug, d.status, d.updated_at,
 FROM draft d LEFT JOIN pagestamp p ON p.draft_id = d.id
 LEFT JOIN pagestamp a ON a.draft_id = 0 """
 BY_SLUG = text(_STAMP + "WHERE d.slug = :key")
-BY_SESSION = text(_STAMP + "JOIN commentsession c ON c.draft_id = d.id WHERE c.token = :key")
-SESSION_DRAFT = text("SELECT draft_id FROM commentsession WHERE token = :token")
+BY_MEETING = text(_STAMP + "JOIN meeting m ON m.draft_id = d.id WHERE m.token = :key")
+MEETING_DRAFT = text("SELECT draft_id FROM meeting WHERE token = :token")
 
 
 def read(connection: Connection | Session, *, slug: str | None = None,
-         session_token: str | None = None) -> Stamp | None:
-    """The stamp of the draft at ``slug`` (or of the session with ``session_token``); None if
+         meeting_token: str | None = None) -> Stamp | None:
+    """The stamp of the draft at ``slug`` (or of the meeting with ``meeting_token``); None if
     there is no such draft, so the caller takes the full path and its clear message."""
-    query, key = (BY_SESSION, session_token) if session_token is not None else (BY_SLUG, slug)
+    query, key = (BY_MEETING, meeting_token) if meeting_token is not None else (BY_SLUG, slug)
     row = connection.execute(query, {"key": key}).first()
     if row is None:
         return None
@@ -84,9 +84,9 @@ def read(connection: Connection | Session, *, slug: str | None = None,
     return Stamp(draft_id, slug_, status, str(updated_at), text_gen, results_gen)
 
 
-def session_draft(connection: Connection | Session, *, token: str) -> int | None:
-    """The draft of the session (座谈会) whose link carries ``token``, if there is one."""
-    return connection.execute(SESSION_DRAFT, {"token": token}).scalar()
+def meeting_draft(connection: Connection | Session, *, token: str) -> int | None:
+    """The draft of the meeting (座谈会) whose link carries ``token``, if there is one."""
+    return connection.execute(MEETING_DRAFT, {"token": token}).scalar()
 
 
 def bump(session: Session, draft_id: int, *, text: bool = False, results: bool = False) -> None:
@@ -116,14 +116,14 @@ def _note(session: OrmSession, obj: object, *, new: bool) -> None:
     if isinstance(obj, Draft):
         if obj.id is not None:
             bump(session, obj.id, text=True, results=True)
-    elif isinstance(obj, (DraftVersion, CommentSession)):
+    elif isinstance(obj, (DraftVersion, Meeting)):
         bump(session, obj.draft_id, text=True)
     elif isinstance(obj, (Heading, Article)):
         draft_id = _draft_of_version(session, obj.version_id)
         if draft_id is not None:
             bump(session, draft_id, text=True)
     elif isinstance(obj, ContactPoint):
-        # Its name is on the session banner of any draft: rare enough to count for all.
+        # Its name is on the meeting banner of any draft: rare enough to count for all.
         if not new:
             bump(session, EVERY_DRAFT, text=True)
     elif isinstance(obj, Opinion):

@@ -1,8 +1,8 @@
 """The public pages residents open in crowds, made once per state of the draft and served many times:
-the reading pages (whole draft, a chapter, a session's QR link), the comment form and the 回音壁.
+the reading pages (whole draft, a chapter, a meeting's QR link), the comment form and the 回音壁.
 
 Each request reads the draft's stamp (one row) and serves the page cached under it; only a
-changed stamp, a new day or a new variant (大字版, session) renders again. All of it runs in
+changed stamp, a new day or a new variant (大字版, meeting) renders again. All of it runs in
 the thread pool: a render never holds up the event loop. See legis.web.page_cache.
 """
 
@@ -61,8 +61,8 @@ async def draft_page(request: Request) -> Response:
                                  token=request.query_params.get("s", "")[:40], by_qr=False)
 
 
-async def session_page(request: Request) -> Response:
-    """The page residents reach by scanning a session's QR code."""
+async def meeting_page(request: Request) -> Response:
+    """The page residents reach by scanning a meeting's QR code."""
     return await in_page_threads(request, _reading_page, slug=None, part=1,
                                  token=request.path_params["token"], by_qr=True)
 
@@ -109,35 +109,35 @@ def _read_only(engine: Engine) -> Iterator[tuple[Connection, Session]]:
         yield connection, session
 
 
-def _session_of(connection: Connection, stamp: page_stamps.Stamp | None, token: str) -> str:
-    """``token`` if it names a session (座谈会) of this draft, else "" (an ordinary visit)."""
+def _meeting_of(connection: Connection, stamp: page_stamps.Stamp | None, token: str) -> str:
+    """``token`` if it names a meeting (座谈会) of this draft, else "" (an ordinary visit)."""
     if not token or stamp is None:
         return ""
-    return token if page_stamps.session_draft(connection, token=token) == stamp.draft_id else ""
+    return token if page_stamps.meeting_draft(connection, token=token) == stamp.draft_id else ""
 
 
 def _reading_page(request: Request, *, slug: str | None, part: int, token: str,
                   by_qr: bool) -> Response:
     state = request.app.state
     with _read_only(state.page_engine) as (connection, session):
-        stamp = page_stamps.read(connection, session_token=token) if by_qr else \
+        stamp = page_stamps.read(connection, meeting_token=token) if by_qr else \
             page_stamps.read(connection, slug=slug)
         if by_qr and stamp is None:
             raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
         if not by_qr:
-            token = _session_of(connection, stamp, token)
+            token = _meeting_of(connection, stamp, token)
 
         def make() -> CachedPage:
             page = reading.other_page(session, _whole_draft(state, session, stamp, slug),
-                                      part=part, session_token=token)
+                                      part=part, meeting_token=token)
             accepting = draft_service.is_open(page.draft)
-            session_token = page.comment_session.token if page.comment_session else ""
+            meeting_token = page.meeting.token if page.meeting else ""
             body = state.templates.get_template("_draft_body.html").render({
                 "request": request, "page": page, "draft": page.draft, "accepting": accepting,
-                "form_token": TOKEN_SLOT.marker, "session_token": session_token})
+                "form_token": TOKEN_SLOT.marker, "meeting_token": meeting_token})
             html = _render(request, "draft.html", {
                 "page": page, "draft": page.draft, "body": Markup(body), "accepting": accepting,
-                "session_token": session_token, "turnout_html": Markup(TURNOUT_SLOT.marker),
+                "meeting_token": meeting_token, "turnout_html": Markup(TURNOUT_SLOT.marker),
                 "own_notice": Markup(OWN_SLOT.marker)}, query=f"s={token}" if token and not by_qr else "")
             return CachedPage(html, SLOTS, key)
 
@@ -175,7 +175,7 @@ def _comment_form(request: Request) -> Response:
     article_id = int_or_none(request.query_params.get("article"))
     with _read_only(state.page_engine) as (connection, session):
         stamp = page_stamps.read(connection, slug=slug)
-        token = _session_of(connection, stamp, request.query_params.get("s", "")[:40])
+        token = _meeting_of(connection, stamp, request.query_params.get("s", "")[:40])
 
         def make() -> CachedPage:
             page = _whole_draft(state, session, stamp, slug)
@@ -187,7 +187,7 @@ def _comment_form(request: Request) -> Response:
             html = _render(request, "comment_page.html", {
                 "draft": page.draft, "article": article,
                 "part": page.reading.part_of.get(article.id, 1) if article else 1,
-                "form_token": TOKEN_SLOT.marker, "session_token": token, "values": {},
+                "form_token": TOKEN_SLOT.marker, "meeting_token": token, "values": {},
                 "errors": {}, "accepting": draft_service.is_open(page.draft)}, query=query)
             return CachedPage(html, SLOTS, key)
 

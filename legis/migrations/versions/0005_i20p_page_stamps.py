@@ -1,7 +1,7 @@
 """a per-draft count of changes to its public pages, read by every server to key its page cache
 
-Revision ID: 0004_i20p_page_stamps
-Revises: 0003_i19w_comment_visitor
+Revision ID: 0005_i20p_page_stamps
+Revises: 0004_meeting_rename
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_i20p_page_stamps"
-down_revision = "0003_i19w_comment_visitor"
+revision = "0005_i20p_page_stamps"
+down_revision = "0004_meeting_rename"
 branch_labels = None
 depends_on = None
 
