@@ -176,14 +176,16 @@ class PageCache:
             return page
         with self._lock:
             render_lock = self._rendering.setdefault(key, threading.Lock())
-        with render_lock:
-            page = self._lookup(key)
-            if page is None:
-                page = make()
-                self.renders += 1
-                self._store(key, page)
-        with self._lock:
-            self._rendering.pop(key, None)
+        try:
+            with render_lock:
+                page = self._lookup(key)
+                if page is None:
+                    page = make()
+                    self.renders += 1
+                    self._store(key, page)
+        finally:   # also when make() raised (a chapter that does not exist): nothing left behind
+            with self._lock:
+                self._rendering.pop(key, None)
         return page
 
     def _lookup(self, key: tuple) -> CachedPage | None:
