@@ -21,6 +21,7 @@ from legis.errors import LegisError
 from legis.resources import resource_dir
 from legis.services.participation import TurnoutCache
 from legis.timefmt import fmt_date, fmt_datetime
+from legis.web.comment_intake import CommentIntake
 from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.walls = OrderedDict()   # counted 回音壁 per state of results, ditto
     app.state.turnout_lines = {}   # the turnout line per count, ditto
     app.state.readings = OrderedDict()   # a draft's text laid out in pages, per stamp, ditto
+    app.state.intake = CommentIntake(engine, group_commit=settings.group_commit)   # comment_intake
     app.state.route_paths = {r.name: r for r in routes if isinstance(r, Route)}   # url_path
     return app
 
