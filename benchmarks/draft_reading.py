@@ -103,10 +103,12 @@ def main() -> int:
                 sizes = [gz(first)] + [gz(client.get(f"/drafts/{slug}/part/{n}").content)
                                        for n in range(2, count + 1)]
                 saved, reading.PAGE_ARTICLES = reading.PAGE_ARTICLES, 10**6
-                app.state.fragments.clear()
+                app.state.pages.clear()
+                app.state.readings.clear()
                 whole = gz(client.get(f"/drafts/{slug}").content)
                 reading.PAGE_ARTICLES = saved
-                app.state.fragments.clear()
+                app.state.pages.clear()
+                app.state.readings.clear()
                 kb = [(s + css + js) / 1024 for s in (sizes[0], max(sizes), whole)]
                 print(f"| {slug} | {len(ids[slug][2])} | {count} | {kb[0]:.1f} | {kb[1]:.1f} | "
                       f"{kb[2]:.1f} | {kb[0] / kb[2]:.2f} |")
@@ -116,7 +118,7 @@ def main() -> int:
             fill(engine, draft_id, version_id, articles, args.comments)
             print(f"\ninserted {args.comments:,} comments in {time.perf_counter() - started:.1f} s "
                   f"({engine.dialect.name})")
-            client.get("/drafts/wuye")   # warm the rendered-body cache, as in production
+            client.get("/drafts/wuye")   # warm the page cache, as in production
             page = median_ms(lambda: client.get("/drafts/wuye"))
 
             def count() -> None:

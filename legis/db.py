@@ -31,8 +31,12 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_000) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_000,
+                max_overflow: int | None = None) -> Engine:
     """One engine per process; SQLite gets the pragmas that make concurrent writers safe."""
+    from legis.services import page_stamps
+
+    page_stamps.install()   # cached public pages follow every write, on every server
     url = normalise_url(url)
     if is_sqlite(url):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -61,7 +65,7 @@ def make_engine(url: str, *, pool_size: int = 5, statement_timeout_ms: int = 30_
     return create_engine(
         parsed,
         pool_size=pool_size,
-        max_overflow=pool_size * 2,
+        max_overflow=pool_size * 2 if max_overflow is None else max_overflow,
         pool_pre_ping=True,
         # Bound values are residents' names and phones: never in an error message or a log.
         hide_parameters=True,

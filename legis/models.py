@@ -68,6 +68,19 @@ class Draft(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class PageStamp(SQLModel, table=True):
+    """How often a draft's public pages changed: every server keys its cached pages on it.
+
+    ``text_gen`` counts changes to what the reading pages show (text, period, sessions),
+    ``results_gen`` changes to the published results (回音壁). Row 0 counts changes made by
+    bulk statements that name no single draft; it invalidates every draft's pages.
+    """
+
+    draft_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    text_gen: int = 0
+    results_gen: int = 0
+
+
 class DraftSlug(SQLModel, table=True):
     """A web address a draft had before staff changed it; it redirects to the current one."""
 

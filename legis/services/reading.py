@@ -4,7 +4,7 @@ transaction. How a draft is cut into pages and searched is in ``legis.services.d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, select
@@ -47,19 +47,27 @@ def load_draft_page(session: Session, *, slug: str, part: int = 1, meeting_token
     version = draft_service.current_version(session, draft=draft)
     laid_out = draft_parts.lay_out(draft_service.headings_of(session, version=version),
                                    draft_service.articles_of(session, version=version))
-    if not 1 <= part <= len(laid_out.parts):
-        raise NotFound(f"这部草案共{len(laid_out.parts)}页，没有第{part}页。请从目录进入。")
-    page = DraftPage(
+    whole = DraftPage(
         draft=draft,
         reading=laid_out,
-        part=laid_out.parts[part - 1],
+        part=laid_out.parts[0],
         preamble=version.preamble,
         turnout=(turnouts.get(session, draft_ids=[draft.id]) if turnouts
                  else participation.turnout(session, draft_ids=[draft.id]))[draft.id],
     )
+    return other_page(session, whole, part=part, meeting_token=meeting_token)
+
+
+def other_page(session: Session, loaded: DraftPage, *, part: int = 1,
+               meeting_token: str = "") -> DraftPage:
+    """Page ``part`` of a draft already loaded (a long draft is loaded once for all its pages)."""
+    parts = loaded.reading.parts
+    if not 1 <= part <= len(parts):
+        raise NotFound(f"这部草案共{len(parts)}页，没有第{part}页。请从目录进入。")
+    page = replace(loaded, part=parts[part - 1], meeting=None, contact_point=None)
     if meeting_token:
         meeting = meeting_by_token(session, token=meeting_token)
-        if meeting is not None and meeting.draft_id == draft.id:
+        if meeting is not None and meeting.draft_id == page.draft.id:
             page.meeting = meeting
             page.contact_point = session.get(ContactPoint, meeting.contact_point_id)
     return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 
 import jinja2
@@ -24,6 +25,8 @@ from legis.web.comment_intake import CommentIntake
 from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
+from legis.web.page_cache import PageCache
+from legis.web.public_pages import PAGE_THREADS
 from legis.web.ratelimit import RateLimiter
 from legis.web.security import SecurityMiddleware
 from legis.web.visits import Visits
@@ -42,10 +45,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # The schema and the sample drafts are prepared once by `legis serve`
     # (or `legis migrate`) before any worker starts, never per worker here:
     # four workers migrating or loading samples at once would race.
+    # Public pages read through connections of their own: when submissions hold every
+    # connection of the main pool (waiting on SQLite's writer or a hot row on PostgreSQL),
+    # a resident opening a page still gets one at once. See web.public_pages.
+    page_engine = make_engine(
+        settings.database_url,
+        pool_size=PAGE_THREADS,
+        max_overflow=0,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+    )
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
         yield
         engine.dispose()
+        page_engine.dispose()
 
     from legis.web.routes import routes
 
@@ -74,13 +88,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.page_engine = page_engine
     app.state.templates = make_templates()
     app.state.form_tokens = FormTokens(secret)
     app.state.visits = Visits(secret, https=settings.https)
     app.state.turnouts = TurnoutCache()   # comments and participants per draft, see public.home
     app.state.limiter = RateLimiter()
+    app.state.pages = PageCache()   # rendered public pages, see web.public_pages
+    app.state.walls = OrderedDict()   # counted 回音壁 per state of results, ditto
+    app.state.turnout_lines = {}   # the turnout line per count, ditto
+    app.state.readings = OrderedDict()   # a draft's text laid out in pages, per stamp, ditto
     app.state.intake = CommentIntake(engine, group_commit=settings.group_commit)   # comment_intake
-    app.state.fragments = {}   # rendered draft bodies, see public.draft_body
     app.state.route_paths = {r.name: r for r in routes if isinstance(r, Route)}   # url_path
     return app
 

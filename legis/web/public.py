@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
-
-from markupsafe import Markup
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from legis.errors import NotFound, RateLimited, ValidationError
+from legis.errors import RateLimited, ValidationError
 from legis.models import CHANNEL_ONLINE, Article, Meeting
 from legis.services import comments as comment_service
-from legis.services import dispositions, intake, reading
 from legis.services import drafts as draft_service
+from legis.services import intake
 from legis.web.common import (
     client_address,
     in_db,
@@ -39,101 +36,6 @@ async def home(request: Request) -> Response:
     other = [d for d in drafts if not draft_service.is_open(d)]
     return render(request, "home.html", {"open_drafts": open_drafts, "other_drafts": other,
                                          "turnout": turnout})
-
-
-async def draft_page(request: Request) -> Response:
-    """A draft to read: the whole of a short one, the first chapter of a long one."""
-    part = request.path_params.get("part", 1)
-    token = request.query_params.get("s", "")[:40]
-    page = await in_db(request, lambda s: reading.load_draft_page(
-        s, slug=request.path_params["slug"], part=part, meeting_token=token,
-        turnouts=request.app.state.turnouts))
-    return _render_draft(request, page)
-
-
-async def meeting_page(request: Request) -> Response:
-    """The page residents reach by scanning a meeting's QR code."""
-    token = request.path_params["token"]
-
-    page = await in_db(request, lambda s: reading.load_meeting_page(
-        s, token=token, turnouts=request.app.state.turnouts))
-    return _render_draft(request, page)
-
-
-# Placeholders for the per-request tokens in the cached body. Random per
-# process, so no draft text can contain one and get a live token put in it.
-TOKEN_SLOT = "LEGISFORMTOKEN" + secrets.token_hex(12)
-MEETING_SLOT = "LEGISMEETING" + secrets.token_hex(12)
-MAX_FRAGMENTS = 64
-
-
-def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> str:
-    """The articles with their comment forms, rendered once per version and reused.
-
-    Rendering a hundred articles with a form each costs tens of milliseconds;
-    the text only changes with a new version or a new period, which are in the
-    key. The per-request form token and meeting token go into fixed slots.
-    """
-    version_id = page.articles[0].version_id if page.articles else 0
-    key = (page.draft.id, version_id, page.draft.updated_at, accepting, page.part.number)
-    cache = request.app.state.fragments
-    fragment = cache.get(key)
-    if fragment is None:
-        template = request.app.state.templates.get_template("_draft_body.html")
-        fragment = template.render({
-            "request": request, "page": page, "draft": page.draft, "accepting": accepting,
-            "form_token": TOKEN_SLOT, "meeting_token": MEETING_SLOT,
-        })
-        if len(cache) >= MAX_FRAGMENTS:
-            cache.clear()
-        cache[key] = fragment
-    return fragment
-
-
-def _render_draft(request: Request, page: reading.DraftPage) -> Response:
-    accepting = draft_service.is_open(page.draft)
-    meeting_token = page.meeting.token if page.meeting else ""
-    body = (draft_body(request, page, accepting)
-            .replace(TOKEN_SLOT, request.app.state.form_tokens.issue())
-            .replace(MEETING_SLOT, meeting_token))
-    return render(
-        request,
-        "draft.html",
-        {
-            "page": page,
-            "draft": page.draft,
-            "body": Markup(body),
-            "accepting": accepting,
-            "own_codes": request.app.state.visits.codes(request, page.draft.id),
-            "meeting_token": meeting_token,
-        },
-    )
-
-
-async def comment_form_page(request: Request) -> Response:
-    """One article and its form on a page of its own (no-JS fallback and error re-display)."""
-    slug = request.path_params["slug"]
-    article_id = int_or_none(request.query_params.get("article"))
-
-    def load(session: Session):
-        page = reading.load_draft_page(session, slug=slug)
-        article = next((a for a in page.articles if a.id == article_id), None)
-        if article_id is not None and article is None:
-            raise NotFound("没有找到这一条。")
-        part = page.reading.part_of.get(article.id, 1) if article else 1
-        return page.draft, article, part
-
-    draft, article, part = await in_db(request, load)
-    return render(request, "comment_page.html", {
-        "draft": draft,
-        "article": article,
-        "part": part,
-        "form_token": request.app.state.form_tokens.issue(),
-        "meeting_token": request.query_params.get("s", ""),
-        "values": {},
-        "errors": {},
-        "accepting": draft_service.is_open(draft),
-    })
 
 
 async def submit_comment(request: Request) -> Response:
@@ -242,18 +144,6 @@ def _store_full(session: Session, *, slug: str, data: comment_service.CommentInp
     return draft, None, comment
 
 
-async def feedback_wall(request: Request) -> Response:
-    """回音壁: every opinion with its supporters and disposition, article by article; no personal data."""
-    slug = request.path_params["slug"]
-
-    def load(session: Session):
-        draft = draft_service.public_draft(session, slug=slug)
-        if draft.feedback_published_at is None:
-            return draft, None
-        return draft, dispositions.public_wall(session, draft=draft)
-
-    draft, wall = await in_db(request, load)
-    return render(request, "feedback.html", {"draft": draft, "wall": wall})
 
 
 async def text_size(request: Request) -> Response:

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from legis.resources import resource_dir
-from legis.web import auth, public, reading, receipts
+from legis.web import auth, public, public_pages, reading, receipts
 from legis.web import manage_corrections as corrections
 from legis.web import manage_dispositions as dispositions
 from legis.web import manage_drafts as drafts
@@ -53,15 +53,15 @@ SUBMISSION = f"{DRAFT}/submissions/{{point_id:int}}"
 routes: list[BaseRoute] = [
     # residents
     route("/", public.home, "home", PUBLIC),
-    route("/drafts/{slug}", public.draft_page, "draft", PUBLIC),
-    route("/drafts/{slug}/part/{part:int}", public.draft_page, "draft_part", PUBLIC),
+    route("/drafts/{slug}", public_pages.draft_page, "draft", PUBLIC),
+    route("/drafts/{slug}/part/{part:int}", public_pages.draft_page, "draft_part", PUBLIC),
     route("/drafts/{slug}/search", reading.search, "draft_search", PUBLIC),
     route("/drafts/{slug}/download.{kind}", reading.download, "draft_download", PUBLIC),
     route("/drafts/{slug}/mine", reading.own_comments, "own_comments", PUBLIC),
-    route("/drafts/{slug}/comment", public.comment_form_page, "comment_form", PUBLIC),
+    route("/drafts/{slug}/comment", public_pages.comment_form_page, "comment_form", PUBLIC),
     route("/drafts/{slug}/comments", public.submit_comment, "submit_comment", PUBLIC, POST),
-    route("/drafts/{slug}/feedback", public.feedback_wall, "feedback_wall", PUBLIC),
-    route("/s/{token}", public.meeting_page, "meeting_entry", PUBLIC),
+    route("/drafts/{slug}/feedback", public_pages.feedback_page, "feedback_wall", PUBLIC),
+    route("/s/{token}", public_pages.meeting_page, "meeting_entry", PUBLIC),
     route("/r", receipts.receipt_lookup, "receipt_lookup", PUBLIC),
     route("/r/{code}", receipts.receipt, "receipt", PUBLIC),
     route("/prefs/text-size", public.text_size, "text_size", PUBLIC, POST),
