@@ -23,6 +23,10 @@ CONTRASTS = [
     ("垃圾分类需要志愿者在投放点值守", "垃圾分类无需志愿者在投放点值守", "否定不同"),
     ("物业公司调整收费前要开业主大会", "物业公司调整收费前未必要开业主大会", "否定不同"),
     ("晚上十点以后广场舞要停止放音乐", "晚上十点以后广场舞不能不停止放音乐", "否定不同"),
+    # the same count of negations, standing on other words (知道/不知道 and 清楚/不清楚)
+    ("业主知道维修资金的用途，但是不清楚怎么申请使用", "业主不知道维修资金的用途，但是清楚怎么申请使用",
+     "否定不同"),
+    ("居民愿意参加垃圾分类，只是不方便投放", "居民不愿意参加垃圾分类，只是方便投放", "否定不同"),
     # modality
     ("物业费收支情况应当每年公示", "物业费收支情况可以每年公示", "情态不同"),
     ("小区停车位必须优先出租给业主", "小区停车位可以优先出租给业主", "情态不同"),
@@ -44,6 +48,9 @@ CONTRASTS = [
     ("公示期限由十五日延长至三十日", "公示期限由十五日延长至六十日", "数字不同"),
     ("夜间噪声不得超过五十五分贝", "夜间噪声不得超过四十五分贝", "数字不同"),
     ("犬只牵引绳长度不超过2米", "犬只牵引绳长度不超过1.5米", "数字不同"),
+    # who is meant: 我们/你们/他们
+    ("楼道里的杂物由我们清理", "楼道里的杂物由你们清理", "人称不同"),
+    ("停车费标准应当由我们业主自己定", "停车费标准应当由他们业主自己定", "人称不同"),
     # two words trading places
     ("把物业公司的规定改为业主大会的规定", "把业主大会的规定改为物业公司的规定", "顺序相反"),
     # a content word traded for another
@@ -78,6 +85,8 @@ HARMLESS = [
     # clauses in another order
     ("严禁电动自行车进楼入户充电，小区应当建设集中充电设施",
      "小区应当建设集中充电设施，严禁电动自行车进楼入户充电"),
+    # a negation standing further from the same verb (禁止……施工)
+    ("中高考期间，考点周边500米范围内应当全天禁止施工", "中考高考期间应当全天禁止在考点周边500米范围内施工"),
     # a negation that is not one (非常, 不断)
     ("物业费非常高，应当公开收支", "物业费很高，应当公开收支"),
 ]
@@ -118,14 +127,14 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
     entailed, entail_total = rates[("entailment", "all")]
     assert total > 400
     # Before the contrast check about half were merged (253/514); the floor this check
-    # holds (43/514 now), so that it does not slip back while the 5 % target below is
+    # holds (39/514 now), so that it does not slip back while the 5 % target below is
     # not met.
-    assert hits / total <= 0.09, f"{hits}/{total} contradictions merged"
+    assert hits / total <= 0.08, f"{hits}/{total} contradictions merged"
     assert entailed / entail_total > 3 * hits / total
 
 
 @_NO_CORPUS
-@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 43/514 (8.4 %) of "
+@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 39/514 (7.6 %) of "
                    "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check')")
 def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
     hits, total = _ocnli_rates()[("contradiction", "all")]

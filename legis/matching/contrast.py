@@ -33,6 +33,7 @@ from legis.matching.lexicon import (
     content,
     homophones,
     negations,
+    polarity_flipped,
     synonym_form,
 )
 from legis.matching.normalise import NUMBER
@@ -325,7 +326,7 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
 def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     """``reason`` for two texts that differ only in short spans (the same clauses in the
     same order): the same checks, read in the spans and a few characters around them."""
-    if negations(a) != negations(b):
+    if negations(a) != negations(b) or polarity_flipped(a, b):
         return NEGATION
     near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
     near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
@@ -390,7 +391,7 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # clauses that are clearly one clause (a negation must stand against its counterpart:
     # 保留…不便 vs 不保留…方便).
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
-    if negations(whole_a) != negations(whole_b):
+    if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]

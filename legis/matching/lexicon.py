@@ -10,6 +10,7 @@ from functools import lru_cache
 from pypinyin import Style, pinyin
 
 from legis.matching.normalise import _trie, basic, load_lines
+from legis.matching.words import predicates
 
 # Reasons, as the review page shows them (those of axes come from data/axes.txt).
 NEGATION = "否定不同"
@@ -89,6 +90,48 @@ def axis_values(text: str, shortest: int = 1) -> Counter:
     """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
     longest words first."""
     return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
+
+
+@lru_cache(maxsize=1 << 16)
+def polarities(text: str) -> dict[str, frozenset[bool]]:
+    """The predicates of a text (verbs and adjectives of two characters or more, as
+    rjieba tags them, holding no negation) with whether each stands negated where it
+    occurs: {"知道": {True}}. A negation turns around the first verb or adjective after
+    it in its clause (禁止在考点周边施工 negates 施工), or the word it stands inside
+    (跟不上, 不罚); an odd number of them negates."""
+    out: dict[str, set[bool]] = {}
+    for clause in text.split(" "):
+        pending = 0
+        for word, tag in predicates(clause):
+            found = [w for w in _NEGATION.findall(word) if _NEGATES[w]]
+            if found and word not in _NEGATES:
+                pending = 0             # a word holding a negation takes it
+                continue
+            if found:
+                pending += len(found)
+                continue
+            if tag is None:
+                continue
+            if tag == "p" and content(word) == word:
+                out.setdefault(word, set()).add(pending % 2 == 1)
+            pending = 0
+    return {word: frozenset(seen) for word, seen in out.items()}
+
+
+def polarity_flipped(a: str, b: str) -> bool:
+    """Whether a word both texts hold stands negated in one and plain in the other,
+    wherever it occurs (我们就知道 vs 我们不知道; 没有人要防止 vs 必须切实防止)."""
+    if not (_NEGATION.search(a) or _NEGATION.search(b)):
+        return False
+    return bool(flipped_words(a, b))
+
+
+def flipped_words(a: str, b: str) -> list[str]:
+    """The predicates both texts hold that stand negated in one only, each text holding
+    it one way throughout (see polarity_flipped)."""
+    mine, theirs = polarities(a), polarities(b)
+    return [word for word, seen in mine.items()
+            if len(seen) == 1 and len(theirs.get(word, seen)) == 1 and theirs.get(word, seen) != seen]
 
 
 def directions(text: str) -> frozenset[tuple[int, int]]:

@@ -34,3 +34,16 @@ def nouns_at(text: str, start: int, end: int) -> frozenset[str]:
         return frozenset()
     left = max(0, start - AROUND)
     return _nouns_of(text[left:end + AROUND], start - left, end - left)
+
+
+# Parts of speech read as predicates (what a negation turns around): verbs, adjectives.
+_PREDICATES = ("v", "a")
+
+
+@lru_cache(maxsize=65536)
+def predicates(clause: str) -> tuple[tuple[str, str | None], ...]:
+    """The words of a clause in order, each with "p" when it is a predicate of two
+    characters or more (a verb or an adjective), "v" when it is a one-character one,
+    else None."""
+    return tuple((word, ("p" if len(word) >= 2 else "v") if tag.startswith(_PREDICATES) else None)
+                 for word, tag in rjieba.tag(clause))
