@@ -198,7 +198,8 @@ def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
             other = dropped.get(content(b[s2:e2]))
             if other is not None and other not in moved and content(b[s2:e2]):
                 moved.update((k, other))
-    judged, added = [], []
+    judged: list[Block] = []
+    added: list[Block] = []
     for k, block in enumerate(blocks):
         if k not in moved:
             (added if _added(a, b, block) else judged).append(block)
@@ -259,15 +260,15 @@ def _traded(a: str, b: str, block: Block) -> bool:
     if not own_a or not own_b or not SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) <= \
             SUBSTITUTION_CHARS or homophones(mine, theirs):
         return False
-    own_a = {word for word in nouns_at(a, s1, e1) if word not in b}
-    own_b = {word for word in nouns_at(b, s2, e2) if word not in a}
-    return bool(own_a and own_b) and not any(homophones(x, y) for x in own_a for y in own_b)
+    nouns_a = {word for word in nouns_at(a, s1, e1) if word not in b}
+    nouns_b = {word for word in nouns_at(b, s2, e2) if word not in a}
+    return bool(nouns_a and nouns_b) and not any(homophones(x, y) for x in nouns_a for y in nouns_b)
 
 
 def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
     """Pieces two texts share (two characters or more), longest first, each character in
     one piece: (place in a, place in b, piece)."""
-    tiles = []
+    tiles: list[tuple[int, int, str]] = []
     while True:
         match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
         if match.size < 2:
