@@ -37,7 +37,7 @@ from legis.matching.lexicon import (
     synonym_form,
 )
 from legis.matching.normalise import NUMBER
-from legis.matching.words import nouns_at
+from legis.matching.words import noun_phrase, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -47,6 +47,9 @@ CONTEXT = 3
 # slip, and one-character opposites such as 高/低 are axes; a longer span is a rewording).
 SUBSTITUTION_MIN = 2
 SUBSTITUTION_CHARS = 5
+# A longer span trades a party or a thing for another when each side is one noun phrase
+# (市场监管部门 for 街道办事处, 卫生健康部门 for 场所经营者).
+PHRASE_CHARS = 8
 # ... and the texts are otherwise alike: at most this many spans trade content, and the
 # characters the texts share are at least this share of the shorter one.
 TRADED_SPANS = 2
@@ -257,8 +260,11 @@ def _traded(a: str, b: str, block: Block) -> bool:
     s1, e1, s2, e2 = block
     mine, theirs = a[s1:e1], b[s2:e2]
     own_a, own_b = content(mine), content(theirs)
-    if not own_a or not own_b or not SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) <= \
-            SUBSTITUTION_CHARS or homophones(mine, theirs):
+    longest = max(len(own_a), len(own_b))
+    if not own_a or not own_b or not SUBSTITUTION_MIN <= longest <= PHRASE_CHARS \
+            or homophones(mine, theirs):
+        return False
+    if longest > SUBSTITUTION_CHARS and not (noun_phrase(own_a) and noun_phrase(own_b)):
         return False
     nouns_a = {word for word in nouns_at(a, s1, e1) if word not in b}
     nouns_b = {word for word in nouns_at(b, s2, e2) if word not in a}
@@ -353,6 +359,27 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     return None
 
 
+def _homophone_slip(a: str, b: str, block: Block) -> bool:
+    """Whether a short span is one character typed for another that reads the same
+    (可已/可以, 工布/公布, 再/在): a slip, read as what the other comment wrote before
+    negations and axis words are looked for (已 of 可已 is no 已经). A negation is never
+    read as a slip (不/部)."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[s1:e1], b[s2:e2]
+    return 0 < len(mine) == len(theirs) <= TINY and mine != theirs and homophones(mine, theirs) \
+        and not negations(mine) and not negations(theirs)
+
+
+def _unslipped(a: str, b: str, blocks: list[Block]) -> str:
+    """``b`` with its homophone slips (see _homophone_slip) written as ``a`` has them."""
+    out, at = [], 0
+    for block in blocks:
+        if _homophone_slip(a, b, block):
+            out += [b[at:block[2]], a[block[0]:block[1]]]
+            at = block[3]
+    return "".join(out) + b[at:]
+
+
 def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top to bottom)
     """Why two normalised comments (clauses separated by spaces) are different opinions
     (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
@@ -365,6 +392,11 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
         return NUMBERS
     blocks = _blocks(a, b)
+    if any(_homophone_slip(a, b, block) for block in blocks):
+        b = _unslipped(a, b, blocks)
+        if a == b:
+            return None
+        blocks = _blocks(a, b)
     if _slips(a, b, blocks):
         return None
     if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
@@ -375,7 +407,11 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     added = [block for block in blocks if max(block[1] - block[0], block[3] - block[2]) > TINY
              and _added(a, b, block)]
     segments: list[Block] = []
-    if all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks if (s1, e1, s2, e2) not in added):
+    # A clause one comment drops and the other adds elsewhere may be the same clause
+    # moved (降低收费标准 first or 提高收费标准 last): then the clauses are paired.
+    both_add = any(s1 == e1 for s1, e1, _, _ in added) and any(s2 == e2 for _, _, s2, e2 in added)
+    if not both_add and all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks
+                            if (s1, e1, s2, e2) not in added):
         # Near duplicates (most pairs: a slip here and there, a sentence added) need no
         # clause pairing.
         blocks = [block for block in blocks if block not in added]
