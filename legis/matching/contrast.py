@@ -25,6 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from legis.matching.lexicon import (
     NEGATION,
     NUMBERS,
+    QUANTITY,
     SENSITIVE,
     SWAPPED,
     WORDING,
@@ -35,6 +36,7 @@ from legis.matching.lexicon import (
     negations,
     polarity_flipped,
     synonym_form,
+    vague_against_number,
 )
 from legis.matching.normalise import NUMBER
 from legis.matching.words import noun_phrase, nouns_at
@@ -335,6 +337,8 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     same order): the same checks, read in the spans and a few characters around them."""
     if negations(a) != negations(b) or polarity_flipped(a, b):
         return NEGATION
+    if vague_against_number(a, b):
+        return QUANTITY
     near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
     near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
     for near_a, near_b in near:
@@ -430,6 +434,8 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
     if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
+    if vague_against_number(whole_a, whole_b):
+        return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
         if (" " not in a[s1:e1] and " " not in b[s2:e2] and negations(one_a) != negations(one_b)

@@ -17,6 +17,7 @@ NEGATION = "否定不同"
 NUMBERS = "数字不同"
 SWAPPED = "顺序相反"
 WORDING = "用词不同"
+QUANTITY = "数量不同"
 OPPOSITE = "方向相反"
 def _words(name: str) -> list[str]:
     return sorted({basic(w) for line in load_lines(name) for w in line.split()} - {""},
@@ -132,6 +133,27 @@ def flipped_words(a: str, b: str) -> list[str]:
     mine, theirs = polarities(a), polarities(b)
     return [word for word, seen in mine.items()
             if len(seen) == 1 and len(theirs.get(word, seen)) == 1 and theirs.get(word, seen) != seen]
+
+
+_VAGUE = _alternation(_words("vague_quantities.txt"))
+# A number and the character after it (its measure word or unit: 1次, 3户, 2年).
+_COUNTED = re.compile(r"\d+(?:点\d+)?([\u4e00-\u9fff])")
+
+
+def _vague_measures(text: str) -> set[str]:
+    return {text[m.end()] for m in _VAGUE.finditer(text) if m.end() < len(text)}
+
+
+def vague_against_number(a: str, b: str) -> bool:
+    """Whether one text counts something with a number (增加1次) and the other with a
+    word for an amount left unsaid (增加很多次), the same measure word after both, and
+    neither text also says it the other way."""
+    counted_a, counted_b = set(_COUNTED.findall(a)), set(_COUNTED.findall(b))
+    if not counted_a and not counted_b:
+        return False
+    vague_a, vague_b = _vague_measures(a), _vague_measures(b)
+    return bool(((counted_a - counted_b) & (vague_b - vague_a))
+                or ((counted_b - counted_a) & (vague_a - vague_b)))
 
 
 def directions(text: str) -> frozenset[tuple[int, int]]:
