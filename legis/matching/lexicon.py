@@ -122,7 +122,7 @@ def polarities(text: str) -> dict[str, frozenset[bool]]:
 def polarity_flipped(a: str, b: str) -> bool:
     """Whether a word both texts hold stands negated in one and plain in the other,
     wherever it occurs (我们就知道 vs 我们不知道; 没有人要防止 vs 必须切实防止)."""
-    if not (_NEGATION.search(a) or _NEGATION.search(b)):
+    if not (negations(a) or negations(b)):
         return False
     return bool(flipped_words(a, b))
 
