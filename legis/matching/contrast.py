@@ -411,10 +411,12 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     added = [block for block in blocks if max(block[1] - block[0], block[3] - block[2]) > TINY
              and _added(a, b, block)]
     segments: list[Block] = []
-    # A clause one comment drops and the other adds elsewhere may be the same clause
-    # moved (降低收费标准 first or 提高收费标准 last): then the clauses are paired.
-    both_add = any(s1 == e1 for s1, e1, _, _ in added) and any(s2 == e2 for _, _, s2, e2 in added)
-    if not both_add and all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks
+    # A clause one comment drops and the other adds elsewhere, the two alike, is the same
+    # clause moved (降低收费标准 first or 提高收费标准 last): then the clauses are paired.
+    dropped = " ".join(a[s1:e1] for s1, e1, s2, e2 in added if s2 == e2)
+    gained = " ".join(b[s2:e2] for s1, e1, s2, e2 in added if s1 == e1)
+    moved = bool(dropped and gained) and fuzz.ratio(dropped, gained) >= PAIR_RATIO
+    if not moved and all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks
                             if (s1, e1, s2, e2) not in added):
         # Near duplicates (most pairs: a slip here and there, a sentence added) need no
         # clause pairing.
