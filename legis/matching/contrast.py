@@ -18,6 +18,7 @@ axes of earlier versions are cases of this one check.
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -384,6 +385,12 @@ def _unslipped(a: str, b: str, blocks: list[Block]) -> str:
     return "".join(out) + b[at:]
 
 
+@lru_cache(maxsize=1 << 16)
+def _numbers(text: str) -> frozenset[str]:
+    # Read once per comment: a comment meets many leaders, a leader many comments.
+    return frozenset(NUMBER.findall(text))
+
+
 def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top to bottom)
     """Why two normalised comments (clauses separated by spaces) are different opinions
     (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
@@ -392,7 +399,7 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         return None
     # Numbers are read in the whole texts: a number one side adds (每年公开 vs 每年公开1次,
     # 我家住3号楼) says more, not something else; 30日 vs 60日 says something else.
-    numbers_a, numbers_b = set(NUMBER.findall(a)), set(NUMBER.findall(b))
+    numbers_a, numbers_b = _numbers(a), _numbers(b)
     if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
         return NUMBERS
     blocks = _blocks(a, b)
