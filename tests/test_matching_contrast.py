@@ -23,6 +23,10 @@ CONTRASTS = [
     ("垃圾分类需要志愿者在投放点值守", "垃圾分类无需志愿者在投放点值守", "否定不同"),
     ("物业公司调整收费前要开业主大会", "物业公司调整收费前未必要开业主大会", "否定不同"),
     ("晚上十点以后广场舞要停止放音乐", "晚上十点以后广场舞不能不停止放音乐", "否定不同"),
+    # the same count of negations, standing on other words (知道/不知道 and 清楚/不清楚)
+    ("业主知道维修资金的用途，但是不清楚怎么申请使用", "业主不知道维修资金的用途，但是清楚怎么申请使用",
+     "否定不同"),
+    ("居民愿意参加垃圾分类，只是不方便投放", "居民不愿意参加垃圾分类，只是方便投放", "否定不同"),
     # modality
     ("物业费收支情况应当每年公示", "物业费收支情况可以每年公示", "情态不同"),
     ("小区停车位必须优先出租给业主", "小区停车位可以优先出租给业主", "情态不同"),
@@ -37,13 +41,23 @@ CONTRASTS = [
     ("业主大会表决要有半数以上业主同意", "业主大会表决要有半数以下业主同意", "方向相反"),
     ("停车面积不少于一百平方米", "停车面积不超过一百平方米", "方向相反"),
     ("垃圾分类的处罚应当从严", "垃圾分类的处罚应当放宽", "方向相反"),
+    ("室内公共场所禁止吸烟，违者罚款", "室外公共场所禁止吸烟，违者罚款", "方向相反"),
+    ("这片空地改成临时停车场", "这片空地改成长期停车场", "方向相反"),
     # quantity
     ("维修资金使用须经全部业主同意", "维修资金使用须经部分业主同意", "数量不同"),
     ("电梯维保报告每月公示", "电梯维保报告每年公示", "数量不同"),
+    # a number against an amount left unsaid, counted in the same measure word
+    ("电梯维保单位每月检查一次", "电梯维保单位每月检查多次", "数量不同"),
     # numbers and units
     ("公示期限由十五日延长至三十日", "公示期限由十五日延长至六十日", "数字不同"),
     ("夜间噪声不得超过五十五分贝", "夜间噪声不得超过四十五分贝", "数字不同"),
     ("犬只牵引绳长度不超过2米", "犬只牵引绳长度不超过1.5米", "数字不同"),
+    # who is meant: 我们/你们/他们
+    ("楼道里的杂物由我们清理", "楼道里的杂物由你们清理", "人称不同"),
+    ("停车费标准应当由我们业主自己定", "停车费标准应当由他们业主自己定", "人称不同"),
+    # a clause moved to the other end, its direction turned around
+    ("降低停车收费标准，小区临时停车超过两小时的由车主付费", "小区临时停车超过两小时的由车主付费，提高停车收费标准",
+     "方向相反"),
     # two words trading places
     ("把物业公司的规定改为业主大会的规定", "把业主大会的规定改为物业公司的规定", "顺序相反"),
     # a content word traded for another
@@ -51,6 +65,9 @@ CONTRASTS = [
     ("充电设施的费用由财政补贴", "充电设施的费用由居民自筹", "用词不同"),
     ("收费标准由业主决定", "收费标准由街道决定", "用词不同"),
     ("电梯加装费用由开发商承担", "电梯加装费用由业主承担", "用词不同"),
+    # a party named in a longer phrase put in place of another
+    ("电梯年检报告应当由物业服务企业张贴公示", "电梯年检报告应当由特种设备检验机构张贴公示", "用词不同"),
+    ("充电车棚由街道办事处统一建设", "充电车棚由居民委员会统一建设", "用词不同"),
 ]
 
 # (merged: a, b)
@@ -68,6 +85,9 @@ HARMLESS = [
     # homophone slips
     ("遛狗应当拴绳并及时清理粪便", "遛狗因当拴绳并及时清理粪便"),
     ("垃圾分类投放点应当在晚上再开放一小时", "垃圾分类投放点应当再晚上再开放一小时"),
+    # a homophone slip that spells an axis word (已 of 可已 is not 已经)
+    ("养犬人可以在指定区域遛狗", "养犬人可已在指定区域遛狗"),
+    ("维修资金的使用明细要在小区门口公布", "维修资金的使用明细要在小区门口工布"),
     # listed synonyms
     ("禁止电瓶车进入电梯", "禁止电动自行车进入电梯"),
     ("物业公司撤出小区应当提前三个月告知业主", "物业服务企业撤出小区应当提前三个月告知业主"),
@@ -78,6 +98,8 @@ HARMLESS = [
     # clauses in another order
     ("严禁电动自行车进楼入户充电，小区应当建设集中充电设施",
      "小区应当建设集中充电设施，严禁电动自行车进楼入户充电"),
+    # a negation standing further from the same verb (禁止……施工)
+    ("中高考期间，考点周边500米范围内应当全天禁止施工", "中考高考期间应当全天禁止在考点周边500米范围内施工"),
     # a negation that is not one (非常, 不断)
     ("物业费非常高，应当公开收支", "物业费很高，应当公开收支"),
 ]
@@ -118,14 +140,14 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
     entailed, entail_total = rates[("entailment", "all")]
     assert total > 400
     # Before the contrast check about half were merged (253/514); the floor this check
-    # holds (43/514 now), so that it does not slip back while the 5 % target below is
+    # holds (37/514 now), so that it does not slip back while the 5 % target below is
     # not met.
-    assert hits / total <= 0.09, f"{hits}/{total} contradictions merged"
+    assert hits / total <= 0.075, f"{hits}/{total} contradictions merged"
     assert entailed / entail_total > 3 * hits / total
 
 
 @_NO_CORPUS
-@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 43/514 (8.4 %) of "
+@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 37/514 (7.2 %) of "
                    "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check')")
 def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
     hits, total = _ocnli_rates()[("contradiction", "all")]

@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from legis.matching.lexicon import (
     NEGATION,
     NUMBERS,
+    QUANTITY,
     SENSITIVE,
     SWAPPED,
     WORDING,
@@ -34,10 +35,12 @@ from legis.matching.lexicon import (
     content,
     homophones,
     negations,
+    polarity_flipped,
     synonym_form,
+    vague_against_number,
 )
 from legis.matching.normalise import NUMBER
-from legis.matching.words import nouns_at
+from legis.matching.words import noun_phrase, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -47,6 +50,9 @@ CONTEXT = 3
 # slip, and one-character opposites such as 高/低 are axes; a longer span is a rewording).
 SUBSTITUTION_MIN = 2
 SUBSTITUTION_CHARS = 5
+# A longer span trades a party or a thing for another when each side is one noun phrase
+# (市场监管部门 for 街道办事处, 卫生健康部门 for 场所经营者).
+PHRASE_CHARS = 8
 # ... and the texts are otherwise alike: at most this many spans trade content, and the
 # characters the texts share are at least this share of the shorter one.
 TRADED_SPANS = 2
@@ -257,8 +263,11 @@ def _traded(a: str, b: str, block: Block) -> bool:
     s1, e1, s2, e2 = block
     mine, theirs = a[s1:e1], b[s2:e2]
     own_a, own_b = content(mine), content(theirs)
-    if not own_a or not own_b or not SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) <= \
-            SUBSTITUTION_CHARS or homophones(mine, theirs):
+    longest = max(len(own_a), len(own_b))
+    if not own_a or not own_b or not SUBSTITUTION_MIN <= longest <= PHRASE_CHARS \
+            or homophones(mine, theirs):
+        return False
+    if longest > SUBSTITUTION_CHARS and not (noun_phrase(own_a) and noun_phrase(own_b)):
         return False
     nouns_a = {word for word in nouns_at(a, s1, e1) if word not in b}
     nouns_b = {word for word in nouns_at(b, s2, e2) if word not in a}
@@ -327,8 +336,10 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
 def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     """``reason`` for two texts that differ only in short spans (the same clauses in the
     same order): the same checks, read in the spans and a few characters around them."""
-    if negations(a) != negations(b):
+    if negations(a) != negations(b) or polarity_flipped(a, b):
         return NEGATION
+    if vague_against_number(a, b):
+        return QUANTITY
     near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
     near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
     for near_a, near_b in near:
@@ -353,6 +364,27 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     return None
 
 
+def _homophone_slip(a: str, b: str, block: Block) -> bool:
+    """Whether a short span is one character typed for another that reads the same
+    (可已/可以, 工布/公布, 再/在): a slip, read as what the other comment wrote before
+    negations and axis words are looked for (已 of 可已 is no 已经). A negation is never
+    read as a slip (不/部)."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[s1:e1], b[s2:e2]
+    return 0 < len(mine) == len(theirs) <= TINY and mine != theirs and homophones(mine, theirs) \
+        and not negations(mine) and not negations(theirs)
+
+
+def _unslipped(a: str, b: str, blocks: list[Block]) -> str:
+    """``b`` with its homophone slips (see _homophone_slip) written as ``a`` has them."""
+    out, at = [], 0
+    for block in blocks:
+        if _homophone_slip(a, b, block):
+            out += [b[at:block[2]], a[block[0]:block[1]]]
+            at = block[3]
+    return "".join(out) + b[at:]
+
+
 @lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> frozenset[str]:
     # Read once per comment: a comment meets many leaders, a leader many comments.
@@ -371,6 +403,11 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
         return NUMBERS
     blocks = _blocks(a, b)
+    if any(_homophone_slip(a, b, block) for block in blocks):
+        b = _unslipped(a, b, blocks)
+        if a == b:
+            return None
+        blocks = _blocks(a, b)
     if _slips(a, b, blocks):
         return None
     if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
@@ -381,7 +418,13 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     added = [block for block in blocks if max(block[1] - block[0], block[3] - block[2]) > TINY
              and _added(a, b, block)]
     segments: list[Block] = []
-    if all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks if (s1, e1, s2, e2) not in added):
+    # A clause one comment drops and the other adds elsewhere, the two alike, is the same
+    # clause moved (降低收费标准 first or 提高收费标准 last): then the clauses are paired.
+    dropped = " ".join(a[s1:e1] for s1, e1, s2, e2 in added if s2 == e2)
+    gained = " ".join(b[s2:e2] for s1, e1, s2, e2 in added if s1 == e1)
+    moved = bool(dropped and gained) and fuzz.ratio(dropped, gained) >= PAIR_RATIO
+    if not moved and all(max(e1 - s1, e2 - s2) <= TINY for s1, e1, s2, e2 in blocks
+                            if (s1, e1, s2, e2) not in added):
         # Near duplicates (most pairs: a slip here and there, a sentence added) need no
         # clause pairing.
         blocks = [block for block in blocks if block not in added]
@@ -398,8 +441,10 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # clauses that are clearly one clause (a negation must stand against its counterpart:
     # 保留…不便 vs 不保留…方便).
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
-    if negations(whole_a) != negations(whole_b):
+    if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
+    if vague_against_number(whole_a, whole_b):
+        return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
         if (" " not in a[s1:e1] and " " not in b[s2:e2] and negations(one_a) != negations(one_b)

@@ -10,12 +10,14 @@ from functools import lru_cache
 from pypinyin import Style, pinyin
 
 from legis.matching.normalise import _trie, basic, load_lines
+from legis.matching.words import predicates
 
 # Reasons, as the review page shows them (those of axes come from data/axes.txt).
 NEGATION = "否定不同"
 NUMBERS = "数字不同"
 SWAPPED = "顺序相反"
 WORDING = "用词不同"
+QUANTITY = "数量不同"
 OPPOSITE = "方向相反"
 def _words(name: str) -> list[str]:
     return sorted({basic(w) for line in load_lines(name) for w in line.split()} - {""},
@@ -89,6 +91,69 @@ def axis_values(text: str, shortest: int = 1) -> Counter:
     """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
     longest words first."""
     return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
+
+
+@lru_cache(maxsize=1 << 16)
+def polarities(text: str) -> dict[str, frozenset[bool]]:
+    """The predicates of a text (verbs and adjectives of two characters or more, as
+    rjieba tags them, holding no negation) with whether each stands negated where it
+    occurs: {"知道": {True}}. A negation turns around the first verb or adjective after
+    it in its clause (禁止在考点周边施工 negates 施工), or the word it stands inside
+    (跟不上, 不罚); an odd number of them negates."""
+    out: dict[str, set[bool]] = {}
+    for clause in text.split(" "):
+        pending = 0
+        for word, tag in predicates(clause):
+            found = [w for w in _NEGATION.findall(word) if _NEGATES[w]]
+            if found and word not in _NEGATES:
+                pending = 0             # a word holding a negation takes it
+                continue
+            if found:
+                pending += len(found)
+                continue
+            if tag is None:
+                continue
+            if tag == "p" and content(word) == word:
+                out.setdefault(word, set()).add(pending % 2 == 1)
+            pending = 0
+    return {word: frozenset(seen) for word, seen in out.items()}
+
+
+def polarity_flipped(a: str, b: str) -> bool:
+    """Whether a word both texts hold stands negated in one and plain in the other,
+    wherever it occurs (我们就知道 vs 我们不知道; 没有人要防止 vs 必须切实防止)."""
+    if not (negations(a) or negations(b)):
+        return False
+    return bool(flipped_words(a, b))
+
+
+def flipped_words(a: str, b: str) -> list[str]:
+    """The predicates both texts hold that stand negated in one only, each text holding
+    it one way throughout (see polarity_flipped)."""
+    mine, theirs = polarities(a), polarities(b)
+    return [word for word, seen in mine.items()
+            if len(seen) == 1 and len(theirs.get(word, seen)) == 1 and theirs.get(word, seen) != seen]
+
+
+_VAGUE = _alternation(_words("vague_quantities.txt"))
+# A number and the character after it (its measure word or unit: 1次, 3户, 2年).
+_COUNTED = re.compile(r"\d+(?:点\d+)?([\u4e00-\u9fff])")
+
+
+def _vague_measures(text: str) -> set[str]:
+    return {text[m.end()] for m in _VAGUE.finditer(text) if m.end() < len(text)}
+
+
+def vague_against_number(a: str, b: str) -> bool:
+    """Whether one text counts something with a number (增加1次) and the other with a
+    word for an amount left unsaid (增加很多次), the same measure word after both, and
+    neither text also says it the other way."""
+    counted_a, counted_b = set(_COUNTED.findall(a)), set(_COUNTED.findall(b))
+    if not counted_a and not counted_b:
+        return False
+    vague_a, vague_b = _vague_measures(a), _vague_measures(b)
+    return bool(((counted_a - counted_b) & (vague_b - vague_a))
+                or ((counted_b - counted_a) & (vague_a - vague_b)))
 
 
 def directions(text: str) -> frozenset[tuple[int, int]]:

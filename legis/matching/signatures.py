@@ -29,8 +29,8 @@ def _stance_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     stance_of: dict[str, str] = {}
     fillers: list[str] = []
     for line in load_lines("stances.txt"):
-        name, _, words = line.partition(":")
-        for word in words.split():
+        name, _, listed = line.partition(":")
+        for word in listed.split():
             word = basic(word)
             if name.strip() == "fillers":
                 fillers.append(word)

@@ -34,3 +34,31 @@ def nouns_at(text: str, start: int, end: int) -> frozenset[str]:
         return frozenset()
     left = max(0, start - AROUND)
     return _nouns_of(text[left:end + AROUND], start - left, end - left)
+
+
+# Parts of speech read as predicates (what a negation turns around): verbs, adjectives.
+_PREDICATES = ("v", "a")
+
+
+@lru_cache(maxsize=65536)
+def predicates(clause: str) -> tuple[tuple[str, str | None], ...]:
+    """The words of a clause in order, each with "p" when it is a predicate of two
+    characters or more (a verb or an adjective), "v" when it is a one-character one,
+    else None."""
+    return tuple((word, ("p" if len(word) >= 2 else "v") if tag.startswith(_PREDICATES) else None)
+                 for word, tag in rjieba.tag(clause))
+
+
+# A noun phrase names a party or a thing (卫生健康部门, 二楼以上住户): its last word is a
+# noun, and no word of it is a pronoun, preposition, conjunction, particle, numeral or
+# adverb (those make a clause of it: 我们小区有很多老年人).
+_HEADS = ("n", "s", "j")
+_NOT_IN_PHRASE = ("r", "p", "c", "u", "m", "d", "q", "y", "e")
+
+
+@lru_cache(maxsize=65536)
+def noun_phrase(text: str) -> bool:
+    """Whether a short text is one noun phrase (as rjieba tags it)."""
+    tags = [tag for _, tag in rjieba.tag(text)]
+    return bool(tags) and tags[-1].startswith(_HEADS) and \
+        not any(tag.startswith(_NOT_IN_PHRASE) for tag in tags)
