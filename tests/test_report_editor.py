@@ -291,3 +291,27 @@ def test_streamed_spreadsheet_and_masked_report_hold_no_personal_data(
     for text in (masked_docx, masked_xlsx):
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text)
         assert "王小明" not in text
+
+
+def test_a_section_is_flagged_only_when_its_own_figures_change(db, case):
+    draft, _points = case
+    data = reports.build_report(db, draft_id=draft.id, office=OFFICE)
+    for key in ("basics", "opinions", "next"):
+        report_texts.save_section(db, data=data, key=key, actor="clerk", text=f"工作人员改写：{key}")
+    db.commit()
+
+    def flagged() -> set[str]:
+        now = reports.build_report(db, draft_id=draft.id, office=OFFICE)
+        return {v.key for v in report_texts.sections(db, data=now) if v.stale}
+
+    assert flagged() == set()
+    # Staff reword an opinion: the drafted prose changes, no figure does.
+    leash = opinion_with(db, "犬链")
+    leash.text, leash.text_edited = "建议明确牵引犬只所用犬链的长度上限", True
+    db.add(leash)
+    db.commit()
+    assert flagged() == set()
+    # A decision moves the tally of 主要意见 and the 待研究 count of 下一步, not 基本情况.
+    dispositions.decide(db, opinion=leash, state="未采纳", reason="养犬人可自行掌握。", actor="clerk")
+    db.commit()
+    assert flagged() == {"opinions", "next"}

@@ -8,6 +8,7 @@ only ever produce the first draft.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -40,6 +41,15 @@ def draft_sections(data: ReportData) -> list[Section]:
     return [Section(key, SECTION_TITLES[key], text) for key, text in (
         ("opening", _opening(data)), ("basics", _basics(data)), ("opinions", _opinions(data)),
         ("rejected", _rejected(data)), ("next", _next_steps(data)))]
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def figures_of(text: str) -> list[str]:
+    """The figures a drafted section states (counts, shares, dates), in order: when these
+    are the same, a section staff edited still says what the data says."""
+    return _FIGURE.findall(text)
 
 
 def period_text(data: ReportData) -> str:
