@@ -81,11 +81,17 @@ def _serial(value: date) -> float:
 
 def _cell(ref: str, value: object, style: int) -> str:
     """One <c> element, or "" for an empty cell. Text is always text (never a formula)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
+        if not value:
+            return ""
         s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_text(value)}</t></is></c>'  # type: ignore[arg-type]
+    if kind is int or kind is float:
+        return (f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>' if style == PERCENT
+                else f'<c r="{ref}"><v>{value!r}</v></c>')
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, datetime):
@@ -93,8 +99,7 @@ def _cell(ref: str, value: object, style: int) -> str:
     if isinstance(value, date):
         return f'<c r="{ref}" s="{DATE}"><v>{_serial(value)!r}</v></c>'
     if isinstance(value, int | float):
-        s = f' s="{style}"' if style in (PERCENT,) else ""
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+        return _cell(ref, float(value), style)
     return _cell(ref, str(value), style)
 
 
@@ -104,6 +109,7 @@ def write_sheet(out: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[
     Returns the number of data rows written."""
     letters = [column_letter(i) for i in range(max(len(headers), 1) + 8)]
     styles = styles or {}
+    column_styles = [styles.get(i, PLAIN) for i in range(len(letters))]
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                    for i, w in enumerate(widths, 1))
     out.write((f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -122,8 +128,9 @@ def write_sheet(out: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[
         r = count + 1
         while len(values) > len(letters):
             letters.append(column_letter(len(letters)))
-        cells = "".join(_cell(f"{letters[i]}{r}", v, styles.get(i, PLAIN))
-                        for i, v in enumerate(values))
+            column_styles.append(PLAIN)
+        cells = "".join([_cell(f"{letter}{r}", v, style)
+                         for letter, v, style in zip(letters, values, column_styles)])
         buffer.append(f'<row r="{r}">{cells}</row>')
         if len(buffer) >= 500:
             out.write("".join(buffer).encode())

@@ -252,15 +252,17 @@ KINDS = ("opinions", "comments", "comparison")
 
 def build_for_export(session: Session, *, draft_id: int, office: str,
                      contact_point_id: int | None = None, internal: bool = False,
-                     engine: Engine | None = None):
+                     engine: Engine | None = None, fmt: str = "docx"):
     """The report's data with staff's letterhead, and its sections as staff left them;
-    with ``engine``, comments are streamed from the database as the file is written."""
+    with ``engine``, comments are streamed from the database as the file is written.
+    A spreadsheet prints no sections: none are drafted for it (drafting loads the
+    matching package's word lists, about 100 MB)."""
     from legis.services import report_texts
 
     data = build_report(session, draft_id=draft_id, office=office,
                         contact_point_id=contact_point_id, internal=internal, engine=engine)
     report_texts.apply_letterhead(session, data)
-    return data, report_texts.sections(session, data=data)
+    return data, (report_texts.sections(session, data=data) if fmt == "docx" else [])
 
 
 def render(data: ReportData, *, fmt: str, kind: str = "opinions", sections=None,
@@ -312,7 +314,7 @@ def export_to_file(engine, *, draft_id: int, office: str, fmt: str, kind: str,
     with session_scope(engine) as session:
         data, views = build_for_export(session, draft_id=draft_id, office=office,
                                        contact_point_id=contact_point_id, internal=internal,
-                                       engine=engine)
+                                       engine=engine, fmt=fmt)
     progress(0.4, f"正在生成文件（{len(data.opinions)}条归纳意见，{data.comments}条意见）")
     body = render(data, fmt=fmt, kind=kind, sections=final_sections(views))
     folder = Path(directory)
