@@ -15,7 +15,9 @@ its peak RSS (``ru_maxrss``) is its own:
 - ``docx``: ``legis export DRAFT --format docx`` (checks, letterhead, sections, report
   with 对照表 and 原始意见 appendix, written to a file), as staff run it;
 - ``xlsx``: ``legis export DRAFT --format xlsx --kind comments`` (one row per comment);
-- ``csv``: ``legis export DRAFT --format csv --kind comments``.
+- ``csv``: ``legis export DRAFT --format csv --kind comments``;
+- ``openpyxl`` (only with ``--modes``): the same 原始意见 sheet through openpyxl's
+  write-only mode, as legis wrote .xlsx before: what the streaming writer replaced.
 
 Each row gives wall-clock and CPU seconds (user + system of the child, the figure
 least disturbed by other processes on a shared machine) and peak RSS; ratios are CPU
@@ -139,6 +141,8 @@ def child(mode: str, url: str, draft_id: int, out: str) -> dict:
             result = conn.execute(query.execution_options(yield_per=5000))
             for batch in result.partitions():
                 writer.writerows(batch)
+    elif mode == "openpyxl":
+        _openpyxl_comments(url, draft_id, out)
     else:
         from legis.cli import main
 
@@ -155,8 +159,38 @@ def child(mode: str, url: str, draft_id: int, out: str) -> dict:
             "size_mib": Path(out).stat().st_size / 2**20}
 
 
+def _openpyxl_comments(url: str, draft_id: int, out: str) -> None:
+    """The 原始意见 sheet as legis wrote it before (openpyxl's write-only mode, a
+    WriteOnlyCell per wrapped or dated cell), from the same rows: the old writer's cost."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
+
+    from legis.db import make_engine, session_scope
+    from legis.exporters.spreadsheets import COMMENT_HEADERS, comment_rows
+    from legis.services import reports
+
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        data = reports.build_report(session, draft_id=draft_id, office="", engine=engine)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("原始意见")
+    sheet.append(COMMENT_HEADERS)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    for row in comment_rows(data):
+        values = list(row)
+        for i in (3, 5):
+            if isinstance(values[i], str):
+                values[i] = WriteOnlyCell(sheet, value=values[i])
+                values[i].alignment = wrapped
+        values[7] = WriteOnlyCell(sheet, value=values[7])
+        values[7].number_format = "yyyy-mm-dd hh:mm"
+        sheet.append(values)
+    workbook.save(out)
+
+
 def run(mode: str, url: str, draft_id: int, folder: Path) -> dict:
-    out = folder / f"out.{ 'csv' if mode == 'baseline' else mode}"
+    out = folder / f"out.{ {'baseline': 'csv', 'openpyxl': 'xlsx'}.get(mode, mode)}"
     done = subprocess.run([sys.executable, __file__, "--child", mode, "--url", url,
                            "--draft", str(draft_id), "--out", str(out)],
                           check=True, capture_output=True, text=True)

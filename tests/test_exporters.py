@@ -365,3 +365,11 @@ def test_opposing_views_beyond_direction_words_come_from_the_contrast_check():
     different.opinions[0].text = "建议由街道办事处负责犬只登记。"
     different.opinions[1].text = "建议由公安机关负责犬只登记。"
     assert opposing(different.opinions) is None
+
+
+def test_direction_words_on_unrelated_matters_are_not_opposing_views():
+    data = sample_report_data(opinions=2, comments=4)
+    data.opinions[0].text = "建议删除居民自住房屋的改造由区人民政府负责的规定。"
+    data.opinions[1].text = "建议增加商业招牌设置的具体标准，避免执法时无所适从。"
+    assert opposing(data.opinions) is None
+    assert "意见不一" not in next(s.text for s in draft_sections(data) if s.key == "opinions")

@@ -189,15 +189,14 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 def opposing(ops: list[ReportOpinion]) -> tuple[ReportOpinion, ReportOpinion] | None:
     """The most supported pair of opinions on one article that say opposite things.
 
-    First the reasons merging gives for keeping two close opinions apart
-    (legis.matching.near: 否定不同 "允许" / "不允许", 数字不同 "二百元" / "五千元",
-    方向相反, 情态不同, 顺序相反 …; a word traded for another is a different point, not
-    an opposite view, and is left out); then the direction words of the whole texts
-    (提高 / 降低, 增加 / 删除, 支持 / 反对 …) for pairs worded too differently to be close.
+    The reasons merging gives for keeping two close opinions apart (legis.matching.near:
+    否定不同 "允许" / "不允许", 数字不同 "二百元" / "五千元", 方向相反 "提高" / "降低",
+    情态不同, 顺序相反 …). A word traded for another (用词不同) is a different point, not
+    an opposite view. Direction words alone are not enough: "建议删除A" and "建议增加B"
+    on unrelated matters are not a disagreement (the report printed such pairs as 意见不一).
     """
-    from legis.matching.lexicon import WORDING, directions
+    from legis.matching.lexicon import WORDING
     from legis.matching.near import near_misses
-    from legis.matching.normalise import basic
 
     top = ops[:20]   # most supported
     best = None
@@ -207,15 +206,6 @@ def opposing(ops: list[ReportOpinion]) -> tuple[ReportOpinion, ReportOpinion] | 
             weight = a.supporters + b.supporters
             if best is None or weight > best[0]:
                 best = (weight, a, b)
-    if best:
-        return best[1], best[2]
-    sides = [(op, directions(basic(op.text))) for op in top]
-    for i, (a, da) in enumerate(sides):
-        for b, db in sides[i + 1:]:
-            if any(ax == bx and s != t for ax, s in da for bx, t in db):
-                weight = a.supporters + b.supporters
-                if best is None or weight > best[0]:
-                    best = (weight, a, b)
     return (best[1], best[2]) if best else None
 
 
