@@ -50,7 +50,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
     """Everything a report needs; personal data masked unless ``internal``.
 
     Rows are read with Core ``SELECT``s of the columns the report prints, the
-    comments in batches of ``BATCH`` (server-side on PostgreSQL), and turned
+    comments in batches of ``BATCH`` (keyset paging on the id), and turned
     straight into the exporters' plain records: no ORM object is loaded for a
     comment, an opinion or an article, which at 100,000 comments was most of
     the export's time.
@@ -89,7 +89,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
     point_counts: dict[int, Counter[str]] = defaultdict(Counter)
     comment_filter = _comment_filter(draft.id, scope)
     light = engine is not None   # streamed: only what the counts need now, texts later
-    for c in _batches(session, _comment_query(comment_filter, light=light)):
+    for c in _batches(session, comment_filter, light=light):
         if c.opinion_id not in opinions:
             continue
         used.add(c.article_id)
@@ -185,8 +185,9 @@ def _comment_filter(draft_id: int, scope: set[int] | None) -> list:
     return where
 
 
-_COUNTED = (Comment.opinion_id, Comment.article_id, Comment.contact_point_id, Comment.channel)
-_PRINTED = (Comment.id, Comment.text, Comment.session_id, Comment.created_at, Comment.name,
+_COUNTED = (Comment.id, Comment.opinion_id, Comment.article_id, Comment.contact_point_id,
+            Comment.channel)
+_PRINTED = (Comment.text, Comment.session_id, Comment.created_at, Comment.name,
             Comment.community, Comment.phone, Comment.receipt_code, Comment.personal_data)
 
 
@@ -194,10 +195,18 @@ def _comment_query(where: list, *, light: bool = False):
     return select(*_COUNTED, *(() if light else _PRINTED)).where(*where).order_by(Comment.id)
 
 
-def _batches(session: Session, query):
-    """Rows of ``query`` fetched ``BATCH`` at a time (a server-side cursor on PostgreSQL)."""
-    for batch in session.execute(query.execution_options(yield_per=BATCH)).partitions():
+def _batches(session: Session, where: list, *, light: bool):
+    """The comments matching ``where`` in id order, ``BATCH`` rows per query (keyset paging
+    on the primary key): memory stays flat, no statement runs long, and it needs no
+    server-side cursor (read-only sessions on PostgreSQL run outside a transaction)."""
+    last = 0
+    while True:
+        batch = session.execute(_comment_query([*where, Comment.id > last], light=light)
+                                .limit(BATCH)).all()
         yield from batch
+        if len(batch) < BATCH:
+            return
+        last = batch[-1].id
 
 
 def _loader(engine: Engine, where: list, label, points: dict[int, str],
