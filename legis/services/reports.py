@@ -199,6 +199,11 @@ def _batches(session: Session, where: list, *, light: bool):
     """The comments matching ``where`` in id order, ``BATCH`` rows per query (keyset paging
     on the primary key): memory stays flat, no statement runs long, and it needs no
     server-side cursor (read-only sessions on PostgreSQL run outside a transaction)."""
+    # ``draft_id + 0``: the draft's term must not pick a draft index, or SQLite (no
+    # statistics) reads and sorts all the draft's rows for every page; walking the
+    # primary key from ``last`` reads each row once.
+    draft_term, *rest = where
+    where = [Comment.draft_id + 0 == draft_term.right, *rest]
     last = 0
     while True:
         batch = session.execute(_comment_query([*where, Comment.id > last], light=light)
