@@ -4,13 +4,13 @@
         [--pg postgresql://root@127.0.0.1/test]
 
 For each database and size, a draft with one opinion per ten comments (sample data from
-``legis.exporters.sample``: realistic texts, names, phones, sessions, 400+ articles) is
+``legis.exporters.sample``: realistic texts, names, phones, meetings, 400+ articles) is
 written into a fresh database (a temp-file SQLite database, or a schema of its own in
 PostgreSQL, dropped afterwards). Then each measurement runs in a fresh child process so
 its peak RSS (``ru_maxrss``) is its own:
 
 - ``baseline``: a bare Core ``SELECT`` of the same comment rows (text, article, point,
-  session, channel, time, name, phone, receipt, opinion) written to CSV with the csv module:
+  meeting, channel, time, name, phone, receipt, opinion) written to CSV with the csv module:
   the least any export of these rows can cost;
 - ``docx``: ``legis export DRAFT --format docx`` (checks, letterhead, sections, report
   with 对照表 and 原始意见 appendix, written to a file), as staff run it;
@@ -59,10 +59,10 @@ def seed(url: str, comments: int) -> int:
     from legis.models import (
         Article,
         Comment,
-        CommentSession,
         ContactPoint,
         Draft,
         DraftVersion,
+        Meeting,
         Opinion,
     )
 
@@ -85,12 +85,12 @@ def seed(url: str, comments: int) -> int:
                 version_id=version_id, ordinal=a.ordinal - 1, number=a.ordinal, sub=0,
                 label=a.label, text=a.text, paragraphs=a.text.split("\n"), path=[]
             )).inserted_primary_key[0]
-        point_ids, session_ids = {}, {}
-        for s in data.sessions:
+        point_ids, meeting_ids = {}, {}
+        for s in data.meetings:
             point_ids[s.contact_point] = conn.execute(insert(ContactPoint).values(
                 name=s.contact_point, kind="点", district="", address="", report_level="站",
                 created_at=now)).inserted_primary_key[0]
-            session_ids[s.title] = conn.execute(insert(CommentSession).values(
+            meeting_ids[s.title] = conn.execute(insert(Meeting).values(
                 draft_id=draft_id, contact_point_id=point_ids[s.contact_point], title=s.title,
                 held_on=s.date, place=s.place, host_name="", expected_participants=0,
                 participant_count=s.participants, channel="现场",
@@ -107,7 +107,7 @@ def seed(url: str, comments: int) -> int:
                     "article_id": article_ids.get(op.article_ordinal), "text": c.text,
                     "name": c.name or "", "community": c.community or "", "phone": c.phone or "",
                     "consent": True, "contact_point_id": point_ids.get(c.contact_point),
-                    "session_id": session_ids.get(c.session), "channel": c.channel,
+                    "meeting_id": meeting_ids.get(c.meeting), "channel": c.channel,
                     "receipt_code": f"B{c.id:09d}", "opinion_id": opinion_id,
                     "excluded": False, "excluded_reason": "", "personal_data": "",
                     "awaiting_confirmation": False, "withdrawn": False, "withdrawn_reason": "",
@@ -131,7 +131,7 @@ def child(mode: str, url: str, draft_id: int, out: str) -> dict:
 
         engine = make_engine(url)
         query = (select(Comment.id, Comment.opinion_id, Comment.article_id, Comment.text,
-                        Comment.contact_point_id, Comment.session_id, Comment.channel,
+                        Comment.contact_point_id, Comment.meeting_id, Comment.channel,
                         Comment.created_at, Comment.name, Comment.community, Comment.phone,
                         Comment.receipt_code)
                  .where(Comment.draft_id == draft_id, Comment.excluded.is_(False),

@@ -18,15 +18,15 @@ from legis.exporters.model import (
     ReportArticle,
     ReportComment,
     ReportData,
+    ReportMeeting,
     ReportOpinion,
-    ReportSession,
 )
 from legis.models import (
     Article,
     Comment,
-    CommentSession,
     ContactPoint,
     DraftVersion,
+    Meeting,
     Opinion,
     User,
 )
@@ -70,8 +70,8 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         scope = point_subtree(session, point_id=point.id)
 
     points = {row.id: row.name for row in session.execute(select(ContactPoint.id, ContactPoint.name))}
-    session_rows = _session_rows(session, draft.id, scope)
-    session_titles = {row.id: row.title or f"座谈会{row.id}" for row in session_rows}
+    meeting_rows = _meeting_rows(session, draft.id, scope)
+    meeting_titles = {row.id: row.title or f"座谈会{row.id}" for row in meeting_rows}
     opinions = {row.id: row for row in session.execute(
         select(Opinion.id, Opinion.article_id, Opinion.text, Opinion.state, Opinion.reason,
                Opinion.change_note).where(Opinion.draft_id == draft.id))}
@@ -102,7 +102,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         row[c.channel] = row.get(c.channel, 0) + 1
         if not light:
             members[c.opinion_id].append(_report_comment(c, label(c.article_id), points,
-                                                         session_titles, internal))
+                                                         meeting_titles, internal))
 
     report_opinions = []
     for opinion_id, count in supporters.items():
@@ -131,12 +131,12 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         report_date=today(),
         contact_point=point.name if point else None,
         contact_points=len(per_point),
-        sessions=[ReportSession(title=session_titles[s.id], contact_point=points.get(s.contact_point_id, ""),
+        meetings=[ReportMeeting(title=meeting_titles[s.id], contact_point=points.get(s.contact_point_id, ""),
                                 date=s.held_on, place=s.place,
                                 participants=s.participant_count or s.expected_participants,
                                 host=s.host_name)
-                  for s in session_rows],
-        participants=sum(s.participant_count or s.expected_participants for s in session_rows),
+                  for s in meeting_rows],
+        participants=sum(s.participant_count or s.expected_participants for s in meeting_rows),
         comments=sum(supporters.values()),
         opinions=report_opinions,
         internal=internal,
@@ -152,19 +152,19 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         changes=(revision_service.article_changes(session, draft=draft)
                  if point is None and len(revision_service.versions_of(session, draft=draft)) > 1
                  else []),
-        comment_loader=(_loader(engine, comment_filter, label, points, session_titles, internal)
+        comment_loader=(_loader(engine, comment_filter, label, points, meeting_titles, internal)
                         if engine is not None else None),
     )
 
 
-def _session_rows(session: Session, draft_id: int, scope: set[int] | None) -> list:
-    query = select(CommentSession.id, CommentSession.title, CommentSession.contact_point_id,
-                   CommentSession.held_on, CommentSession.place, CommentSession.participant_count,
-                   CommentSession.expected_participants, CommentSession.host_name
-                   ).where(CommentSession.draft_id == draft_id)
+def _meeting_rows(session: Session, draft_id: int, scope: set[int] | None) -> list:
+    query = select(Meeting.id, Meeting.title, Meeting.contact_point_id,
+                   Meeting.held_on, Meeting.place, Meeting.participant_count,
+                   Meeting.expected_participants, Meeting.host_name
+                   ).where(Meeting.draft_id == draft_id)
     if scope is not None:
-        query = query.where(CommentSession.contact_point_id.in_(scope))
-    return list(session.execute(query.order_by(CommentSession.held_on, CommentSession.id)))
+        query = query.where(Meeting.contact_point_id.in_(scope))
+    return list(session.execute(query.order_by(Meeting.held_on, Meeting.id)))
 
 
 def _articles(session: Session, draft_id: int) -> dict[int, tuple[int, str, str]]:
@@ -187,7 +187,7 @@ def _comment_filter(draft_id: int, scope: set[int] | None) -> list:
 
 _COUNTED = (Comment.id, Comment.opinion_id, Comment.article_id, Comment.contact_point_id,
             Comment.channel)
-_PRINTED = (Comment.text, Comment.session_id, Comment.created_at, Comment.name,
+_PRINTED = (Comment.text, Comment.meeting_id, Comment.created_at, Comment.name,
             Comment.community, Comment.phone, Comment.receipt_code, Comment.personal_data)
 
 
@@ -215,7 +215,7 @@ def _batches(session: Session, where: list, *, light: bool):
 
 
 def _loader(engine: Engine, where: list, label, points: dict[int, str],
-            session_titles: dict[int, str], internal: bool):
+            meeting_titles: dict[int, str], internal: bool):
     """Reads the comments of a list of opinions, as the report's plain records."""
     def load(opinion_ids: list[int]) -> dict[int, list[ReportComment]]:
         out: dict[int, list[ReportComment]] = defaultdict(list)
@@ -225,7 +225,7 @@ def _loader(engine: Engine, where: list, label, points: dict[int, str],
         with engine.connect() as connection:
             for c in connection.execute(query):
                 out[c.opinion_id].append(_report_comment(c, label(c.article_id), points,
-                                                         session_titles, internal))
+                                                         meeting_titles, internal))
         return out
     return load
 
@@ -242,7 +242,7 @@ _UTC_NAIVE_TO_BEIJING = timedelta(hours=8)   # China has one zone and no summer 
 
 
 def _report_comment(row, article_label: str, points: dict[int, str],
-                    session_titles: dict[int, str], internal: bool) -> ReportComment:
+                    meeting_titles: dict[int, str], internal: bool) -> ReportComment:
     created = row.created_at
     created = (created + _UTC_NAIVE_TO_BEIJING if created.tzinfo is None
                else to_beijing(created).replace(tzinfo=None))
@@ -251,7 +251,7 @@ def _report_comment(row, article_label: str, points: dict[int, str],
         text=row.text if internal else privacy.public_text(row.text, row.personal_data),
         article_label=article_label,
         contact_point=points.get(row.contact_point_id),
-        session=session_titles.get(row.session_id),
+        meeting=meeting_titles.get(row.meeting_id),
         channel=row.channel,
         created_at=created,
         name=(row.name if internal else mask_name(row.name)) or None,

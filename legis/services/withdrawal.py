@@ -14,13 +14,13 @@ from legis.models import (
     Article,
     ArticleLink,
     Comment,
-    CommentSession,
     Disposition,
     Draft,
     DraftSlug,
     DraftVersion,
     Heading,
     Job,
+    Meeting,
     Opinion,
     Referral,
     ReferralOpinion,
@@ -77,7 +77,7 @@ def delete_draft(session: Session, *, draft: Draft) -> None:
         delete(Heading).where(Heading.version_id.in_(versions)),
         delete(DraftVersion).where(DraftVersion.draft_id == draft.id),
         delete(DraftSlug).where(DraftSlug.draft_id == draft.id),
-        delete(CommentSession).where(CommentSession.draft_id == draft.id),
+        delete(Meeting).where(Meeting.draft_id == draft.id),
         delete(Job).where(Job.draft_id == draft.id),
     ):
         session.exec(statement)
