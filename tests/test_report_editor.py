@@ -17,7 +17,7 @@ from legis.cli import main
 from legis.exporters import model
 from legis.models import Comment, Opinion
 from legis.services import comments as comment_service
-from legis.services import dispositions, merging, report_texts, reports
+from legis.services import dispositions, merging, report_rows, report_texts, reports
 from legis.services.accounts import create_user
 from tests.factories import article, make_draft, make_meeting, make_point
 
@@ -255,7 +255,7 @@ def test_streamed_report_has_every_comment_once_like_the_one_built_in_memory(
         tmp_path, monkeypatch, settings, db, case):
     draft, _points = case
     monkeypatch.setattr(model, "COMMENT_CHUNK", 2)      # several reads even on a small draft
-    monkeypatch.setattr(reports, "BATCH", 4)            # and several pages of the first pass
+    monkeypatch.setattr(report_rows, "BATCH", 4)            # and several pages of the first pass
     streamed = export(tmp_path, monkeypatch, settings, "--format", "docx", "--internal")
     in_memory = reports.render(reports.build_report(db, draft_id=draft.id, office=OFFICE,
                                                     internal=True), fmt="docx")

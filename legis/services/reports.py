@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -12,7 +11,6 @@ from sqlmodel import Session, select
 from legis import privacy
 from legis.errors import ValidationError
 from legis.exporters import comparison, docx_report, spreadsheets, submission
-from legis.exporters.masking import mask_name, mask_phone
 from legis.exporters.model import (
     ONLINE_UNIT,
     ReportArticle,
@@ -33,7 +31,13 @@ from legis.models import (
 from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
-from legis.timefmt import to_beijing, today
+from legis.services.report_rows import (
+    comment_batches,
+    comment_filter,
+    comment_loader,
+    report_comment,
+)
+from legis.timefmt import today
 
 FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
@@ -42,15 +46,12 @@ FORMATS = {
 }
 
 
-BATCH = 5_000   # comment rows fetched per round trip: memory stays flat, no ORM objects
-
-
 def build_report(session: Session, *, draft_id: int, office: str, contact_point_id: int | None = None,
                  internal: bool = False, engine: Engine | None = None) -> ReportData:
     """Everything a report needs; personal data masked unless ``internal``.
 
     Rows are read with Core ``SELECT``s of the columns the report prints, the
-    comments in batches of ``BATCH`` (keyset paging on the id), and turned
+    comments in batches (keyset paging on the id, legis/services/report_rows.py), and turned
     straight into the exporters' plain records: no ORM object is loaded for a
     comment, an opinion or an article, which at 100,000 comments was most of
     the export's time.
@@ -87,9 +88,9 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
     sources: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
     per_point: Counter[int] = Counter()
     point_counts: dict[int, Counter[str]] = defaultdict(Counter)
-    comment_filter = _comment_filter(draft.id, scope)
+    where = comment_filter(draft.id, scope)
     light = engine is not None   # streamed: only what the counts need now, texts later
-    for c in _batches(session, comment_filter, light=light):
+    for c in comment_batches(session, where, light=light):
         if c.opinion_id not in opinions:
             continue
         used.add(c.article_id)
@@ -101,7 +102,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         row = sources[c.opinion_id].setdefault(name or ONLINE_UNIT, {})
         row[c.channel] = row.get(c.channel, 0) + 1
         if not light:
-            members[c.opinion_id].append(_report_comment(c, label(c.article_id), points,
+            members[c.opinion_id].append(report_comment(c, label(c.article_id), points,
                                                          meeting_titles, internal))
 
     report_opinions = []
@@ -152,7 +153,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         changes=(revision_service.article_changes(session, draft=draft)
                  if point is None and len(revision_service.versions_of(session, draft=draft)) > 1
                  else []),
-        comment_loader=(_loader(engine, comment_filter, label, points, meeting_titles, internal)
+        comment_loader=(comment_loader(engine, where, label, points, meeting_titles, internal)
                         if engine is not None else None),
     )
 
@@ -176,89 +177,12 @@ def _articles(session: Session, draft_id: int) -> dict[int, tuple[int, str, str]
     return {row.id: (row.ordinal, row.label, row.text) for row in session.execute(query)}
 
 
-def _comment_filter(draft_id: int, scope: set[int] | None) -> list:
-    """The comments a report counts: not excluded, not withdrawn, merged into an opinion."""
-    where = [Comment.draft_id == draft_id, Comment.excluded.is_(False),
-             Comment.withdrawn.is_(False), Comment.opinion_id.is_not(None)]
-    if scope is not None:
-        where.append(Comment.contact_point_id.in_(scope))
-    return where
-
-
-_COUNTED = (Comment.id, Comment.opinion_id, Comment.article_id, Comment.contact_point_id,
-            Comment.channel)
-_PRINTED = (Comment.text, Comment.meeting_id, Comment.created_at, Comment.name,
-            Comment.community, Comment.phone, Comment.receipt_code, Comment.personal_data)
-
-
-def _comment_query(where: list, *, light: bool = False):
-    return select(*_COUNTED, *(() if light else _PRINTED)).where(*where).order_by(Comment.id)
-
-
-def _batches(session: Session, where: list, *, light: bool):
-    """The comments matching ``where`` in id order, ``BATCH`` rows per query (keyset paging
-    on the primary key): memory stays flat, no statement runs long, and it needs no
-    server-side cursor (read-only sessions on PostgreSQL run outside a transaction)."""
-    # ``draft_id + 0``: the draft's term must not pick a draft index, or SQLite (no
-    # statistics) reads and sorts all the draft's rows for every page; walking the
-    # primary key from ``last`` reads each row once.
-    draft_term, *rest = where
-    where = [Comment.draft_id + 0 == draft_term.right, *rest]
-    last = 0
-    while True:
-        batch = session.execute(_comment_query([*where, Comment.id > last], light=light)
-                                .limit(BATCH)).all()
-        yield from batch
-        if len(batch) < BATCH:
-            return
-        last = batch[-1].id
-
-
-def _loader(engine: Engine, where: list, label, points: dict[int, str],
-            meeting_titles: dict[int, str], internal: bool):
-    """Reads the comments of a list of opinions, as the report's plain records."""
-    def load(opinion_ids: list[int]) -> dict[int, list[ReportComment]]:
-        out: dict[int, list[ReportComment]] = defaultdict(list)
-        # The opinions are the draft's own: leaving the draft out of the filter lets
-        # SQLite pick the opinion index (with it, a draft index and a scan per chunk).
-        query = _comment_query([*where[1:], Comment.opinion_id.in_(opinion_ids)])
-        with engine.connect() as connection:
-            for c in connection.execute(query):
-                out[c.opinion_id].append(_report_comment(c, label(c.article_id), points,
-                                                         meeting_titles, internal))
-        return out
-    return load
-
-
 def _host_of(session: Session, point: ContactPoint) -> str:
     """The point's host (联络员) as named on their account, for the point's own submission."""
     users = session.exec(select(User).where(User.contact_point_id == point.id,
                                             User.role == "host", User.disabled.is_(False))
                          .order_by(User.id)).all()
     return "、".join(u.display_name or u.username for u in users)
-
-
-_UTC_NAIVE_TO_BEIJING = timedelta(hours=8)   # China has one zone and no summer time
-
-
-def _report_comment(row, article_label: str, points: dict[int, str],
-                    meeting_titles: dict[int, str], internal: bool) -> ReportComment:
-    created = row.created_at
-    created = (created + _UTC_NAIVE_TO_BEIJING if created.tzinfo is None
-               else to_beijing(created).replace(tzinfo=None))
-    return ReportComment(
-        id=row.id,
-        text=row.text if internal else privacy.public_text(row.text, row.personal_data),
-        article_label=article_label,
-        contact_point=points.get(row.contact_point_id),
-        meeting=meeting_titles.get(row.meeting_id),
-        channel=row.channel,
-        created_at=created,
-        name=(row.name if internal else mask_name(row.name)) or None,
-        community=(row.community if internal else "") or None,
-        phone=(row.phone if internal else mask_phone(row.phone)) or None,
-        receipt_code=row.receipt_code,
-    )
 
 
 KINDS = ("opinions", "comments", "comparison")
