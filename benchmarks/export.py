@@ -221,10 +221,14 @@ def main() -> None:
     parser.add_argument("--pg", default="postgresql://root@127.0.0.1/test")
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--child")
+    parser.add_argument("--seed", type=int)
     parser.add_argument("--url")
     parser.add_argument("--draft", type=int)
     parser.add_argument("--out")
     args = parser.parse_args()
+    if args.seed:
+        print(seed(args.url, args.seed))
+        return
     if args.child:
         print(json.dumps(child(args.child, args.url, args.draft, args.out)))
         return
@@ -242,7 +246,12 @@ def main() -> None:
                     url, drop = pg_schema(args.pg)
                 try:
                     t0 = time.perf_counter()
-                    draft_id = seed(url, size)
+                    # Seeded in a child too: Linux keeps a process's peak RSS across
+                    # fork and exec, so a parent grown by seeding would lend its peak
+                    # to every measurement started from it.
+                    draft_id = int(subprocess.run(
+                        [sys.executable, __file__, "--seed", str(size), "--url", url],
+                        check=True, capture_output=True, text=True).stdout.split()[-1])
                     print(f"# {db} {size}: seeded in {time.perf_counter() - t0:.0f} s", flush=True)
                     results = [run(mode, url, draft_id, folder) for mode in modes]
                 finally:
