@@ -221,6 +221,9 @@ class Comment(SQLModel, table=True):
         Index("ix_comment_draft_participant", "draft_id", "excluded", "withdrawn", "visitor", "phone"),
         # Covers the per-point counts of the tracking table and the 台账 without table reads.
         Index("ix_comment_draft_point", "draft_id", "contact_point_id", "excluded", "opinion_id"),
+        # Each opinion's counted comments and comments not merged yet, from the index alone.
+        Index("ix_comment_draft_opinion", "draft_id", "opinion_id", "excluded", "withdrawn", "article_id",
+              "contact_point_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -257,6 +260,17 @@ class Comment(SQLModel, table=True):
     # comments from one visit count as one participant.
     visitor: str = Field(default="", max_length=24)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class FigureChange(SQLModel, table=True):
+    """A write that changed a draft's figures (opinions, their states, which comments they
+    hold): the newest row and the number of rows are the stamp of the figures' state,
+    the same on every app server. Rows are only added, so no writer waits for another."""
+
+    __table_args__ = (Index("ix_figurechange_draft", "draft_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int    # no foreign key: withdrawing a draft removes its rows with it
 
 
 class Disposition(SQLModel, table=True):

@@ -12,9 +12,10 @@ from docx import Document
 from sqlmodel import select
 
 from legis.errors import LegisError
-from legis.models import Disposition, Opinion
+from legis.exporters import charts, figures
+from legis.models import Comment, Disposition, Opinion
 from legis.services import comments as comment_service
-from legis.services import dispositions, merging
+from legis.services import decision_figures, dispositions, merging, reports
 from legis.services import opinions as opinion_service
 from tests.factories import article, make_draft, make_meeting, make_point
 
@@ -114,15 +115,78 @@ def test_overview_counts_per_state_article_and_point(client, db, merged):
     first = opinions["建议将变更登记期限由三十日延长至六十日"]
     dispositions.decide(db, opinion=first, state="采纳", actor="staff")
     db.commit()
-    view = dispositions.overview(db, draft_id=draft.id)
+    view = decision_figures.overview(db, draft_id=draft.id)
     assert view.totals.total == len(opinions) == 4
     assert view.totals.counts["采纳"] == 1 and view.pending == 3
     assert [r.label for r in view.by_article] == ["第八条", "第十一条", "第十二条"]
     assert {r.label for r in view.by_point} == {"东风街道联系点", "西湖社区联系点"}
     page = client.get(f"/manage/drafts/{draft.id}/dispositions")
-    assert "25.0%" in page.text and f'/manage/drafts/{draft.id}/charts/articles.svg"' in page.text
+    assert "25.0%" in page.text and f'/manage/drafts/{draft.id}/charts/articles.svg?v=' in page.text
     chart = client.get(f"/manage/drafts/{draft.id}/charts/articles.svg")
     assert chart.headers["content-type"].startswith("image/svg+xml") and "<svg" in chart.text
+
+
+def test_charts_draw_what_the_report_counts_and_change_with_each_decision(client, db, merged):
+    draft, opinions, _r, _p = merged
+    # An excluded comment is in neither the report nor the charts.
+    excluded = db.exec(select(Comment).where(Comment.text == "犬链长度建议不超过一点五米")).one()
+    opinion_service.set_excluded(db, comment=excluded, excluded=True, reason="重复", actor="staff")
+    db.commit()
+    page = client.get(f"/manage/drafts/{draft.id}/dispositions").text
+    src = re.search(r'src="([^"]*/charts/articles\.svg\?v=\w+)"', page).group(1)
+    bars, tally = client.get(src), client.get(src.replace("articles.svg", "tally.svg"))
+    report = reports.build_report(db, draft_id=draft.id, office="市人大常委会法工委")
+    assert bars.text == charts.stacked_bars_svg(report.opinions)
+    assert tally.text == charts.tally_svg(report.tally())
+    # The browser keeps the image while nothing is decided ...
+    assert client.get(src, headers={"If-None-Match": bars.headers["etag"]}).status_code == 304
+    opinion = opinions["建议对不清理犬粪的行为加大处罚力度"]
+    dispositions.decide(db, opinion=opinion, state="未采纳", reason="上位法已有规定", actor="staff")
+    db.commit()
+    # ... and a decision gives the page a new image address and the old one a new image.
+    changed_page = client.get(f"/manage/drafts/{draft.id}/dispositions").text
+    assert src not in changed_page
+    redrawn = client.get(src, headers={"If-None-Match": bars.headers["etag"]})
+    assert redrawn.status_code == 200 and redrawn.text != bars.text
+    report = reports.build_report(db, draft_id=draft.id, office="市人大常委会法工委")
+    assert redrawn.text == charts.stacked_bars_svg(report.opinions)
+    assert client.get(src.replace("articles.svg", "tally.svg")).text == charts.tally_svg(report.tally())
+    assert client.get(f"/manage/drafts/{draft.id}/charts/other.svg").status_code == 404
+
+
+def test_kept_figures_follow_every_kind_of_change(engine, db, merged):
+    """The counts are kept per stamp of the figures: after each kind of write they still
+    say what the report (built from every row) says."""
+    draft, opinions, _r, _p = merged
+
+    def agree():
+        db.expire_all()
+        report = reports.build_report(db, draft_id=draft.id, office="市人大常委会法工委")
+        kept = decision_figures.chart_figures(db, draft_id=draft.id)
+        assert kept.tally == report.tally()
+        assert kept.articles == figures.article_counts(report.opinions)
+        assert decision_figures.overview(db, draft_id=draft.id).totals.total == len(
+            db.exec(select(Opinion).where(Opinion.draft_id == draft.id)).all())
+
+    agree()
+    dispositions.decide(db, opinion=opinions["建议对不清理犬粪的行为加大处罚力度"], state="采纳", actor="staff")
+    db.commit()
+    agree()
+    twelve = opinions["建议将变更登记期限由三十日延长至六十日"]
+    moving = db.exec(select(Comment).where(Comment.opinion_id == twelve.id)).first()
+    opinion_service.move_comment(db, comment=moving, target=None, actor="staff")
+    db.commit()
+    agree()
+    opinion_service.set_excluded(db, comment=moving, excluded=True, reason="重复", actor="staff")
+    db.commit()
+    agree()
+    # new comments joining existing opinions through the merge job's bulk update
+    for text in ("建议将变更登记期限由三十日延长至六十日。", "建议明确犬链长度不超过一点五米。"):
+        comment_service.submit_comment(db, draft=draft, channel="线上", data=comment_service.CommentInput(
+            text=text, article_id=article(db, draft, 8 if "登记" in text else 11).id))
+    db.commit()
+    merging.merge_draft(engine, draft_id=draft.id)
+    agree()
 
 
 def test_publication_shows_outcome_on_receipt_and_wall_without_personal_data(client, db, merged):

@@ -187,7 +187,8 @@ def test_merge_move_and_exclude_through_the_web(client, engine, db):
     # 合并: the 缩短 opinion goes into the 取消 one; its comment follows, nothing is deleted.
     merged = client.post(f"/manage/opinions/{shorter}/merge", data={"into": str(cancel)})
     assert merged.status_code == 303
-    assert merged.headers["location"].endswith(f"/opinions/{art}#o{cancel}")
+    # back on the page of the review that holds the opinion merged into
+    assert merged.headers["location"].endswith(f"/opinions/{art}?show={cancel}#o{cancel}")
     assert "已合并两条归纳意见" in client.get(merged.headers["location"]).text
     groups = opinions_of(db, draft)
     assert shorter not in groups and groups[cancel] == [stored[4].id, stored[5].id]

@@ -291,3 +291,32 @@ def test_draft_without_comments_deletes_with_its_empty_submission(db, net):
     db.commit()
     assert db.get(Draft, empty.id) is None
     assert db.exec(select(Submission).where(Submission.draft_id == empty.id)).first() is None
+
+
+def test_kept_ledger_counts_follow_decisions_and_the_tree(engine, db, net):
+    """The ledger's opinion counts are kept per state of the figures and of the tree: after
+    a decision, a moved comment or a point moved to another station they are counted anew."""
+    draft = net["draft"]
+    merging.merge_draft(engine, draft_id=draft.id)
+    db.expire_all()
+    ids = [draft.id]
+
+    def agree():
+        db.expire_all()
+        assert ledger.opinion_states(db, draft_ids=ids) == ledger.count_opinion_states(db, draft_ids=ids)
+        return ledger.opinion_states(db, draft_ids=ids)
+
+    first = agree()
+    opinion = db.exec(select(Opinion).order_by(Opinion.id)).first()
+    dispositions.decide(db, opinion=opinion, state="采纳", actor="office")
+    db.commit()
+    assert agree() != first
+    moving = db.exec(select(Comment).where(Comment.opinion_id == opinion.id)).first()
+    opinions_service.move_comment(db, comment=moving, target=None, actor="office")
+    db.commit()
+    agree()
+    point = db.get(type(net["a"]), net["a"].id)
+    point.parent_id = net["root"].id
+    db.add(point)
+    db.commit()
+    agree()

@@ -141,19 +141,81 @@ def test_disposition_without_reason_keeps_what_was_typed(client, db, article_wit
     assert db.get(Opinion, opinion.id).state == "待研究"
 
 
-def test_page_with_200_comments_and_80_opinions_stays_under_150_kb(client, db):
+def sections(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<section class="opinion" id="o(\d+)"', page)]
+
+
+def shown_members(page: str, opinion_id: int) -> set[int]:
+    """The comments listed under one opinion of a review page."""
+    start = page.index(f'<section class="opinion" id="o{opinion_id}"')
+    part = page[start:page.index("</section>", start)]
+    return {int(i) for i in re.findall(r'name="comment" value="(\d+)"', part)}
+
+
+@pytest.fixture
+def hot_article(db):
+    """80 opinions on one article: 10 of 20 comments each, 70 of 2."""
     draft = make_draft(db)
-    groups = []
-    for i in range(80):
-        size = 3 if i < 40 else 2
-        groups.append([f"第{i}组意见：建议对养犬登记的第{j}项要求作出更明确的规定，并说明办理期限和所需材料。"
-                       for j in range(size)])
-    art, _opinions = place(db, draft, 8, groups)
-    page = client.get(f"/manage/drafts/{draft.id}/opinions/{art.id}")
-    assert page.status_code == 200
-    assert page.text.count('name="comment"') == 200
-    assert page.text.count('<section class="opinion"') == 80
-    assert len(page.content) < 150 * 1024, len(page.content)
+    groups = [[f"第{i}组意见：建议对养犬登记的第{j}项要求作出更明确的规定，并说明办理期限和所需材料。"
+               for j in range(20 if i < 10 else 2)] for i in range(80)]
+    art, opinions = place(db, draft, 8, groups)
+    return draft, art, opinions
+
+
+def test_hot_article_is_paged_biggest_first_and_every_opinion_is_reachable(client, db, hot_article):
+    draft, art, opinions = hot_article
+    url = f"/manage/drafts/{draft.id}/opinions/{art.id}"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert len(first.content) < 300 * 1024, len(first.content)
+    assert "第1页，共4页" in first.text and "80 条归纳意见" in first.text
+    on_first = sections(first.text)
+    assert len(on_first) == 25
+    assert set(on_first[:10]) == {o.id for o in opinions[:10]}   # the 20-comment ones lead
+    seen = list(on_first)
+    for number in (2, 3, 4):
+        page = client.get(f"{url}?page={number}").text
+        assert f"第{number}页，共4页" in page
+        seen += sections(page)
+        # the picker offers every opinion of the page it is on
+        listed = {int(v) for v in re.findall(r'<option value="(\d+)">', page)}
+        assert set(sections(page)) <= listed
+    assert sorted(seen) == sorted(o.id for o in opinions)
+
+
+def test_a_large_opinion_folds_its_members_and_opens_them_without_javascript(client, db, hot_article):
+    draft, art, opinions = hot_article
+    url = f"/manage/drafts/{draft.id}/opinions/{art.id}"
+    big = opinions[0]
+    page = client.get(url).text
+    folded = shown_members(page, big.id)
+    assert len(folded) == 8 and folded < members(db, big.id)
+    assert "还有 12 条原始意见未显示" in page
+    link = re.search(rf'href="(\?page=1&amp;members={big.id}&amp;mpage=1)#m{big.id}"', page).group(1)
+    opened = client.get(url + link.replace("&amp;", "&")).text
+    assert shown_members(opened, big.id) == members(db, big.id)
+    # A member found that way moves to an opinion on another page; the answer shows it there.
+    moving = max(members(db, big.id))
+    target = opinions[-1].id
+    response = client.post(url, data={"action": "move", "comment": [str(moving)],
+                                      "target": str(target), "page": "1"})
+    assert response.status_code == 303
+    landed = client.get(response.headers["location"]).text
+    assert target in sections(landed) and moving in shown_members(landed, target)
+
+
+def test_decision_history_shows_on_every_page(client, db, hot_article):
+    _draft, art, opinions = hot_article
+    late = opinions[-1]     # on the last page
+    for state, reason in (("未采纳", "上位法已有规定"), ("部分采纳", "已部分吸收")):
+        response = client.post(f"/manage/opinions/{late.id}/disposition",
+                               data={"state": state, "reason": reason, "back": str(art.id)})
+        assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert late.id in sections(page)
+    assert "处理记录2条" in page
+    editing = client.get(f"/manage/drafts/{_draft.id}/opinions/{art.id}?edit={late.id}").text
+    assert "未采纳 → <strong>部分采纳</strong>；理由：已部分吸收" in editing
 
 
 def test_comment_joining_a_decided_opinion_waits_for_confirmation(client, engine, db):
@@ -222,3 +284,23 @@ def test_rerun_never_changes_an_approved_text(client, engine, db):
     db.expire_all()
     kept = db.get(Opinion, opinion.id)
     assert kept is not None and kept.approved and kept.text == approved_text
+
+
+def test_opinions_overview_pages_the_articles_and_counts_merged_and_new(client, db):
+    text = "某市测试条例（草案）\n\n" + "\n".join(f"第{n}条　第{n}项规定应当明确。" for n in range(1, 61))
+    draft = make_draft(db, text=text)
+    _art, _opinions = place(db, draft, 1, [["建议写明办理期限", "期限应当写明"], ["建议公开办理流程"]])
+    for number in range(1, 61):
+        comment_service.submit_comment(db, draft=draft, channel="线上", data=comment_service.CommentInput(
+            text=f"对第{number}条的新意见", article_id=article(db, draft, number).id))
+    db.commit()
+    url = f"/manage/drafts/{draft.id}/opinions"
+    first = client.get(url).text
+    rows = re.findall(r'<tr><td>([^<]+)</td><td class="num">(\d+)</td><td class="num">(\d+)</td>\s*'
+                      r'<td class="num">(\d+)</td>', first)
+    assert len(rows) == 50 and "第1页，共2页" in first
+    assert rows[0][1:] == ("4", "2", "2")          # 3 merged + 1 new; 2 opinions, both pending
+    assert all(r[1:] == ("1", "0", "0") for r in rows[1:])
+    assert "<strong>63</strong> 条意见" in first and "<strong>60</strong> 条新意见尚未归并" in first
+    second = client.get(f"{url}?page=2").text
+    assert len(re.findall(r'<td class="num">1</td><td class="num">0</td>', second)) == 10

@@ -187,8 +187,13 @@ def stacked_layout(opinions: list[ReportOpinion], width: int = 1600, height: int
 
     More than :data:`MAX_BARS` articles: the ones with the most comments, in article order.
     """
+    return counts_layout(article_counts(opinions), width, height, cjk=cjk)
+
+
+def counts_layout(articles: list[ArticleCount], width: int = 1600, height: int | None = None,
+                  *, cjk: bool = True) -> Layout:
+    """:func:`stacked_layout` from counts already made (the staff page counts in the database)."""
     fs = max(12, width // 48)
-    articles = article_counts(opinions)
     if len(articles) > MAX_BARS:
         keep = sorted(articles, key=lambda a: (-a.total, a.ordinal))[:MAX_BARS]
         articles = sorted(keep, key=lambda a: a.ordinal)

@@ -1,1 +1,4 @@
 """Domain operations: keyword-only functions taking a Session first and raising LegisError."""
+
+# Every session records the writes that change a draft's figures (see figure_stamps).
+from legis.services import figure_stamps as _figure_stamps  # noqa: F401

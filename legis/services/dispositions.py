@@ -17,7 +17,6 @@ from legis.models import (
     STATES,
     Article,
     Comment,
-    ContactPoint,
     Disposition,
     Draft,
     Opinion,
@@ -185,37 +184,6 @@ class Overview:
 
         counts = [self.totals.counts[s] for s in STATES]
         return percentages(counts)[STATES.index(state)]
-
-
-def overview(session: Session, *, draft_id: int) -> Overview:
-    """Opinion counts per state: in all, per article and per contact point that raised them."""
-    opinions = list(session.exec(select(Opinion).where(Opinion.draft_id == draft_id)))
-    articles = {a.id: a for a in session.exec(
-        select(Article).where(Article.id.in_({o.article_id for o in opinions if o.article_id})))}
-    point_names = dict(session.exec(select(ContactPoint.id, ContactPoint.name)).all())
-    points_of: dict[int, set[int]] = defaultdict(set)
-    for opinion_id, point_id in session.exec(
-        select(Comment.opinion_id, Comment.contact_point_id).where(
-            Comment.draft_id == draft_id, Comment.opinion_id.is_not(None),
-            Comment.contact_point_id.is_not(None))
-    ).all():
-        points_of[opinion_id].add(point_id)
-
-    totals = Row("合计")
-    per_article: dict[int | None, Row] = {}
-    per_point: dict[int | None, Row] = {}
-    for opinion in opinions:
-        totals.counts[opinion.state] += 1
-        article = articles.get(opinion.article_id)
-        key = opinion.article_id
-        per_article.setdefault(key, Row(article.label if article else "总体意见")).counts[opinion.state] += 1
-        for point_id in points_of.get(opinion.id) or {None}:
-            label = point_names.get(point_id, "网上（未经联系点）") if point_id else "网上（未经联系点）"
-            per_point.setdefault(point_id, Row(label)).counts[opinion.state] += 1
-    order = {a.id: a.ordinal for a in articles.values()}
-    by_article = [per_article[k] for k in sorted(per_article, key=lambda k: -1 if k is None else order.get(k, 0))]
-    by_point = sorted(per_point.values(), key=lambda r: (-r.total, r.label))
-    return Overview(totals=totals, by_article=by_article, by_point=by_point)
 
 
 PREPARING = "意见正在整理中"

@@ -25,6 +25,7 @@ from legis.models import (
     Meeting,
     Opinion,
 )
+from legis.services import figure_stamps
 from legis.services.report_levels import TreeIndex, load_tree
 
 SORT_KEYS = {"adopted": "采纳", "opinions": "上报意见", "comments": "意见建议", "drafts": "参与草案",
@@ -122,6 +123,17 @@ def own_figures(session: Session, *, draft_ids: list[int], points: set[int] | No
 
 def opinion_states(session: Session, *, draft_ids: list[int], ancestor: int | None = None,
                    by_draft: bool = False, points: set[int] | None = None) -> dict:
+    """:func:`count_opinion_states`, kept per state of the drafts' figures and of the tree."""
+    tree = tuple(session.exec(select(ContactPoint.id, ContactPoint.parent_id)
+                              .order_by(ContactPoint.id)).all())
+    key = ("ledger", figure_stamps.stamps(session, draft_ids=draft_ids), tree, ancestor, by_draft,
+           tuple(sorted(points)) if points is not None else None)
+    return figure_stamps.kept(key, lambda: count_opinion_states(
+        session, draft_ids=draft_ids, ancestor=ancestor, by_draft=by_draft, points=points))
+
+
+def count_opinion_states(session: Session, *, draft_ids: list[int], ancestor: int | None = None,
+                         by_draft: bool = False, points: set[int] | None = None) -> dict:
     """Distinct opinions per state that each point's subtree raised: {point: {state: n}}.
 
     The database walks the tree (a recursive closure of point -> each point above it)

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from legis import matching
 from legis.matching.near import near_misses
-from legis.services.opinions import OpinionView
+from legis.models import Opinion
+
+
+class Shown(Protocol):
+    """An opinion as a review page lists it."""
+
+    @property
+    def opinion(self) -> Opinion: ...
 
 
 @dataclass(frozen=True)
@@ -28,7 +36,7 @@ class NearOpinion:
 LIMIT = 3
 
 
-def for_review(opinions: Sequence[OpinionView], *, threshold: float = matching.DEFAULT_THRESHOLD,
+def for_review(opinions: Sequence[Shown], *, threshold: float = matching.DEFAULT_THRESHOLD,
                limit: int = LIMIT) -> dict[int, list[NearOpinion]]:
     """For each opinion of an article's review page (in page order) the other opinions
     close to it, closest first, at most ``limit``. An opinion's text is what staff read

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from legis import privacy
 from legis.errors import Conflict, NotFound, ValidationError
-from legis.models import STATE_PENDING, Article, Comment, ContactPoint, Opinion, utcnow
+from legis.models import STATE_PENDING, Comment, Opinion, utcnow
 from legis.services import audit
 from legis.services.merging import representative
 
@@ -275,53 +272,3 @@ def set_excluded(session: Session, *, comment: Comment, excluded: bool, reason: 
     if source is not None:
         _touch(session, source)
         drop_if_empty(session, source, actor)
-
-
-@dataclass
-class OpinionView:
-    opinion: Opinion
-    comments: list[Comment]
-    points: list[str]
-
-    @property
-    def supporters(self) -> int:
-        return len(self.comments)
-
-
-@dataclass
-class ArticleReview:
-    article: Article | None
-    opinions: list[OpinionView] = field(default_factory=list)
-    excluded: list[Comment] = field(default_factory=list)
-    withdrawn: list[Comment] = field(default_factory=list)
-    unmerged: int = 0
-
-
-def article_review(session: Session, *, draft_id: int, article_id: int | None) -> ArticleReview:
-    """An article's opinions, biggest first, with their members and contact points."""
-    article = session.get(Article, article_id) if article_id is not None else None
-    if article_id is not None and article is None:
-        raise NotFound("没有找到这一条。")
-    where_article = (Comment.article_id == article_id) if article_id is not None else Comment.article_id.is_(None)
-    comments = list(session.exec(
-        select(Comment).where(Comment.draft_id == draft_id, where_article).order_by(Comment.id)))
-    point_names = dict(session.exec(select(ContactPoint.id, ContactPoint.name)).all())
-    where_op = (Opinion.article_id == article_id) if article_id is not None else Opinion.article_id.is_(None)
-    opinions = list(session.exec(select(Opinion).where(Opinion.draft_id == draft_id, where_op)))
-    by_opinion: dict[int, list[Comment]] = {o.id: [] for o in opinions}
-    review = ArticleReview(article=article)
-    for comment in comments:
-        if comment.withdrawn:
-            review.withdrawn.append(comment)
-        elif comment.excluded:
-            review.excluded.append(comment)
-        elif comment.opinion_id in by_opinion:
-            by_opinion[comment.opinion_id].append(comment)
-        else:
-            review.unmerged += 1
-    for opinion in opinions:
-        members_ = by_opinion[opinion.id]
-        counted = Counter(point_names.get(c.contact_point_id) for c in members_ if c.contact_point_id)
-        review.opinions.append(OpinionView(opinion, members_, [name for name, _ in counted.most_common()]))
-    review.opinions.sort(key=lambda v: (-v.supporters, v.opinion.id))
-    return review

@@ -18,6 +18,7 @@ from legis.models import (
     Draft,
     DraftSlug,
     DraftVersion,
+    FigureChange,
     Heading,
     Job,
     Meeting,
@@ -79,6 +80,7 @@ def delete_draft(session: Session, *, draft: Draft) -> None:
         delete(DraftSlug).where(DraftSlug.draft_id == draft.id),
         delete(Meeting).where(Meeting.draft_id == draft.id),
         delete(Job).where(Job.draft_id == draft.id),
+        delete(FigureChange).where(FigureChange.draft_id == draft.id),
     ):
         session.exec(statement)
     session.delete(draft)

@@ -196,11 +196,13 @@
   var list = document.getElementById("opinion-numbers");
   if (!list) return;
   var texts = {};
+  var partial = list.hasAttribute("data-partial");
   Array.prototype.forEach.call(list.options, function (o) { texts[o.value] = o.textContent; });
   function show(input) {
     var out = document.getElementById(input.getAttribute("data-opinion-picker"));
     var value = input.value.trim().replace(/^#/, "");
     out.textContent = !value ? "" : (texts[value] ? "将操作：归纳意见 " + texts[value]
+                                                  : partial ? "编号 " + value + " 不在本页列表中，提交时会核对"
                                                   : "这一条下没有编号为 " + value + " 的归纳意见");
   }
   document.querySelectorAll("[data-opinion-picker]").forEach(function (input) {

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from legis.errors import LegisError, NotFound, ValidationError
-from legis.exporters import charts
 from legis.services import contact_points as point_service
-from legis.services import dispositions, jobs, merging, publication, report_texts, reports
+from legis.services import (
+    decision_figures,
+    dispositions,
+    jobs,
+    merging,
+    publication,
+    report_texts,
+    reports,
+)
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
 from legis.services.audit import record
@@ -25,6 +33,7 @@ from legis.web.common import (
     read_form,
     redirect,
     render,
+    render_in_pool,
 )
 from legis.web.manage_opinions import failed_on_opinion, review_failed, review_redirect
 
@@ -92,25 +101,33 @@ async def overview(request: Request) -> Response:
         draft = draft_service.get_draft(session, draft_id=draft_id)
         return {
             "draft": draft,
-            "overview": dispositions.overview(session, draft_id=draft.id),
+            "overview": decision_figures.overview(session, draft_id=draft.id),
+            "chart_stamp": decision_figures.chart_figures(session, draft_id=draft.id).stamp,
             "unmerged": merging.unmerged_count(session, draft_id=draft.id),
             "points": point_service.all_points(session),
             "states": list(DispositionState),
         }
 
-    return render(request, "manage/dispositions.html", await in_db(request, load))
+    return await render_in_pool(request, "manage/dispositions.html", await in_db(request, load))
 
 
 async def chart(request: Request) -> Response:
-    """The overview charts as SVG images: per article stacked by state, and the tally."""
+    """The overview charts as SVG images: per article stacked by state, and the tally.
+
+    Counted in the database and drawn once per state of the decisions; the page links each
+    chart with that state's stamp, so a browser keeps it until a decision changes it."""
     draft_id = request.path_params["draft_id"]
-    office = request.app.state.settings.office
-    data = await in_db(request, lambda s: reports.build_report(s, draft_id=draft_id, office=office))
-    if request.path_params["name"] == "articles":
-        svg = charts.stacked_bars_svg(data.opinions)
-    else:
-        svg = charts.tally_svg(data.tally())
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    name = request.path_params["name"]
+    if name not in decision_figures.CHARTS:
+        raise NotFound("没有这张统计图。")
+    figures = await in_db(request, lambda s: decision_figures.chart_figures(s, draft_id=draft_id))
+    etag = f'"{name}-{figures.stamp}"'
+    fresh = request.query_params.get("v") == figures.stamp
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=86400" if fresh else "private, no-cache"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    svg = await run_in_threadpool(decision_figures.chart_svg, figures, name)
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 async def publish(request: Request) -> Response:
@@ -189,8 +206,6 @@ async def export(request: Request) -> Response:
         return data, report_texts.final_sections(views)
 
     data, sections = await in_db(request, work, write=internal)
-    from starlette.concurrency import run_in_threadpool
-
     body = await run_in_threadpool(lambda: reports.render(
         data, fmt=fmt, kind=kind, sections=sections, ids=query.get("ids") == "1"))
     name = reports.filename(data, fmt=fmt, kind=kind)

@@ -12,7 +12,7 @@ from legis.errors import NotFound
 from legis.services import ledger
 from legis.services.report_levels import load_tree
 from legis.timefmt import today
-from legis.web.common import in_db, int_or_none, render
+from legis.web.common import in_db, int_or_none, render_in_pool
 
 CHART_ROWS = 20
 
@@ -48,7 +48,7 @@ async def ledger_page(request: Request) -> Response:
     context["chart_max"] = max([r.opinions for r in chart] + [1])
     context["query"] = request.url.query
     context["link"] = request.url_for("manage_ledger_point", point_id=0).path[:-1]   # once, not per row
-    return render(request, "manage/ledger.html", context)
+    return await render_in_pool(request, "manage/ledger.html", context)
 
 
 async def ledger_export(request: Request) -> Response:
@@ -73,4 +73,4 @@ async def point_page(request: Request) -> Response:
         return {"point": tree.points[point_id], "total": total, "lines": lines,
                 "years": ledger.years(session), **p}
 
-    return render(request, "manage/ledger_point.html", await in_db(request, load))
+    return await render_in_pool(request, "manage/ledger_point.html", await in_db(request, load))

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 from legis.errors import LegisError, NotFound, ValidationError
-from legis.models import Article, Comment, DraftVersion, Opinion
-from legis.services import dispositions, jobs, merging, near_misses, review_actions
+from legis.services import (
+    dispositions,
+    jobs,
+    merge_overview,
+    merging,
+    near_misses,
+    review_actions,
+    review_page,
+)
 from legis.services import drafts as draft_service
 from legis.services import opinions as opinion_service
-from legis.vocabulary import DispositionState
-from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import (
+    actor_name,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+    render_in_pool,
+)
 
 MERGE_JOB = "merge"
 
@@ -24,48 +38,17 @@ def _article_key(raw: str) -> int | None:
 
 async def overview(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
+    page = int_or_none(request.query_params.get("page")) or 1
 
     def load(session: Session):
-        draft = draft_service.get_draft(session, draft_id=draft_id)
-        version = draft_service.current_version(session, draft=draft)
-        articles = draft_service.articles_of(session, version=version)
-        comment_counts = dict(session.exec(
-            select(Comment.article_id, func.count(Comment.id))
-            .where(Comment.draft_id == draft.id, Comment.excluded.is_(False),
-                   Comment.withdrawn.is_(False))
-            .group_by(Comment.article_id)).all())
-        opinion_counts = dict(session.exec(
-            select(Opinion.article_id, func.count(Opinion.id))
-            .where(Opinion.draft_id == draft.id).group_by(Opinion.article_id)).all())
-        pending = dict(session.exec(
-            select(Opinion.article_id, func.count(Opinion.id))
-            .where(Opinion.draft_id == draft.id, Opinion.state == DispositionState.PENDING)
-            .group_by(Opinion.article_id)).all())
-        rows = [(None, "总体意见")] + [(a.id, a.label) for a in articles]
-        # Opinions made on an earlier version stay on the article they were made on.
-        current = {a.id for a in articles}
-        older = (set(comment_counts) | set(opinion_counts)) - current - {None}
-        if older:
-            versions = {v.id: v.name for v in session.exec(
-                select(DraftVersion).where(DraftVersion.draft_id == draft.id))}
-            for article in sorted(session.exec(select(Article).where(Article.id.in_(older))),
-                                  key=lambda a: (a.version_id, a.ordinal)):
-                rows.append((article.id, f"{article.label}（{versions.get(article.version_id, '旧版')}）"))
-        table = [
-            {"key": key if key is not None else "overall", "label": label,
-             "comments": comment_counts.get(key, 0), "opinions": opinion_counts.get(key, 0),
-             "pending": pending.get(key, 0)}
-            for key, label in rows
-        ]
+        view = merge_overview.merge_overview(session, draft_id=draft_id, page=page)
         return {
-            "draft": draft,
-            "table": [r for r in table if r["comments"] or r["opinions"]],
-            "unmerged": merging.unmerged_count(session, draft_id=draft.id),
-            "job": jobs.latest(session, kind=MERGE_JOB, draft_id=draft.id),
-            "totals": {k: sum(r[k] for r in table) for k in ("comments", "opinions", "pending")},
+            "draft": draft_service.get_draft(session, draft_id=draft_id),
+            "view": view, "table": view.rows, "unmerged": view.unmerged, "totals": view.totals,
+            "job": jobs.latest(session, kind=MERGE_JOB, draft_id=draft_id),
         }
 
-    return render(request, "manage/opinions.html", await in_db(request, load))
+    return await render_in_pool(request, "manage/opinions.html", await in_db(request, load))
 
 
 async def start_merge(request: Request) -> Response:
@@ -88,36 +71,54 @@ async def start_merge(request: Request) -> Response:
     return redirect(request.url_for("manage_opinions", draft_id=draft_id).path)
 
 
-def _review_context(session: Session, draft_id: int, article_key: str) -> dict:
+def _review_context(session: Session, draft_id: int, article_key: str, where: dict) -> dict:
     draft = draft_service.get_draft(session, draft_id=draft_id)
-    view = opinion_service.article_review(session, draft_id=draft.id,
-                                          article_id=_article_key(article_key))
-    histories = {v.opinion.id: dispositions.history(session, opinion_id=v.opinion.id)
-                 for v in view.opinions}
-    return {"draft": draft, "view": view, "histories": histories,
+    view = review_page.review_page(session, draft_id=draft.id, article_id=_article_key(article_key),
+                                   **where)
+    return {"draft": draft, "view": view, "histories": view.histories,
             "near_misses": near_misses.for_review(view.opinions),
             "reasons": dispositions.reason_templates(session), "article_key": article_key,
-            "failed": None, "editing": None}
+            "failed": None, "editing": None, "page_size": review_page.PAGE_SIZE}
+
+
+def _where(values) -> dict:
+    """Which page of the review to show, from the query (GET) or the form sent (POST)."""
+    edit = int_or_none(values.get("edit"))
+    return {"page": int_or_none(values.get("page")) or 1,
+            # an explicit page wins: the pager's links keep the other parameters
+            "show": None if values.get("page") else (int_or_none(values.get("show")) or edit),
+            "open_opinion": int_or_none(values.get("members")),
+            "open_page": int_or_none(values.get("mpage")) or 1}
+
+
+async def _context(request: Request, draft_id: int, article_key: str, where: dict) -> dict:
+    context = await in_db(request, lambda s: _review_context(s, draft_id, article_key, where))
+    if not context["reasons"]:   # the first look ever seeds the common reasons
+        context["reasons"] = await in_db(request, dispositions.reason_templates, write=True)
+    return context
 
 
 async def review(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     key = request.path_params["article"]
-    context = await in_db(request, lambda s: _review_context(s, draft_id, key), write=True)
+    context = await _context(request, draft_id, key, _where(request.query_params))
     # One opinion at a time shows its forms: 80 opinions with a form each would weigh 300 KB.
     context["editing"] = int_or_none(request.query_params.get("edit"))
-    return render(request, "manage/review.html", context)
+    return await render_in_pool(request, "manage/review.html", context)
 
 
 async def review_failed(request: Request, *, draft_id: int, article_key: str, form_key: str,
                         error: LegisError, form) -> Response:
     """The review page again, with what was typed kept and the error next to its field."""
-    context = await in_db(request, lambda s: _review_context(s, draft_id, article_key), write=True)
+    where = _where(form)
+    if where["show"] is None and form_key.split("-")[-1].isdigit():
+        where["show"] = int(form_key.split("-")[-1])
+    context = await _context(request, draft_id, article_key, where)
     context["failed"] = {"form": form_key, "field": error.field, "message": error.message,
                          "values": {k: form.get(k) for k in form},
                          "checked": {int(v) for k in ("opinion", "comment")
                                      for v in form.getlist(k) if str(v).isdigit()}}
-    return render(request, "manage/review.html", context, status=422)
+    return await render_in_pool(request, "manage/review.html", context, status=422)
 
 
 async def review_action(request: Request) -> Response:
@@ -163,6 +164,8 @@ def review_redirect(request: Request, draft_id: int, article: int | str | None,
     """Back to an article's review page (``article`` None or "" is 总体意见), at ``anchor``."""
     key = "overall" if article in (None, "") else str(article)
     url = request.url_for("manage_review", draft_id=draft_id, article=key).path
+    if anchor[1:].isdigit() and anchor.startswith("o"):
+        url += f"?show={anchor[1:]}"   # the page of the review that holds this opinion
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
