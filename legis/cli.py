@@ -277,7 +277,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         draft = get_draft(session, draft_id=int(key)) if key.isdigit() else get_draft(session, slug=key)
         data, views = reports.build_for_export(
             session, draft_id=draft.id, office=settings.office,
-            contact_point_id=args.contact_point, internal=args.internal)
+            contact_point_id=args.contact_point, internal=args.internal, engine=engine,
+            fmt=args.format)
         checks = report_checks.export_checks(
             session, data=data, stale_sections=[v.title for v in views if v.stale])
         if args.internal:

@@ -346,3 +346,30 @@ def test_supportive_opinion_is_adopted_with_its_reason_not_rejected():
     assert cell_text(row.cells[2]) == "采纳\n理由：草案已有规定（已体现）"
     opinions_text = next(s.text for s in draft_sections(data) if s.key == "opinions")
     assert "该意见已采纳，草案已有规定（已体现）。" in opinions_text
+
+
+def test_opposing_views_beyond_direction_words_come_from_the_contrast_check():
+    """允许 / 不允许 and 二百元 / 五千元 use no direction word: merging's contrast reasons
+    (否定不同, 数字不同) find them; two different points (用词不同) are not opposite views."""
+    data = sample_report_data(opinions=4, comments=12)
+    texts = ["对不清理犬粪的，建议罚款二百元。", "对不清理犬粪的，建议罚款五千元。",
+             "建议允许犬只进入城市公园。", "建议不允许犬只进入城市公园。"]
+    for op, text, n in zip(data.opinions, texts, (2, 2, 5, 3), strict=True):
+        op.article_ordinal, op.article_label, op.text, op.supporters = 3, "第三条", text, n
+    ranked = sorted(data.opinions, key=lambda o: -o.supporters)
+    assert opposing(ranked) == (data.opinions[2], data.opinions[3])
+    assert opposing([data.opinions[0], data.opinions[1]]) == (data.opinions[0], data.opinions[1])
+    text = next(s.text for s in draft_sections(data) if s.key == "opinions")
+    assert "意见不一：有5条意见（" in text and "建议允许犬只进入城市公园；也有3条意见（" in text
+    different = sample_report_data(opinions=2, comments=4)
+    different.opinions[0].text = "建议由街道办事处负责犬只登记。"
+    different.opinions[1].text = "建议由公安机关负责犬只登记。"
+    assert opposing(different.opinions) is None
+
+
+def test_direction_words_on_unrelated_matters_are_not_opposing_views():
+    data = sample_report_data(opinions=2, comments=4)
+    data.opinions[0].text = "建议删除居民自住房屋的改造由区人民政府负责的规定。"
+    data.opinions[1].text = "建议增加商业招牌设置的具体标准，避免执法时无所适从。"
+    assert opposing(data.opinions) is None
+    assert "意见不一" not in next(s.text for s in draft_sections(data) if s.key == "opinions")

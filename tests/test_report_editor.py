@@ -4,6 +4,8 @@ flags when figures move, letterhead, checks before export, a point's own submiss
 from __future__ import annotations
 
 import io
+import itertools
+import re
 from datetime import datetime
 
 import openpyxl
@@ -11,9 +13,11 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
+from legis.cli import main
+from legis.exporters import model
 from legis.models import Comment, Opinion
 from legis.services import comments as comment_service
-from legis.services import dispositions, merging, report_texts, reports
+from legis.services import dispositions, merging, report_rows, report_texts, reports
 from legis.services.accounts import create_user
 from tests.factories import article, make_draft, make_meeting, make_point
 
@@ -131,8 +135,6 @@ def test_section_and_letterhead_forms_explain_bad_input(client, db, case):
 
 def test_checks_on_the_page_and_in_the_cli(client, db, case, settings, tmp_path, monkeypatch,
                                            capsys):
-    from legis.cli import main
-
     draft, _points = case
     supportive = opinion_with(db, "犬链")
     dispositions.decide(db, opinion=supportive, state="采纳", actor="clerk")
@@ -218,7 +220,6 @@ def test_masked_export_holds_no_phone_or_id_number_anywhere(client, db, case):
             name="张大山", phone="13700002222", consent=True))
     merging.merge_draft(db.get_bind(), draft_id=draft.id)
     db.expire_all()
-    import re
 
     for url in (f"/manage/drafts/{draft.id}/export?format=docx",
                 f"/manage/drafts/{draft.id}/export?format=xlsx&kind=comments",
@@ -231,3 +232,87 @@ def test_masked_export_holds_no_phone_or_id_number_anywhere(client, db, case):
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text), url
         assert not re.search(r"(?<!\d)\d{17}[\dXx]", text), url
         assert "张大山" not in text and "王小明" not in text, url
+
+
+# Exports from the command line stream the comments from the database a chunk at a time:
+# the files read back hold every comment once, under its opinion, masked, with the same
+# figures and rows as the report built in memory.
+
+def appendix_rows(blob: bytes) -> list[list[str]]:
+    """The rows of the 原始意见 table (the report's last table), as cell texts."""
+    table = Document(io.BytesIO(blob)).tables[-1]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def export(tmp_path, monkeypatch, settings, *args: str) -> bytes:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    out = tmp_path / "out.bin"
+    assert main(["export", "dogs", "-o", str(out), *args]) == 0
+    return out.read_bytes()
+
+
+def test_streamed_report_has_every_comment_once_like_the_one_built_in_memory(
+        tmp_path, monkeypatch, settings, db, case):
+    draft, _points = case
+    monkeypatch.setattr(model, "COMMENT_CHUNK", 2)      # several reads even on a small draft
+    monkeypatch.setattr(report_rows, "BATCH", 4)            # and several pages of the first pass
+    streamed = export(tmp_path, monkeypatch, settings, "--format", "docx", "--internal")
+    in_memory = reports.render(reports.build_report(db, draft_id=draft.id, office=OFFICE,
+                                                    internal=True), fmt="docx")
+    rows = appendix_rows(streamed)
+    assert rows == appendix_rows(in_memory)
+    stored = db.exec(select(Comment).where(Comment.draft_id == draft.id)).all()
+    texts = [r[2] for r in rows[1:] if r[0].isdigit()]
+    assert sorted(texts) == sorted(c.text for c in stored)
+    # Each opinion's heading row counts the comments listed under it.
+    heads = [i for i, r in enumerate(rows) if not r[0].isdigit()][1:] + [len(rows)]
+    for start, end in itertools.pairwise(heads):
+        said = int(re.search(r"原始意见(\d+)条", rows[start][0]).group(1))
+        assert said == end - start - 1
+    text = docx_text(streamed)
+    assert f"（共{len(stored)}条，按归纳意见分组）" in text
+    assert "按渠道分：现场2条、线上2条、书面1条、电话1条。" in text
+
+
+def test_streamed_spreadsheet_and_masked_report_hold_no_personal_data(
+        tmp_path, monkeypatch, settings, db, case):
+    draft, _points = case
+    monkeypatch.setattr(model, "COMMENT_CHUNK", 1)
+    sheet = openpyxl.load_workbook(io.BytesIO(export(
+        tmp_path, monkeypatch, settings, "--format", "xlsx", "--kind", "comments"))).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    opinions = {o.id: o for o in db.exec(select(Opinion).where(Opinion.draft_id == draft.id))}
+    stored = db.exec(select(Comment).where(Comment.draft_id == draft.id)).all()
+    assert len(rows) == len(stored)
+    # Every comment under the opinion it was merged into (by the opinion's 序号 column).
+    numbers = {row[1] for row in rows}
+    assert len(numbers) == len({c.opinion_id for c in stored}) <= len(opinions)
+    masked_docx = docx_text(export(tmp_path, monkeypatch, settings, "--format", "docx"))
+    masked_xlsx = "\n".join(str(v) for row in rows for v in row if v is not None)
+    for text in (masked_docx, masked_xlsx):
+        assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text)
+        assert "王小明" not in text
+
+
+def test_a_section_is_flagged_only_when_its_own_figures_change(db, case):
+    draft, _points = case
+    data = reports.build_report(db, draft_id=draft.id, office=OFFICE)
+    for key in ("basics", "opinions", "next"):
+        report_texts.save_section(db, data=data, key=key, actor="clerk", text=f"工作人员改写：{key}")
+    db.commit()
+
+    def flagged() -> set[str]:
+        now = reports.build_report(db, draft_id=draft.id, office=OFFICE)
+        return {v.key for v in report_texts.sections(db, data=now) if v.stale}
+
+    assert flagged() == set()
+    # Staff reword an opinion: the drafted prose changes, no figure does.
+    leash = opinion_with(db, "犬链")
+    leash.text, leash.text_edited = "建议明确牵引犬只所用犬链的长度上限", True
+    db.add(leash)
+    db.commit()
+    assert flagged() == set()
+    # A decision moves the tally of 主要意见 and the 待研究 count of 下一步, not 基本情况.
+    dispositions.decide(db, opinion=leash, state="未采纳", reason="养犬人可自行掌握。", actor="clerk")
+    db.commit()
+    assert flagged() == {"opinions", "next"}

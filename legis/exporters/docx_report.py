@@ -174,9 +174,9 @@ def _attachments(doc: OfficialDocument, data: ReportData, opinions: list[ReportO
         doc.new_section(landscape=True)
         doc.attachment_label(f"附件{names['原始意见']}")
         doc.title("原始意见")
-        comments = sum(len(op.comments) for op in opinions)
+        comments = sum(op.supporters for op in opinions)
         doc.centered(f"（共{comments}条，按归纳意见分组）")
-        doc.table(COMMENT_COLUMNS, comment_rows(opinions), size=WU_HAO)
+        doc.table(COMMENT_COLUMNS, comment_rows(data, opinions), size=WU_HAO)
 
 
 def _tally_and_charts(doc: OfficialDocument, data: ReportData,
@@ -210,18 +210,19 @@ def contrast_rows(data: ReportData) -> Iterator[list[object]]:
             yield [Continued(more), opinion, outcome]
 
 
-def comment_rows(opinions: list[ReportOpinion], *,
+def comment_rows(data: ReportData, opinions: list[ReportOpinion], *,
                  with_state: bool = True) -> Iterator[list[object] | Span]:
     """原始意见 rows under a heading row per opinion; ``with_state=False`` leaves out the
-    decision (a point's submission before the results are published)."""
+    decision (a point's submission before the results are published). Comments come
+    as the table is written (read from the database a chunk at a time for a large export)."""
     n = 0
-    for i, op in enumerate(opinions, 1):
-        if not op.comments:
+    for i, (op, comments) in enumerate(data.comments_of(opinions), 1):
+        if not comments:
             continue
         state = f"{op.state}，" if with_state else ""
         yield Span(f"{i}. {op.article_label}：{quote(op.text, 60)}（{state}"
-                   f"原始意见{len(op.comments)}条）")
-        for c in op.comments:
+                   f"原始意见{len(comments)}条）")
+        for c in comments:
             n += 1
             yield [n, c.article_label, c.text, c.contact_point or "网络征集", c.channel,
                    c.name or "", c.phone or ""]

@@ -8,6 +8,7 @@ only ever produce the first draft.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -40,6 +41,15 @@ def draft_sections(data: ReportData) -> list[Section]:
     return [Section(key, SECTION_TITLES[key], text) for key, text in (
         ("opening", _opening(data)), ("basics", _basics(data)), ("opinions", _opinions(data)),
         ("rejected", _rejected(data)), ("next", _next_steps(data)))]
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def figures_of(text: str) -> list[str]:
+    """The figures a drafted section states (counts, shares, dates), in order: when these
+    are the same, a section staff edited still says what the data says."""
+    return _FIGURE.findall(text)
 
 
 def period_text(data: ReportData) -> str:
@@ -177,19 +187,25 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
 
 
 def opposing(ops: list[ReportOpinion]) -> tuple[ReportOpinion, ReportOpinion] | None:
-    """The most supported pair of opinions on one article that pull opposite ways on an axis
-    (提高 / 降低, 增加 / 删除, 支持 / 反对 …, the same word lists merging uses)."""
-    from legis.matching.lexicon import directions
-    from legis.matching.normalise import basic
+    """The most supported pair of opinions on one article that say opposite things.
 
-    sides = [(op, directions(basic(op.text))) for op in ops[:20]]   # most supported
+    The reasons merging gives for keeping two close opinions apart (legis.matching.near:
+    否定不同 "允许" / "不允许", 数字不同 "二百元" / "五千元", 方向相反 "提高" / "降低",
+    情态不同, 顺序相反 …). A word traded for another (用词不同) is a different point, not
+    an opposite view. Direction words alone are not enough: "建议删除A" and "建议增加B"
+    on unrelated matters are not a disagreement (the report printed such pairs as 意见不一).
+    """
+    from legis.matching.lexicon import WORDING
+    from legis.matching.near import near_misses
+
+    top = ops[:20]   # most supported
     best = None
-    for i, (a, da) in enumerate(sides):
-        for b, db in sides[i + 1:]:
-            if any(ax == bx and s != t for ax, s in da for bx, t in db):
-                weight = a.supporters + b.supporters
-                if best is None or weight > best[0]:
-                    best = (weight, a, b)
+    for miss in near_misses([op.text for op in top]):
+        if miss.contrast and miss.reason != WORDING:
+            a, b = top[miss.first], top[miss.second]
+            weight = a.supporters + b.supporters
+            if best is None or weight > best[0]:
+                best = (weight, a, b)
     return (best[1], best[2]) if best else None
 
 

@@ -50,17 +50,14 @@ def ordered_opinions(opinions: list[ReportOpinion]) -> list[ReportOpinion]:
 def units_text(opinion: ReportOpinion) -> str:
     """The 提出单位 cell: contact points, and 网络征集 for comments sent online without one."""
     names = list(opinion.contact_points)
-    if not names or any(not c.contact_point for c in opinion.comments):
+    if not names or ONLINE_UNIT in opinion.source_tally():
         names.append(ONLINE_UNIT)
     return "、".join(names)
 
 
 def source_text(opinion: ReportOpinion) -> str:
     """「东湖街道代表之家2条、网络征集1条」: where an opinion's comments came from."""
-    counts: dict[str, int] = {}
-    for c in opinion.comments:
-        key = c.contact_point or ONLINE_UNIT
-        counts[key] = counts.get(key, 0) + 1
+    counts = {key: sum(row.values()) for key, row in opinion.source_tally().items()}
     if not counts:
         return units_text(opinion)
     online = counts.pop(ONLINE_UNIT, 0)
@@ -130,9 +127,10 @@ def source_counts(opinions: list[ReportOpinion]) -> list[tuple[str, dict[str, in
     """Comments per contact point and channel, most first; 网络征集 (no point) last."""
     counts: defaultdict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(CHANNELS, 0))
     for op in opinions:
-        for c in op.comments:
-            row = counts[c.contact_point or ONLINE_UNIT]
-            row[c.channel] = row.get(c.channel, 0) + 1
+        for source, channels in op.source_tally().items():
+            row = counts[source]
+            for channel, n in channels.items():
+                row[channel] = row.get(channel, 0) + n
     online = counts.pop(ONLINE_UNIT, None)
     ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     return ordered + ([(ONLINE_UNIT, online)] if online else [])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+_DIGIT = re.compile(r"[0-9]")
+
 # Two-character surnames; a name starting with one keeps both characters (欧阳某).
 COMPOUND_SURNAMES = frozenset(
     ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "西门", "南宫", "独孤", "呼延", "万俟", "闻人", "澹台", "公冶", "申屠", "太史", "钟离", "赫连", "百里", "第五", "拓跋", "完颜"]
@@ -23,7 +27,7 @@ def mask_phone(phone: str | None) -> str | None:
     text = phone.strip()
     if not text:
         return ""
-    digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())
+    digits = "".join(_DIGIT.findall(text))
     if text.startswith("+86") or (len(digits) == 13 and digits.startswith("86")):
         digits = digits[2:]
     n = len(digits)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -11,9 +12,10 @@ from legis.vocabulary import Channel, DispositionState
 STATES = tuple(DispositionState)
 CHANNELS = tuple(Channel)
 ONLINE_UNIT = "网络征集"      # who raised a comment that came in online without a contact point
+COMMENT_CHUNK = 500          # opinions whose comments a streamed export reads at a time
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportComment:
     """One original comment as a resident wrote it."""
 
@@ -45,6 +47,20 @@ class ReportOpinion:
     change_note: str = ""         # how the text changed (采纳 / 部分采纳)
     comments: list[ReportComment] = field(default_factory=list)
     note: str = ""                # a point's own note beside the item it sends up (备注)
+    # Comments per source (contact point name, or ONLINE_UNIT) and channel. Filled by the
+    # database reader, which may leave ``comments`` empty (a streamed export); counted
+    # from ``comments`` otherwise.
+    sources: dict[str, dict[str, int]] | None = None
+
+    def source_tally(self) -> dict[str, dict[str, int]]:
+        """{contact point or 网络征集: {channel: comments}} for this opinion."""
+        if self.sources is None:
+            tally: dict[str, dict[str, int]] = {}
+            for c in self.comments:
+                row = tally.setdefault(c.contact_point or ONLINE_UNIT, {})
+                row[c.channel] = row.get(c.channel, 0) + 1
+            self.sources = tally
+        return self.sources
 
 
 @dataclass
@@ -111,18 +127,37 @@ class ReportData:
     point_parent: str = ""        # for a point's submission: the station it reports to
     letterhead: Letterhead = field(default_factory=Letterhead)
     draft_id: int | None = None
+    # Set when the opinions' comments are not held in memory: given opinion ids, their
+    # comments (id order) read from the database. Exporters go through comments_of().
+    comment_loader: Callable[[list[int]], dict[int, list[ReportComment]]] | None = None
 
     def channels(self) -> dict[str, int]:
         """Comments counted per channel (现场/线上/书面/电话), in CHANNELS order."""
         counts = dict.fromkeys(CHANNELS, 0)
         for opinion in self.opinions:
-            for comment in opinion.comments:
-                counts[comment.channel] = counts.get(comment.channel, 0) + 1
+            for row in opinion.source_tally().values():
+                for channel, n in row.items():
+                    counts[channel] = counts.get(channel, 0) + n
         return counts
 
     def online_without_point(self) -> int:
         """Comments that came in without any contact point (网络征集)."""
-        return sum(1 for op in self.opinions for c in op.comments if not c.contact_point)
+        return sum(sum(op.source_tally().get(ONLINE_UNIT, {}).values()) for op in self.opinions)
+
+    def comments_of(self, opinions: list[ReportOpinion]
+                    ) -> Iterator[tuple[ReportOpinion, list[ReportComment]]]:
+        """Each opinion with its comments, in the given order; read COMMENT_CHUNK opinions
+        at a time when they are not in memory, so a large export never holds them all."""
+        if self.comment_loader is None:
+            for op in opinions:
+                yield op, op.comments
+            return
+        chunk = COMMENT_CHUNK
+        for start in range(0, len(opinions), chunk):
+            part = opinions[start:start + chunk]
+            loaded = self.comment_loader([op.id for op in part])
+            for op in part:
+                yield op, loaded.get(op.id, [])
 
     def tally(self) -> dict[str, int]:
         """Opinion counts per disposition state, in STATES order."""

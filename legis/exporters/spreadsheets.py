@@ -40,13 +40,13 @@ def comment_headers(ids: bool = False) -> list[str]:
 def opinion_rows(data: ReportData, *, ids: bool = False) -> Iterator[list[object]]:
     for i, op in enumerate(ordered_opinions(data.opinions), 1):
         yield [i, op.article_label, op.text, op.supporters, source_text(op), op.state,
-               disposition_text(op), len(op.comments)] + ([op.id] if ids else [])
+               disposition_text(op), op.supporters] + ([op.id] if ids else [])
 
 
 def comment_rows(data: ReportData, *, ids: bool = False) -> Iterator[list[object]]:
     n = 0
-    for i, op in enumerate(ordered_opinions(data.opinions), 1):
-        for c in op.comments:
+    for i, (op, comments) in enumerate(data.comments_of(ordered_opinions(data.opinions)), 1):
+        for c in comments:
             n += 1
             yield [n, i, c.article_label, c.text, c.contact_point or ONLINE_UNIT, c.meeting,
                    c.channel, c.created_at, c.name, c.community, c.phone, c.receipt_code,

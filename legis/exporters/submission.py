@@ -66,8 +66,8 @@ def point_submission(data: ReportData, fonts: Fonts = GB_FONTS) -> bytes:
     doc.new_section(landscape=True)
     doc.attachment_label("附件")
     doc.title("原始意见")
-    doc.centered(f"（共{sum(len(op.comments) for op in opinions)}条）")
-    doc.table(COMMENT_COLUMNS, comment_rows(opinions, with_state=data.published),
+    doc.centered(f"（共{sum(op.supporters for op in opinions)}条）")
+    doc.table(COMMENT_COLUMNS, comment_rows(data, opinions, with_state=data.published),
               size=WU_HAO)
     return doc.to_bytes()
 

@@ -23,6 +23,7 @@ from legis.db import session_scope
 from legis.models import STATE_PENDING, Comment, Opinion, utcnow
 from legis.services import audit, figure_stamps
 from legis.services.jobs import Progress
+from legis.services.report_checks import unmerged_count  # noqa: F401  (the review pages use it from here)
 
 SAMPLE_MEMBERS = 8      # member texts an opinion is matched by, besides its own text
 MEDOID_SAMPLE = 40      # members considered when choosing the representative text
@@ -223,13 +224,3 @@ def merge_draft(engine: Engine, *, draft_id: int, full: bool = False, actor: str
     )
     progress(1.0, result["message"])
     return result
-
-
-def unmerged_count(session: Session, *, draft_id: int) -> int:
-    from sqlalchemy import func
-
-    return session.exec(
-        select(func.count(Comment.id)).where(
-            Comment.draft_id == draft_id, Comment.opinion_id.is_(None),
-            Comment.excluded.is_(False), Comment.withdrawn.is_(False))
-    ).one()

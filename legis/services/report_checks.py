@@ -9,7 +9,6 @@ from sqlmodel import Session, select
 
 from legis.exporters.model import ReportData
 from legis.models import Comment
-from legis.services import merging
 from legis.vocabulary import DispositionState
 
 
@@ -23,13 +22,25 @@ class Check:
     blocking: bool = False
 
 
+def unmerged_count(session: Session, *, draft_id: int) -> int:
+    """Comments not yet in any opinion (not excluded, not withdrawn): a report leaves them out.
+
+    Kept here, not beside merging, so that an export does not load the matching package.
+    """
+    return session.exec(
+        select(func.count(Comment.id)).where(
+            Comment.draft_id == draft_id, Comment.opinion_id.is_(None),
+            Comment.excluded.is_(False), Comment.withdrawn.is_(False))
+    ).one()
+
+
 def export_checks(session: Session, *, data: ReportData, stale_sections: list[str] = ()
                   ) -> list[Check]:
     """Unmerged comments, undecided opinions, adopted ones without a change note, personal
     data in comment text, report sections whose figures changed since staff edited them."""
     out: list[Check] = []
     if data.draft_id is not None:
-        unmerged = merging.unmerged_count(session, draft_id=data.draft_id)
+        unmerged = unmerged_count(session, draft_id=data.draft_id)
         if unmerged:
             out.append(Check("unmerged", f"有{unmerged}条意见尚未归纳，报告中不含这些意见；"
                              "请先在“归纳意见”页面运行归纳。", unmerged, blocking=True))

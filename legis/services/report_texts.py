@@ -2,9 +2,10 @@
 
 legis drafts every section from the data (legis/exporters/drafting.py). When staff save a
 section, their text is stored with the draft legis had produced at that moment. On
-every later export the stored text is used as it is; if legis's draft of that section
-has changed since (new comments, new decisions), the section is flagged for review
-and never overwritten.
+every later export the stored text is used as it is; if the figures in legis's draft of
+that section have changed since (new comments, new decisions), the section is flagged
+for review and never overwritten. A change elsewhere (another section's figures, an
+opinion reworded) does not flag it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from legis.errors import LegisError
-from legis.exporters.drafting import SECTION_TITLES, Section, draft_sections
+from legis.exporters.drafting import SECTION_TITLES, Section, draft_sections, figures_of
 from legis.exporters.model import Letterhead, ReportData
 from legis.models import ReportDocument, utcnow
 from legis.services import audit
@@ -33,7 +34,7 @@ class SectionView:
     text: str            # what the report prints
     drafted: str         # what legis drafts from today's data
     edited: bool         # staff saved their own text
-    stale: bool          # edited, and legis's draft has changed since: review it
+    stale: bool          # edited, and the figures of legis's draft have changed since
 
 
 def get_document(session: Session, *, draft_id: int) -> ReportDocument | None:
@@ -62,8 +63,9 @@ def sections(session: Session, *, data: ReportData) -> list[SectionView]:
     for section in draft_sections(data):
         saved = stored.get(section.key)
         if saved:
+            moved = figures_of(saved.get("basis", "")) != figures_of(section.text)
             out.append(SectionView(section.key, section.title, saved["text"], section.text,
-                                   True, saved.get("basis", "") != section.text))
+                                   True, moved))
         else:
             out.append(SectionView(section.key, section.title, section.text, section.text,
                                    False, False))

@@ -5,24 +5,39 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from legis import privacy
 from legis.errors import ValidationError
 from legis.exporters import comparison, docx_report, spreadsheets, submission
-from legis.exporters.masking import mask_name, mask_phone
 from legis.exporters.model import (
+    ONLINE_UNIT,
     ReportArticle,
     ReportComment,
     ReportData,
     ReportMeeting,
     ReportOpinion,
 )
-from legis.models import Article, Comment, ContactPoint, Meeting, Opinion, User
+from legis.models import (
+    Article,
+    Comment,
+    ContactPoint,
+    DraftVersion,
+    Meeting,
+    Opinion,
+    User,
+)
 from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
-from legis.timefmt import to_beijing, today
+from legis.services.report_rows import (
+    comment_batches,
+    comment_filter,
+    comment_loader,
+    report_comment,
+)
+from legis.timefmt import today
 
 FORMATS = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
@@ -32,8 +47,20 @@ FORMATS = {
 
 
 def build_report(session: Session, *, draft_id: int, office: str, contact_point_id: int | None = None,
-                 internal: bool = False) -> ReportData:
-    """Everything a report needs; personal data masked unless ``internal``."""
+                 internal: bool = False, engine: Engine | None = None) -> ReportData:
+    """Everything a report needs; personal data masked unless ``internal``.
+
+    Rows are read with Core ``SELECT``s of the columns the report prints, the
+    comments in batches (keyset paging on the id, legis/services/report_rows.py), and turned
+    straight into the exporters' plain records: no ORM object is loaded for a
+    comment, an opinion or an article, which at 100,000 comments was most of
+    the export's time.
+
+    With ``engine`` the export streams: this pass reads only the columns the counts
+    need, and the comments' texts are read again a chunk of opinions at a time, on
+    connections of their own, as the writer reaches them (``ReportData.comments_of``),
+    so memory does not grow with the number of comments.
+    """
     draft = get_draft(session, draft_id=draft_id)
     point = None
     scope: set[int] | None = None
@@ -43,68 +70,75 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
             raise ValidationError("没有找到这个联系点。")
         scope = point_subtree(session, point_id=point.id)
 
-    comment_query = select(Comment).where(Comment.draft_id == draft.id, Comment.excluded.is_(False),
-                                          Comment.withdrawn.is_(False))
-    if scope is not None:
-        comment_query = comment_query.where(Comment.contact_point_id.in_(scope))
-    comments = list(session.exec(comment_query.order_by(Comment.id)))
-    points = {p.id: p.name for p in session.exec(select(ContactPoint))}
-    meeting_query = select(Meeting).where(Meeting.draft_id == draft.id)
-    if scope is not None:
-        meeting_query = meeting_query.where(Meeting.contact_point_id.in_(scope))
-    meetings = list(session.exec(meeting_query.order_by(Meeting.held_on, Meeting.id)))
-    meeting_titles = {s.id: s.title or f"座谈会{s.id}" for s in meetings}
-    article_ids = {c.article_id for c in comments if c.article_id}
-    opinions = {o.id: o for o in session.exec(select(Opinion).where(Opinion.draft_id == draft.id))}
-    article_ids |= {o.article_id for o in opinions.values() if o.article_id}
-    articles = {a.id: a for a in session.exec(select(Article).where(Article.id.in_(article_ids)))}
+    points = {row.id: row.name for row in session.execute(select(ContactPoint.id, ContactPoint.name))}
+    meeting_rows = _meeting_rows(session, draft.id, scope)
+    meeting_titles = {row.id: row.title or f"座谈会{row.id}" for row in meeting_rows}
+    opinions = {row.id: row for row in session.execute(
+        select(Opinion.id, Opinion.article_id, Opinion.text, Opinion.state, Opinion.reason,
+               Opinion.change_note).where(Opinion.draft_id == draft.id))}
+    articles = _articles(session, draft.id)
+    used = {o.article_id for o in opinions.values()}
 
     def label(article_id: int | None) -> str:
-        return articles[article_id].label if article_id in articles else "总体意见"
+        found = articles.get(article_id)
+        return found[1] if found else "总体意见"
 
-    members: dict[int, list[Comment]] = defaultdict(list)
-    for comment in comments:
-        if comment.opinion_id in opinions:
-            members[comment.opinion_id].append(comment)
+    members: dict[int, list[ReportComment]] = defaultdict(list)
+    supporters: Counter[int] = Counter()
+    sources: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    per_point: Counter[int] = Counter()
+    point_counts: dict[int, Counter[str]] = defaultdict(Counter)
+    where = comment_filter(draft.id, scope)
+    light = engine is not None   # streamed: only what the counts need now, texts later
+    for c in comment_batches(session, where, light=light):
+        if c.opinion_id not in opinions:
+            continue
+        used.add(c.article_id)
+        supporters[c.opinion_id] += 1
+        name = points.get(c.contact_point_id)
+        if name is not None:
+            per_point[c.contact_point_id] += 1
+            point_counts[c.opinion_id][name] += 1
+        row = sources[c.opinion_id].setdefault(name or ONLINE_UNIT, {})
+        row[c.channel] = row.get(c.channel, 0) + 1
+        if not light:
+            members[c.opinion_id].append(report_comment(c, label(c.article_id), points,
+                                                         meeting_titles, internal))
 
     report_opinions = []
-    for opinion_id, group in members.items():
+    for opinion_id, count in supporters.items():
         opinion = opinions[opinion_id]
-        counted = Counter(points[c.contact_point_id] for c in group if c.contact_point_id in points)
         article = articles.get(opinion.article_id)
         report_opinions.append(ReportOpinion(
             id=opinion.id,
             article_label=label(opinion.article_id),
-            article_ordinal=article.ordinal + 1 if article else 0,
+            article_ordinal=article[0] + 1 if article else 0,
             # Staff wrote these; a masked report still masks whatever personal data slipped in.
             text=opinion.text if internal else privacy.mask(opinion.text),
-            supporters=len(group),
-            contact_points=[name for name, _ in counted.most_common()],
+            supporters=count,
+            contact_points=[name for name, _ in point_counts[opinion_id].most_common()],
             state=opinion.state,
             reason=opinion.reason if internal else privacy.mask(opinion.reason),
             change_note=opinion.change_note if internal else privacy.mask(opinion.change_note),
-            comments=[_report_comment(c, label(c.article_id), points, meeting_titles, internal)
-                      for c in group],
+            comments=members.get(opinion_id, []),
+            sources=sources[opinion_id],
         ))
     report_opinions.sort(key=lambda o: (o.article_ordinal, -o.supporters, o.id))
-    counted_comments = [c for g in members.values() for c in g]
-    per_point = Counter(c.contact_point_id for c in counted_comments if c.contact_point_id in points)
-    used_points = set(per_point)
-    consulted = {a.ordinal + 1: ReportArticle(a.ordinal + 1, a.label, a.text)
-                 for a in articles.values()}
+    consulted = {a[0] + 1: ReportArticle(a[0] + 1, a[1], a[2])
+                 for article_id, a in articles.items() if article_id in used}
     return ReportData(
         draft_title=draft.title,
         office=office,
         report_date=today(),
         contact_point=point.name if point else None,
-        contact_points=len(used_points),
-        meetings=[ReportMeeting(title=s.title or f"座谈会{s.id}", contact_point=points.get(s.contact_point_id, ""),
+        contact_points=len(per_point),
+        meetings=[ReportMeeting(title=meeting_titles[s.id], contact_point=points.get(s.contact_point_id, ""),
                                 date=s.held_on, place=s.place,
                                 participants=s.participant_count or s.expected_participants,
                                 host=s.host_name)
-                  for s in meetings],
-        participants=sum(s.participant_count or s.expected_participants for s in meetings),
-        comments=sum(len(g) for g in members.values()),
+                  for s in meeting_rows],
+        participants=sum(s.participant_count or s.expected_participants for s in meeting_rows),
+        comments=sum(supporters.values()),
         opinions=report_opinions,
         internal=internal,
         period=(draft.comment_start, draft.comment_end),
@@ -119,7 +153,28 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         changes=(revision_service.article_changes(session, draft=draft)
                  if point is None and len(revision_service.versions_of(session, draft=draft)) > 1
                  else []),
+        comment_loader=(comment_loader(engine, where, label, points, meeting_titles, internal)
+                        if engine is not None else None),
     )
+
+
+def _meeting_rows(session: Session, draft_id: int, scope: set[int] | None) -> list:
+    query = select(Meeting.id, Meeting.title, Meeting.contact_point_id,
+                   Meeting.held_on, Meeting.place, Meeting.participant_count,
+                   Meeting.expected_participants, Meeting.host_name
+                   ).where(Meeting.draft_id == draft_id)
+    if scope is not None:
+        query = query.where(Meeting.contact_point_id.in_(scope))
+    return list(session.execute(query.order_by(Meeting.held_on, Meeting.id)))
+
+
+def _articles(session: Session, draft_id: int) -> dict[int, tuple[int, str, str]]:
+    """(ordinal, label, text) by article id, for every version of the draft (a few thousand
+    rows at most), so that comment batches need no further query."""
+    query = (select(Article.id, Article.ordinal, Article.label, Article.text)
+             .join(DraftVersion, DraftVersion.id == Article.version_id)
+             .where(DraftVersion.draft_id == draft_id))
+    return {row.id: (row.ordinal, row.label, row.text) for row in session.execute(query)}
 
 
 def _host_of(session: Session, point: ContactPoint) -> str:
@@ -130,35 +185,22 @@ def _host_of(session: Session, point: ContactPoint) -> str:
     return "、".join(u.display_name or u.username for u in users)
 
 
-def _report_comment(comment: Comment, article_label: str, points: dict[int, str],
-                    meeting_titles: dict[int, str], internal: bool) -> ReportComment:
-    return ReportComment(
-        id=comment.id,
-        text=comment.text if internal else privacy.public_text(comment.text, comment.personal_data),
-        article_label=article_label,
-        contact_point=points.get(comment.contact_point_id),
-        meeting=meeting_titles.get(comment.meeting_id),
-        channel=comment.channel,
-        created_at=to_beijing(comment.created_at).replace(tzinfo=None),
-        name=(comment.name if internal else mask_name(comment.name)) or None,
-        community=(comment.community if internal else "") or None,
-        phone=(comment.phone if internal else mask_phone(comment.phone)) or None,
-        receipt_code=comment.receipt_code,
-    )
-
-
 KINDS = ("opinions", "comments", "comparison")
 
 
 def build_for_export(session: Session, *, draft_id: int, office: str,
-                     contact_point_id: int | None = None, internal: bool = False):
-    """The report's data with staff's letterhead, and its sections as staff left them."""
+                     contact_point_id: int | None = None, internal: bool = False,
+                     engine: Engine | None = None, fmt: str = "docx"):
+    """The report's data with staff's letterhead, and its sections as staff left them;
+    with ``engine``, comments are streamed from the database as the file is written.
+    A spreadsheet prints no sections: none are drafted for it (drafting loads the
+    matching package's word lists, about 100 MB)."""
     from legis.services import report_texts
 
     data = build_report(session, draft_id=draft_id, office=office,
-                        contact_point_id=contact_point_id, internal=internal)
+                        contact_point_id=contact_point_id, internal=internal, engine=engine)
     report_texts.apply_letterhead(session, data)
-    return data, report_texts.sections(session, data=data)
+    return data, (report_texts.sections(session, data=data) if fmt == "docx" else [])
 
 
 def render(data: ReportData, *, fmt: str, kind: str = "opinions", sections=None,
@@ -209,7 +251,8 @@ def export_to_file(engine, *, draft_id: int, office: str, fmt: str, kind: str,
 
     with session_scope(engine) as session:
         data, views = build_for_export(session, draft_id=draft_id, office=office,
-                                       contact_point_id=contact_point_id, internal=internal)
+                                       contact_point_id=contact_point_id, internal=internal,
+                                       engine=engine, fmt=fmt)
     progress(0.4, f"正在生成文件（{len(data.opinions)}条归纳意见，{data.comments}条意见）")
     body = render(data, fmt=fmt, kind=kind, sections=final_sections(views))
     folder = Path(directory)

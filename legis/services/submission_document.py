@@ -20,6 +20,7 @@ from legis.models import (
     SubmissionItem,
 )
 from legis.services import reports
+from legis.services.report_rows import report_comment
 
 
 def submission_document(session: Session, *, submission: Submission, items: list[SubmissionItem],
@@ -45,7 +46,7 @@ def submission_document(session: Session, *, submission: Submission, items: list
             text=item.text, supporters=len(members),
             contact_points=[n for n, _ in named.most_common() if n], state=STATE_PENDING,
             note=item.note,
-            comments=[reports._report_comment(c, label, points, titles, internal=False)
+            comments=[report_comment(c, label, points, titles, internal=False)
                       for c in members]))
     data.opinions = opinions
     data.comments = len(ids)

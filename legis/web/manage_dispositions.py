@@ -196,7 +196,8 @@ async def export(request: Request) -> Response:
 
     def work(session: Session):
         data, views = reports.build_for_export(session, draft_id=draft_id, office=office,
-                                               contact_point_id=point_id, internal=internal)
+                                               contact_point_id=point_id, internal=internal,
+                                               fmt=fmt)
         if internal:
             record(session, actor=actor, action="export.internal", target_type="draft",
                    target_id=draft_id, draft_id=draft_id,
