@@ -255,8 +255,7 @@ EXPORT_HEADERS = ("序号", "条款", "意见内容", "姓名", "社区或单位
 
 def export_rows(session: Session, *, meeting_id: int) -> list[list[Any]]:
     """The meeting's comments in article order, names, phones and personal data in the text masked (PIPL)."""
-    from legis.exporters.masking import mask_name, mask_phone
-    from legis.privacy import public_text
+    from legis.services.personal_data import shown_name, shown_phone, shown_text
 
     comments = list(session.exec(
         select(Comment).where(Comment.meeting_id == meeting_id).order_by(Comment.id)
@@ -272,8 +271,9 @@ def export_rows(session: Session, *, meeting_id: int) -> list[list[Any]]:
     comments.sort(key=order)
     return [
         [i, articles[c.article_id].label if c.article_id in articles else "总体意见",
-         public_text(c.text, c.personal_data),
-         mask_name(c.name), c.community, mask_phone(c.phone), c.channel, c.receipt_code,
+         shown_text(c.text, c.personal_data, unmasked=False),
+         shown_name(c.name, unmasked=False), c.community, shown_phone(c.phone, unmasked=False),
+         c.channel, c.receipt_code,
          to_beijing(c.created_at).replace(tzinfo=None)]
         for i, c in enumerate(comments, start=1)
     ]

@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 from legis import privacy
 from legis.errors import ValidationError
 from legis.exporters import comparison, docx_report, spreadsheets, submission
-from legis.exporters.masking import mask_name, mask_phone
 from legis.exporters.model import (
     ReportArticle,
     ReportComment,
@@ -20,6 +19,7 @@ from legis.exporters.model import (
 )
 from legis.models import Article, Comment, ContactPoint, Meeting, Opinion, User
 from legis.services import revisions as revision_service
+from legis.services import personal_data
 from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
 from legis.timefmt import to_beijing, today
@@ -134,15 +134,15 @@ def _report_comment(comment: Comment, article_label: str, points: dict[int, str]
                     meeting_titles: dict[int, str], internal: bool) -> ReportComment:
     return ReportComment(
         id=comment.id,
-        text=comment.text if internal else privacy.public_text(comment.text, comment.personal_data),
+        text=personal_data.shown_text(comment.text, comment.personal_data, unmasked=internal),
         article_label=article_label,
         contact_point=points.get(comment.contact_point_id),
         meeting=meeting_titles.get(comment.meeting_id),
         channel=comment.channel,
         created_at=to_beijing(comment.created_at).replace(tzinfo=None),
-        name=(comment.name if internal else mask_name(comment.name)) or None,
+        name=personal_data.shown_name(comment.name, unmasked=internal) or None,
         community=(comment.community if internal else "") or None,
-        phone=(comment.phone if internal else mask_phone(comment.phone)) or None,
+        phone=personal_data.shown_phone(comment.phone, unmasked=internal) or None,
         receipt_code=comment.receipt_code,
     )
 
