@@ -11,7 +11,6 @@ atomic step), and argon2's tenth of a second never holds SQLite's write lock.
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import timedelta
 
 from sqlalchemy import delete, func, or_

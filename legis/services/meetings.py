@@ -19,6 +19,7 @@ from legis.models import (
     Draft,
     Meeting,
 )
+from legis.services import audit
 from legis.services.contact_points import clean_text as _clean
 from legis.services.drafts import is_open
 from legis.timefmt import fmt_date, to_beijing
@@ -222,7 +223,7 @@ class EntryRow:
 def recent_entries(session: Session, *, meeting_id: int, limit: int = 30) -> list[EntryRow]:
     """The newest comments of a meeting, for the running list on the entry page."""
     comments = list(session.exec(
-        select(Comment).where(Comment.meeting_id == meeting_id)
+        select(Comment).where(Comment.meeting_id == meeting_id, Comment.withdrawn.is_(False))
         .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)
     ))
     labels = _labels(session, {c.article_id for c in comments})
@@ -236,16 +237,28 @@ def _labels(session: Session, article_ids: set[int | None]) -> dict[int | None, 
     return {a.id: a.label for a in session.exec(select(Article).where(Article.id.in_(ids)))}
 
 
+UNDO_REASON = "录入后当即撤销"
+
+
 def undo_entry(
-    session: Session, *, meeting_id: int, comment_id: int | None, entered_by: int | None
+    session: Session, *, meeting_id: int, comment_id: int | None, entered_by: int | None,
+    actor: str = "",
 ) -> Comment:
-    """Delete the comment this host just entered in this meeting, if nothing has been built on it."""
+    """Withdraw the comment this host just entered in this meeting, if nothing has been built on it.
+
+    Like every withdrawal it stays stored with its reason and an audit record, and is never counted.
+    """
     comment = session.get(Comment, comment_id) if comment_id else None
-    if comment is None or comment.meeting_id != meeting_id or comment.entered_by != entered_by:
+    if (comment is None or comment.meeting_id != meeting_id or comment.entered_by != entered_by
+            or comment.withdrawn):
         raise Conflict("没有可以撤销的录入（只能撤销您在本场座谈会刚录入的最后一条）。")
     if comment.opinion_id is not None:
         raise Conflict("这条意见已被归纳进意见汇总，不能撤销；如有错误请联系法工委工作人员处理。")
-    session.delete(comment)
+    comment.withdrawn, comment.withdrawn_reason = True, UNDO_REASON
+    session.add(comment)
+    audit.record(session, actor=actor, action="comment.undo_entry", target_type="comment",
+                 target_id=comment.id, draft_id=comment.draft_id,
+                 before={"withdrawn": False}, after={"withdrawn": True, "reason": UNDO_REASON})
     session.flush()
     return comment
 

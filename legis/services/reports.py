@@ -18,8 +18,8 @@ from legis.exporters.model import (
     ReportOpinion,
 )
 from legis.models import Article, Comment, ContactPoint, Meeting, Opinion, User
-from legis.services import revisions as revision_service
 from legis.services import personal_data
+from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
 from legis.timefmt import to_beijing, today
