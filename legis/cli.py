@@ -224,7 +224,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("=" * 60, flush=True)
     print(f"legis 正在运行：http://{args.host}:{args.port}/ （数据库 {_safe_url(settings.database_url)}）")
     uvicorn.run("legis.web.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, proxy_headers=settings.trust_proxy, log_level="info")
+                workers=args.workers, proxy_headers=settings.trust_proxy, log_level="info",
+                access_log=settings.access_log)
     return 0
 
 

@@ -33,6 +33,11 @@ class Settings:
     load_samples: bool = True               # load the sample drafts into an empty database on start
     db_pool_size: int = 5
     db_statement_timeout_ms: int = 30_000
+    # uvicorn's line per request (off: it cost 8% of a comment's CPU); failed requests
+    # are logged by legis itself either way (web/errors.py, web/security.py).
+    access_log: bool = False
+    # Comments arriving together are stored in one transaction (web/comment_intake.py).
+    group_commit: bool = True
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -61,6 +66,8 @@ class Settings:
             db_statement_timeout_ms=int(
                 env.get("LEGIS_DB_STATEMENT_TIMEOUT_MS", cls.db_statement_timeout_ms)
             ),
+            access_log=_flag(env.get("LEGIS_ACCESS_LOG")),
+            group_commit=_flag(env.get("LEGIS_GROUP_COMMIT", "1")),
         )
         return settings
 

@@ -44,12 +44,16 @@ async def crowd(base: str) -> list[tuple[str, str]]:
         return await asyncio.gather(*(resident(client, base, n) for n in range(CLIENTS)))
 
 
-def test_concurrent_submissions_are_all_stored_once(tmp_path, database_url):
+@pytest.mark.parametrize("group_commit", ["1", "0"])
+def test_concurrent_submissions_are_all_stored_once(tmp_path, database_url, group_commit):
+    """With group commit (the default) a re-send often lands in the same batch as its first
+    copy, or in the next one; without it every copy races on the unique index alone."""
     draft_file = tmp_path / "dogs.txt"
     draft_file.write_text(SAMPLE_TEXT, encoding="utf-8")
     # Session links are exempt from the per-client limit; these residents come
     # from one address without one, so lift the limit for the test.
-    env = server_env(tmp_path, database_url, LEGIS_COMMENT_RATE="100000")
+    env = server_env(tmp_path, database_url, LEGIS_COMMENT_RATE="100000",
+                     LEGIS_GROUP_COMMIT=group_commit)
     legis("import", str(draft_file), "--slug", "dogs", "--open", env=env)
     with running_server(env) as (base, _process):
         results = run_async(crowd(base))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -263,6 +264,52 @@ def test_block_probing_finds_the_candidates_the_index_finds():
     found = arrays.candidates(values, bounds, queries, [len(flats[u]) for u in queries], 0.3)
     for u, near in zip(queries, found):
         assert near == top(index.fitting(codes[u], len(flats[u]), 0.3))
+
+
+@pytest.mark.parametrize("recent_keys", [1, 40, 1 << 20])
+def test_a_growing_two_level_index_finds_what_the_leader_index_finds(monkeypatch, recent_keys):
+    # Leaders arrive block by block; the small level is taken into the large one after
+    # every block (1), now and then (40) or never (1 << 20). Common bigrams close their
+    # posting lists (MAX_POSTING, counted across both levels) on the way.
+    import random
+
+    from legis.matching import candidates
+    from legis.matching.bigrams import coded_arrays
+    from legis.matching.candidates import LeaderIndex, PrefixArrays, top
+    monkeypatch.setattr(candidates, "MAX_POSTING", 12)
+    monkeypatch.setattr(PrefixArrays, "RECENT_KEYS", recent_keys)
+    rng = random.Random(5)
+    words = ["物业", "收费", "公示", "期限", "延长", "业主", "噪声", "养犬", "拴绳", "充电",
+             "电梯", "加装", "停车", "垃圾", "分类"]
+    flats = ["".join(rng.choice(words) for _ in range(rng.randint(1, 10))) for _ in range(400)]
+    codes, values, bounds = coded_arrays(flats)
+    index, arrays = LeaderIndex(), PrefixArrays()
+    for first in range(0, 400, 40):
+        queries = list(range(first, first + 40))
+        found = arrays.candidates(values, bounds, queries, [len(flats[u]) for u in queries], 0.3)
+        for u, near in zip(queries, found):
+            assert near == top(index.fitting(codes[u], len(flats[u]), 0.3))
+        made = [u for u in queries if u % 3 == 0]
+        for u in made:
+            index.add(codes[u], len(flats[u]))
+        arrays.extend(values, bounds, made, [len(flats[u]) for u in made])
+
+
+def test_one_hot_article_gives_the_same_groups_whatever_the_index_levels(monkeypatch):
+    # The synthetic campaigns of the benchmark, all on one article: the groups do not
+    # depend on when the small level of the index is taken into the large one.
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import dedupe
+
+    from legis.matching.candidates import PrefixArrays
+    items, labels = dedupe.generate(3000, seed=11)
+    items = [(0, text) for _, text in items]
+    default = cluster_by_article(items)
+    for recent_keys in (1, 1 << 30):
+        monkeypatch.setattr(PrefixArrays, "RECENT_KEYS", recent_keys)
+        assert cluster_by_article(items) == default
+    precision, recall = dedupe.pair_scores(labels, default)
+    assert precision > 0.99 and recall > 0.9
 
 
 def test_groups_do_not_depend_on_the_block_size(monkeypatch):

@@ -88,23 +88,31 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     total = int(lengths.sum())
     if total == 0:
         return [""] * n, np.zeros(0, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
+    # One article of 400,000 comments holds some 40 million characters: arrays of one
+    # number per character are narrow where the numbers fit and dropped once read, so
+    # the peak stays a few of them (it was over a dozen, 1.8 GB).
     points = np.frombuffer("".join(flats).encode("utf-32-le"), dtype=np.uint32)
     number = np.zeros(int(points.max()) + 1, dtype=np.int64)
     number[points] = 1
     width = int(number.sum()) + 1
     np.cumsum(number, out=number)
-    ids = number[points] - 1
+    narrow = np.int32 if width * width < 1 << 31 else np.int64
+    ids = (number[points] - 1).astype(narrow)
+    del points, number
     ends = np.cumsum(lengths)
     # A bigram starts at every character but the last of its text.
     starts = np.ones(total, dtype=bool)
     starts[ends[lengths > 0] - 1] = False
-    first = np.flatnonzero(starts[:-1])
-    keys = ids[first] * width + ids[first + 1] + 1
-    owners = np.repeat(np.arange(n, dtype=np.int64), np.maximum(lengths - 1, 0))
+    first = np.flatnonzero(starts[:-1]).astype(np.int32 if total < 1 << 31 else np.int64)
+    del starts
+    keys = ids[first] * width + ids[first + 1] + 1     # int32 stays int32 (NEP 50)
+    del first
+    owners = np.repeat(np.arange(n, dtype=np.int32), np.maximum(lengths - 1, 0))
     single = np.flatnonzero(lengths == 1)
     if len(single):
         keys = np.concatenate([keys, ids[ends[single] - 1] * width])
-        owners = np.concatenate([owners, single])
+        owners = np.concatenate([owners, single.astype(np.int32)])
+    del ids
     # Rank of each bigram by (occurrences, bigram).
     dense = width * width <= 4 * len(keys) + (1 << 20)
     if dense:
@@ -118,21 +126,32 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     kind = np.uint16 if counts.max() < 1 << 16 else np.int64
     rank = np.empty(len(grams), dtype=np.int64)
     rank[np.argsort(counts.astype(kind), kind="stable")] = np.arange(len(grams))
-    if dense:
-        table[grams] = rank
-        codes = CODE_BASE + table[keys] % CODE_SPACE
-    else:
-        codes = CODE_BASE + rank[inverse.reshape(-1)] % CODE_SPACE
     # By text, then code; a bigram repeated in a text once. (Equal keys are equal values,
     # so the sort need not be stable: numpy's default sort is twice as fast here.)
-    ordered = np.sort((owners << 21) | codes)
+    ordered = owners.astype(np.int64) << 21
+    del owners
+    # Each bigram's code, computed in place.
+    rank %= CODE_SPACE
+    rank += CODE_BASE
+    if dense:
+        table[grams] = rank
+        code = table.astype(np.int32)[keys]
+        del table
+    else:
+        code = rank.astype(np.int32)[inverse.reshape(-1)]
+        del inverse
+    del keys
+    ordered |= code
+    del code
+    ordered.sort()
     keep = np.empty(len(ordered), dtype=bool)
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     ordered = ordered[keep]
-    values = ordered & ((1 << 21) - 1)
-    text = values.astype(np.uint32).tobytes().decode("utf-32-le")
+    del keep
     bounds = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(ordered >> 21, minlength=n), out=bounds[1:])
+    values = np.bitwise_and(ordered, (1 << 21) - 1, out=ordered)
+    text = values.astype(np.uint32).tobytes().decode("utf-32-le")
     edges = bounds.tolist()
     return [text[a:b] for a, b in pairwise(edges)], values, bounds

@@ -55,7 +55,7 @@ class LeaderIndex:
             posting = get(gram)
             if posting is None:
                 postings[gram] = [leader]
-            elif posting:
+            elif isinstance(posting, list):
                 posting.append(leader)
                 # A bigram in very many leaders' prefixes says little and costs much.
                 if len(posting) > MAX_POSTING:
@@ -91,9 +91,10 @@ def count_pairs(hits: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
         table = np.bincount(hits, minlength=size)
         pair = np.flatnonzero(table)
         return pair, table[pair]
-    hits = np.sort(hits)
+    # Half the bytes sort in about half the time (most of a hot article's probe).
+    hits = np.sort(hits.astype(np.int32) if size <= 1 << 31 else hits)
     edge = np.flatnonzero(np.concatenate([[True], hits[1:] != hits[:-1], [True]]))
-    return hits[edge[:-1]], np.diff(edge)
+    return hits[edge[:-1]].astype(np.int64), np.diff(edge)
 
 
 def top(fitting: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -133,32 +134,72 @@ def _runs(keys: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return grams[starts], starts, np.diff(np.append(starts, len(keys)))
 
 
-class PrefixArrays:
-    """The same posting lists as LeaderIndex, as one sorted array of (code << 24 | leader):
-    probed for a whole block of comments at once with numpy.
+class _Level:
+    """Sorted keys (code << 24 | leader) and, by code, where each code's run starts in
+    them and its length."""
 
-    Where each code's posting list starts in that array, and its length, are kept in two
-    tables indexed by code (codes are dense, from CODE_BASE on): a probe is two lookups
-    rather than two binary searches."""
-
-    _LEADER_BITS = 24
+    __slots__ = ("count", "keys", "start")
 
     def __init__(self) -> None:
-        self._keys = np.zeros(0, dtype=np.int64)
-        self.lengths = np.zeros(0, dtype=np.int64)
-        self._start = np.zeros(0, dtype=np.int64)
-        self._count = np.zeros(0, dtype=np.int64)
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.start = np.zeros(0, dtype=np.int64)
+        self.count = np.zeros(0, dtype=np.int64)
 
-    def _cover(self, grams: np.ndarray) -> None:
-        """Grow the tables to hold codes up to the largest of ``grams`` (from CODE_BASE)."""
-        size = int(grams.max()) - CODE_BASE + 1 if len(grams) else 0
-        if size > len(self._count):
-            size = max(size, 2 * len(self._count))
-            for name in ("_start", "_count"):
+    def cover(self, size: int) -> None:
+        """Grow the tables to hold ``size`` codes (from CODE_BASE)."""
+        if size > len(self.count):
+            size = max(size, 2 * len(self.count))
+            for name in ("start", "count"):
                 old = getattr(self, name)
                 grown = np.zeros(size, dtype=np.int64)
                 grown[:len(old)] = old
                 setattr(self, name, grown)
+
+    def take(self, new: np.ndarray, bits: int) -> None:
+        """Add sorted keys (none already here) and re-read the runs of the codes."""
+        if len(self.keys):
+            self.count[(self.keys >> bits) - CODE_BASE] = 0
+        # New keys into the sorted ones where they belong: cheaper than sorting again.
+        self.keys = np.insert(self.keys, np.searchsorted(self.keys, new), new)
+        code, start, count = _runs(self.keys, bits)
+        self.cover(int(code[-1]) + 1 if len(code) else 0)
+        self.start[code] = start
+        self.count[code] = count
+
+    def clear(self, bits: int) -> None:
+        if len(self.keys):
+            self.count[(self.keys >> bits) - CODE_BASE] = 0
+        self.keys = np.zeros(0, dtype=np.int64)
+
+
+class PrefixArrays:
+    """The same posting lists as LeaderIndex, as sorted arrays of (code << 24 | leader):
+    probed for a whole block of comments at once with numpy.
+
+    The keys are kept in two levels: the leaders of the latest blocks in a small array
+    that each block re-sorts into, and the others in a large one that takes the small
+    one in only when it has grown past RECENT_KEYS (or a fraction of the large one). So
+    adding a block costs the size of the small level, not of the whole index: without
+    it, one article of 400,000 comments spent most of its time moving the index. Where
+    each code's posting list starts in a level, and its length, are kept in tables
+    indexed by code (codes are dense, from CODE_BASE on): a probe is a few lookups
+    rather than binary searches; a code's list is the two levels' runs together."""
+
+    _LEADER_BITS = 24
+    # Keys the small level holds at most before the large one takes it in (at least
+    # this many; more once the large level holds eight times as many).
+    RECENT_KEYS = 1 << 16
+
+    def __init__(self) -> None:
+        self._main = _Level()
+        self._recent = _Level()
+        self.lengths = np.zeros(0, dtype=np.int64)
+
+    def _cover(self, grams: np.ndarray) -> None:
+        """Grow the tables to hold codes up to the largest of ``grams`` (from CODE_BASE)."""
+        size = int(grams.max()) - CODE_BASE + 1 if len(grams) else 0
+        self._main.cover(size)
+        self._recent.cover(size)
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -166,24 +207,27 @@ class PrefixArrays:
     def extend(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
                lengths: Sequence[int]) -> None:
         """Index new leaders (texts of ``values``/``bounds``, numbered on from len(self))."""
-        if not texts:
+        if not len(texts):
             return
-        texts = np.asarray(texts, dtype=np.int64)
+        at = np.asarray(texts, dtype=np.int64)
         first = len(self.lengths)
-        if first + len(texts) >= 1 << self._LEADER_BITS:
+        if first + len(at) >= 1 << self._LEADER_BITS:
             raise ValueError("too many leaders in one article")
-        starts = bounds[texts]
-        take = prefix_lengths(bounds[texts + 1] - starts)
+        starts = bounds[at]
+        take = prefix_lengths(bounds[at + 1] - starts)
         grams = values[ragged(starts, take)]
-        numbers = np.repeat(np.arange(first, first + len(texts), dtype=np.int64), take)
+        numbers = np.repeat(np.arange(first, first + len(at), dtype=np.int64), take)
         new = np.sort((grams << self._LEADER_BITS) | numbers)
-        # New keys into the sorted ones where they belong (keys are unique): cheaper than
-        # sorting again once the index has grown.
-        self._keys = np.insert(self._keys, np.searchsorted(self._keys, new), new)
+        bits, recent, main = self._LEADER_BITS, self._recent, self._main
         self._cover(grams)
-        code, start, count = _runs(self._keys, self._LEADER_BITS)
-        self._start[code] = start
-        self._count[code] = count
+        if len(recent.keys) + len(new) > max(self.RECENT_KEYS, len(main.keys) >> 3):
+            # The large level takes both in (the small one's keys and the new ones).
+            merged = np.concatenate([recent.keys, new])
+            merged.sort()
+            recent.clear(bits)
+            main.take(merged, bits)
+        else:
+            recent.take(new, bits)
         self.lengths = np.concatenate([self.lengths, np.asarray(lengths, dtype=np.int64)])
 
     def candidates(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
@@ -206,18 +250,23 @@ class PrefixArrays:
         leaders = len(self.lengths)
         if not leaders or not count:
             return none, none, none
-        texts = np.asarray(texts, dtype=np.int64)
-        starts = bounds[texts]
-        sizes = bounds[texts + 1] - starts
+        at = np.asarray(texts, dtype=np.int64)
+        starts = bounds[at]
+        sizes = bounds[at + 1] - starts
         grams = values[ragged(starts, sizes)]
         owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
         bits = self._LEADER_BITS
         self._cover(grams)
-        low = self._start[grams - CODE_BASE]
-        found = self._count[grams - CODE_BASE]
-        found[found > MAX_POSTING] = 0          # a common bigram: not read
-        hit_owner = np.repeat(owner, found)
-        hit_leader = self._keys[ragged(low, found)] & ((1 << bits) - 1)
+        main, recent = self._main, self._recent
+        code = grams - CODE_BASE
+        in_main, in_recent = main.count[code], recent.count[code]
+        # A common bigram (over MAX_POSTING leaders in both levels together): not read.
+        read = in_main + in_recent <= MAX_POSTING
+        in_main, in_recent = in_main * read, in_recent * read
+        hit_owner = np.concatenate([np.repeat(owner, in_main), np.repeat(owner, in_recent)])
+        hit_leader = np.concatenate([main.keys[ragged(main.start[code], in_main)],
+                                     recent.keys[ragged(recent.start[code], in_recent)]]
+                                    ) & ((1 << bits) - 1)
         if not len(hit_leader):
             return none, none, none
         # Prefix bigrams shared per (text, leader).
@@ -227,6 +276,16 @@ class PrefixArrays:
         size = self.lengths[leader]
         fits = (length * min_length_ratio <= size) & (size <= length / min_length_ratio)
         q, leader, shared = q[fits], leader[fits], shared[fits]
+        if not len(q):
+            return none, none, none
+        # The weak ones (see WEAK_DIVISOR) are dropped before the sort below: they rank
+        # after every candidate kept, so the best CANDIDATE_LIMIT left are the same, and
+        # most pairs of a hot article share one rare bigram by chance. (q is ascending.)
+        first_of = np.flatnonzero(np.concatenate([[True], q[1:] != q[:-1]]))
+        best = np.repeat(np.maximum.reduceat(shared, first_of),
+                         np.diff(np.append(first_of, len(q))))
+        strong = shared * WEAK_DIVISOR >= best
+        q, leader, shared = q[strong], leader[strong], shared[strong]
         # Best CANDIDATE_LIMIT per text: by text, most shared, oldest leader.
         order = np.sort((q << 46) | ((((1 << 21) - 1) - shared) << bits) | leader)
         q = order >> 46
@@ -255,9 +314,9 @@ def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
     count = len(texts)
     if count > MAX_POSTING + 1:
         raise ValueError("a block holds more texts than a posting list may")
-    texts = np.asarray(texts, dtype=np.int64)
-    starts = bounds[texts]
-    sizes = bounds[texts + 1] - starts
+    at = np.asarray(texts, dtype=np.int64)
+    starts = bounds[at]
+    sizes = bounds[at + 1] - starts
     bits = max(1, count.bit_length())
     places = (np.arange(count, dtype=np.int64) if indexed is None
               else np.asarray(indexed, dtype=np.int64))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import partial
+from typing import cast
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -71,6 +72,13 @@ class _Earlier:
     joins (or None) and the pairs verified."""
 
     __slots__ = ("edges", "found", "lead", "minus", "pairs", "unshared")
+
+    edges: list[int]
+    found: list[int | None]
+    lead: list[int]
+    minus: list[int]
+    pairs: list[int]
+    unshared: list[int]
 
     def near(self, i: int) -> list[tuple[int, int]]:
         a, b = self.edges[i], self.edges[i + 1]
@@ -202,22 +210,22 @@ class _Article:
         leaders, flats, spaced, codes = self.leaders, self.flats, self.spaced, self.codes
         for i, u in enumerate(block):
             taken = leader = earlier.found[i]
-            inside = []
+            inside: list[tuple[int, int]] = []
             for k in range(edges[i], edges[i + 1]):
                 lead = number[other[k]]
                 if lead is not None:
                     inside.append((minus_shared[k], lead))
                     if len(inside) == limit:
                         break
-            near = earlier.near(i) if inside else None
+            near = earlier.near(i) if inside else []
             if near and _no_better(inside[0], near):
-                inside = None       # its earlier candidates stand: phase one's answer
+                inside = []         # its earlier candidates stand: phase one's answer
             if inside:
                 leader, earlier.pairs[i] = leaders.verify(
                     top(near + inside), flats[u], spaced[u], codes[u],
                     self.threshold, earlier.overlap(i))
             if leader is not None:
-                self.leader_of[u] = leaders.keys[leader]
+                self.leader_of[u] = cast(int, leaders.keys[leader])   # keys: text numbers
                 continue
             number[i] = leaders.add(u, flats[u], spaced[u], codes[u])
             made.append(u)
@@ -242,7 +250,7 @@ def _by_signature(texts: Sequence[str], counts: Sequence[int], leader_of: list[i
     leaders = sorted(set(leader_of), key=lambda u: (-counts[u], u))
     if len(leaders) < 2:
         return leader_of
-    joined = join(texts, leaders)
+    joined = join(list(texts), leaders)
     if not joined:
         return leader_of
     return [joined.get(leader, leader) for leader in leader_of]

@@ -18,6 +18,7 @@ axes of earlier versions are cases of this one check.
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -197,7 +198,8 @@ def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
             other = dropped.get(content(b[s2:e2]))
             if other is not None and other not in moved and content(b[s2:e2]):
                 moved.update((k, other))
-    judged, added = [], []
+    judged: list[Block] = []
+    added: list[Block] = []
     for k, block in enumerate(blocks):
         if k not in moved:
             (added if _added(a, b, block) else judged).append(block)
@@ -258,15 +260,15 @@ def _traded(a: str, b: str, block: Block) -> bool:
     if not own_a or not own_b or not SUBSTITUTION_MIN <= max(len(own_a), len(own_b)) <= \
             SUBSTITUTION_CHARS or homophones(mine, theirs):
         return False
-    own_a = {word for word in nouns_at(a, s1, e1) if word not in b}
-    own_b = {word for word in nouns_at(b, s2, e2) if word not in a}
-    return bool(own_a and own_b) and not any(homophones(x, y) for x in own_a for y in own_b)
+    nouns_a = {word for word in nouns_at(a, s1, e1) if word not in b}
+    nouns_b = {word for word in nouns_at(b, s2, e2) if word not in a}
+    return bool(nouns_a and nouns_b) and not any(homophones(x, y) for x in nouns_a for y in nouns_b)
 
 
 def _tiles(a: str, b: str) -> list[tuple[int, int, str]]:
     """Pieces two texts share (two characters or more), longest first, each character in
     one piece: (place in a, place in b, piece)."""
-    tiles = []
+    tiles: list[tuple[int, int, str]] = []
     while True:
         match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
         if match.size < 2:
@@ -351,6 +353,12 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _numbers(text: str) -> frozenset[str]:
+    # Read once per comment: a comment meets many leaders, a leader many comments.
+    return frozenset(NUMBER.findall(text))
+
+
 def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top to bottom)
     """Why two normalised comments (clauses separated by spaces) are different opinions
     (否定不同, 数字不同, 方向相反, 情态不同, 数量不同, 顺序相反, 用词不同 ...), or None when
@@ -359,7 +367,7 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         return None
     # Numbers are read in the whole texts: a number one side adds (每年公开 vs 每年公开1次,
     # 我家住3号楼) says more, not something else; 30日 vs 60日 says something else.
-    numbers_a, numbers_b = set(NUMBER.findall(a)), set(NUMBER.findall(b))
+    numbers_a, numbers_b = _numbers(a), _numbers(b)
     if not (numbers_a <= numbers_b or numbers_b <= numbers_a):
         return NUMBERS
     blocks = _blocks(a, b)

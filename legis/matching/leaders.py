@@ -151,6 +151,8 @@ class Leaders:
     def best(self, flat: str, spaced: str, code: str, threshold: float,
              length_ratio: float) -> tuple[int | None, int]:
         """(number of the leader a comment joins or None, pairs verified)."""
+        if self.index is None:
+            raise ValueError("best() needs a Leaders made with indexed=True")
         near = self.index.fitting(code, len(flat), length_ratio)
         if not near:
             return None, 0

@@ -36,8 +36,8 @@ def _stance_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
                 fillers.append(word)
             else:
                 stance_of[word] = name.strip()
-    words = sorted(set(stance_of) | set(fillers), key=lambda w: (-len(w), w))
-    return re.compile(f"(?:{'|'.join(map(re.escape, words))})+"), stance_of
+    ordered = sorted(set(stance_of) | set(fillers), key=lambda w: (-len(w), w))
+    return re.compile(f"(?:{'|'.join(map(re.escape, ordered))})+"), stance_of
 
 
 _CHANGE = _change_pattern()

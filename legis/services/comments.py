@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
@@ -135,7 +136,7 @@ def submit_comment(
     check_open: bool = True,
     visitor: str = "",
 ) -> tuple[Comment, bool]:
-    """Store one comment and commit; returns (comment, created).
+    """Store one comment in the caller's transaction (never commits); returns (comment, created).
 
     A second call with the same ``form_token`` returns the comment the first
     one stored (created=False): a double click or a re-sent POST never makes
@@ -181,12 +182,16 @@ def submit_comment(
         receipt_code=new_receipt_code(),
     )
     for _attempt in range(5):
-        session.add(comment)
+        # A savepoint, not a commit: the caller's unit of work decides for the whole
+        # transaction (a paper batch is all-or-nothing); a refused INSERT undoes only itself.
         try:
-            session.commit()
+            with _savepoint(session):
+                session.add(comment)
+                session.flush()
             return comment, True
         except IntegrityError:
-            session.rollback()
+            if _autocommit(session):
+                session.rollback()   # nothing to undo: each statement was its own transaction
             if form_token:
                 # The same form raced us in another request: answer with its comment.
                 existing = session.exec(
@@ -196,6 +201,16 @@ def submit_comment(
                     return existing, False
             comment.receipt_code = new_receipt_code()
     raise Unavailable("系统繁忙，意见未能保存，请稍后再提交一次。")
+
+
+def _autocommit(session: Session) -> bool:
+    return session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+def _savepoint(session: Session) -> AbstractContextManager:
+    """A savepoint in the caller's transaction; none on an autocommit connection (scripts,
+    test set-up), where every statement is already its own transaction."""
+    return nullcontext() if _autocommit(session) else session.begin_nested()
 
 
 def period_closed_error(draft: Draft) -> Conflict:

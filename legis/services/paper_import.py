@@ -5,13 +5,11 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from legis.errors import LegisError, ValidationError
@@ -271,9 +269,8 @@ def save_paper_rows(
 ) -> int:
     """Store confirmed rows through submit_comment; returns how many were new.
 
-    Call inside ``atomic_session``: submit_comment commits per comment, which
-    there only releases a savepoint, so the caller decides for the batch. The
-    form token ``imp:<batch>:<row>`` makes a re-sent confirmation store nothing twice.
+    Nothing is committed here: the caller's unit of work stores the whole batch or,
+    when any row fails, none of it. The form token ``imp:<batch>:<row>`` makes a re-sent confirmation store nothing twice.
     """
     created = 0
     for row in rows:
@@ -292,30 +289,8 @@ def save_paper_rows(
         if new and import_id is not None:
             comment.import_id = import_id
             session.add(comment)
-            session.commit()   # a savepoint inside atomic_session: the batch still decides
         created += new
     return created
-
-
-@contextmanager
-def atomic_session(engine: Engine) -> Iterator[Session]:
-    """A session whose commits are savepoints inside one outer transaction.
-
-    Lets a batch reuse services that commit per item (submit_comment) and
-    still be all-or-nothing: the outer transaction commits only when the
-    whole block succeeds, and rolls back everything otherwise.
-    """
-    with engine.execution_options(legis_write=True).connect() as connection:
-        transaction = connection.begin()
-        try:
-            with Session(
-                connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            ) as session:
-                yield session
-            transaction.commit()
-        except BaseException:
-            transaction.rollback()
-            raise
 
 
 def template_xlsx() -> bytes:

@@ -20,6 +20,7 @@ from legis.errors import LegisError
 from legis.resources import resource_dir
 from legis.services.participation import TurnoutCache
 from legis.timefmt import fmt_date, fmt_datetime
+from legis.web.comment_intake import CommentIntake
 from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.visits = Visits(secret, https=settings.https)
     app.state.turnouts = TurnoutCache()   # comments and participants per draft, see public.home
     app.state.limiter = RateLimiter()
+    app.state.intake = CommentIntake(engine, group_commit=settings.group_commit)   # comment_intake
     app.state.fragments = {}   # rendered draft bodies, see public.draft_body
     app.state.route_paths = {r.name: r for r in routes if isinstance(r, Route)}   # url_path
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from legis.textclean import strip_controls
 T = TypeVar("T")
 
 MAX_FORM_FIELDS = 200
+URLENCODED = "application/x-www-form-urlencoded"
 
 
 async def in_db(request: Request, work: Callable[[Session], T], *, write: bool = False) -> T:
@@ -74,6 +75,15 @@ def redirect(url: str) -> RedirectResponse:
 
 async def read_form(request: Request) -> FormData:
     """The submitted form without control characters, with a clear message when it is too large or malformed."""
+    if request.headers.get("content-type", "").startswith(URLENCODED):
+        # Most forms (every comment) are urlencoded: parse_qsl is a few times cheaper than
+        # the streaming multipart parser and the body is already capped (web/edge.py).
+        try:
+            pairs = parse_qsl((await request.body()).decode("latin-1"), keep_blank_values=True,
+                              max_num_fields=MAX_FORM_FIELDS)
+        except ValueError as exc:   # more fields than MAX_FORM_FIELDS
+            raise ValidationError("提交的表单无法读取（字段过多），请返回后重试。") from exc
+        return FormData([(key, strip_controls(value)) for key, value in pairs])
     try:
         form = await request.form(max_files=5, max_fields=MAX_FORM_FIELDS)
     except LegisError:

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from legis import errors, logs
 from legis.web.common import render, wants_json
+from legis.web.security import LOGGED
 
 log = logging.getLogger("legis.web")
 
@@ -51,6 +52,7 @@ def status_of(error: errors.LegisError) -> int:
 def error_response(request: Request, message: str, status: int, *, field: str | None = None,
                    headers: dict[str, str] | None = None) -> Response:
     """The error page (error.html), or JSON for scripts and /api/ paths."""
+    request.scope[LOGGED] = True   # each caller logged the failure with its kind
     if wants_json(request) or request.url.path.startswith("/api/"):
         return JSONResponse({"ok": False, "error": message, "field": field}, status_code=status,
                             headers=headers)

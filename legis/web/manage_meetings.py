@@ -412,26 +412,25 @@ async def import_confirm(request: Request) -> Response:
     )
     user_id = acting_user_id(request)
 
-    def work() -> int:
-        with paper_import.atomic_session(request.app.state.engine) as session:
-            meeting, draft, _point = _load(session, meeting_id)
-            check_open = meeting_service.entry_check_open(draft, meeting)
-            batch = paper_import.record_import(
-                session, meeting_id=meeting_id, digest=payload.get("hash", ""),
-                filename=payload.get("filename", ""), entered_by=user_id)
-            if batch is None:
-                return 0   # the same confirmation sent again: already stored
-            created = paper_import.save_paper_rows(
-                session, draft=draft, meeting=meeting, rows=payload["rows"],
-                channel=payload["channel"], batch_id=pending_id, entered_by=user_id,
-                check_open=check_open, import_id=batch.id,
-            )
-            batch.rows = created
-            session.add(batch)
-            session.commit()   # releases a savepoint; atomic_session commits the whole
-            return created
+    def work(session: Session) -> int:
+        # One unit of work: every row is stored, or (any row failing) none is.
+        meeting, draft, _point = _load(session, meeting_id)
+        check_open = meeting_service.entry_check_open(draft, meeting)
+        batch = paper_import.record_import(
+            session, meeting_id=meeting_id, digest=payload.get("hash", ""),
+            filename=payload.get("filename", ""), entered_by=user_id)
+        if batch is None:
+            return 0   # the same confirmation sent again: already stored
+        created = paper_import.save_paper_rows(
+            session, draft=draft, meeting=meeting, rows=payload["rows"],
+            channel=payload["channel"], batch_id=pending_id, entered_by=user_id,
+            check_open=check_open, import_id=batch.id,
+        )
+        batch.rows = created
+        session.add(batch)
+        return created
 
-    created = await run_in_threadpool(work)
+    created = await in_db(request, work, write=True)
     pending.drop_pending(_pending_dir(request), pending_id)
     if created:
         flash(request, f"已导入{created}条意见。")

@@ -9,11 +9,10 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from legis import privacy
 from legis.errors import NotFound, RateLimited, ValidationError
-from legis.models import CHANNEL_ONLINE, Article, Draft, Meeting
+from legis.models import CHANNEL_ONLINE, Article, Meeting
 from legis.services import comments as comment_service
-from legis.services import dispositions, draft_parts, participation, reading
+from legis.services import dispositions, intake, reading
 from legis.services import drafts as draft_service
 from legis.web.common import (
     client_address,
@@ -26,7 +25,6 @@ from legis.web.common import (
     wants_json,
 )
 from legis.web.ratelimit import wait_for
-from legis.web.viewhelpers import article_anchor
 
 LARGE_TEXT_COOKIE = "legis_large"
 
@@ -177,100 +175,71 @@ async def submit_comment(request: Request) -> Response:
     visitor = visits.visitor(request)
     form_token = comment_service.idempotency_key(nonce, data)
 
-    def work(session: Session):
-        draft = draft_service.public_draft(session, slug=slug)
-        if not draft_service.is_open(draft):
-            raise comment_service.period_closed_error(draft)
-        if not data.validate().ok:
-            article = session.get(Article, data.article_id) if data.article_id else None
-            return draft, article, None
-        comment, _created = comment_service.submit_comment(
-            session,
-            draft=draft,
-            data=data,
-            channel=meeting.channel if meeting else CHANNEL_ONLINE,
-            meeting=(session.get(Meeting, meeting.id)
-                             if meeting else None),
-            form_token=form_token,
-            visitor=visitor,
-        )
-        # A re-send racing the first rolls back and finds the stored comment, and a rollback
-        # expires the draft: load what the answer needs while the session is still open.
-        session.refresh(draft)
-        return draft, None, comment
-
-    draft, article, comment = await in_db(request, work, write=True)
-    if comment is None:
-        if wants_json(request):
-            return JSONResponse({"ok": False, "errors": data.errors}, status_code=422)
-        return render(request, "comment_page.html", {
-            "draft": draft,
-            "article": article,
-            "form_token": str(form.get("form_token", "")),
-            "meeting_token": meeting_token,
-            "values": data,
-            "errors": data.errors,
-            "accepting": True,
-        }, status=422)
-    receipt_url = url_path(request, "receipt", code=comment.receipt_code)
+    stored = None
+    if data.validate().ok:
+        via = (intake.MeetingRef(id=meeting.id,  # type: ignore[arg-type]
+                                 contact_point_id=meeting.contact_point_id,
+                                 channel=meeting.channel)
+               if meeting is not None else None)
+        stored = await request.app.state.intake.store(intake.Submission(
+            slug=slug, data=data, form_token=form_token, visitor=visitor, meeting=via))
+    if stored is None:
+        # Invalid input, or the cached draft no longer takes comments: the full path
+        # re-renders the form with its errors or says why (period ended, new text).
+        request.app.state.intake.targets.forget(slug)
+        draft, article, comment = await in_db(request, lambda s: _store_full(
+            s, slug=slug, data=data, form_token=form_token, visitor=visitor,
+            meeting=meeting), write=True)
+        if comment is None:
+            if wants_json(request):
+                return JSONResponse({"ok": False, "errors": data.errors}, status_code=422)
+            return render(request, "comment_page.html", {
+                "draft": draft,
+                "article": article,
+                "form_token": str(form.get("form_token", "")),
+                "meeting_token": meeting_token,
+                "values": data,
+                "errors": data.errors,
+                "accepting": True,
+            }, status=422)
+        stored = comment.receipt_code, draft.id, draft.slug
+    code, draft_id, draft_slug = stored
+    receipt_url = url_path(request, "receipt", code=code)
     if wants_json(request):
-        codes = visits.codes(request, draft.id)
+        codes = visits.codes(request, draft_id)
         response: Response = JSONResponse({
             "ok": True,
-            "receipt_code": comment.receipt_code,
+            "receipt_code": code,
             "receipt_url": receipt_url,
             "form_token": request.app.state.form_tokens.issue(),
-            "own_count": len({*codes, comment.receipt_code}),
-            "own_url": f"/drafts/{draft.slug}/mine",
+            "own_count": len({*codes, code}),
+            "own_url": url_path(request, "own_comments", slug=draft_slug),
         })
     else:
         response = redirect(receipt_url + "?new=1")
-    visits.remember(request, response, visitor=visitor, draft_id=draft.id, code=comment.receipt_code)
-    request.app.state.turnouts.forget(draft.id)
+    visits.remember(request, response, visitor=visitor, draft_id=draft_id, code=code)
+    request.app.state.turnouts.forget(draft_id)
     return response
 
 
-async def receipt(request: Request) -> Response:
-    code = request.path_params["code"]
-    wait = await wait_for(request, f"r:{client_address(request)}", limit=30)
-    if wait:
-        raise RateLimited("查询过于频繁，请一分钟后再试。", retry_after=int(wait) + 1)
-
-    def load(session: Session):
-        comment = comment_service.find_by_receipt(session, code=code)
-        draft = session.get(Draft, comment.draft_id)
-        article = session.get(Article, comment.article_id) if comment.article_id else None
-        opinion, published = dispositions.outcome_for_comment(session, comment=comment)
-        codes = request.app.state.visits.codes(request, comment.draft_id)
-        own = (participation.own_comments(session, draft_id=draft.id, codes=codes)
-               if comment.receipt_code in codes else [])
-        # 继续提意见 goes back to where the resident was: the meeting's page if they
-        # came by its QR code, at the article they commented on (on its chapter's page).
-        meeting = session.get(Meeting, comment.meeting_id) if comment.meeting_id else None
-        by_meeting = meeting is not None and comment.entered_by is None
-        part = draft_parts.part_of_article(session, article=article) if article else 1
-        if part > 1:
-            back = url_path(request, "draft_part", slug=draft.slug, part=part)
-            back += f"?s={meeting.token}" if by_meeting and meeting else ""
-        else:
-            back = (url_path(request, "meeting_entry", token=meeting.token)
-                    if by_meeting and meeting
-                    else url_path(request, "draft", slug=draft.slug))
-        back += "#" + (article_anchor(article) if article else "overall")
-        return comment, draft, article, opinion, published, back, own
-
-    comment, draft, article, opinion, published, back, own = await in_db(request, load)
-    return render(request, "receipt.html", {
-        "comment": comment,
-        "public_text": privacy.public_text(comment.text, comment.personal_data),
-        "draft": draft,
-        "article": article,
-        "opinion": opinion,
-        "published": published,
-        "just_sent": request.query_params.get("new") == "1",
-        "own": own,
-        "continue_url": back,
-    })
+def _store_full(session: Session, *, slug: str, data: comment_service.CommentInput,
+                form_token: str, visitor: str, meeting: Meeting | None):
+    draft = draft_service.public_draft(session, slug=slug)
+    if not draft_service.is_open(draft):
+        raise comment_service.period_closed_error(draft)
+    if not data.validate().ok:
+        article = session.get(Article, data.article_id) if data.article_id else None
+        return draft, article, None
+    comment, _created = comment_service.submit_comment(
+        session,
+        draft=draft,
+        data=data,
+        channel=meeting.channel if meeting else CHANNEL_ONLINE,
+        meeting=session.get(Meeting, meeting.id) if meeting else None,
+        form_token=form_token,
+        visitor=visitor,
+    )
+    return draft, None, comment
 
 
 async def feedback_wall(request: Request) -> Response:
@@ -285,27 +254,6 @@ async def feedback_wall(request: Request) -> Response:
 
     draft, wall = await in_db(request, load)
     return render(request, "feedback.html", {"draft": draft, "wall": wall})
-
-
-async def receipt_lookup(request: Request) -> Response:
-    code = request.query_params.get("code", "").strip()[:40]
-    if not code:
-        return render(request, "receipt_lookup.html", {"code": "", "error": ""})
-    normalised = comment_service.normalise_receipt_code(code)
-
-    def exists(session: Session) -> bool:
-        try:
-            comment_service.find_by_receipt(session, code=normalised)
-        except NotFound:
-            return False
-        return True
-
-    if normalised.isalnum() and await in_db(request, exists):
-        return redirect(request.url_for("receipt", code=normalised).path)
-    # Back to the form with the code as typed, so one wrong character is easy to fix.
-    error = ("没有找到这个回执码对应的意见，请核对后重新输入（回执码为8位字母和数字，不含数字0和1）。"
-             if normalised.isalnum() else "回执码格式不对：应为8位字母和数字，请核对后重新输入。")
-    return render(request, "receipt_lookup.html", {"code": code, "error": error}, status=404)
 
 
 async def text_size(request: Request) -> Response:

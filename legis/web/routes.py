@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from legis.resources import resource_dir
-from legis.web import auth, draft_tools, public
+from legis.web import auth, draft_tools, public, receipts
 from legis.web import manage_corrections as corrections
 from legis.web import manage_dispositions as dispositions
 from legis.web import manage_drafts as drafts
@@ -62,8 +62,8 @@ routes: list[BaseRoute] = [
     route("/drafts/{slug}/comments", public.submit_comment, "submit_comment", PUBLIC, POST),
     route("/drafts/{slug}/feedback", public.feedback_wall, "feedback_wall", PUBLIC),
     route("/s/{token}", public.meeting_page, "meeting_entry", PUBLIC),
-    route("/r", public.receipt_lookup, "receipt_lookup", PUBLIC),
-    route("/r/{code}", public.receipt, "receipt", PUBLIC),
+    route("/r", receipts.receipt_lookup, "receipt_lookup", PUBLIC),
+    route("/r/{code}", receipts.receipt, "receipt", PUBLIC),
     route("/prefs/text-size", public.text_size, "text_size", PUBLIC, POST),
     route("/healthz", public.health, "health", PUBLIC),
     # signing in

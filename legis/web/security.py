@@ -1,12 +1,21 @@
-"""Security headers on every response, and a cross-site check on every state-changing request."""
+"""Security headers on every response, a cross-site check on every state-changing request, and
+a log line for every failed answer (4xx but 404, 5xx) the error handlers did not log already.
+
+With uvicorn's access log off (the default, LEGIS_ACCESS_LOG) this is what records a form
+refused with 422 or a body refused at the edge; only method, path and status are logged.
+"""
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("legis.web")
+LOGGED = "legis.logged"   # scope key: set by web/errors.py when it logged the failure itself
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -39,14 +48,15 @@ class SecurityMiddleware:
             # Rendered by the one error handler, outside the routing (no session yet).
             from legis.web.errors import error_response
 
+            log.info("%s %s -> 403 cross-site", scope["method"], scope["path"])
             response = error_response(Request(scope), CROSS_SITE, 403)
-            await response(scope, receive, self._with_headers(send))
+            await response(scope, receive, self._with_headers(scope, send))
             return
-        await self.app(scope, receive,
-                       self._with_headers(send, cacheable=scope["path"].startswith("/static/")))
+        await self.app(scope, receive, self._with_headers(
+            scope, send, cacheable=scope["path"].startswith("/static/")))
 
     @staticmethod
-    def _with_headers(send: Send, *, cacheable: bool = False) -> Send:
+    def _with_headers(scope: Scope, send: Send, *, cacheable: bool = False) -> Send:
         # Pages carry one-time form tokens or personal data: a shared cache or the
         # back button must never show one again. Static files may be cached.
         extra = HEADERS if cacheable else [*HEADERS, (b"cache-control", b"no-store")]
@@ -58,6 +68,10 @@ class SecurityMiddleware:
                 message["headers"] = list(message["headers"]) + [
                     (k, v) for k, v in extra if k not in existing
                 ]
+                status = message["status"]
+                if status >= 400 and status != 404 and not scope.get(LOGGED):
+                    log.log(logging.WARNING if status >= 500 else logging.INFO, "%s %s -> %d",
+                            scope["method"], scope["path"], status)
             await send(message)
 
         return wrapped

@@ -16,6 +16,7 @@ from starlette.responses import Response
 COOKIE = "legis_visit"
 MAX_CODES = 30      # per draft: a cookie stays well under 4 KB
 MAX_DRAFTS = 4
+SCOPE_KEY = "legis.visit"
 
 
 class Visits:
@@ -25,18 +26,27 @@ class Visits:
 
     def read(self, request: Request) -> dict:
         """{"v": visit id, "d": {draft id: [receipt codes]}}; a new empty visit when absent or forged."""
+        cached = request.scope.get(SCOPE_KEY)
+        if cached is not None:
+            return cached   # read once per request: a comment's answer asks three times
         raw = request.cookies.get(COOKIE, "")
         try:
             data = self._serializer.loads(raw) if raw else None
         except BadSignature:
             data = None
         if not isinstance(data, dict) or not isinstance(data.get("d"), dict):
-            return {"v": secrets.token_urlsafe(12), "d": {}}
+            data = {"v": secrets.token_urlsafe(12), "d": {}}
+        request.scope[SCOPE_KEY] = data
         return data
 
     def codes(self, request: Request, draft_id: int) -> list[str]:
         codes = self.read(request)["d"].get(str(draft_id), [])
         return [str(c) for c in codes][:MAX_CODES] if isinstance(codes, list) else []
+
+    def owns(self, request: Request, code: str) -> bool:
+        """Whether this browser was given receipt ``code`` in this visit (on any draft)."""
+        return any(isinstance(codes, list) and code in codes
+                   for codes in self.read(request)["d"].values())
 
     def visitor(self, request: Request) -> str:
         return str(self.read(request)["v"])[:24]
