@@ -54,6 +54,25 @@ def test_throttling_per_client_across_usernames(anon, db):
     assert anon.post("/login", data={"username": "clerk", "password": PASSWORD}).status_code == 429
 
 
+def test_old_login_attempts_are_pruned_and_recent_failures_still_count(anon, db):
+    from datetime import timedelta
+
+    from legis.models import LoginAttempt, utcnow
+
+    make_user(db, "clerk", "staff")
+    month_ago = utcnow() - timedelta(days=30)
+    db.add_all(LoginAttempt(username=f"old{i}", client="testclient", at=month_ago) for i in range(50))
+    db.commit()
+    for _ in range(4):
+        assert anon.post("/login", data={"username": "clerk", "password": "x" * 12}).status_code == 401
+    db.expire_all()
+    kept = db.exec(select(LoginAttempt)).all()
+    assert len(kept) == 4 and all(a.username == "clerk" for a in kept)
+    # The four recent failures still count: one more wrong password, and the right one waits.
+    assert anon.post("/login", data={"username": "clerk", "password": "x" * 12}).status_code == 401
+    assert anon.post("/login", data={"username": "clerk", "password": PASSWORD}).status_code == 429
+
+
 def test_disabled_user_cannot_log_in_and_loses_session(client, signed_in, db):
     clerk_client = signed_in("clerk", "staff")
     assert clerk_client.get("/manage/").status_code == 200

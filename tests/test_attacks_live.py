@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2 as httpx
 import pytest
 from sqlmodel import Session, select
 

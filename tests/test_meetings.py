@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from legis.errors import LegisError
-from legis.models import Comment, Meeting, Opinion
+from legis.models import AuditLog, Comment, Meeting, Opinion
 from legis.services import meetings as meeting_service
 from legis.timefmt import today
 from tests.factories import article, make_draft, make_meeting, make_point
@@ -231,10 +231,18 @@ def test_undo_removes_only_the_last_entry(client, db, setup):
     assert "撤销刚才录入的一条" in client.get(f"/manage/meetings/{cs.id}/entry").text
     response = client.post(f"/manage/meetings/{cs.id}/entry/undo")
     assert response.status_code == 303
-    assert [c.text for c in _comments(db)] == ["第一条录入。"]
-    # Only one step back: a second undo removes nothing.
+    # Withdrawn like any wrong row: kept with its reason and an audit record, never counted.
+    assert [c.text for c in _comments(db, withdrawn=False)] == ["第一条录入。"]
+    [undone] = _comments(db, withdrawn=True)
+    assert undone.text == "第二条录入。" and undone.withdrawn_reason == "录入后当即撤销"
+    assert db.exec(select(AuditLog).where(AuditLog.action == "comment.undo_entry",
+                                          AuditLog.target_id == undone.id)).first() is not None
+    assert "已撤销刚才录入的一条" in client.get(f"/manage/meetings/{cs.id}/entry").text
+    entry = client.get(f"/manage/meetings/{cs.id}/entry").text     # the flash shown, the list
+    assert "第一条录入。" in entry and "第二条录入。" not in entry
+    # Only one step back: a second undo withdraws nothing more.
     client.post(f"/manage/meetings/{cs.id}/entry/undo")
-    assert [c.text for c in _comments(db)] == ["第一条录入。"]
+    assert [c.text for c in _comments(db, withdrawn=False)] == ["第一条录入。"]
     assert "没有可以撤销的录入" in client.get(f"/manage/meetings/{cs.id}/entry").text
 
 

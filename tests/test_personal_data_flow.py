@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from legis.models import Comment, Opinion
+from legis.models import Comment, ContactPoint, Opinion
 from legis.services import dispositions, merging
 from legis.services import opinions as opinion_service
 from tests.factories import article, make_draft, make_meeting, make_point
@@ -116,3 +116,41 @@ def test_staff_text_with_personal_data_is_refused(db, published):
     _draft, opinion, _r = published
     with pytest.raises(LegisError, match="个人信息（电话）"):
         opinion_service.edit_text(db, opinion=opinion, text="建议延长，联系13900001111", actor="s")
+
+
+# Who sees a resident's phone as typed (services.personal_data, one rule for every page and
+# export): the comments page and the internal export, signed in as each role in turn.
+ROLES = {   # role -> (sees the phone on the comments page, gets it in an internal export)
+    "staff": (True, True),
+    "host_here": (True, False),     # the host of the point that took the comments
+    "host_elsewhere": (False, False),
+    "admin": (False, False),        # manages accounts, not residents' data
+    "body": (False, False),         # 承办单位: only what was referred to them
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_each_role_sees_personal_data_only_as_the_rule_allows(signed_in, db, published, who):
+    from legis.models import ReferralBody
+
+    draft, _opinion, _receipts = published
+    sees_page, sees_export = ROLES[who]
+    here = db.exec(select(Comment.contact_point_id)).first()
+    if who == "host_here":
+        user = signed_in("host1", "host", db.get(ContactPoint, here))
+    elif who == "host_elsewhere":
+        user = signed_in("host2", "host", make_point(db, name="西湖街道基层立法联系点"))
+    elif who == "body":
+        body = ReferralBody(name="市农业农村局")
+        db.add(body)
+        db.commit()
+        user = signed_in("body1", "body", body=body)
+    else:
+        user = signed_in(who + "1", who)
+    page = user.get(f"/manage/drafts/{draft.id}/comments")
+    assert ("13812345678" in page.text) == sees_page, (who, page.status_code)
+    if who == "admin":
+        assert "138****5678" in page.text
+    export = user.get(f"/manage/drafts/{draft.id}/export?format=csv&kind=comments&internal=1")
+    assert ("13812345678" in export.content.decode("utf-8-sig", "replace")) == sees_export, (
+        who, export.status_code)

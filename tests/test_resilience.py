@@ -106,7 +106,8 @@ def test_database_restart_mid_load_loses_nothing(tmp_path, postgres_to_itself):
         tally = run_async(crowd(base, "dogs", residents=RESIDENTS, seconds=SECONDS,
                                   during=restart))
         serves_again(base)
-    assert tally.retries > 0 or tally.receipts
+    # Residents got receipts across the restart (so the check below is not vacuous) ...
+    assert tally.receipts
     check_every_receipt_once(env["DATABASE_URL"], tally.receipts)
 
 

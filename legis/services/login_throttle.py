@@ -11,8 +11,9 @@ atomic step), and argon2's tenth of a second never holds SQLite's write lock.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -22,6 +23,9 @@ from legis.models import LoginAttempt, User, utcnow
 from legis.services import accounts, audit, login_sessions
 from legis.services.passwords import needs_rehash
 
+# Attempts only matter for THROTTLE_WINDOW; a week is kept so an administrator can still look
+# into a burst of failures, and older rows are deleted as new attempts come in.
+KEEP_ATTEMPTS = timedelta(days=7)
 TOO_MANY = "登录失败次数过多，请15分钟后再试。如忘记密码，请联系系统管理员重置。"
 
 
@@ -37,6 +41,7 @@ def reserve(session: Session, *, username: str, client: str) -> int:
     ).one()
     if failures >= accounts.MAX_FAILURES:
         raise RateLimited(TOO_MANY)
+    session.exec(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - KEEP_ATTEMPTS))
     attempt = LoginAttempt(username=username, client=client, success=False)
     session.add(attempt)
     session.flush()

@@ -19,6 +19,7 @@ from legis.models import (
     Draft,
     Meeting,
 )
+from legis.services import audit
 from legis.services.contact_points import clean_text as _clean
 from legis.services.drafts import is_open
 from legis.timefmt import fmt_date, to_beijing
@@ -222,7 +223,7 @@ class EntryRow:
 def recent_entries(session: Session, *, meeting_id: int, limit: int = 30) -> list[EntryRow]:
     """The newest comments of a meeting, for the running list on the entry page."""
     comments = list(session.exec(
-        select(Comment).where(Comment.meeting_id == meeting_id)
+        select(Comment).where(Comment.meeting_id == meeting_id, Comment.withdrawn.is_(False))
         .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)
     ))
     labels = _labels(session, {c.article_id for c in comments})
@@ -236,16 +237,28 @@ def _labels(session: Session, article_ids: set[int | None]) -> dict[int | None, 
     return {a.id: a.label for a in session.exec(select(Article).where(Article.id.in_(ids)))}
 
 
+UNDO_REASON = "录入后当即撤销"
+
+
 def undo_entry(
-    session: Session, *, meeting_id: int, comment_id: int | None, entered_by: int | None
+    session: Session, *, meeting_id: int, comment_id: int | None, entered_by: int | None,
+    actor: str = "",
 ) -> Comment:
-    """Delete the comment this host just entered in this meeting, if nothing has been built on it."""
+    """Withdraw the comment this host just entered in this meeting, if nothing has been built on it.
+
+    Like every withdrawal it stays stored with its reason and an audit record, and is never counted.
+    """
     comment = session.get(Comment, comment_id) if comment_id else None
-    if comment is None or comment.meeting_id != meeting_id or comment.entered_by != entered_by:
+    if (comment is None or comment.meeting_id != meeting_id or comment.entered_by != entered_by
+            or comment.withdrawn):
         raise Conflict("没有可以撤销的录入（只能撤销您在本场座谈会刚录入的最后一条）。")
     if comment.opinion_id is not None:
         raise Conflict("这条意见已被归纳进意见汇总，不能撤销；如有错误请联系法工委工作人员处理。")
-    session.delete(comment)
+    comment.withdrawn, comment.withdrawn_reason = True, UNDO_REASON
+    session.add(comment)
+    audit.record(session, actor=actor, action="comment.undo_entry", target_type="comment",
+                 target_id=comment.id, draft_id=comment.draft_id,
+                 before={"withdrawn": False}, after={"withdrawn": True, "reason": UNDO_REASON})
     session.flush()
     return comment
 
@@ -255,8 +268,7 @@ EXPORT_HEADERS = ("序号", "条款", "意见内容", "姓名", "社区或单位
 
 def export_rows(session: Session, *, meeting_id: int) -> list[list[Any]]:
     """The meeting's comments in article order, names, phones and personal data in the text masked (PIPL)."""
-    from legis.exporters.masking import mask_name, mask_phone
-    from legis.privacy import public_text
+    from legis.services.personal_data import shown_name, shown_phone, shown_text
 
     comments = list(session.exec(
         select(Comment).where(Comment.meeting_id == meeting_id).order_by(Comment.id)
@@ -272,8 +284,9 @@ def export_rows(session: Session, *, meeting_id: int) -> list[list[Any]]:
     comments.sort(key=order)
     return [
         [i, articles[c.article_id].label if c.article_id in articles else "总体意见",
-         public_text(c.text, c.personal_data),
-         mask_name(c.name), c.community, mask_phone(c.phone), c.channel, c.receipt_code,
+         shown_text(c.text, c.personal_data, unmasked=False),
+         shown_name(c.name, unmasked=False), c.community, shown_phone(c.phone, unmasked=False),
+         c.channel, c.receipt_code,
          to_beijing(c.created_at).replace(tzinfo=None)]
         for i, c in enumerate(comments, start=1)
     ]

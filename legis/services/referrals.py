@@ -69,6 +69,13 @@ def refer(session: Session, *, draft_id: int, opinion_ids: list[int], body: str,
     return referral
 
 
+def referred_opinions(session: Session, *, referral: Referral) -> list[Opinion]:
+    """The opinions sent out with this referral, in the order they were formed."""
+    return list(session.exec(select(Opinion).join(
+        ReferralOpinion, ReferralOpinion.opinion_id == Opinion.id).where(
+        ReferralOpinion.referral_id == referral.id).order_by(Opinion.id)))
+
+
 def get_referral(session: Session, *, referral_id: int, body_id: int | None = None,
                  as_body: bool = False) -> Referral:
     """A referral; a 承办单位 user (``as_body``) gets only those referred to their body."""

@@ -10,10 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from legis import privacy
-from legis.exporters.masking import mask_name, mask_phone
 from legis.exporters.model import ReportComment
 from legis.models import Comment
+from legis.services import personal_data
 from legis.timefmt import to_beijing
 
 BATCH = 5_000   # comment rows fetched per round trip: memory stays flat, no ORM objects
@@ -83,14 +82,14 @@ def report_comment(row, article_label: str, points: dict[int, str],
                else to_beijing(created).replace(tzinfo=None))
     return ReportComment(
         id=row.id,
-        text=row.text if internal else privacy.public_text(row.text, row.personal_data),
+        text=personal_data.shown_text(row.text, row.personal_data, unmasked=internal),
         article_label=article_label,
         contact_point=points.get(row.contact_point_id),
         meeting=meeting_titles.get(row.meeting_id),
         channel=row.channel,
         created_at=created,
-        name=(row.name if internal else mask_name(row.name)) or None,
+        name=personal_data.shown_name(row.name, unmasked=internal) or None,
         community=(row.community if internal else "") or None,
-        phone=(row.phone if internal else mask_phone(row.phone)) or None,
+        phone=personal_data.shown_phone(row.phone, unmasked=internal) or None,
         receipt_code=row.receipt_code,
     )

@@ -235,6 +235,18 @@ def snapshot(session: Session, *, submission: Submission, items: list[Submission
     }
 
 
+def review_refusal(tree: TreeIndex, *, point_id: int,
+                   reviewer_points: frozenset[int] | None) -> str | None:
+    """Why this reviewer may not accept or return the point's submission; None if they may."""
+    receiver = tree.receiver(point_id)
+    if reviewer_points is None:
+        if receiver is not None:
+            return f"该联系点向“{tree.points[receiver].name}”报送，应由其接收或退回。"
+    elif receiver is None or receiver not in reviewer_points:
+        return "该联系点不向您所在的联系点报送，您不能接收或退回。"
+    return None
+
+
 def review(session: Session, *, submission: Submission, accept: bool, note: str, actor: str,
            reviewer_points: frozenset[int] | None, tree: TreeIndex | None = None) -> Submission:
     """The receiver accepts a submission, or returns it with a note saying what to change.
@@ -242,13 +254,10 @@ def review(session: Session, *, submission: Submission, accept: bool, note: str,
     ``reviewer_points`` is the reviewer's scope: None is the office, which reviews
     what reports to the office; a host reviews what reports to a point of theirs.
     """
-    tree = tree or load_tree(session)
-    receiver = tree.receiver(submission.contact_point_id)
-    if reviewer_points is None:
-        if receiver is not None:
-            raise Forbidden(f"该联系点向“{tree.points[receiver].name}”报送，应由其接收或退回。")
-    elif receiver is None or receiver not in reviewer_points:
-        raise Forbidden("该联系点不向您所在的联系点报送，您不能接收或退回。")
+    refusal = review_refusal(tree or load_tree(session), point_id=submission.contact_point_id,
+                             reviewer_points=reviewer_points)
+    if refusal:
+        raise Forbidden(refusal)
     if submission.state != SUB_SUBMITTED:
         raise Conflict(f"只有“已报送”的材料可以接收或退回，该材料当前为“{submission.state}”。")
     note = (note or "").strip()

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from legis.errors import Forbidden, LegisError, RateLimited, Unauthorized, ValidationError
 from legis.models import User
-from legis.services import accounts, login_sessions, login_throttle
+from legis.services import accounts, login_sessions, login_throttle, personal_data
 from legis.web.common import client_address, flash, in_db, read_form, redirect, render, url_path
 from legis.web.errors import status_of
 
@@ -122,22 +122,13 @@ def check_point(request: Request, point_id: int | None) -> None:
 
 
 def sees_personal_data(request: Request, point_id: int | None) -> bool:
-    """Names and phones: legislative staff, and the host of the point that took the comment.
-
-    System administrators manage accounts, not residents' data, so they see it masked.
-    """
-    user = request.scope.get("user")
-    if user is None:
-        return False
-    if user.role == "staff":
-        return True
-    return user.role == "host" and point_id is not None and user.may_act_for(point_id)
+    """The signed-in viewer's side of services.personal_data.sees_unmasked (the one rule)."""
+    return personal_data.sees_unmasked(request.scope.get("user"), point_id)
 
 
 def may_see_personal_data(request: Request) -> bool:
-    """Internal (unmasked) exports: legislative staff only."""
-    user = request.scope.get("user")
-    return user is not None and user.role == "staff"
+    """The signed-in viewer's side of services.personal_data.may_export_unmasked (the one rule)."""
+    return personal_data.may_export_unmasked(request.scope.get("user"))
 
 
 # --- pages -----------------------------------------------------------------

@@ -66,7 +66,11 @@ def error_response(request: Request, message: str, status: int, *, field: str | 
 async def legis_error(request: Request, exc: errors.LegisError) -> Response:
     if isinstance(exc, errors.Moved):
         # An old address of a draft: the same page under its current slug.
-        path = request.url.path.replace(f"/drafts/{exc.slug}", f"/drafts/{exc.current}", 1)
+        route = request.scope.get("route")
+        params = {**request.path_params, "slug": exc.current}
+        path = (request.url_for(route.name, **params).path
+                if route is not None and "slug" in request.path_params
+                else request.url_for("draft", slug=exc.current).path)
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(path + query, status_code=301 if request.method == "GET" else 308)
     headers = None

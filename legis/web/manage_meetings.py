@@ -27,7 +27,16 @@ from legis.services import drafts as draft_service
 from legis.services import meetings as meeting_service
 from legis.services.comments import submit_comment
 from legis.web.auth import check_point
-from legis.web.common import attachment, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import (
+    actor_name,
+    attachment,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+)
 from legis.web.errors import FORM_ERRORS, status_of
 from legis.web.manage_drafts import read_upload
 
@@ -306,11 +315,11 @@ async def entry_submit(request: Request) -> Response:
 async def entry_undo(request: Request) -> Response:
     meeting_id = request.path_params["meeting_id"]
     last = dict(request.session.get("entry_last", {}))
-    user_id = acting_user_id(request)
+    user_id, actor = acting_user_id(request), actor_name(request)
     try:
         removed = await in_db(request, lambda s: meeting_service.undo_entry(
             s, meeting_id=meeting_id, comment_id=last.get(str(meeting_id)), entered_by=user_id,
-        ), write=True)
+            actor=actor), write=True)
         flash(request, f"已撤销刚才录入的一条：“{removed.text[:30]}”")
     except FORM_ERRORS as error:
         flash(request, error.message, "error")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from legis.errors import NotFound
-from legis.models import STATUS_WITHDRAWN, Article, Comment, Draft
-from legis.services import report_levels, submissions, tracking
-from legis.services.drafts import get_draft, list_drafts
+from legis.models import Draft
+from legis.services import network_overview, report_levels, submissions, tracking
+from legis.services.drafts import get_draft
 from legis.timefmt import today
 from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 from legis.web.errors import FORM_ERRORS
@@ -30,60 +29,16 @@ def _back(request: Request, draft_id: int, point_id: int, anchor: str = "") -> R
 async def network_index(request: Request) -> Response:
     """Hosts: their points' submissions per draft, what waits for their review, their 反馈单."""
     user = _user(request)
-
-    def load(session: Session):
-        tree = report_levels.load_tree(session)
-        drafts = [d for d in list_drafts(session)
-                  if d.status != STATUS_WITHDRAWN and (d.status != "草稿" or d.comment_start)]
-        mine = sorted(p for p in (user.points if user.points is not None else [])
-                      if tree.submits(p) or tree.senders_to(p))
-        lines = []
-        for draft in drafts:
-            subs = submissions.existing(session, draft_id=draft.id,
-                                        point_ids=mine + [s for p in mine for s in tree.senders_to(p)])
-            for pid in mine:
-                waiting = [tree.points[s].name for s in tree.senders_to(pid)
-                           if s in subs and subs[s].state == "已报送"]
-                state = subs[pid].state if pid in subs else "征集中"
-                lines.append({"draft": draft, "point": tree.points[pid], "state": state,
-                              "waiting": waiting, "submits": tree.submits(pid)})
-        return drafts, lines
-
-    drafts, lines = await in_db(request, load)
+    drafts, lines = await in_db(request, lambda s: network_overview.point_lines(s, points=user.points))
     return render(request, "manage/network.html", {"drafts": drafts, "lines": lines,
                                                    "office": user.points is None})
 
 
 async def submission_page(request: Request) -> Response:
     draft_id, point_id = request.path_params["draft_id"], request.path_params["point_id"]
-    user = _user(request)
-
-    def load(session: Session):
-        draft = get_draft(session, draft_id=draft_id)
-        tree = report_levels.load_tree(session)
-        if point_id not in tree.points:
-            raise NotFound("没有找到这个联系点。")
-        submission = submissions.submission_for(session, draft_id=draft_id, point_id=point_id)
-        items = submissions.refresh(session, submission=submission, tree=tree)
-        ids = [c for item in items for c in item.comment_ids]
-        texts = dict(session.exec(select(Comment.id, Comment.text).where(Comment.id.in_(ids))).all())
-        labels = dict(session.exec(select(Article.id, Article.label).where(
-            Article.id.in_({i.article_id for i in items if i.article_id}))).all())
-        senders = tree.senders_to(point_id)
-        sender_subs = submissions.existing(session, draft_id=draft_id, point_ids=senders)
-        return {
-            "draft": draft, "point": tree.points[point_id], "submission": submission,
-            "items": items, "texts": texts, "labels": labels,
-            "submits": tree.submits(point_id),
-            "receiver": tree.points[tree.receiver(point_id)].name if tree.receiver(point_id) else "法工委",
-            "senders": [(tree.points[s], sender_subs.get(s)) for s in senders],
-            "versions": submissions.versions(session, submission=submission),
-            "may_review": (user.points is None and tree.receiver(point_id) is None) or (
-                user.points is not None and tree.receiver(point_id) in user.points),
-            "today": today(),
-        }
-
-    context = await in_db(request, load, write=True)
+    points = _user(request).points
+    context = await in_db(request, lambda s: network_overview.submission_overview(
+        s, draft_id=draft_id, point_id=point_id, reviewer_points=points, today=today()), write=True)
     return render(request, "manage/submission.html", context)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from legis.models import Opinion, ReferralBody, ReferralOpinion
+from legis.models import ReferralBody
 from legis.services import referrals
 from legis.services.drafts import get_draft, list_drafts
 from legis.services.ledger import years
@@ -80,9 +80,7 @@ async def referral_page(request: Request) -> Response:
 
     def load(session: Session):
         referral = _load(session, request, referral_id)
-        opinions = list(session.exec(select(Opinion).join(
-            ReferralOpinion, ReferralOpinion.opinion_id == Opinion.id).where(
-            ReferralOpinion.referral_id == referral.id).order_by(Opinion.id)))
+        opinions = referrals.referred_opinions(session, referral=referral)
         return {"referral": referral, "opinions": opinions, "as_body": as_body,
                 "body": session.get(ReferralBody, referral.body_id),
                 "draft": get_draft(session, draft_id=referral.draft_id),

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from legis.resources import resource_dir
-from legis.web import auth, public, public_pages, reading, receipts
+from legis.web import auth, draft_tools, public, public_pages, receipts
 from legis.web import manage_corrections as corrections
 from legis.web import manage_dispositions as dispositions
 from legis.web import manage_drafts as drafts
@@ -55,9 +55,9 @@ routes: list[BaseRoute] = [
     route("/", public.home, "home", PUBLIC),
     route("/drafts/{slug}", public_pages.draft_page, "draft", PUBLIC),
     route("/drafts/{slug}/part/{part:int}", public_pages.draft_page, "draft_part", PUBLIC),
-    route("/drafts/{slug}/search", reading.search, "draft_search", PUBLIC),
-    route("/drafts/{slug}/download.{kind}", reading.download, "draft_download", PUBLIC),
-    route("/drafts/{slug}/mine", reading.own_comments, "own_comments", PUBLIC),
+    route("/drafts/{slug}/search", draft_tools.search, "draft_search", PUBLIC),
+    route("/drafts/{slug}/download.{kind}", draft_tools.download, "draft_download", PUBLIC),
+    route("/drafts/{slug}/mine", draft_tools.own_comments, "own_comments", PUBLIC),
     route("/drafts/{slug}/comment", public_pages.comment_form_page, "comment_form", PUBLIC),
     route("/drafts/{slug}/comments", public.submit_comment, "submit_comment", PUBLIC, POST),
     route("/drafts/{slug}/feedback", public_pages.feedback_page, "feedback_wall", PUBLIC),

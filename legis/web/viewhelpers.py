@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from legis.services import personal_data
 from legis.services.drafts import is_open, shown_status
 from legis.vocabulary import DispositionState, DraftStatus, RevisionKind
 
@@ -10,34 +11,24 @@ def article_anchor(article) -> str:
     return f"a{article.number}" + (f"-{article.sub}" if article.sub else "")
 
 
+def _unmasked(request, comment) -> bool:
+    return personal_data.sees_unmasked(request.scope.get("user"), comment.contact_point_id)
+
+
 def personal_name(request, comment) -> str:
     """A resident's name as this viewer may see it: in full, or reduced to 王某."""
-    from legis.exporters.masking import mask_name
-    from legis.web.auth import sees_personal_data
-
-    if sees_personal_data(request, comment.contact_point_id):
-        return comment.name
-    return mask_name(comment.name) or ""
+    return personal_data.shown_name(comment.name, unmasked=_unmasked(request, comment)) or ""
 
 
 def personal_phone(request, comment) -> str:
     """A resident's phone as this viewer may see it: in full, or 138****5678."""
-    from legis.exporters.masking import mask_phone
-    from legis.web.auth import sees_personal_data
-
-    if sees_personal_data(request, comment.contact_point_id):
-        return comment.phone
-    return mask_phone(comment.phone) or ""
+    return personal_data.shown_phone(comment.phone, unmasked=_unmasked(request, comment)) or ""
 
 
 def personal_text(request, comment) -> str:
     """A comment's text as this viewer may see it: as typed, or with personal data masked."""
-    from legis.privacy import public_text
-    from legis.web.auth import sees_personal_data
-
-    if sees_personal_data(request, comment.contact_point_id):
-        return comment.text
-    return public_text(comment.text, comment.personal_data)
+    return personal_data.shown_text(comment.text, comment.personal_data,
+                                    unmasked=_unmasked(request, comment))
 
 
 def query_prefix(request, drop: str) -> str:

@@ -97,7 +97,7 @@ def _comment(session: Session, draft, text: str, article_id: int | None, **extra
 
 
 def _bulk_comments(session: Session, draft, count: int) -> None:
-    """Many distinct comments on other articles, so that merging runs long enough to watch."""
+    """Distinct comments on other articles, so merging works through more than one article."""
     rng = random.Random(7)
     words = ["养犬", "登记", "疫苗", "犬链", "粪便", "罚款", "社区", "物业", "夜间", "噪音", "烈性犬",
              "公园", "电梯", "儿童", "老人", "管理", "执法", "宣传", "收费", "标准", "小区", "绿地",
@@ -111,7 +111,7 @@ def _bulk_comments(session: Session, draft, count: int) -> None:
     session.commit()
 
 
-def seed(tmp: Path, env: dict[str, str], *, bulk: int = 12000) -> Seeded:
+def seed(tmp: Path, env: dict[str, str], *, bulk: int = 60) -> Seeded:
     """Fill an empty database as an office would: the CLI for drafts and accounts, services for the rest."""
     out = Seeded()
     legis("init-db", env=env)

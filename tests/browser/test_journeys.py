@@ -269,6 +269,9 @@ def test_host_runs_a_session_and_types_up_paper_comments(browsing: Browsing, sit
 def test_staff_merge_decide_publish_and_export(browsing: Browsing, site, tmp_path):
     import docx
 
+    from legis.db import make_engine
+    from legis.services import jobs, merging
+    from legis.web.manage_opinions import MERGE_JOB
     from tests.browser.seed import MERGE_TITLE
 
     draft_id = site.data.drafts["merge"]
@@ -281,11 +284,23 @@ def test_staff_merge_decide_publish_and_export(browsing: Browsing, site, tmp_pat
     primary = page.get_by_role("button", name="归并新意见").evaluate(background)
     secondary = page.get_by_role("button", name="全部重新归并").evaluate(background)
     assert secondary == "rgb(255, 255, 255)" and primary != secondary
-    page.get_by_role("button", name="归并新意见").click()
-    progress = page.locator("progress#job-progress")
-    expect(progress).to_be_visible()                 # the job runs while the page watches it
-    expect(page.get_by_label("进度")).to_be_visible()
-    browsing.snap(page, "merging")
+    # A colleague's server process (this test) has just claimed the draft's merge: the page
+    # must show that job's progress and wait for it, not start a second merge. The job runs
+    # only once the bar is seen, so the bar is visible however fast the machine merges.
+    engine = make_engine(site.env["DATABASE_URL"])
+    try:
+        job, created = jobs.claim(engine, kind=MERGE_JOB, draft_id=draft_id, actor="另一位同事")
+        assert created
+        page.get_by_role("button", name="归并新意见").click()
+        expect(page.locator(".flash")).to_contain_text("归并任务已在进行中")
+        progress = page.locator("progress#job-progress")
+        expect(progress).to_be_visible()
+        expect(page.get_by_label("进度")).to_be_visible()
+        browsing.snap(page, "merging")
+        jobs.run(engine, job.id, lambda report: merging.merge_draft(
+            engine, draft_id=draft_id, actor="另一位同事", progress=report))
+    finally:
+        engine.dispose()
     expect(progress).to_be_hidden(timeout=60_000)     # app.js reloads the page when it is done
     expect(page.locator(".job-panel")).to_contain_text("上次归并")
     expect(page.locator(".job-panel")).to_contain_text("归并完成")

@@ -1,4 +1,7 @@
-"""Public pages around reading a draft: search by word, downloads, and a visit's own comments."""
+"""Tools residents use beside a draft: search by word, the text as a download, their own comments.
+
+The pages around reading; what a resident reads of a draft is services.reading.
+"""
 
 from __future__ import annotations
 
