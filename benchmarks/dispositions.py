@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx
+import httpx2 as httpx
 
 from benchmarks import staff_data
 from benchmarks.review_page import elsewhere, signed_in, timed

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx
+import httpx2 as httpx
 from sqlalchemy import text
 
 from benchmarks import staff_data

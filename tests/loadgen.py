@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-import httpx
+import httpx2 as httpx
 
 TOKEN_RE = re.compile(r'name="form_token" value="([^"]+)"')
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-import httpx
+import httpx2 as httpx
 import pytest
 from sqlmodel import Session, select
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from legis.services import comments as comment_service
