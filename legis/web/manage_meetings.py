@@ -55,7 +55,10 @@ def acting_user_id(request: Request) -> int | None:
 
 def public_link(request: Request, token: str) -> str:
     """The absolute address residents open: settings.base_url when set, else this request's host."""
-    url = request.url_for("meeting_entry", token=token)
+    return _absolute(request, request.url_for("meeting_entry", token=token))
+
+
+def _absolute(request: Request, url) -> str:
     base = request.app.state.settings.base_url
     return base.rstrip("/") + url.path if base else str(url)
 
@@ -205,7 +208,7 @@ async def qr_page(request: Request) -> Response:
     return render(request, "manage/meeting_qr.html", {
         "cs": meeting, "draft": draft, "point": point, "link": link,
         "loopback": meeting_service.is_loopback_link(link),
-        "lookup": (request.app.state.settings.base_url or str(request.base_url).rstrip("/")) + "/r",
+        "lookup": _absolute(request, request.url_for("receipt_lookup")),
     })
 
 
