@@ -27,7 +27,16 @@ from legis.services import drafts as draft_service
 from legis.services import sessions as session_service
 from legis.services.comments import submit_comment
 from legis.web.auth import check_point
-from legis.web.common import attachment, flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import (
+    actor_name,
+    attachment,
+    flash,
+    in_db,
+    int_or_none,
+    read_form,
+    redirect,
+    render,
+)
 from legis.web.errors import FORM_ERRORS, status_of
 from legis.web.manage_drafts import read_upload
 
@@ -329,10 +338,6 @@ async def entry_article(request: Request) -> Response:
 # ---------------------------------------------------------------- spreadsheet import
 
 
-def _pending_dir(request: Request):
-    return request.app.state.settings.data_dir / "uploads"
-
-
 async def import_form(request: Request, *, errors=None, channel=CHANNEL_PAPER, status=200):
     comment_session, draft, point = await in_db(
         request, lambda s: _load(s, request.path_params["session_id"])
@@ -374,11 +379,15 @@ async def import_preview(request: Request) -> Response:
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:
-        pending_id = pending.save_pending(
-            _pending_dir(request), kind=PENDING_KIND, scope=str(session_id),
-            payload={"channel": channel, "rows": rows, "hash": digest,
-                     "filename": (filename or "")[:255]},
-        )
+        payload = {"channel": channel, "rows": rows, "hash": digest,
+                   "filename": (filename or "")[:255]}
+        try:
+            pending_id = await in_db(request, lambda s: pending.save_pending(
+                s, kind=PENDING_KIND, scope=str(session_id), owner=actor_name(request),
+                payload=payload), write=True)
+        except FORM_ERRORS as error:
+            return await import_form(request, errors={"file": error.message}, channel=channel,
+                                     status=status_of(error))
     return render(request, "manage/session_import_preview.html", {
         "cs": comment_session, "draft": draft, "point": point, "rows": rows, "bad": bad,
         "pending_id": pending_id, "channel": channel,
@@ -390,9 +399,9 @@ async def import_confirm(request: Request) -> Response:
     session_id = request.path_params["session_id"]
     form = await read_form(request)
     pending_id = str(form.get("pending", ""))
-    payload = pending.load_pending(
-        _pending_dir(request), pending_id, kind=PENDING_KIND, scope=str(session_id)
-    )
+    owner = actor_name(request)
+    payload = await in_db(request, lambda s: pending.load_pending(
+        s, pending_id, kind=PENDING_KIND, scope=str(session_id), owner=owner))
     user_id = acting_user_id(request)
 
     def work() -> int:
@@ -415,7 +424,7 @@ async def import_confirm(request: Request) -> Response:
             return created
 
     created = await run_in_threadpool(work)
-    pending.drop_pending(_pending_dir(request), pending_id)
+    await in_db(request, lambda s: pending.drop_pending(s, pending_id, owner=owner), write=True)
     if created:
         flash(request, f"已导入{created}条意见。")
     else:
