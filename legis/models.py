@@ -482,3 +482,12 @@ class SiteKey(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class JobFile(SQLModel, table=True):
+    """The file a background job made (a large export), in the database so the server
+    that offers the download need not be the one that ran the job; kept for a day."""
+
+    job_id: int = Field(foreign_key="job.id", primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from legis.db import make_engine
-from legis.models import Comment, Draft, Job
+from legis.models import Comment, Draft, Job, Opinion
 from legis.services import accounts
 from tests.conftest import PASSWORD
 from tests.factories import article, make_draft, make_point, make_session
@@ -67,7 +67,9 @@ def arrange(engine) -> dict:
             accounts.create_user(session, username=username, role=role, password=PASSWORD,
                                  contact_point_id=point_id)
         session.commit()
-        return {"draft": draft, "meeting_id": meeting.id, "article_id": article(session, draft, 8).id}
+        target = article(session, draft, 8)
+        return {"draft": draft, "meeting_id": meeting.id, "article_id": target.id,
+                "version_id": target.version_id}
 
 
 @contextmanager
@@ -190,3 +192,40 @@ def test_a_merge_started_on_one_server_is_followed_and_finished_on_the_other(two
         job = session.get(Job, job_id)
         assert job.active_key is None and job.finished_at is not None
         assert session.exec(select(Comment.opinion_id).where(Comment.opinion_id.is_(None))).all() == []
+
+
+def test_a_large_export_made_on_one_server_downloads_from_the_other(two_servers):
+    from sqlalchemy import insert
+
+    from legis.web.manage_dispositions import LARGE_EXPORT
+
+    a, b, engine = two_servers
+    ids = arrange(engine)
+    draft = ids["draft"]
+    with Session(engine) as session:   # enough comments for the export to run as a job
+        opinion = Opinion(draft_id=draft.id, article_id=ids["article_id"],
+                          text="建议明确养犬登记的期限。")
+        session.add(opinion)
+        session.flush()
+        session.execute(insert(Comment), [
+            {"draft_id": draft.id, "version_id": ids["version_id"],
+             "article_id": ids["article_id"], "text": f"建议明确养犬登记的期限，第{n}条意见。",
+             "receipt_code": f"T{n:09d}", "channel": "网上", "opinion_id": opinion.id}
+            for n in range(LARGE_EXPORT + 1)])
+        session.commit()
+    with sign_in(a, "wang") as staff:
+        started = staff.get(f"{a}/manage/drafts/{draft.id}/export?format=csv&kind=comments")
+        assert started.status_code == 303 and "/manage/jobs/" in started.headers["location"]
+        job_id = int(started.headers["location"].split("/manage/jobs/")[1].split("/")[0])
+        deadline = time.monotonic() + 300   # a bound on the loop, not a timed assert
+        status = staff.get(f"{b}/manage/jobs/{job_id}").json()
+        while status["status"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            status = staff.get(f"{b}/manage/jobs/{job_id}").json()
+        assert status["status"] == "done", status
+        assert "下载" in staff.get(f"{b}/manage/jobs/{job_id}/view").text
+        download = staff.get(f"{b}/manage/jobs/{job_id}/download")
+        assert download.status_code == 200, download.text[:300]
+        rows = download.content.decode("utf-8-sig").splitlines()
+        assert len(rows) == LARGE_EXPORT + 2   # the header, every comment
+        assert any(f"第{LARGE_EXPORT}条意见" in row for row in rows)

@@ -21,10 +21,10 @@ VERSION = 1
 BATCH = 1000
 
 
-# Not part of a backup: import previews waiting for a confirmation (they expire
-# within a day) and the generated signing key (a restored site makes its own;
-# a backup file never carries it).
-NOT_BACKED_UP = {"pendingimport", "sitekey"}
+# Not part of a backup: import previews waiting for a confirmation and files
+# background jobs made (both gone within a day), and the generated signing key
+# (a restored site makes its own; a backup file never carries it).
+NOT_BACKED_UP = {"pendingimport", "jobfile", "sitekey"}
 
 
 def _tables():

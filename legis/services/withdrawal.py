@@ -21,6 +21,7 @@ from legis.models import (
     DraftVersion,
     Heading,
     Job,
+    JobFile,
     Opinion,
     Referral,
     ReferralOpinion,
@@ -78,6 +79,7 @@ def delete_draft(session: Session, *, draft: Draft) -> None:
         delete(DraftVersion).where(DraftVersion.draft_id == draft.id),
         delete(DraftSlug).where(DraftSlug.draft_id == draft.id),
         delete(CommentSession).where(CommentSession.draft_id == draft.id),
+        delete(JobFile).where(JobFile.job_id.in_(select(Job.id).where(Job.draft_id == draft.id))),
         delete(Job).where(Job.draft_id == draft.id),
     ):
         session.exec(statement)

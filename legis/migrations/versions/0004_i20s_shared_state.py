@@ -1,4 +1,5 @@
-"""import previews and the generated signing key in the database, shared by every server
+"""import previews, background jobs' files and the generated signing key in the database,
+shared by every server
 
 Revision ID: 0004_i20s_shared_state
 Revises: 0003_i19w_comment_visitor
@@ -40,9 +41,21 @@ def upgrade() -> None:
             sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
             sa.PrimaryKeyConstraint("name"),
         )
+    if "jobfile" not in existing:
+        op.create_table(
+            "jobfile",
+            sa.Column("job_id", sa.Integer(), nullable=False),
+            sa.Column("data", sa.LargeBinary(), nullable=False),
+            sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+            sa.ForeignKeyConstraint(["job_id"], ["job.id"]),
+            sa.PrimaryKeyConstraint("job_id"),
+        )
+        op.create_index("ix_jobfile_created_at", "jobfile", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_jobfile_created_at", table_name="jobfile")
+    op.drop_table("jobfile")
     op.drop_table("sitekey")
     op.drop_index("ix_pendingimport_expires_at", table_name="pendingimport")
     op.drop_table("pendingimport")
