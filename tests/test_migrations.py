@@ -77,3 +77,34 @@ def test_migration_flags_personal_data_in_existing_comments(database_url):
         flags = dict(connection.execute(text("SELECT id, personal_data FROM comment")).all())
     assert flags == {1: "姓名、电话", 2: ""}
     engine.dispose()
+
+
+def test_servers_starting_together_migrate_once(database_url):
+    """Several servers behind one load balancer start at once on one empty PostgreSQL schema:
+    one migrates, the others wait for it and start on the migrated schema, none fails."""
+    import threading
+
+    import pytest
+
+    if not database_url.startswith("postgres"):
+        pytest.skip("several servers share one database only on PostgreSQL")
+    engines = [make_engine(database_url) for _ in range(3)]
+    start = threading.Barrier(len(engines))
+    outcomes: list = []
+
+    def server(engine) -> None:
+        start.wait()
+        try:
+            outcomes.append(migrate.upgrade(engine)[1])
+        except Exception as error:  # noqa: BLE001 (reported by the assert below)
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=server, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes == [migrate.head()] * len(engines)
+    assert differences(engines[0]) == []
+    for engine in engines:
+        engine.dispose()
