@@ -289,6 +289,17 @@ def test_bad_uploads_show_a_message_on_the_form(client, db, setup, data, name, m
     assert _comments(db) == []
 
 
+def test_a_preview_too_large_to_keep_is_refused_on_the_form(client, db, setup, monkeypatch):
+    _draft, _point, cs = setup
+    monkeypatch.setattr(pending, "MAX_PENDING_BYTES", 2_000)   # a small limit, a small file
+    rows = [["条款", "意见内容"]] + [["第八条", f"建议把变更登记的期限缩短为十五日，第{n}条。"]
+                                    for n in range(60)]
+    response = _upload(client, cs, _xlsx(rows))
+    assert response.status_code == 413
+    assert "请把文件拆分成几份" in response.text and 'name="file"' in response.text
+    assert db.exec(select(PendingImport)).all() == [] and _comments(db) == []
+
+
 def test_template_examples_are_never_imported(client, db, setup):
     _draft, _point, cs = setup
     response = client.get("/manage/sessions/import-template.xlsx")

@@ -25,7 +25,7 @@ from legis.db import make_engine
 from legis.models import Comment, Draft, Job, Opinion
 from legis.services import accounts
 from tests.conftest import PASSWORD
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import SAMPLE_TEXT, article, make_draft, make_point, make_session
 from tests.live import running_server, server_env
 
 pytestmark = [
@@ -161,6 +161,33 @@ def test_a_staff_edit_on_one_server_shows_on_the_others_draft_page(two_servers):
     assert new_title in after.text
     with Session(engine) as session:
         assert session.get(Draft, draft.id).title == new_title
+
+
+def test_a_new_version_imported_across_servers_shows_on_every_draft_page(two_servers):
+    """Version import previewed on A, reviewed on B, confirmed on A; the articles residents
+    read change on both servers (B had made the page from the old version first)."""
+    a, b, engine = two_servers
+    draft = arrange(engine)["draft"]
+    old, new = "第八条　养犬人变更住所的，应当在三十日内办理变更登记。", \
+        "第八条　养犬人变更住所的，应当在十五日内通过线上或者线下方式办理变更登记。"
+    for base in (a, b):
+        assert old[4:] in httpx.get(f"{base}/drafts/dogs", timeout=60).text
+    with sign_in(a, "wang") as staff:
+        imported = staff.post(f"{a}/manage/drafts/{draft.id}/versions/import",
+                              data={"name": "二审稿"},
+                              files={"file": ("二审稿.txt", SAMPLE_TEXT.replace(old, new).encode(),
+                                              "text/plain")})
+        assert imported.status_code == 303, imported.text[:500]
+        review = imported.headers["location"]
+        assert "/versions/review/" in review
+        shown = staff.get(f"{b}{review}")
+        assert shown.status_code == 200 and "十五日内通过线上" in shown.text
+        confirmed = staff.post(f"{a}{review}", data={})
+        assert confirmed.status_code == 303, confirmed.text[:500]
+        assert "/versions/review/" not in confirmed.headers["location"]
+    for base in (b, a):
+        page = httpx.get(f"{base}/drafts/dogs", timeout=60).text
+        assert new[4:] in page and old[4:] not in page
 
 
 def test_a_merge_started_on_one_server_is_followed_and_finished_on_the_other(two_servers):

@@ -32,8 +32,9 @@ GONE = "这次导入的预览已失效（已导入、已取消或已超过24小�
 
 
 def save_pending(session: Session, *, kind: str, scope: str, owner: str, payload: Any,
-                 max_bytes: int = MAX_PENDING_BYTES) -> str:
+                 max_bytes: int | None = None) -> str:
     """Keep the parsed rows until ``owner`` confirms them; returns the id to put in the form."""
+    max_bytes = MAX_PENDING_BYTES if max_bytes is None else max_bytes
     text = json.dumps(payload, ensure_ascii=False, default=_json_default)
     size = len(text.encode("utf-8"))
     if size > max_bytes:
