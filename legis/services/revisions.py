@@ -39,8 +39,9 @@ def propose(session: Session, *, draft: Draft, parsed: ParsedDraft, filename: st
     """Map the current version to ``parsed`` and keep the proposal as a pending import
     (in the database, for ``actor`` to review and confirm); returns its id.
 
-    Nothing is stored in the database but an audit entry: the version is only
-    written when staff confirm the mapping (``confirm``). A file this draft
+    Nothing of the draft changes: besides the pending proposal only an audit
+    entry is written; the version is only stored when staff confirm the mapping
+    (``confirm``). A file this draft
     already has as a version, or the same articles again, is refused. Without a
     name the stage printed with the title (二次审议稿 …) names the version.
     """
