@@ -26,9 +26,9 @@ from legis.config import Settings
 from legis.db import create_schema, make_engine, session_scope
 from legis.models import (
     Comment,
-    CommentSession,
     ContactPoint,
     Draft,
+    Meeting,
     Opinion,
     Submission,
     utcnow,
@@ -90,14 +90,14 @@ def fill(engine, comments: int) -> dict:
         opinion_ids: dict[int, list[int]] = {}
         for oid, did in connection.execute(select(Opinion.id, Opinion.draft_id)):
             opinion_ids.setdefault(did, []).append(oid)
-        sessions = []
+        meetings = []
         for d, _v, _a in drafts:
             for p in rng.sample(points, len(points) // 2):
-                sessions.append({"draft_id": d, "contact_point_id": p, "title": "座谈会",
+                meetings.append({"draft_id": d, "contact_point_id": p, "title": "座谈会",
                                  "place": "", "host_name": "", "expected_participants": 0,
                                  "participant_count": rng.randint(5, 40), "channel": "现场",
                                  "token": f"t{d}-{p}", "created_at": utcnow()})
-        bulk(connection, CommentSession, sessions)
+        bulk(connection, Meeting, meetings)
         rows, n = [], 0
         per_draft = comments // DRAFTS
         for d, v, arts in drafts:
@@ -142,9 +142,9 @@ def tracking_loop(engine, draft_id: int) -> int:
             scope = list(tree.subtree(pid))
             session.exec(select(func.count(Comment.id)).where(
                 Comment.draft_id == draft.id, Comment.contact_point_id.in_(scope))).one()
-            session.exec(select(func.count(CommentSession.id), func.sum(CommentSession.participant_count))
-                         .where(CommentSession.draft_id == draft.id,
-                                CommentSession.contact_point_id.in_(scope))).one()
+            session.exec(select(func.count(Meeting.id), func.sum(Meeting.participant_count))
+                         .where(Meeting.draft_id == draft.id,
+                                Meeting.contact_point_id.in_(scope))).one()
             session.exec(select(Submission).where(Submission.draft_id == draft.id,
                                                   Submission.contact_point_id == pid)).first()
             rows += 1
@@ -164,8 +164,8 @@ def ledger_loop(engine, year: int) -> int:
                          .join(Comment, Comment.opinion_id == Opinion.id)
                          .where(Comment.draft_id.in_(drafts), Comment.contact_point_id.in_(scope))
                          .group_by(Opinion.state)).all()
-            session.exec(select(func.count(CommentSession.id)).where(
-                CommentSession.draft_id.in_(drafts), CommentSession.contact_point_id.in_(scope))).one()
+            session.exec(select(func.count(Meeting.id)).where(
+                Meeting.draft_id.in_(drafts), Meeting.contact_point_id.in_(scope))).one()
         return len(tree.points)
 
 

@@ -53,13 +53,13 @@ def documents() -> dict[str, bytes]:
     from datetime import date
 
     from legis.exporters.comparison import comparison_table
-    from legis.exporters.model import ReportSession
+    from legis.exporters.model import ReportMeeting
     from legis.exporters.submission import point_submission
 
     data = sample_report_data(opinions=40, comments=160)
     internal = sample_report_data(opinions=40, comments=160, internal=True)
     point = sample_report_data(opinions=10, comments=30, contact_point="东湖街道代表之家")
-    point.sessions.append(ReportSession("幸福社区居民恳谈会", "幸福社区联系点", date(2024, 5, 20),
+    point.meetings.append(ReportMeeting("幸福社区居民恳谈会", "幸福社区联系点", date(2024, 5, 20),
                                         "幸福社区活动室", 14, "王某"))
     point.point_host, point.point_parent, point.published = "李某", "东湖街道人大工委", True
     return {"report": congress_report(data), "internal": congress_report(internal),

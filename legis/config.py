@@ -23,7 +23,7 @@ class Settings:
     data_dir: Path = Path("var")
     office: str = "市人大常委会法制工作委员会"
     comment_rate_per_minute: int = 10       # per client, public comment form
-    session_rate_per_minute: int = 600      # per client when coming through a session link
+    meeting_rate_per_minute: int = 600      # per client when coming through a meeting (座谈会) link
     max_upload_bytes: int = 20 * 1024 * 1024
     trust_proxy: bool = False               # honour X-Forwarded-For / X-Forwarded-Proto
     https: bool = False                     # mark cookies Secure
@@ -49,7 +49,8 @@ class Settings:
             data_dir=data_dir,
             office=env.get("LEGIS_OFFICE", cls.office),
             comment_rate_per_minute=int(env.get("LEGIS_COMMENT_RATE", cls.comment_rate_per_minute)),
-            session_rate_per_minute=int(env.get("LEGIS_SESSION_RATE", cls.session_rate_per_minute)),
+            meeting_rate_per_minute=int(env.get("LEGIS_MEETING_RATE", env.get(
+                "LEGIS_SESSION_RATE", cls.meeting_rate_per_minute))),   # the old name still read
             max_upload_bytes=int(env.get("LEGIS_MAX_UPLOAD_MB", 20)) * 1024 * 1024,
             trust_proxy=_flag(env.get("LEGIS_TRUST_PROXY")),
             https=_flag(env.get("LEGIS_HTTPS")),

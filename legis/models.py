@@ -1,4 +1,4 @@
-"""SQLModel tables: drafts and their versions and articles, contact points, sessions, comments, opinions.
+"""SQLModel tables: drafts and their versions and articles, contact points, meetings, comments, opinions.
 
 Domain values (statuses, channels, disposition states) are stored as the
 Chinese terms users see, so exports, imports and the database agree; the
@@ -152,8 +152,8 @@ class ContactPoint(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class CommentSession(SQLModel, table=True):
-    """A comment session (征求意见座谈会) a host runs for a draft at a contact point."""
+class Meeting(SQLModel, table=True):
+    """A comment meeting (征求意见座谈会) a host runs for a draft at a contact point."""
 
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", index=True)
@@ -165,7 +165,7 @@ class CommentSession(SQLModel, table=True):
     expected_participants: int = 0
     participant_count: int = 0
     channel: str = Field(default=CHANNEL_ONSITE, max_length=4)
-    # The key in the session's public link and QR code; random, not the id.
+    # The key in the meeting's public link and QR code; random, not the id.
     token: str = Field(max_length=40, unique=True, index=True)
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -199,10 +199,10 @@ class Opinion(SQLModel, table=True):
 class PaperImport(SQLModel, table=True):
     """One spreadsheet of paper comments imported into a session: its file hash and its rows."""
 
-    __table_args__ = (Index("ix_paperimport_session_hash", "session_id", "file_hash"),)
+    __table_args__ = (Index("ix_paperimport_meeting_hash", "meeting_id", "file_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    session_id: int = Field(foreign_key="commentsession.id")
+    meeting_id: int = Field(foreign_key="meeting.id")
     file_hash: str = Field(max_length=64)
     filename: str = Field(default="", max_length=255)
     rows: int = 0
@@ -233,7 +233,7 @@ class Comment(SQLModel, table=True):
     phone: str = Field(default="", max_length=20)
     consent: bool = False
     contact_point_id: int | None = Field(default=None, foreign_key="contactpoint.id", index=True)
-    session_id: int | None = Field(default=None, foreign_key="commentsession.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     channel: str = Field(default=CHANNEL_ONLINE, max_length=4)
     receipt_code: str = Field(max_length=16, unique=True, index=True)
     # The one-time token of the form that sent it: a second POST of the same

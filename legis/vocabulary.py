@@ -60,7 +60,7 @@ STORED_DRAFT_STATUSES = (DraftStatus.DRAFT, DraftStatus.OPEN, DraftStatus.CLOSED
 class Channel(Term):
     """渠道: how a comment came in."""
 
-    ONSITE = "现场", "现场", "", "Said at a session (座谈会)"
+    ONSITE = "现场", "现场", "", "Said at a meeting (座谈会)"
     ONLINE = "线上", "线上", "", "Typed by the resident online"
     PAPER = "书面", "书面", "", "Written on paper and typed up by staff"
     PHONE = "电话", "电话", "", "Told by phone"
@@ -80,7 +80,7 @@ class Role(Term):
 
     ADMIN = "admin", "系统管理员", "", "Accounts, contact points, audit log"
     STAFF = "staff", "法工委工作人员", "", "Legislative affairs staff: drafts, merging, decisions"
-    HOST = "host", "联络员", "", "Contact-point host: sessions and comments of their own points"
+    HOST = "host", "联络员", "", "Contact-point host: meetings and comments of their own points"
     BODY = "body", "承办单位", "", "A drafting department or other body answering referred opinions"
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from legis.models import Article, CommentSession, ContactPoint, Draft
+from legis.models import Article, ContactPoint, Draft, Meeting
 from legis.parsing import parse_text
 from legis.services import drafts as draft_service
 from legis.services.drafts import articles_of, current_version
@@ -77,14 +77,14 @@ def make_point(session: Session, *, name: str = "东风街道基层立法联系�
     return point
 
 
-def make_session(session: Session, *, draft: Draft, point: ContactPoint, **overrides) -> CommentSession:
+def make_meeting(session: Session, *, draft: Draft, point: ContactPoint, **overrides) -> Meeting:
     import secrets
 
     values = {"title": "征求意见座谈会", "token": secrets.token_urlsafe(12)} | overrides
-    comment_session = CommentSession(draft_id=draft.id, contact_point_id=point.id, **values)
-    session.add(comment_session)
+    meeting = Meeting(draft_id=draft.id, contact_point_id=point.id, **values)
+    session.add(meeting)
     session.commit()
-    return comment_session
+    return meeting
 
 
 def make_three_level_tree(session: Session) -> dict[str, ContactPoint]:

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from legis.models import Comment, Draft
 from legis.numerals import int_to_cn
 from tests.conftest import PASSWORD, login, make_user
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 TOKEN_RE = re.compile(r'name="form_token" value="([^"]+)"')
 
@@ -39,8 +39,8 @@ def post_comment(client: TestClient, text: str, *, token: str | None = None, slu
 
 def test_made_up_session_links_do_not_lift_the_rate_limit(app, anon, db):
     draft = make_draft(db, slug="dogs")
-    real = make_session(db, draft=draft, point=make_point(db))
-    other = make_session(db, draft=make_draft(db, slug="cats"), point=make_point(db, name="乙"))
+    real = make_meeting(db, draft=draft, point=make_point(db))
+    other = make_meeting(db, draft=make_draft(db, slug="cats"), point=make_point(db, name="乙"))
     app.state.settings.comment_rate_per_minute = 3
     for n in range(3):
         assert post_comment(anon, f"第{n}条普通意见，建议延长期限").status_code == 303
@@ -49,12 +49,12 @@ def test_made_up_session_links_do_not_lift_the_rate_limit(app, anon, db):
         answer = post_comment(anon, f"伪造座谈会链接的意见{n}", s=s)
         assert answer.status_code == 429, (s, answer.status_code)
         assert "太快" in answer.text
-    # A real session of this draft keeps its own allowance and its channel.
+    # A real meeting of this draft keeps its own allowance and its channel.
     assert post_comment(anon, "座谈会上居民的意见", s=real.token).status_code == 303
     stored = db.exec(select(Comment).order_by(Comment.id)).all()
     assert len(stored) == 4
-    assert stored[-1].session_id == real.id and stored[-1].channel == "现场"
-    assert all(c.session_id is None for c in stored[:3])
+    assert stored[-1].meeting_id == real.id and stored[-1].channel == "现场"
+    assert all(c.meeting_id is None for c in stored[:3])
 
 
 # 4 ---------------------------------------------------------------------------
@@ -166,14 +166,14 @@ def test_unpublished_draft_is_not_found_and_not_named(anon, db):
 
 def test_unknown_host_is_refused_when_hosts_are_configured(app, client, db):
     draft = make_draft(db, slug="dogs")
-    comment_session = make_session(db, draft=draft, point=make_point(db))
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
     app.state.settings.allowed_hosts = ("yijian.example.gov.cn",)
-    page = f"/manage/sessions/{comment_session.id}"
+    page = f"/manage/meetings/{meeting.id}"
     forged = client.get(page, headers={"Host": "evil.example"})
     assert forged.status_code == 400 and "evil.example" not in forged.text
     good = client.get(page, headers={"Host": "yijian.example.gov.cn"})
     assert good.status_code == 200
-    assert f"http://yijian.example.gov.cn/s/{comment_session.token}" in good.text
+    assert f"http://yijian.example.gov.cn/s/{meeting.token}" in good.text
 
 
 def test_forwarded_host_is_ignored_without_a_trusted_proxy(anon, db):
@@ -233,10 +233,10 @@ def test_doctype_in_any_part_in_any_encoding_is_refused(client, db, name, blob):
 
 
 def test_token_slot_name_in_a_draft_is_shown_as_written(anon, db):
-    text = "某市测试条例（草案）\n第一条　本条含有 LEGISFORMTOKENSLOT 与 LEGISSESSIONSLOT 字样。\n"
+    text = "某市测试条例（草案）\n第一条　本条含有 LEGISFORMTOKENSLOT 与 LEGISMEETINGSLOT 字样。\n"
     make_draft(db, slug="slot", text=text)
     page = anon.get("/drafts/slot").text
-    assert "本条含有 LEGISFORMTOKENSLOT 与 LEGISSESSIONSLOT 字样" in page
+    assert "本条含有 LEGISFORMTOKENSLOT 与 LEGISMEETINGSLOT 字样" in page
 
 
 # 8 ---------------------------------------------------------------------------

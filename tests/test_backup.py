@@ -17,7 +17,7 @@ from legis.models import Opinion
 from legis.services import backup, dispositions, merging
 from legis.services import comments as comment_service
 from tests.conftest import make_user, postgres_schema
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 
 def rows_of(engine) -> dict[str, list[tuple]]:
@@ -38,11 +38,11 @@ def filled(engine, db):
     child.parent_id = late_parent.id
     db.add(child)
     db.commit()
-    cs = make_session(db, draft=draft, point=child, title="座谈会")
+    cs = make_meeting(db, draft=draft, point=child, title="座谈会")
     for text in ("建议延长期限至六十日", "建議延長期限至六十日！", "建议删除本条"):
         data = comment_service.CommentInput(text=text, name="王小明", phone="13812345678",
                                             consent=True, article_id=article(db, draft, 8).id)
-        comment_service.submit_comment(db, draft=draft, data=data, channel="现场", comment_session=cs)
+        comment_service.submit_comment(db, draft=draft, data=data, channel="现场", meeting=cs)
     merging.merge_draft(engine, draft_id=draft.id)
     db.expire_all()
     opinion = db.exec(sqlmodel.select(Opinion)).first()

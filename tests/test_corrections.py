@@ -7,7 +7,7 @@ from sqlmodel import select
 from legis.models import AuditLog, Comment, Opinion, PaperImport
 from legis.services import dispositions, merging
 from tests.conftest import login, make_user
-from tests.factories import make_draft, make_point, make_session
+from tests.factories import make_draft, make_meeting, make_point
 from tests.test_paper_import import _comments, _confirm, _upload, _xlsx
 
 ROWS = [
@@ -26,16 +26,16 @@ def import_file(client, cs, rows=ROWS):
     return preview
 
 
-def setup_session(db):
+def setup_meeting(db):
     from legis.timefmt import today
 
     draft = make_draft(db, slug="dogs")
     point = make_point(db)
-    return draft, point, make_session(db, draft=draft, point=point, held_on=today())
+    return draft, point, make_meeting(db, draft=draft, point=point, held_on=today())
 
 
 def test_same_file_again_is_refused_naming_the_earlier_import(client, db):
-    _draft, _point, cs = setup_session(db)
+    _draft, _point, cs = setup_meeting(db)
     import_file(client, cs)
     assert len(_comments(db)) == 3
     again = _upload(client, cs, _xlsx(ROWS), name="另存为.xlsx")
@@ -43,14 +43,14 @@ def test_same_file_again_is_refused_naming_the_earlier_import(client, db):
     batch = db.exec(select(PaperImport)).one()
     assert f"第{batch.id}号导入" in again.text and "座谈会记录.xlsx" in again.text and "3条意见" in again.text
     assert len(_comments(db)) == 3
-    # Into another session the same file is a new import.
-    other = make_session(db, draft=_draft, point=_point, held_on=cs.held_on, title="第二场")
+    # Into another meeting the same file is a new import.
+    other = make_meeting(db, draft=_draft, point=_point, held_on=cs.held_on, title="第二场")
     import_file(client, other)
     assert len(_comments(db)) == 6
 
 
 def test_row_repeating_a_stored_comment_is_flagged(client, db):
-    _draft, _point, cs = setup_session(db)
+    _draft, _point, cs = setup_meeting(db)
     import_file(client, cs)
     new = ["5", "建议增加疫苗接种点。", "", "", ""]
     changed = [ROWS[0], ROWS[1], new, new, ["12", "建议在小区内设置犬粪收集箱。", "李四", "", ""]]
@@ -63,7 +63,7 @@ def test_row_repeating_a_stored_comment_is_flagged(client, db):
 def test_host_edits_own_paper_comment_and_history_keeps_the_original(app, db):
     from starlette.testclient import TestClient
 
-    _draft, point, cs = setup_session(db)
+    _draft, point, cs = setup_meeting(db)
     make_user(db, "host1", "host", point)
     make_user(db, "host2", "host", point)
     with TestClient(app, follow_redirects=False) as host, TestClient(app, follow_redirects=False) as other:
@@ -88,7 +88,7 @@ def test_host_edits_own_paper_comment_and_history_keeps_the_original(app, db):
 
 
 def test_withdrawn_comments_leave_merge_and_counts_but_stay_stored(client, engine, db):
-    draft, _point, cs = setup_session(db)
+    draft, _point, cs = setup_meeting(db)
     import_file(client, cs)
     first = _comments(db)[0]
     url = f"/manage/comments/{first.id}/withdraw"
@@ -101,18 +101,18 @@ def test_withdrawn_comments_leave_merge_and_counts_but_stay_stored(client, engin
     assert kept.withdrawn and kept.opinion_id is None and kept.text == "建议在小区内设置犬粪收集箱。"
     csv = client.get(f"/manage/drafts/{draft.id}/export?format=csv&kind=comments").content.decode("utf-8-sig")
     assert "犬粪收集箱" not in csv and "变更登记期限" in csv
-    assert "已撤回" in client.get(f"/manage/sessions/{cs.id}").text
+    assert "已撤回" in client.get(f"/manage/meetings/{cs.id}").text
     receipt = client.get(f"/r/{kept.receipt_code}").text
     assert "已由录入人撤回" in receipt
 
 
 def test_withdrawing_an_import_withdraws_all_its_rows(client, db):
-    _draft, _point, cs = setup_session(db)
+    _draft, _point, cs = setup_meeting(db)
     import_file(client, cs)
     batch = db.exec(select(PaperImport)).one()
-    page = client.get(f"/manage/sessions/{cs.id}").text
+    page = client.get(f"/manage/meetings/{cs.id}").text
     assert f"第{batch.id}号导入" in page
-    done = client.post(f"/manage/sessions/{cs.id}/imports/{batch.id}/withdraw", data={"reason": "导错了场次"})
+    done = client.post(f"/manage/meetings/{cs.id}/imports/{batch.id}/withdraw", data={"reason": "导错了场次"})
     assert done.status_code == 303
     rows = _comments(db)
     assert len(rows) == 3 and all(c.withdrawn and c.withdrawn_reason == "导错了场次" for c in rows)
@@ -122,7 +122,7 @@ def test_withdrawing_an_import_withdraws_all_its_rows(client, db):
 
 
 def test_decided_opinion_locks_its_comments(client, engine, db):
-    draft, _point, cs = setup_session(db)
+    draft, _point, cs = setup_meeting(db)
     import_file(client, cs)
     merging.merge_draft(engine, draft_id=draft.id)
     first = _comments(db)[0]

@@ -16,7 +16,7 @@ from legis.models import Disposition, Opinion
 from legis.services import comments as comment_service
 from legis.services import dispositions, merging
 from legis.services import opinions as opinion_service
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 TEXTS = {
     8: ["建议将变更登记期限由三十日延长至六十日", "我建议变更登记期限由三十日延长到六十日。",
@@ -32,7 +32,7 @@ def merged(engine, db):
     draft = make_draft(db, slug="dogs")
     east = make_point(db, name="东风街道联系点")
     west = make_point(db, name="西湖社区联系点", kind="点")
-    session_east = make_session(db, draft=draft, point=east, title="东风座谈会",
+    meeting_east = make_meeting(db, draft=draft, point=east, title="东风座谈会",
                                 participant_count=25)
     receipts = []
     for number, texts in TEXTS.items():
@@ -42,7 +42,7 @@ def merged(engine, db):
                 name="王小明", phone="13812345678", consent=True)
             comment, _ = comment_service.submit_comment(
                 db, draft=draft, data=data, channel="现场",
-                comment_session=session_east if i % 2 == 0 else None,
+                meeting=meeting_east if i % 2 == 0 else None,
                 contact_point_id=None if i % 2 == 0 else west.id)
             receipts.append(comment.receipt_code)
     merging.merge_draft(engine, draft_id=draft.id)

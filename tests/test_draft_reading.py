@@ -14,7 +14,7 @@ from legis.parsing import parse_bytes, parse_text
 from legis.resources import resource_dir
 from legis.services import draft_parts as reading
 from legis.services.drafts import articles_of, current_version, headings_of
-from tests.factories import make_draft, make_point, make_session
+from tests.factories import make_draft, make_meeting, make_point
 
 LONG = (resource_dir("drafts") / "shandong-wuye-guanli-tiaoli.txt").read_text(encoding="utf-8")
 
@@ -164,7 +164,7 @@ def test_receipt_lists_this_visits_comments_and_prints_them(app, anon, db):
 
 def test_session_link_carries_through_the_chapters_of_a_long_draft(anon, db):
     draft = make_draft(db, text=LONG, slug="wuye")
-    meeting = make_session(db, draft=draft, point=make_point(db))
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
     first = anon.get(f"/s/{meeting.token}").text
     assert "您正在参加" in first
     second = re.search(r'rel="next" href="([^"]+)"', first).group(1)
@@ -177,7 +177,7 @@ def test_session_link_carries_through_the_chapters_of_a_long_draft(anon, db):
         "text": "建议在座谈会上再讨论前期物业的条款。"})
     assert response.status_code == 303
     stored = db.exec(select(Comment).where(Comment.draft_id == draft.id)).one()
-    assert stored.session_id == meeting.id
+    assert stored.meeting_id == meeting.id
     # 继续提意见 returns to the chapter page of that article, still in the session.
     receipt = anon.get(response.headers["location"]).text
     back = unescape(re.search(r'<a class="button secondary" href="([^"]+)">继续提意见', receipt).group(1))

@@ -83,8 +83,8 @@ def test_basics_state_channels_points_and_online_comments_as_counted_here(doc, d
     channels = "、".join(f"{ch}{by_channel[ch]}条" for ch in ("现场", "线上", "书面", "电话")
                         if by_channel[ch])
     assert f"共收集意见建议{len(comments)}条，按渠道分：{channels}。" in basics
-    assert f"组织座谈会等征求意见活动{len(data.sessions)}场" in basics
-    assert f"参加群众{sum(s.participants for s in data.sessions)}人次" in basics
+    assert f"组织座谈会等征求意见活动{len(data.meetings)}场" in basics
+    assert f"参加群众{sum(s.participants for s in data.meetings)}人次" in basics
     assert f"归纳为意见{len(data.opinions)}条" in basics
 
 
@@ -302,7 +302,7 @@ def test_empty_report_and_awkward_text():
     assert cell_text(row.cells[1]).startswith("1. 含<尖括号>&“引号”和控制字符\n第二行")
 
     empty = ReportData(draft_title="空草案", office="法工委", report_date=data.report_date,
-                       contact_point=None, contact_points=0, sessions=[], participants=0,
+                       contact_point=None, contact_points=0, meetings=[], participants=0,
                        comments=0, opinions=[])
     doc = Document(BytesIO(congress_report(empty)))
     assert len(table_with(doc, "条文").rows) == 1

@@ -19,7 +19,7 @@ from legis.services import dispositions, feedback, ledger, merging, referrals, s
 from legis.services import opinions as opinions_service
 from legis.services.report_levels import load_tree
 from legis.timefmt import today
-from tests.factories import article, make_draft, make_session, make_three_level_tree
+from tests.factories import article, make_draft, make_meeting, make_three_level_tree
 
 OFFICE = "某市人大常委会法制工作委员会"
 
@@ -39,13 +39,13 @@ def net(engine, db):
     draft = make_draft(db, slug="dogs", points_deadline=today() + timedelta(days=5))
     points = make_three_level_tree(db)
     for key, said in SAID.items():
-        cs = make_session(db, draft=draft, point=points[key], title=f"{points[key].name}座谈会",
+        cs = make_meeting(db, draft=draft, point=points[key], title=f"{points[key].name}座谈会",
                           participant_count=10 + len(said))
         for number, text, name, phone in said:
             data = comment_service.CommentInput(text=text, name=name, phone=phone, consent=True,
                                                 article_id=article(db, draft, number).id)
             comment_service.submit_comment(db, draft=draft, data=data, channel="现场",
-                                           comment_session=cs)
+                                           meeting=cs)
     db.commit()
     return {"draft": draft, **points}
 
@@ -216,9 +216,9 @@ def test_referral_three_lists_and_reason(engine, db, net):
 def test_ledger_equals_independent_counts(engine, db, net):
     draft = net["draft"]
     other = make_draft(db, slug="dogs2")
-    cs = make_session(db, draft=other, point=net["b"], title="二号草案座谈会", participant_count=7)
+    cs = make_meeting(db, draft=other, point=net["b"], title="二号草案座谈会", participant_count=7)
     data = comment_service.CommentInput(text="建议增加养犬培训", article_id=article(db, other, 3).id)
-    comment_service.submit_comment(db, draft=other, data=data, channel="现场", comment_session=cs)
+    comment_service.submit_comment(db, draft=other, data=data, channel="现场", meeting=cs)
     db.commit()
     for d in (draft, other):
         merging.merge_draft(engine, draft_id=d.id)
@@ -232,19 +232,19 @@ def test_ledger_equals_independent_counts(engine, db, net):
     tree = load_tree(db)
     comments = list(db.exec(select(Comment)))
     state_of = {o.id: o.state for o in db.exec(select(Opinion))}
-    from legis.models import CommentSession
+    from legis.models import Meeting
 
-    sessions = list(db.exec(select(CommentSession)))
+    meetings = list(db.exec(select(Meeting)))
     expected = defaultdict(dict)
     for key in ("a", "b", "s", "root"):
         scope = tree.subtree(net[key].id)
         mine = [c for c in comments if c.contact_point_id in scope]
         ops = {c.opinion_id for c in mine}
         expected[key] = {
-            "drafts": len({c.draft_id for c in mine} | {s.draft_id for s in sessions
+            "drafts": len({c.draft_id for c in mine} | {s.draft_id for s in meetings
                                                       if s.contact_point_id in scope}),
-            "sessions": sum(s.contact_point_id in scope for s in sessions),
-            "participants": sum(s.participant_count for s in sessions if s.contact_point_id in scope),
+            "meetings": sum(s.contact_point_id in scope for s in meetings),
+            "participants": sum(s.participant_count for s in meetings if s.contact_point_id in scope),
             "comments": len(mine), "opinions": len(ops),
             "adopted": sum(state_of[o] == "采纳" for o in ops),
             "partial": sum(state_of[o] == "部分采纳" for o in ops),

@@ -16,7 +16,7 @@ from legis.services import comments as comment_service
 from legis.services import dispositions, merging, referrals
 from legis.services import opinions as opinions_service
 from legis.timefmt import today
-from tests.factories import article, make_draft, make_session, make_three_level_tree
+from tests.factories import article, make_draft, make_meeting, make_three_level_tree
 
 
 @pytest.fixture
@@ -25,10 +25,10 @@ def net(engine, db):
     tree = make_three_level_tree(db)
     for point, text, phone in ((tree["a"], "建议把变更登记期限延长到六十日", "13812345678"),
                                (tree["b"], "烈性犬目录应由公安机关公布，联系我13911112222", "13911112222")):
-        cs = make_session(db, draft=draft, point=point, title=f"{point.name}座谈会", participant_count=9)
+        cs = make_meeting(db, draft=draft, point=point, title=f"{point.name}座谈会", participant_count=9)
         data = comment_service.CommentInput(text=text, name="王秀兰", phone=phone, consent=True,
                                             article_id=article(db, draft, 8).id)
-        comment_service.submit_comment(db, draft=draft, data=data, channel="现场", comment_session=cs)
+        comment_service.submit_comment(db, draft=draft, data=data, channel="现场", meeting=cs)
     db.commit()
     return {"draft": draft, **tree}
 

@@ -23,7 +23,7 @@ from legis.services.paper_import import (
 )
 from legis.services.uploaded_tables import read_table
 from legis.timefmt import today
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 ARTICLES = [SimpleNamespace(number=n, sub=s, label=label, id=i, text="")
             for i, (n, s, label) in enumerate(
@@ -179,7 +179,7 @@ def test_excel_date_in_article_column_is_explained():
 def setup(db):
     draft = make_draft(db, slug="dogs")
     point = make_point(db)
-    cs = make_session(db, draft=draft, point=point, held_on=today())
+    cs = make_meeting(db, draft=draft, point=point, held_on=today())
     return draft, point, cs
 
 
@@ -189,13 +189,13 @@ def _comments(db) -> list[Comment]:
 
 
 def _upload(client, cs, data: bytes, name: str = "意见.xlsx", channel: str = "书面"):
-    return client.post(f"/manage/sessions/{cs.id}/import", data={"channel": channel},
+    return client.post(f"/manage/meetings/{cs.id}/import", data={"channel": channel},
                        files={"file": (name, data, "application/octet-stream")})
 
 
 def _confirm(client, cs, preview_html: str):
     pending = re.search(r'name="pending" value="([^"]+)"', preview_html).group(1)
-    return client.post(f"/manage/sessions/{cs.id}/import/confirm", data={"pending": pending})
+    return client.post(f"/manage/meetings/{cs.id}/import/confirm", data={"pending": pending})
 
 
 BAD_ROWS = [
@@ -229,12 +229,12 @@ def test_xlsx_with_bad_rows_saves_nothing_then_fixed_file_saves_all(client, db, 
     assert "全部可以导入" in preview.text
     assert _comments(db) == []           # still nothing until confirmed
     done = _confirm(client, cs, preview.text)
-    assert done.status_code == 303 and done.headers["location"] == f"/manage/sessions/{cs.id}"
+    assert done.status_code == 303 and done.headers["location"] == f"/manage/meetings/{cs.id}"
     saved = _comments(db)
     assert [c.article_id for c in saved] == [article(db, draft, 12).id, article(db, draft, 2).id,
                                              article(db, draft, 5).id, article(db, draft, 12).id,
                                              None]
-    assert {(c.session_id, c.contact_point_id, c.channel) for c in saved} == {
+    assert {(c.meeting_id, c.contact_point_id, c.channel) for c in saved} == {
         (cs.id, point.id, "现场")}
     assert saved[0].name == "王小明" and saved[0].consent
     assert len({c.receipt_code for c in saved}) == 5
@@ -302,7 +302,7 @@ def test_a_preview_too_large_to_keep_is_refused_on_the_form(client, db, setup, m
 
 def test_template_examples_are_never_imported(client, db, setup):
     _draft, _point, cs = setup
-    response = client.get("/manage/sessions/import-template.xlsx")
+    response = client.get("/manage/meetings/import-template.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     sheet, examples = book.worksheets

@@ -13,7 +13,7 @@ from sqlmodel import select
 from legis.models import Comment, Opinion
 from legis.services import dispositions, merging
 from legis.services import opinions as opinion_service
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 # Each secret is something a resident typed; none may appear in public or masked output.
 TEXTS = [
@@ -30,7 +30,7 @@ SECRETS = ["王秀兰", "13812345678", "370102195001011234", "3号楼502", "赵�
 def published(engine, db, client):
     draft = make_draft(db, slug="dogs")
     point = make_point(db)
-    meeting = make_session(db, draft=draft, point=point)
+    meeting = make_meeting(db, draft=draft, point=point)
     eight = article(db, draft, 8).id
     receipts = []
     for text in TEXTS:
@@ -85,9 +85,9 @@ def test_masked_exports_hold_no_personal_data_and_internal_keeps_it(client, sign
         book = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}?format=xlsx&kind={kind}").content))
         outputs.append("\n".join(str(v) for s in book.worksheets for r in s.iter_rows(values_only=True)
                                  for v in r if v is not None))
-    session_id = db.exec(select(Comment.session_id)).first()
+    meeting_id = db.exec(select(Comment.meeting_id)).first()
     book = openpyxl.load_workbook(io.BytesIO(
-        client.get(f"/manage/sessions/{session_id}/export.xlsx").content))
+        client.get(f"/manage/meetings/{meeting_id}/export.xlsx").content))
     outputs.append("\n".join(str(v) for r in book.active.iter_rows(values_only=True) for v in r if v))
     for output in outputs:
         for secret in SECRETS:

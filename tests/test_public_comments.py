@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from legis.models import Comment
 from legis.services import comments as comment_service
 from legis.timefmt import today
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 
 def token_of(html: str) -> str:
@@ -188,17 +188,17 @@ def test_session_link_is_not_blocked_by_shared_wifi_limit(client, db, app):
     app.state.settings.comment_rate_per_minute = 2
     draft = make_draft(db, slug="yangquan")
     point = make_point(db)
-    comment_session = make_session(db, draft=draft, point=point)
+    meeting = make_meeting(db, draft=draft, point=point)
     for i in range(6):
-        page = client.get(f"/s/{comment_session.token}")
+        page = client.get(f"/s/{meeting.token}")
         assert "您正在参加" in page.text
         response = client.post("/drafts/yangquan/comments", data={
-            "form_token": token_of(page.text), "text": f"居民{i}的意见", "s": comment_session.token})
+            "form_token": token_of(page.text), "text": f"居民{i}的意见", "s": meeting.token})
         assert response.status_code == 303
     stored = db.exec(select(Comment)).all()
     assert len(stored) == 6
-    assert {(c.session_id, c.contact_point_id, c.channel) for c in stored} == {
-        (comment_session.id, point.id, "现场")}
+    assert {(c.meeting_id, c.contact_point_id, c.channel) for c in stored} == {
+        (meeting.id, point.id, "现场")}
 
 
 def test_honeypot_stores_nothing(client, db):

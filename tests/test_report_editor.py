@@ -15,7 +15,7 @@ from legis.models import Comment, Opinion
 from legis.services import comments as comment_service
 from legis.services import dispositions, merging, report_texts, reports
 from legis.services.accounts import create_user
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 OFFICE = "某市人大常委会法制工作委员会"
 
@@ -28,9 +28,9 @@ def case(engine, db):
     station = make_point(db, name="东风街道联络站", kind="站")
     child = make_point(db, name="幸福社区联系点", kind="点", parent=station)
     other = make_point(db, name="西湖社区联系点", kind="点")
-    own = make_session(db, draft=draft, point=station, title="东风街道座谈会",
+    own = make_meeting(db, draft=draft, point=station, title="东风街道座谈会",
                        participant_count=20, place="街道会议室", host_name="李联络")
-    kid = make_session(db, draft=draft, point=child, title="幸福社区恳谈会", participant_count=12)
+    kid = make_meeting(db, draft=draft, point=child, title="幸福社区恳谈会", participant_count=12)
     plan = [  # (article, text, channel, session, point)
         (8, "建议将变更登记期限由三十日延长至六十日", "现场", own, None),
         (8, "建议将变更登记期限由三十日延长到六十日。", "现场", kid, None),
@@ -41,7 +41,7 @@ def case(engine, db):
     ]
     for number, text, channel, cs, point in plan:
         comment_service.submit_comment(
-            db, draft=draft, channel=channel, comment_session=cs,
+            db, draft=draft, channel=channel, meeting=cs,
             contact_point_id=point.id if point else None,
             data=comment_service.CommentInput(text=text, article_id=article(db, draft, number).id,
                                               name="王小明", phone="13900001111", consent=True))
@@ -177,7 +177,7 @@ def test_point_submission_is_the_points_own_and_its_host_may_download_it(
     assert "东风街道联络站关于《某市养犬管理条例（草案）》征求意见情况的报告" in text
     # Signed by the point and its hosts, not by the office.
     assert "东风街道联络站（联络员：李联络、host2）" in text
-    # Its sessions named; the child's under the child.
+    # Its meetings named; the child's under the child.
     assert "东风街道座谈会" in text and "幸福社区恳谈会" in text
     assert text.index("（二）幸福社区联系点（下级联系点）") < text.index("幸福社区恳谈会")
     # Its comments only (4: station session, child session, phone), grouped by article.
@@ -199,11 +199,11 @@ def test_point_submission_is_the_points_own_and_its_host_may_download_it(
 
 def test_session_sheet_times_are_real_date_times(client, db, case):
     _draft, (station, _c, _o) = case
-    from legis.models import CommentSession
+    from legis.models import Meeting
 
-    cs = db.exec(select(CommentSession).where(CommentSession.contact_point_id == station.id)).one()
+    cs = db.exec(select(Meeting).where(Meeting.contact_point_id == station.id)).one()
     sheet = openpyxl.load_workbook(io.BytesIO(
-        client.get(f"/manage/sessions/{cs.id}/export.xlsx").content)).worksheets[0]
+        client.get(f"/manage/meetings/{cs.id}/export.xlsx").content)).worksheets[0]
     assert isinstance(sheet.cell(row=2, column=9).value, datetime)
     assert sheet.cell(row=2, column=3).alignment.wrap_text
     assert sheet.auto_filter.ref

@@ -12,12 +12,12 @@ from sqlalchemy import func
 from sqlmodel import select
 from starlette.routing import Route
 
-from legis.models import AuditLog, Comment, CommentSession, Draft, Opinion, Referral, ReferralBody
+from legis.models import AuditLog, Comment, Draft, Meeting, Opinion, Referral, ReferralBody
 from legis.services import comments as comment_service
 from legis.services import merging, referrals, submissions
 from legis.timefmt import today
 from legis.web.routes import routes
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 
 
 @pytest.fixture
@@ -27,16 +27,16 @@ def world(engine, db):
     point_a = make_point(db, name="甲街道联系点")
     point_a1 = make_point(db, name="甲一社区", kind="点", parent=point_a)
     point_b = make_point(db, name="乙街道联系点")
-    session_a = make_session(db, draft=draft, point=point_a1, title="甲座谈会")
-    session_b = make_session(db, draft=draft, point=point_b, title="乙座谈会")
-    for cs, name in ((session_a, "甲居民"), (session_b, "乙居民")):
+    meeting_a = make_meeting(db, draft=draft, point=point_a1, title="甲座谈会")
+    meeting_b = make_meeting(db, draft=draft, point=point_b, title="乙座谈会")
+    for cs, name in ((meeting_a, "甲居民"), (meeting_b, "乙居民")):
         data = comment_service.CommentInput(text=f"{name}建议延长登记期限", name=name,
                                             phone="13812345678", consent=True,
                                             article_id=article(db, draft, 8).id)
-        comment_service.submit_comment(db, draft=draft, data=data, channel="现场", comment_session=cs)
+        comment_service.submit_comment(db, draft=draft, data=data, channel="现场", meeting=cs)
     merging.merge_draft(engine, draft_id=draft.id)
     db.expire_all()
-    comment_b = db.exec(select(Comment).where(Comment.session_id == session_b.id)).one()
+    comment_b = db.exec(select(Comment).where(Comment.meeting_id == meeting_b.id)).one()
     referral = referrals.refer(db, draft_id=draft.id, opinion_ids=[comment_b.opinion_id],
                                body="乙承办单位", question="乙问题如何答复", due_on=today(),
                                today=today(), actor="clerk")
@@ -47,17 +47,18 @@ def world(engine, db):
                        actor="host_b", on=today(), office="法工委")
     db.commit()
     return {"draft": draft, "a": point_a, "a1": point_a1, "b": point_b,
-            "session_a": session_a, "session_b": session_b, "referral_id": referral.id}
+            "meeting_a": meeting_a, "meeting_b": meeting_b, "referral_id": referral.id}
 
 
 def manage_urls(world, db) -> list[tuple[str, str, str]]:
     """(method, url, route name) for every management route, with ids of real objects of point B."""
-    comment_b = db.exec(select(Comment).where(Comment.session_id == world["session_b"].id)).one()
+    comment_b = db.exec(select(Comment).where(Comment.meeting_id == world["meeting_b"].id)).one()
     values = {
-        "draft_id": world["draft"].id, "session_id": world["session_b"].id,
+        "draft_id": world["draft"].id, "meeting_id": world["meeting_b"].id,
         "point_id": world["b"].id, "opinion_id": comment_b.opinion_id,
         "comment_id": comment_b.id, "job_id": 1, "user_id": 1, "article": "overall",
         "name": "articles", "referral_id": world.get("referral_id", 1), "item_id": 1, "number": 1,
+        "rest": world["meeting_b"].id,   # an address bookmarked before meetings were renamed
     }
     found = []
     for route in routes:
@@ -71,7 +72,7 @@ def manage_urls(world, db) -> list[tuple[str, str, str]]:
 def snapshot(db) -> dict:
     db.expire_all()
     return {model.__name__: db.exec(select(func.count()).select_from(model)).one()
-            for model in (Comment, Opinion, CommentSession, Draft)} | {
+            for model in (Comment, Opinion, Meeting, Draft)} | {
         "opinion_texts": sorted(o.text + o.state for o in db.exec(select(Opinion)))}
 
 
@@ -104,9 +105,11 @@ def test_anonymous_is_refused_everywhere(anon, world, db):
 
 
 # Pages every host may open; they list only the host's own data.
-HOST_PAGES = {"manage_index", "manage_points", "manage_sessions", "manage_session_new",
-              "manage_sessions_template", "manage_comments", "account_password",
+HOST_PAGES = {"manage_index", "manage_points", "manage_meetings", "manage_meeting_new",
+              "manage_meetings_template", "manage_comments", "account_password",
               "account_password_post", "manage_network", "manage_ledger", "manage_ledger_export"}
+# Old /manage/sessions/… addresses only redirect; where they land is checked like any page.
+OLD_ADDRESSES = {"manage_sessions_old", "manage_sessions_old_page"}
 
 
 def test_host_of_another_point_is_refused(signed_in, world, db):
@@ -120,6 +123,11 @@ def test_host_of_another_point_is_refused(signed_in, world, db):
             continue
         if name in HOST_PAGES:
             continue   # the password form, with nothing filled in
+        if name in OLD_ADDRESSES:
+            landed = host_a.get(response.headers["location"])
+            assert landed.status_code in (200, 403, 404), url
+            assert "乙居民" not in landed.text and "乙座谈会" not in landed.text, url
+            continue
         assert response.status_code in (403, 404), (method, url, response.status_code)
         assert "Traceback" not in response.text
     assert snapshot(db) == before
@@ -127,19 +135,19 @@ def test_host_of_another_point_is_refused(signed_in, world, db):
 
 def test_host_sees_only_own_subtree(signed_in, world, db):
     host_a = signed_in("host_a", "host", world["a"])
-    own = host_a.get(f"/manage/sessions/{world['session_a'].id}")   # session at 甲一, under 甲
+    own = host_a.get(f"/manage/meetings/{world['meeting_a'].id}")   # meeting at 甲一, under 甲
     assert own.status_code == 200 and "甲居民" in own.text
     assert "13812345678" in own.text        # their own point's resident: in full
-    listing = host_a.get("/manage/sessions")
+    listing = host_a.get("/manage/meetings")
     assert "甲座谈会" in listing.text and "乙座谈会" not in listing.text
     comments = host_a.get(f"/manage/drafts/{world['draft'].id}/comments")
     assert comments.status_code == 200
     assert "甲居民建议" in comments.text and "乙居民建议" not in comments.text
-    create = host_a.post("/manage/sessions", data={"draft_id": world["draft"].id,
+    create = host_a.post("/manage/meetings", data={"draft_id": world["draft"].id,
                                                    "contact_point_id": world["b"].id,
                                                    "title": "冒名座谈会"})
     assert create.status_code == 403
-    assert db.exec(select(CommentSession).where(CommentSession.title == "冒名座谈会")).first() is None
+    assert db.exec(select(Meeting).where(Meeting.title == "冒名座谈会")).first() is None
 
 
 # What a 承办单位 user may open: their referrals (the index sends them there).
@@ -213,7 +221,7 @@ def test_hostile_strings_are_escaped_everywhere(client, anon, world, db):
     token = re.search(r'name="form_token" value="([^"]+)"', anon.get("/drafts/dogs").text).group(1)
     anon.post("/drafts/dogs/comments", data={"form_token": token, "text": HOSTILE, "name": HOSTILE,
                                              "community": HOSTILE, "consent": "1"})
-    client.post(f"/manage/sessions/{world['session_a'].id}",
+    client.post(f"/manage/meetings/{world['meeting_a'].id}",
                 data={"draft_id": world["draft"].id, "contact_point_id": world["a1"].id,
                       "title": HOSTILE, "place": HOSTILE})
     client.post("/manage/points", data={"name": HOSTILE, "kind": "点"})
@@ -221,9 +229,9 @@ def test_hostile_strings_are_escaped_everywhere(client, anon, world, db):
     client.post(f"/manage/opinions/{opinion.id}/text", data={"text": HOSTILE})
     client.post(f"/manage/opinions/{opinion.id}/disposition", data={"state": "未采纳", "reason": HOSTILE})
     pages = [client.get(f"/manage/drafts/{world['draft'].id}/comments"),
-             client.get(f"/manage/sessions/{world['session_a'].id}"), client.get("/manage/points"),
+             client.get(f"/manage/meetings/{world['meeting_a'].id}"), client.get("/manage/points"),
              client.get(f"/manage/drafts/{world['draft'].id}/opinions/{opinion.article_id}"),
-             client.get("/manage/sessions"), client.get("/manage/audit")]
+             client.get("/manage/meetings"), client.get("/manage/audit")]
     for page in pages:
         assert "<script>alert" not in page.text and "<img src=x" not in page.text, page.url
     assert any("&lt;script&gt;" in page.text for page in pages)
@@ -284,7 +292,7 @@ def test_malicious_documents_are_refused(client, world, db, kind):
                                files={"file": ("draft.docx", data, "application/octet-stream")})
     assert draft_upload.status_code in (400, 413, 422), kind
     assert "Traceback" not in draft_upload.text and 'class="error' in draft_upload.text
-    sheet_upload = client.post(f"/manage/sessions/{world['session_a'].id}/import",
+    sheet_upload = client.post(f"/manage/meetings/{world['meeting_a'].id}/import",
                                files={"file": ("comments.xlsx", data, "application/octet-stream")})
     assert sheet_upload.status_code in (400, 413, 422), kind
     assert "Traceback" not in sheet_upload.text

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from legis.models import Comment
 from legis.services import accounts, paper_import
 from legis.services import comments as comment_service
-from tests.factories import article, make_draft, make_point, make_session
+from tests.factories import article, make_draft, make_meeting, make_point
 from tests.test_public_comments import post_comment
 
 
@@ -71,7 +71,7 @@ def test_continue_after_commenting_returns_to_the_article(client, db):
     sent = post_comment(client, draft, text="建议明确清理责任。", article_id=str(art.id))
     receipt = client.get(sent.headers["location"]).text
     assert re.search(r'href="/drafts/dogs#a12"[^>]*>继续提意见', receipt)
-    meeting = make_session(db, draft=draft, point=make_point(db))
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
     page = client.get(f"/s/{meeting.token}").text
     token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
     sent = client.post("/drafts/dogs/comments", data={"form_token": token, "article_id": "",
@@ -82,17 +82,17 @@ def test_continue_after_commenting_returns_to_the_article(client, db):
 
 def test_qr_poster_warns_about_a_loopback_link_and_shows_deadline_and_lookup(app, client, db):
     draft = make_draft(db, slug="dogs")
-    meeting = make_session(db, draft=draft, point=make_point(db))
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
     from tests.conftest import login
 
     with TestClient(app, base_url="http://127.0.0.1:8000", follow_redirects=False) as local:
         login(local, "admin")
-        poster = local.get(f"/manage/sessions/{meeting.id}/qr").text
+        poster = local.get(f"/manage/meetings/{meeting.id}/qr").text
     assert "居民扫了打不开" in poster and "LEGIS_BASE_URL" in poster
     assert f"意见征集截止：{draft.comment_end.year}年" in poster
     assert "凭回执码在 http://127.0.0.1:8000/r 查询" in poster
     app.state.settings.base_url = "https://yijian.example.gov.cn"
-    poster = client.get(f"/manage/sessions/{meeting.id}/qr").text
+    poster = client.get(f"/manage/meetings/{meeting.id}/qr").text
     assert "居民扫了打不开" not in poster and "https://yijian.example.gov.cn/r 查询" in poster
 
 
@@ -116,8 +116,8 @@ def test_new_user_form_does_not_default_to_admin(client, db):
 
 def test_entry_button_and_hint_name_the_same_key(client, db):
     draft = make_draft(db, slug="dogs")
-    meeting = make_session(db, draft=draft, point=make_point(db))
-    page = client.get(f"/manage/sessions/{meeting.id}/entry").text
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
+    page = client.get(f"/manage/meetings/{meeting.id}/entry").text
     hint = re.search(r'<p class="hint">([^<]*?)保存；', page).group(1).strip()
     button = re.search(r'<button type="submit" class="button">保存（([^）]+)）</button>', page).group(1)
     assert hint == button == "Ctrl+Enter"

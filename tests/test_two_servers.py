@@ -25,7 +25,7 @@ from legis.db import make_engine
 from legis.models import Comment, Draft, Job, Opinion
 from legis.services import accounts
 from tests.conftest import PASSWORD
-from tests.factories import SAMPLE_TEXT, article, make_draft, make_point, make_session
+from tests.factories import SAMPLE_TEXT, article, make_draft, make_meeting, make_point
 from tests.live import running_server, server_env
 
 pytestmark = [
@@ -62,7 +62,7 @@ def arrange(engine) -> dict:
     with Session(engine, expire_on_commit=False) as session:
         draft = make_draft(session, slug="dogs")
         point = make_point(session)
-        meeting = make_session(session, draft=draft, point=point)
+        meeting = make_meeting(session, draft=draft, point=point)
         for username, role, point_id in (("host", "host", point.id), ("wang", "staff", None)):
             accounts.create_user(session, username=username, role=role, password=PASSWORD,
                                  contact_point_id=point_id)
@@ -101,20 +101,20 @@ def test_a_host_previews_on_one_server_and_confirms_on_the_other(two_servers, tm
     meeting_id = arrange(engine)["meeting_id"]
     texts = [f"第{n}位居民在座谈会上书面提出：建议明确犬只登记的办理地点，编号{n}。" for n in range(3)]
     with sign_in(a, "host") as host:   # signed in on A: the session is valid on B too
-        preview = host.post(f"{a}/manage/sessions/{meeting_id}/import", data={"channel": "书面"},
+        preview = host.post(f"{a}/manage/meetings/{meeting_id}/import", data={"channel": "书面"},
                             files={"file": ("意见.xlsx", paper_comments_xlsx(
                                 [("第八条", t) for t in texts]), "application/octet-stream")})
         assert preview.status_code == 200, preview.text[:500]
         pending = re.search(r'name="pending" value="([^"]+)"', preview.text).group(1)
         assert stored_texts(engine) == []   # a preview stores nothing yet
 
-        confirmed = host.post(f"{b}/manage/sessions/{meeting_id}/import/confirm",
+        confirmed = host.post(f"{b}/manage/meetings/{meeting_id}/import/confirm",
                               data={"pending": pending})
         assert confirmed.status_code == 303, confirmed.text[:500]
         assert stored_texts(engine) == texts
         assert texts[0] in host.get(f"{a}{confirmed.headers['location']}").text
 
-        again = host.post(f"{a}/manage/sessions/{meeting_id}/import/confirm",
+        again = host.post(f"{a}/manage/meetings/{meeting_id}/import/confirm",
                           data={"pending": pending})
         assert again.status_code in (303, 409)
         assert stored_texts(engine) == texts   # sent again to the other server: not stored twice

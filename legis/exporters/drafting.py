@@ -70,8 +70,8 @@ def _basics(data: ReportData) -> str:
     first = ""
     if names:
         first += f"共有{len(names)}个基层立法联系点（{listed}）参与征求意见"
-        first += (f"，组织座谈会等征求意见活动{len(data.sessions)}场，参加群众{data.participants}人次"
-                  if data.sessions else "")
+        first += (f"，组织座谈会等征求意见活动{len(data.meetings)}场，参加群众{data.participants}人次"
+                  if data.meetings else "")
         first += f"，报送意见建议{via_points}条"
         if online:
             first += f"；另通过网络征集意见建议{online}条"

@@ -21,7 +21,7 @@ class ReportComment:
     text: str
     article_label: str            # "第十二条" or "总体意见"
     contact_point: str | None     # name of the contact point, None for online without one
-    session: str | None           # session title, if any
+    meeting: str | None           # meeting (座谈会) title, if any
     channel: str                  # 现场 / 线上 / 书面 / 电话
     created_at: datetime
     name: str | None = None       # already masked by the caller unless internal
@@ -48,7 +48,7 @@ class ReportOpinion:
 
 
 @dataclass
-class ReportSession:
+class ReportMeeting:
     title: str
     contact_point: str
     date: date | None
@@ -97,8 +97,8 @@ class ReportData:
     report_date: date
     contact_point: str | None     # set for a contact point's submission (报送材料)
     contact_points: int           # number of distinct contact points that sent comments
-    sessions: list[ReportSession]
-    participants: int             # participants recorded on sessions
+    meetings: list[ReportMeeting]
+    participants: int             # participants recorded on meetings
     comments: int                 # comments counted (excluding ones marked not an opinion)
     opinions: list[ReportOpinion]
     internal: bool = False        # True: personal data unmasked (internal version)

@@ -12,8 +12,8 @@ from legis.exporters.model import (
     ReportArticle,
     ReportComment,
     ReportData,
+    ReportMeeting,
     ReportOpinion,
-    ReportSession,
 )
 from legis.numerals import article_label
 
@@ -40,7 +40,7 @@ def sample_report_data(opinions: int = 40, comments: int = 160, articles: int = 
     rng = random.Random(seed)
     points = [contact_point] if contact_point else CONTACT_POINTS
     start = datetime(2024, 5, 6, 9, 0)
-    sessions = [ReportSession(f"{p}征求意见座谈会", p, date(2024, 5, 6 + i % 20),
+    meetings = [ReportMeeting(f"{p}征求意见座谈会", p, date(2024, 5, 6 + i % 20),
                               f"{p}会议室", rng.randint(12, 40))
                 for i, p in enumerate(points)]
     # Every opinion gets at least one comment; the rest are spread unevenly.
@@ -64,7 +64,7 @@ def sample_report_data(opinions: int = 40, comments: int = 160, articles: int = 
                 id=cid, text=text.replace("建议", rng.choice(["我建议", "建议", "希望"]), 1)
                 + ("\n另外，" + _sentence(rng) if rng.random() < 0.1 else ""),
                 article_label=label, contact_point=point,
-                session=f"{point}征求意见座谈会" if point else None,
+                meeting=f"{point}征求意见座谈会" if point else None,
                 channel=rng.choice(CHANNELS) if point else "线上",
                 created_at=start + timedelta(minutes=7 * cid),
                 name=name if internal else mask_name(name),
@@ -93,7 +93,7 @@ def sample_report_data(opinions: int = 40, comments: int = 160, articles: int = 
         period=(date(2024, 5, 6), date(2024, 6, 5)),
         articles=[ReportArticle(n, article_label(n), _article_text(rng, n))
                   for n in range(1, articles + 1)],
-        sessions=sessions, participants=sum(s.participants for s in sessions),
+        meetings=meetings, participants=sum(s.participants for s in meetings),
         comments=cid, opinions=result, internal=internal, changes=changes)
 
 

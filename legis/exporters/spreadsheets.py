@@ -48,7 +48,7 @@ def comment_rows(data: ReportData, *, ids: bool = False) -> Iterator[list[object
     for i, op in enumerate(ordered_opinions(data.opinions), 1):
         for c in op.comments:
             n += 1
-            yield [n, i, c.article_label, c.text, c.contact_point or ONLINE_UNIT, c.session,
+            yield [n, i, c.article_label, c.text, c.contact_point or ONLINE_UNIT, c.meeting,
                    c.channel, c.created_at, c.name, c.community, c.phone, c.receipt_code,
                    op.state] + ([op.id, c.id] if ids else [])
 

@@ -1,4 +1,4 @@
-"""A contact point's own submission (报送材料): its sessions, its residents' comments by
+"""A contact point's own submission (报送材料): its meetings, its residents' comments by
 article, and the outcomes only once the draft's results are published. Signed by the point."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections import defaultdict
 from legis.exporters.docx_report import COMMENT_COLUMNS, comment_rows
 from legis.exporters.drafting import channel_text, period_text, quote
 from legis.exporters.figures import cn_date, ordered_opinions, summary_line
-from legis.exporters.model import ReportData, ReportSession
+from legis.exporters.model import ReportData, ReportMeeting
 from legis.exporters.official import GB_FONTS, WU_HAO, Fonts, OfficialDocument
 from legis.numerals import int_to_cn
 
@@ -73,17 +73,17 @@ def point_submission(data: ReportData, fonts: Fonts = GB_FONTS) -> bytes:
 
 
 def _sessions(doc: OfficialDocument, data: ReportData) -> None:
-    """Each session named with its date, place and people; a child point's under the child."""
-    if not data.sessions:
+    """Each meeting named with its date, place and people; a child point's under the child."""
+    if not data.meetings:
         doc.para("本联系点未组织座谈会等现场活动，意见通过书面、电话和网络等渠道收集。")
         return
-    by_point: dict[str, list[ReportSession]] = defaultdict(list)
-    for s in data.sessions:
+    by_point: dict[str, list[ReportMeeting]] = defaultdict(list)
+    for s in data.meetings:
         by_point[s.contact_point].append(s)
     own = data.contact_point or ""
     order = sorted(by_point, key=lambda name: (name != own, name))
-    total = sum(s.participants for s in data.sessions)
-    doc.para(f"共组织征求意见活动{len(data.sessions)}场，参加群众{total}人次。")
+    total = sum(s.participants for s in data.meetings)
+    doc.para(f"共组织征求意见活动{len(data.meetings)}场，参加群众{total}人次。")
     for i, name in enumerate(order, 1):
         if len(order) > 1:
             doc.heading2(f"（{int_to_cn(i)}）{name}" + ("" if name == own else "（下级联系点）"))

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.models import Article, Comment, CommentSession, ContactPoint, Draft
+from legis.models import Article, Comment, ContactPoint, Draft, Meeting
 from legis.services.drafts import articles_of, current_version, get_draft
 from legis.timefmt import BEIJING
 
@@ -20,7 +20,7 @@ class CommentFilters:
     article_id: int | None = None
     overall: bool = False              # only 总体意见
     contact_point_id: int | None = None
-    session_id: int | None = None
+    meeting_id: int | None = None
     channel: str | None = None
     date_from: date | None = None      # Beijing dates, inclusive
     date_to: date | None = None
@@ -38,8 +38,8 @@ class CommentFilters:
             query = query.where(Comment.contact_point_id == self.contact_point_id)
         if self.point_ids is not None:
             query = query.where(Comment.contact_point_id.in_(self.point_ids))
-        if self.session_id is not None:
-            query = query.where(Comment.session_id == self.session_id)
+        if self.meeting_id is not None:
+            query = query.where(Comment.meeting_id == self.meeting_id)
         if self.channel:
             query = query.where(Comment.channel == self.channel)
         if self.date_from:
@@ -65,7 +65,7 @@ class CommentRow:
     comment: Comment
     article_label: str
     point_name: str
-    session_title: str
+    meeting_title: str
 
 
 @dataclass
@@ -78,7 +78,7 @@ class CommentPage:
     counts: list[ArticleCount]
     max_count: int
     points: list[ContactPoint] = field(default_factory=list)
-    sessions: list[CommentSession] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
 
 
@@ -101,10 +101,10 @@ def comment_page(session: Session, *, draft_id: int, filters: CommentFilters) ->
     )
     points = {p.id: p for p in session.exec(select(ContactPoint).order_by(ContactPoint.name))
               if filters.point_ids is None or p.id in filters.point_ids}
-    sessions = {
+    meetings = {
         s.id: s
         for s in session.exec(
-            select(CommentSession).where(CommentSession.draft_id == draft.id)
+            select(Meeting).where(Meeting.draft_id == draft.id)
         )
         if filters.point_ids is None or s.contact_point_id in filters.point_ids
     }
@@ -113,7 +113,7 @@ def comment_page(session: Session, *, draft_id: int, filters: CommentFilters) ->
             comment=c,
             article_label=_label(by_id, session, c.article_id),
             point_name=points[c.contact_point_id].name if c.contact_point_id in points else "",
-            session_title=sessions[c.session_id].title if c.session_id in sessions else "",
+            meeting_title=meetings[c.meeting_id].title if c.meeting_id in meetings else "",
         )
         for c in comments
     ]
@@ -137,7 +137,7 @@ def comment_page(session: Session, *, draft_id: int, filters: CommentFilters) ->
         counts=counts,
         max_count=max((c.count for c in counts), default=0),
         points=list(points.values()),
-        sessions=sorted(sessions.values(), key=lambda s: s.id),
+        meetings=sorted(meetings.values(), key=lambda s: s.id),
         articles=articles,
     )
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from legis import privacy
 from legis.errors import Conflict, NotFound, Unavailable, ValidationError
-from legis.models import CHANNELS, Article, Comment, CommentSession, Draft
+from legis.models import CHANNELS, Article, Comment, Draft, Meeting
 from legis.services.drafts import current_version, is_open
 
 TEXT_MIN, TEXT_MAX = 2, 2000
@@ -104,11 +104,11 @@ def idempotency_key(nonce: str, data: CommentInput) -> str:
     return f"{nonce[:24]}:{data.article_id or 0}:{digest}"
 
 
-def session_for(session: Session, *, token: str, draft: Draft) -> CommentSession | None:
-    """The comment session of this session link, if it exists and was organised for ``draft``."""
+def meeting_for(session: Session, *, token: str, draft: Draft) -> Meeting | None:
+    """The comment meeting of this meeting link, if it exists and was organised for ``draft``."""
     if not token:
         return None
-    found = session.exec(select(CommentSession).where(CommentSession.token == token)).first()
+    found = session.exec(select(Meeting).where(Meeting.token == token)).first()
     return found if found is not None and found.draft_id == draft.id else None
 
 
@@ -128,7 +128,7 @@ def submit_comment(
     draft: Draft,
     data: CommentInput,
     channel: str,
-    comment_session: CommentSession | None = None,
+    meeting: Meeting | None = None,
     contact_point_id: int | None = None,
     form_token: str | None = None,
     entered_by: int | None = None,
@@ -158,10 +158,10 @@ def submit_comment(
         article = session.get(Article, data.article_id)
         if article is None or article.version_id != version.id:
             raise ValidationError("所选条文不属于这部草案的当前文本，请刷新页面后重试。", field="article")
-    if comment_session is not None:
-        if comment_session.draft_id != draft.id:
+    if meeting is not None:
+        if meeting.draft_id != draft.id:
             raise ValidationError("这个座谈会不是为这部草案组织的。")
-        contact_point_id = comment_session.contact_point_id
+        contact_point_id = meeting.contact_point_id
     comment = Comment(
         draft_id=draft.id,
         version_id=version.id,
@@ -173,7 +173,7 @@ def submit_comment(
         phone=data.phone,
         consent=data.consent,
         contact_point_id=contact_point_id,
-        session_id=comment_session.id if comment_session else None,
+        meeting_id=meeting.id if meeting else None,
         channel=channel,
         form_token=form_token,
         entered_by=entered_by,

@@ -105,11 +105,11 @@ def withdraw(session: Session, *, comment: Comment, reason: str, editor: Editor)
     return comment
 
 
-def withdraw_import(session: Session, *, import_id: int, session_id: int, reason: str,
+def withdraw_import(session: Session, *, import_id: int, meeting_id: int, reason: str,
                     editor: Editor) -> int:
     """Withdraw every row of one spreadsheet import; all or none."""
     batch = session.get(PaperImport, import_id)
-    if batch is None or batch.session_id != session_id:
+    if batch is None or batch.meeting_id != meeting_id:
         raise NotFound("没有找到这次导入。")
     if batch.withdrawn:
         raise Conflict("这次导入已经撤回过了。")
@@ -147,8 +147,8 @@ def history(session: Session, *, comment_id: int) -> list[AuditLog]:
         .order_by(AuditLog.id)))
 
 
-def imports_of(session: Session, *, session_id: int) -> list[PaperImport]:
-    return list(session.exec(select(PaperImport).where(PaperImport.session_id == session_id)
+def imports_of(session: Session, *, meeting_id: int) -> list[PaperImport]:
+    return list(session.exec(select(PaperImport).where(PaperImport.meeting_id == meeting_id)
                              .order_by(PaperImport.id)))
 
 

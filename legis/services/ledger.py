@@ -1,4 +1,4 @@
-"""Each point's record (台账) across drafts: computed from comments, sessions and decisions, never typed in.
+"""Each point's record (台账) across drafts: computed from comments, meetings and decisions, never typed in.
 
 A station's figures include the points under it: counts add up, while drafts and
 opinions are counted once however many of its points took part in them.
@@ -20,9 +20,9 @@ from legis.models import (
     STATE_REJECTED,
     STATUS_WITHDRAWN,
     Comment,
-    CommentSession,
     ContactPoint,
     Draft,
+    Meeting,
     Opinion,
 )
 from legis.services.report_levels import TreeIndex, load_tree
@@ -36,13 +36,13 @@ XLSX_HEADERS = ["排名", "联系点", "类型", "区", "所属站", "参与草�
 @dataclass
 class Figures:
     drafts: set[int] = field(default_factory=set)
-    sessions: int = 0
+    meetings: int = 0
     participants: int = 0
     comments: int = 0
 
     def add(self, other: Figures) -> None:
         self.drafts |= other.drafts
-        self.sessions += other.sessions
+        self.meetings += other.meetings
         self.participants += other.participants
         self.comments += other.comments
 
@@ -55,7 +55,7 @@ class LedgerRow:
     district: str
     station: str
     drafts: int
-    sessions: int
+    meetings: int
     participants: int
     comments: int
     opinions: int
@@ -87,29 +87,29 @@ def years(session: Session) -> list[int]:
 
 def own_figures(session: Session, *, draft_ids: list[int], points: set[int] | None = None,
                 by_draft: bool = False) -> dict:
-    """Sessions, people, comments and drafts per point (or per (point, draft)): two grouped queries."""
+    """Meetings, people, comments and drafts per point (or per (point, draft)): two grouped queries."""
     out: dict = defaultdict(Figures)
     if not draft_ids:
         return out
     comment_scope = [Comment.draft_id.in_(draft_ids), Comment.excluded.is_(False),
                      Comment.contact_point_id.is_not(None)]
-    session_scope = [CommentSession.draft_id.in_(draft_ids)]
+    session_scope = [Meeting.draft_id.in_(draft_ids)]
     if points is not None:
         comment_scope.append(Comment.contact_point_id.in_(points))
-        session_scope.append(CommentSession.contact_point_id.in_(points))
+        session_scope.append(Meeting.contact_point_id.in_(points))
 
     def key(pid, did):
         return (pid, did) if by_draft else pid
 
     for pid, did, count, people in session.exec(
-            select(CommentSession.contact_point_id, CommentSession.draft_id,
-                   func.count(CommentSession.id),
-                   func.coalesce(func.sum(CommentSession.participant_count), 0))
+            select(Meeting.contact_point_id, Meeting.draft_id,
+                   func.count(Meeting.id),
+                   func.coalesce(func.sum(Meeting.participant_count), 0))
             .where(*session_scope)
-            .group_by(CommentSession.contact_point_id, CommentSession.draft_id)).all():
+            .group_by(Meeting.contact_point_id, Meeting.draft_id)).all():
         fig = out[key(pid, did)]
         fig.drafts.add(did)
-        fig.sessions += count
+        fig.meetings += count
         fig.participants += int(people)
     for pid, did, count in session.exec(
             select(Comment.contact_point_id, Comment.draft_id, func.count(Comment.id))
@@ -160,7 +160,7 @@ def _row(pid: int, fig: Figures, states: dict[str, int], tree: TreeIndex) -> Led
     station = tree.station_of(pid)
     return LedgerRow(pid, point.name, point.kind, point.district,
                      tree.points[station].name if station and station != pid else "",
-                     len(fig.drafts), fig.sessions, fig.participants, fig.comments,
+                     len(fig.drafts), fig.meetings, fig.participants, fig.comments,
                      sum(states.values()), states.get(STATE_ADOPTED, 0), states.get(STATE_PARTIAL, 0),
                      states.get(STATE_REJECTED, 0))
 
@@ -235,7 +235,7 @@ def point_record(session: Session, *, point_id: int, year: int | None) -> tuple[
 def ledger_xlsx(rows: list[LedgerRow], *, year: int | None) -> bytes:
     title = f"{year}年台账" if year else "历年台账"
     return to_xlsx([(title, XLSX_HEADERS, ([r.rank, r.name, r.kind, r.district, r.station, r.drafts,
-                                            r.sessions, r.participants, r.comments, r.opinions,
+                                            r.meetings, r.participants, r.comments, r.opinions,
                                             r.adopted, r.partial, r.rejected, r.adoption_rate]
                                            for r in rows))],
                    widths={title: [6, 30, 6, 10, 24, 10, 10, 10, 12, 14, 8, 10, 8, 14]})

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from legis.errors import LegisError, ValidationError
-from legis.models import Article, CommentSession, Draft
+from legis.models import Article, Draft, Meeting
 from legis.numerals import article_label, cn_to_int
 from legis.services.comments import CommentInput, submit_comment
 from legis.services.uploaded_tables import cell_text, table_records
@@ -139,7 +139,7 @@ class PaperRow:
     community: str = ""
     phone: str = ""
     errors: list[str] = field(default_factory=list)
-    repeats: str = ""   # a warning: the same comment is already in the session (or earlier in the file)
+    repeats: str = ""   # a warning: the same comment is already in the meeting (or earlier in the file)
 
     @property
     def ok(self) -> bool:
@@ -185,15 +185,15 @@ def file_hash(table: list[list[Any]]) -> str:
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def refuse_repeated_file(session: Session, *, session_id: int, digest: str) -> None:
-    """The same file imported into the same session before (and not withdrawn) is refused."""
+def refuse_repeated_file(session: Session, *, meeting_id: int, digest: str) -> None:
+    """The same file imported into the same meeting before (and not withdrawn) is refused."""
     from sqlmodel import select
 
     from legis.models import PaperImport
     from legis.timefmt import fmt_datetime
 
     earlier = session.exec(select(PaperImport).where(
-        PaperImport.session_id == session_id, PaperImport.file_hash == digest,
+        PaperImport.meeting_id == meeting_id, PaperImport.file_hash == digest,
         PaperImport.withdrawn.is_(False))).first()
     if earlier is not None:
         name = f"“{earlier.filename}”" if earlier.filename else ""
@@ -203,31 +203,31 @@ def refuse_repeated_file(session: Session, *, session_id: int, digest: str) -> N
             status=409, field="file")
 
 
-def record_import(session: Session, *, session_id: int, digest: str, filename: str,
+def record_import(session: Session, *, meeting_id: int, digest: str, filename: str,
                   entered_by: int | None):
     """The PaperImport row for a confirmed file; None when this file is already imported."""
     from legis.models import PaperImport
 
     try:
-        refuse_repeated_file(session, session_id=session_id, digest=digest)
+        refuse_repeated_file(session, meeting_id=meeting_id, digest=digest)
     except LegisError:
         return None
-    batch = PaperImport(session_id=session_id, file_hash=digest, filename=filename,
+    batch = PaperImport(meeting_id=meeting_id, file_hash=digest, filename=filename,
                         entered_by=entered_by)
     session.add(batch)
     session.flush()
     return batch
 
 
-def flag_repeats(session: Session, *, session_id: int, rows: list[PaperRow]) -> int:
-    """Mark rows repeating a comment already in the session (same article, text and name)."""
+def flag_repeats(session: Session, *, meeting_id: int, rows: list[PaperRow]) -> int:
+    """Mark rows repeating a comment already in the meeting (same article, text and name)."""
     from sqlmodel import select
 
     from legis.models import Comment
 
     stored = {(a, t, n) for a, t, n in session.exec(
         select(Comment.article_id, Comment.text, Comment.name).where(
-            Comment.session_id == session_id, Comment.withdrawn.is_(False))).all()}
+            Comment.meeting_id == meeting_id, Comment.withdrawn.is_(False))).all()}
     seen: dict[tuple, int] = {}
     for row in rows:
         key = (row.article_id, row.text, row.name)
@@ -261,7 +261,7 @@ def save_paper_rows(
     session: Session,
     *,
     draft: Draft,
-    comment_session: CommentSession,
+    meeting: Meeting,
     rows: Sequence[dict[str, Any]],
     channel: str,
     batch_id: str,
@@ -284,7 +284,7 @@ def save_paper_rows(
         try:
             comment, new = submit_comment(
                 session, draft=draft, data=data, channel=channel,
-                comment_session=comment_session, form_token=f"imp:{batch_id}:{row['line']}",
+                meeting=meeting, form_token=f"imp:{batch_id}:{row['line']}",
                 entered_by=entered_by, check_open=check_open,
             )
         except LegisError as error:

@@ -20,7 +20,7 @@ class Turnout:
 def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
     """Comments and participants per draft so far (set aside as not an opinion, or withdrawn: not counted).
 
-    A participant is a browser visit; comments typed in at a session or from
+    A participant is a browser visit; comments typed in at a meeting or from
     paper carry no visit, so a phone number given with them joins them, and
     the rest count one person each. Four grouped counts, each read from the
     index ix_comment_draft_participant alone (one DISTINCT over a CASE read

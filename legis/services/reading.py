@@ -1,5 +1,5 @@
 """The reading page of a draft: one page of its articles with the headings they sit under,
-an outline, the turnout, and the session (座谈会) a resident came through. Loaded in one
+an outline, the turnout, and the meeting (座谈会) a resident came through. Loaded in one
 transaction. How a draft is cut into pages and searched is in ``legis.services.draft_parts``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from legis.errors import NotFound
-from legis.models import Article, CommentSession, ContactPoint, Draft
+from legis.models import Article, ContactPoint, Draft, Meeting
 from legis.services import draft_parts, participation
 from legis.services import drafts as draft_service
 
@@ -24,7 +24,7 @@ class DraftPage:
     part: draft_parts.Part
     preamble: str
     turnout: participation.Turnout
-    comment_session: CommentSession | None = None
+    meeting: Meeting | None = None
     contact_point: ContactPoint | None = None
 
     @property
@@ -40,9 +40,9 @@ class DraftPage:
         return self.part.blocks
 
 
-def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token: str = "",
+def load_draft_page(session: Session, *, slug: str, part: int = 1, meeting_token: str = "",
                     turnouts: participation.TurnoutCache | None = None) -> DraftPage:
-    """Page ``part`` of a public draft; ``session_token`` names the 座谈会 the reader came through."""
+    """Page ``part`` of a public draft; ``meeting_token`` names the 座谈会 the reader came through."""
     draft = draft_service.public_draft(session, slug=slug)
     version = draft_service.current_version(session, draft=draft)
     laid_out = draft_parts.lay_out(draft_service.headings_of(session, version=version),
@@ -57,24 +57,24 @@ def load_draft_page(session: Session, *, slug: str, part: int = 1, session_token
         turnout=(turnouts.get(session, draft_ids=[draft.id]) if turnouts
                  else participation.turnout(session, draft_ids=[draft.id]))[draft.id],
     )
-    if session_token:
-        comment_session = session_by_token(session, token=session_token)
-        if comment_session is not None and comment_session.draft_id == draft.id:
-            page.comment_session = comment_session
-            page.contact_point = session.get(ContactPoint, comment_session.contact_point_id)
+    if meeting_token:
+        meeting = meeting_by_token(session, token=meeting_token)
+        if meeting is not None and meeting.draft_id == draft.id:
+            page.meeting = meeting
+            page.contact_point = session.get(ContactPoint, meeting.contact_point_id)
     return page
 
 
-def session_by_token(session: Session, *, token: str) -> CommentSession | None:
-    """The session (座谈会) whose QR link carries ``token``, if any."""
-    return session.exec(select(CommentSession).where(CommentSession.token == token)).first()
+def meeting_by_token(session: Session, *, token: str) -> Meeting | None:
+    """The meeting (座谈会) whose QR link carries ``token``, if any."""
+    return session.exec(select(Meeting).where(Meeting.token == token)).first()
 
 
-def load_session_page(session: Session, *, token: str,
+def load_meeting_page(session: Session, *, token: str,
                       turnouts: participation.TurnoutCache | None = None) -> DraftPage:
-    """The reading page as residents reach it by scanning a session's QR code."""
-    comment_session = session_by_token(session, token=token)
-    if comment_session is None:
+    """The reading page as residents reach it by scanning a meeting's QR code."""
+    meeting = meeting_by_token(session, token=token)
+    if meeting is None:
         raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
-    draft = session.get(Draft, comment_session.draft_id)
-    return load_draft_page(session, slug=draft.slug, session_token=token, turnouts=turnouts)
+    draft = session.get(Draft, meeting.draft_id)
+    return load_draft_page(session, slug=draft.slug, meeting_token=token, turnouts=turnouts)

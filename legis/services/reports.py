@@ -15,10 +15,10 @@ from legis.exporters.model import (
     ReportArticle,
     ReportComment,
     ReportData,
+    ReportMeeting,
     ReportOpinion,
-    ReportSession,
 )
-from legis.models import Article, Comment, CommentSession, ContactPoint, Opinion, User
+from legis.models import Article, Comment, ContactPoint, Meeting, Opinion, User
 from legis.services import revisions as revision_service
 from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
@@ -49,11 +49,11 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         comment_query = comment_query.where(Comment.contact_point_id.in_(scope))
     comments = list(session.exec(comment_query.order_by(Comment.id)))
     points = {p.id: p.name for p in session.exec(select(ContactPoint))}
-    session_query = select(CommentSession).where(CommentSession.draft_id == draft.id)
+    meeting_query = select(Meeting).where(Meeting.draft_id == draft.id)
     if scope is not None:
-        session_query = session_query.where(CommentSession.contact_point_id.in_(scope))
-    sessions = list(session.exec(session_query.order_by(CommentSession.held_on, CommentSession.id)))
-    session_titles = {s.id: s.title or f"座谈会{s.id}" for s in sessions}
+        meeting_query = meeting_query.where(Meeting.contact_point_id.in_(scope))
+    meetings = list(session.exec(meeting_query.order_by(Meeting.held_on, Meeting.id)))
+    meeting_titles = {s.id: s.title or f"座谈会{s.id}" for s in meetings}
     article_ids = {c.article_id for c in comments if c.article_id}
     opinions = {o.id: o for o in session.exec(select(Opinion).where(Opinion.draft_id == draft.id))}
     article_ids |= {o.article_id for o in opinions.values() if o.article_id}
@@ -83,7 +83,7 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
             state=opinion.state,
             reason=opinion.reason if internal else privacy.mask(opinion.reason),
             change_note=opinion.change_note if internal else privacy.mask(opinion.change_note),
-            comments=[_report_comment(c, label(c.article_id), points, session_titles, internal)
+            comments=[_report_comment(c, label(c.article_id), points, meeting_titles, internal)
                       for c in group],
         ))
     report_opinions.sort(key=lambda o: (o.article_ordinal, -o.supporters, o.id))
@@ -98,12 +98,12 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
         report_date=today(),
         contact_point=point.name if point else None,
         contact_points=len(used_points),
-        sessions=[ReportSession(title=s.title or f"座谈会{s.id}", contact_point=points.get(s.contact_point_id, ""),
+        meetings=[ReportMeeting(title=s.title or f"座谈会{s.id}", contact_point=points.get(s.contact_point_id, ""),
                                 date=s.held_on, place=s.place,
                                 participants=s.participant_count or s.expected_participants,
                                 host=s.host_name)
-                  for s in sessions],
-        participants=sum(s.participant_count or s.expected_participants for s in sessions),
+                  for s in meetings],
+        participants=sum(s.participant_count or s.expected_participants for s in meetings),
         comments=sum(len(g) for g in members.values()),
         opinions=report_opinions,
         internal=internal,
@@ -131,13 +131,13 @@ def _host_of(session: Session, point: ContactPoint) -> str:
 
 
 def _report_comment(comment: Comment, article_label: str, points: dict[int, str],
-                    session_titles: dict[int, str], internal: bool) -> ReportComment:
+                    meeting_titles: dict[int, str], internal: bool) -> ReportComment:
     return ReportComment(
         id=comment.id,
         text=comment.text if internal else privacy.public_text(comment.text, comment.personal_data),
         article_label=article_label,
         contact_point=points.get(comment.contact_point_id),
-        session=session_titles.get(comment.session_id),
+        meeting=meeting_titles.get(comment.meeting_id),
         channel=comment.channel,
         created_at=to_beijing(comment.created_at).replace(tzinfo=None),
         name=(comment.name if internal else mask_name(comment.name)) or None,

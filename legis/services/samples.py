@@ -1,4 +1,4 @@
-"""Sample data for a first start: the drafts in legis/sample_drafts/ and a few sessions and comments on one."""
+"""Sample data for a first start: the drafts in legis/sample_drafts/ and a few meetings and comments on one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from legis.models import CommentSession, ContactPoint, Draft
+from legis.models import ContactPoint, Draft, Meeting
 from legis.parsing import parse_bytes
 from legis.services import comments as comment_service
 from legis.services.drafts import articles_of, current_version, get_draft, import_draft
@@ -29,7 +29,7 @@ class SampleLoad:
 
 def load_samples(session: Session, *, directory: Path, days_open: int = 30) -> SampleLoad:
     """Import every sample draft in ``directory`` into an empty database, open for comment,
-    then the sample contact points, sessions and comments, so every page has something to show."""
+    then the sample contact points, meetings and comments, so every page has something to show."""
     result = SampleLoad()
     if session.exec(select(func.count()).select_from(Draft)).one():
         return result
@@ -59,18 +59,18 @@ def _load_comments(session: Session, data: dict) -> int:
         session.add(point)
         session.flush()
         points[point.name] = point
-    sessions = []
-    for item in data["sessions"]:
-        comment_session = CommentSession(
+    meetings = []
+    for item in data["meetings"]:
+        meeting = Meeting(
             draft_id=draft.id, contact_point_id=points[item["point"]].id, title=item["title"],
             held_on=today() - timedelta(days=item["days_ago"]), place=item["place"],
             host_name=item["host"], expected_participants=item["expected"],
             participant_count=item["participants"], token=secrets.token_urlsafe(9))
-        session.add(comment_session)
+        session.add(meeting)
         session.flush()
-        sessions.append(comment_session)
+        meetings.append(meeting)
     for item in data["comments"]:
-        comment_session = sessions[item["session"]] if item["session"] is not None else None
+        meeting = meetings[item["meeting"]] if item["meeting"] is not None else None
         point = points.get(item["point"]) if item["point"] else None
         entry = comment_service.CommentInput(
             text=item["text"], name=item["name"], phone=item["phone"], community=item["community"],
@@ -78,5 +78,5 @@ def _load_comments(session: Session, data: dict) -> int:
             article_id=by_number[item["article"]] if item["article"] else None)
         comment_service.submit_comment(
             session, draft=draft, data=entry, channel=item["channel"],
-            comment_session=comment_session, contact_point_id=point.id if point else None)
+            meeting=meeting, contact_point_id=point.id if point else None)
     return len(data["comments"])

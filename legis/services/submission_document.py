@@ -14,8 +14,8 @@ from legis.models import (
     STATE_PENDING,
     Article,
     Comment,
-    CommentSession,
     ContactPoint,
+    Meeting,
     Submission,
     SubmissionItem,
 )
@@ -32,8 +32,8 @@ def submission_document(session: Session, *, submission: Submission, items: list
     articles = {a.id: a for a in session.exec(select(Article).where(
         Article.id.in_({i.article_id for i in items if i.article_id})))}
     points = dict(session.exec(select(ContactPoint.id, ContactPoint.name)).all())
-    titles = {s.id: s.title or f"座谈会{s.id}" for s in session.exec(select(CommentSession).where(
-        CommentSession.draft_id == submission.draft_id))}
+    titles = {s.id: s.title or f"座谈会{s.id}" for s in session.exec(select(Meeting).where(
+        Meeting.draft_id == submission.draft_id))}
     opinions = []
     for item in items:
         article = articles.get(item.article_id)

@@ -22,8 +22,8 @@ from legis.models import (
     SUB_SUBMITTED,
     Article,
     Comment,
-    CommentSession,
     Draft,
+    Meeting,
     Submission,
     SubmissionItem,
     SubmissionVersion,
@@ -216,17 +216,17 @@ def snapshot(session: Session, *, submission: Submission, items: list[Submission
     labels = dict(session.exec(select(Article.id, Article.label).where(
         Article.id.in_({i.article_id for i in items if i.article_id}))).all())
     point = submission.contact_point_id
-    sessions, people = session.exec(select(func.count(CommentSession.id),
-                                           func.coalesce(func.sum(CommentSession.participant_count), 0))
-                                    .where(CommentSession.draft_id == submission.draft_id,
-                                           CommentSession.contact_point_id.in_(tree.subtree(point)))
+    meetings, people = session.exec(select(func.count(Meeting.id),
+                                           func.coalesce(func.sum(Meeting.participant_count), 0))
+                                    .where(Meeting.draft_id == submission.draft_id,
+                                           Meeting.contact_point_id.in_(tree.subtree(point)))
                                     ).one()
     senders = existing(session, draft_id=submission.draft_id, point_ids=tree.senders_to(point))
     return {
         "point": tree.points[point].name,
         "cover_note": submission.cover_note,
         "comments": sum(len(i.comment_ids) for i in items),
-        "sessions": sessions, "participants": int(people),
+        "meetings": meetings, "participants": int(people),
         "items": [{"article": labels.get(i.article_id, "总体意见"), "text": i.text, "note": i.note,
                    "comments": len(i.comment_ids), "comment_ids": i.comment_ids} for i in items],
         "senders": [{"point": tree.points[p].name,

@@ -1,6 +1,6 @@
 """The office's tracking table for a draft: every reporting point, its state, figures and lateness.
 
-Three grouped queries (comments, sessions, submissions per point) and one walk
+Three grouped queries (comments, meetings, submissions per point) and one walk
 of the tree: no query per point, so it stays fast at 734 points.
 """
 
@@ -18,8 +18,8 @@ from legis.models import (
     SUB_RETURNED,
     SUBMISSION_STATES,
     Comment,
-    CommentSession,
     Draft,
+    Meeting,
     Submission,
 )
 from legis.services.report_levels import TreeIndex, load_tree
@@ -40,7 +40,7 @@ class TrackRow:
     state: str
     submitted_at: datetime | None
     return_note: str
-    sessions: int
+    meetings: int
     people: int
     comments: int
     late: bool
@@ -57,13 +57,13 @@ class Tracking:
 
 
 def figures(session: Session, *, draft_id: int, tree: TreeIndex) -> dict[int, list[int]]:
-    """[sessions, people, comments] per point, each including the points under it."""
+    """[meetings, people, comments] per point, each including the points under it."""
     own: dict[int, list[int]] = {pid: [0, 0, 0] for pid in tree.points}
     for pid, count, people in session.exec(
-            select(CommentSession.contact_point_id, func.count(CommentSession.id),
-                   func.coalesce(func.sum(CommentSession.participant_count), 0))
-            .where(CommentSession.draft_id == draft_id)
-            .group_by(CommentSession.contact_point_id)).all():
+            select(Meeting.contact_point_id, func.count(Meeting.id),
+                   func.coalesce(func.sum(Meeting.participant_count), 0))
+            .where(Meeting.draft_id == draft_id)
+            .group_by(Meeting.contact_point_id)).all():
         if pid in own:
             own[pid][0], own[pid][1] = count, int(people)
     for pid, count in session.exec(
@@ -127,13 +127,13 @@ def tracking_table(session: Session, *, draft: Draft, today: date, district: str
         state = sub.state if sub else SUB_OPEN
         submitted = sub.submitted_at if sub else None
         receiver = tree.receiver(pid)
-        sessions, people, comments = totals.get(pid, [0, 0, 0])
+        meetings, people, comments = totals.get(pid, [0, 0, 0])
         row = TrackRow(
             point_id=pid, name=point.name, kind=point.kind, district=point.district,
             station=tree.points[stations[pid]].name if stations[pid] else "",
             receiver=tree.points[receiver].name if receiver else OFFICE_NAME, receiver_id=receiver,
             state=state, submitted_at=submitted, return_note=sub.return_note if sub else "",
-            sessions=sessions, people=people, comments=comments,
+            meetings=meetings, people=people, comments=comments,
             late=is_late(state, submitted, draft.points_deadline, today))
         result.rows.append(row)
         result.states[state] += 1

@@ -102,12 +102,12 @@ def require(roles: frozenset[str], endpoint: Callable) -> Callable:
 
 
 async def _check_object_scope(request: Request, user: SignedIn) -> None:
-    """A host may open a session or contact point only of their own subtree."""
-    from legis.models import CommentSession
+    """A host may open a meeting or contact point only of their own subtree."""
+    from legis.models import Meeting
 
     params = request.path_params
-    if "session_id" in params:
-        found = await in_db(request, lambda s: s.get(CommentSession, params["session_id"]))
+    if "meeting_id" in params:
+        found = await in_db(request, lambda s: s.get(Meeting, params["meeting_id"]))
         if found is not None and not user.may_act_for(found.contact_point_id):
             raise Forbidden("这不是您所在联系点的座谈会，您无权查看或修改。")
     if "point_id" in params and not user.may_act_for(params["point_id"]):

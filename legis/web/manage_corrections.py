@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from legis.errors import ValidationError
-from legis.models import Article, CommentSession, Draft
+from legis.models import Article, Draft, Meeting
 from legis.services import corrections
 from legis.services import drafts as draft_service
 from legis.services.paper_import import pick_article
@@ -32,7 +32,7 @@ def _page(session: Session, comment_id: int, who: corrections.Editor) -> dict:
         raise Forbidden("只能更正您自己录入的书面意见；居民在网上提交的意见不能修改。")
     article = session.get(Article, comment.article_id) if comment.article_id else None
     return {"comment": comment, "draft": session.get(Draft, comment.draft_id),
-            "cs": session.get(CommentSession, comment.session_id) if comment.session_id else None,
+            "cs": session.get(Meeting, comment.meeting_id) if comment.meeting_id else None,
             "article_label": article.label if article else "总体意见",
             "locked": corrections.why_locked(session, comment=comment),
             "history": corrections.history(session, comment_id=comment.id),
@@ -62,7 +62,7 @@ async def correct(request: Request) -> Response:
             raise ValidationError(pick.error, field="article")
         corrections.edit(session, comment=comment, text=str(form.get("text", "")),
                          article_id=pick.article.id if pick.article else None, editor=who)
-        return comment.session_id
+        return comment.meeting_id
 
     return await _act(request, work, form, "已保存更正，原来的内容保留在修改记录中。")
 
@@ -75,32 +75,32 @@ async def withdraw(request: Request) -> Response:
     def work(session: Session):
         comment = corrections.correctable(session, comment_id=comment_id, editor=who)
         corrections.withdraw(session, comment=comment, reason=str(form.get("reason", "")), editor=who)
-        return comment.session_id
+        return comment.meeting_id
 
     return await _act(request, work, form, "已撤回这条意见：它仍保存在系统中，但不再计入归并和统计。")
 
 
 async def _act(request: Request, work, form, message: str) -> Response:
     try:
-        session_id = await in_db(request, work, write=True)
+        meeting_id = await in_db(request, work, write=True)
     except FORM_ERRORS as error:
         return await correct_page(request, values=dict(form), errors={error.field or "_": error.message},
                                   status=422 if error.field else status_of(error))
     flash(request, message)
-    if session_id:
-        return redirect(request.url_for("manage_session", session_id=session_id).path)
+    if meeting_id:
+        return redirect(request.url_for("manage_meeting", meeting_id=meeting_id).path)
     return redirect(request.url_for("comment_correct", comment_id=request.path_params["comment_id"]).path)
 
 
 async def withdraw_import(request: Request) -> Response:
     form = await read_form(request)
-    session_id = request.path_params["session_id"]
+    meeting_id = request.path_params["meeting_id"]
     who = editor(request)
     try:
         count = await in_db(request, lambda s: corrections.withdraw_import(
-            s, import_id=request.path_params["import_id"], session_id=session_id,
+            s, import_id=request.path_params["import_id"], meeting_id=meeting_id,
             reason=str(form.get("reason", "")), editor=who), write=True)
         flash(request, f"已撤回这次导入的{count}条意见；它们仍保存在系统中，不再计入归并和统计。")
     except FORM_ERRORS as error:
         flash(request, error.message, "error")
-    return redirect(request.url_for("manage_session", session_id=session_id).path)
+    return redirect(request.url_for("manage_meeting", meeting_id=meeting_id).path)

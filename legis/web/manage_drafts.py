@@ -188,7 +188,7 @@ async def comments(request: Request) -> Response:
         article_id=int_or_none(query.get("article")),
         overall=query.get("article") == "overall",
         contact_point_id=int_or_none(query.get("point")),
-        session_id=int_or_none(query.get("session")),
+        meeting_id=int_or_none(query.get("meeting")),
         channel=query.get("channel") or None,
         date_from=parse_date(query.get("from")),
         date_to=parse_date(query.get("to")),

@@ -15,7 +15,7 @@ from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, r
 AUDIT_ACTIONS = {
     "login": "登录", "user.": "用户变更", "draft.": "草案变更", "merge.": "归并",
     "opinion.": "归纳意见调整", "comment.": "意见标记", "disposition.": "处理结果",
-    "export.": "导出个人信息", "session.": "座谈会", "point.": "联系点",
+    "export.": "导出个人信息", "meeting.": "座谈会", "point.": "联系点",
     "submission.": "报送", "referral.": "交办",
 }
 PER_PAGE = 100

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from legis import privacy
 from legis.errors import NotFound, RateLimited, ValidationError
-from legis.models import CHANNEL_ONLINE, Article, CommentSession, Draft
+from legis.models import CHANNEL_ONLINE, Article, Draft, Meeting
 from legis.services import comments as comment_service
 from legis.services import dispositions, draft_parts, participation, reading
 from legis.services import drafts as draft_service
@@ -48,16 +48,16 @@ async def draft_page(request: Request) -> Response:
     part = request.path_params.get("part", 1)
     token = request.query_params.get("s", "")[:40]
     page = await in_db(request, lambda s: reading.load_draft_page(
-        s, slug=request.path_params["slug"], part=part, session_token=token,
+        s, slug=request.path_params["slug"], part=part, meeting_token=token,
         turnouts=request.app.state.turnouts))
     return _render_draft(request, page)
 
 
-async def session_page(request: Request) -> Response:
-    """The page residents reach by scanning a session's QR code."""
+async def meeting_page(request: Request) -> Response:
+    """The page residents reach by scanning a meeting's QR code."""
     token = request.path_params["token"]
 
-    page = await in_db(request, lambda s: reading.load_session_page(
+    page = await in_db(request, lambda s: reading.load_meeting_page(
         s, token=token, turnouts=request.app.state.turnouts))
     return _render_draft(request, page)
 
@@ -65,7 +65,7 @@ async def session_page(request: Request) -> Response:
 # Placeholders for the per-request tokens in the cached body. Random per
 # process, so no draft text can contain one and get a live token put in it.
 TOKEN_SLOT = "LEGISFORMTOKEN" + secrets.token_hex(12)
-SESSION_SLOT = "LEGISSESSION" + secrets.token_hex(12)
+MEETING_SLOT = "LEGISMEETING" + secrets.token_hex(12)
 MAX_FRAGMENTS = 64
 
 
@@ -74,7 +74,7 @@ def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> st
 
     Rendering a hundred articles with a form each costs tens of milliseconds;
     the text only changes with a new version or a new period, which are in the
-    key. The per-request form token and session token go into fixed slots.
+    key. The per-request form token and meeting token go into fixed slots.
     """
     version_id = page.articles[0].version_id if page.articles else 0
     key = (page.draft.id, version_id, page.draft.updated_at, accepting, page.part.number)
@@ -84,7 +84,7 @@ def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> st
         template = request.app.state.templates.get_template("_draft_body.html")
         fragment = template.render({
             "request": request, "page": page, "draft": page.draft, "accepting": accepting,
-            "form_token": TOKEN_SLOT, "session_token": SESSION_SLOT,
+            "form_token": TOKEN_SLOT, "meeting_token": MEETING_SLOT,
         })
         if len(cache) >= MAX_FRAGMENTS:
             cache.clear()
@@ -94,10 +94,10 @@ def draft_body(request: Request, page: reading.DraftPage, accepting: bool) -> st
 
 def _render_draft(request: Request, page: reading.DraftPage) -> Response:
     accepting = draft_service.is_open(page.draft)
-    session_token = page.comment_session.token if page.comment_session else ""
+    meeting_token = page.meeting.token if page.meeting else ""
     body = (draft_body(request, page, accepting)
             .replace(TOKEN_SLOT, request.app.state.form_tokens.issue())
-            .replace(SESSION_SLOT, session_token))
+            .replace(MEETING_SLOT, meeting_token))
     return render(
         request,
         "draft.html",
@@ -107,7 +107,7 @@ def _render_draft(request: Request, page: reading.DraftPage) -> Response:
             "body": Markup(body),
             "accepting": accepting,
             "own_codes": request.app.state.visits.codes(request, page.draft.id),
-            "session_token": session_token,
+            "meeting_token": meeting_token,
         },
     )
 
@@ -131,7 +131,7 @@ async def comment_form_page(request: Request) -> Response:
         "article": article,
         "part": part,
         "form_token": request.app.state.form_tokens.issue(),
-        "session_token": request.query_params.get("s", ""),
+        "meeting_token": request.query_params.get("s", ""),
         "values": {},
         "errors": {},
         "accepting": draft_service.is_open(draft),
@@ -150,22 +150,22 @@ async def submit_comment(request: Request) -> Response:
         consent=form.get("consent") in {"1", "on", "yes"},
         article_id=int_or_none(form.get("article_id")),
     )
-    session_token = str(form.get("s", ""))[:40]
+    meeting_token = str(form.get("s", ""))[:40]
     if form.get("website"):
         # The honeypot field is hidden from people; only a bot fills it in.
         raise ValidationError("提交未通过校验。如果您是正常填写，请刷新页面后重新提交。")
 
-    # The session link's larger allowance only for a session that really exists
+    # The meeting link's larger allowance only for a meeting that really exists
     # for this draft: any other `s` value counts as an ordinary online comment.
-    comment_session = None
-    if session_token:
-        comment_session = await in_db(request, lambda s: comment_service.session_for(
-            s, token=session_token, draft=draft_service.public_draft(s, slug=slug)))
+    meeting = None
+    if meeting_token:
+        meeting = await in_db(request, lambda s: comment_service.meeting_for(
+            s, token=meeting_token, draft=draft_service.public_draft(s, slug=slug)))
     limit, key = settings.comment_rate_per_minute, f"c:{client_address(request)}"
-    if comment_session is not None:
-        # Residents of one session share the contact point's Wi-Fi: count them
-        # against the session's own, much larger allowance.
-        limit, key = settings.session_rate_per_minute, f"{key}:{comment_session.token}"
+    if meeting is not None:
+        # Residents of one meeting share the contact point's Wi-Fi: count them
+        # against the meeting's own, much larger allowance.
+        limit, key = settings.meeting_rate_per_minute, f"{key}:{meeting.token}"
     wait = await wait_for(request, key, limit=limit)
     if wait:
         raise RateLimited(
@@ -188,9 +188,9 @@ async def submit_comment(request: Request) -> Response:
             session,
             draft=draft,
             data=data,
-            channel=comment_session.channel if comment_session else CHANNEL_ONLINE,
-            comment_session=(session.get(CommentSession, comment_session.id)
-                             if comment_session else None),
+            channel=meeting.channel if meeting else CHANNEL_ONLINE,
+            meeting=(session.get(Meeting, meeting.id)
+                             if meeting else None),
             form_token=form_token,
             visitor=visitor,
         )
@@ -207,7 +207,7 @@ async def submit_comment(request: Request) -> Response:
             "draft": draft,
             "article": article,
             "form_token": str(form.get("form_token", "")),
-            "session_token": session_token,
+            "meeting_token": meeting_token,
             "values": data,
             "errors": data.errors,
             "accepting": True,
@@ -244,17 +244,17 @@ async def receipt(request: Request) -> Response:
         codes = request.app.state.visits.codes(request, comment.draft_id)
         own = (participation.own_comments(session, draft_id=draft.id, codes=codes)
                if comment.receipt_code in codes else [])
-        # 继续提意见 goes back to where the resident was: the session's page if they
+        # 继续提意见 goes back to where the resident was: the meeting's page if they
         # came by its QR code, at the article they commented on (on its chapter's page).
-        comment_session = session.get(CommentSession, comment.session_id) if comment.session_id else None
-        by_session = comment_session is not None and comment.entered_by is None
+        meeting = session.get(Meeting, comment.meeting_id) if comment.meeting_id else None
+        by_meeting = meeting is not None and comment.entered_by is None
         part = draft_parts.part_of_article(session, article=article) if article else 1
         if part > 1:
             back = url_path(request, "draft_part", slug=draft.slug, part=part)
-            back += f"?s={comment_session.token}" if by_session and comment_session else ""
+            back += f"?s={meeting.token}" if by_meeting and meeting else ""
         else:
-            back = (url_path(request, "session_entry", token=comment_session.token)
-                    if by_session and comment_session
+            back = (url_path(request, "meeting_entry", token=meeting.token)
+                    if by_meeting and meeting
                     else url_path(request, "draft", slug=draft.slug))
         back += "#" + (article_anchor(article) if article else "overall")
         return comment, draft, article, opinion, published, back, own

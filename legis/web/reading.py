@@ -21,13 +21,13 @@ async def search(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()[: draft_parts.MAX_QUERY]
     token = request.query_params.get("s", "")[:40]
     page = await in_db(request, lambda s: reading.load_draft_page(
-        s, slug=request.path_params["slug"], session_token=token,
+        s, slug=request.path_params["slug"], meeting_token=token,
         turnouts=request.app.state.turnouts))
     hits = draft_parts.search(page.reading, query)
     return render(request, "search.html", {
         "page": page, "draft": page.draft, "query": query, "hits": hits,
         "accepting": draft_service.is_open(page.draft),
-        "session_token": page.comment_session.token if page.comment_session else "",
+        "meeting_token": page.meeting.token if page.meeting else "",
     })
 
 

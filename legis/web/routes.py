@@ -22,12 +22,12 @@ from legis.web import manage_drafts as drafts
 from legis.web import manage_feedback as feedback
 from legis.web import manage_jobs as jobs
 from legis.web import manage_ledger as ledger
+from legis.web import manage_meetings as meetings
 from legis.web import manage_network as network
 from legis.web import manage_opinions as opinions
 from legis.web import manage_points as points
 from legis.web import manage_referrals as referrals
 from legis.web import manage_report as report
-from legis.web import manage_sessions as sessions
 from legis.web import manage_users as users
 from legis.web import manage_versions as versions
 from legis.web.auth import ADMIN, ALL_STAFF, BODY, EVERYONE, OFFICE, PUBLIC, ROLES
@@ -47,7 +47,7 @@ def route(path: str, endpoint: Callable, name: str, roles: frozenset[str],
 
 M = "/manage"
 DRAFT = f"{M}/drafts/{{draft_id:int}}"
-SESSION = f"{M}/sessions/{{session_id:int}}"
+MEETING = f"{M}/meetings/{{meeting_id:int}}"
 SUBMISSION = f"{DRAFT}/submissions/{{point_id:int}}"
 
 routes: list[BaseRoute] = [
@@ -61,7 +61,7 @@ routes: list[BaseRoute] = [
     route("/drafts/{slug}/comment", public.comment_form_page, "comment_form", PUBLIC),
     route("/drafts/{slug}/comments", public.submit_comment, "submit_comment", PUBLIC, POST),
     route("/drafts/{slug}/feedback", public.feedback_wall, "feedback_wall", PUBLIC),
-    route("/s/{token}", public.session_page, "session_entry", PUBLIC),
+    route("/s/{token}", public.meeting_page, "meeting_entry", PUBLIC),
     route("/r", public.receipt_lookup, "receipt_lookup", PUBLIC),
     route("/r/{code}", public.receipt, "receipt", PUBLIC),
     route("/prefs/text-size", public.text_size, "text_size", PUBLIC, POST),
@@ -89,29 +89,32 @@ routes: list[BaseRoute] = [
           "manage_points_import_confirm", ADMIN, POST),
     route(f"{M}/points/{{point_id:int}}", points.edit_point, "manage_point", ADMIN),
     route(f"{M}/points/{{point_id:int}}", points.update_point, "manage_point_update", ADMIN, POST),
-    # sessions (座谈会) and paper comments
-    route(f"{M}/sessions", sessions.sessions_index, "manage_sessions", ALL_STAFF),
-    route(f"{M}/sessions", sessions.create_session, "manage_session_create", ALL_STAFF, POST),
-    route(f"{M}/sessions/new", sessions.new_session, "manage_session_new", ALL_STAFF),
-    route(f"{M}/sessions/import-template.xlsx", sessions.import_template,
-          "manage_sessions_template", ALL_STAFF),
-    route(SESSION, sessions.session_page, "manage_session", ALL_STAFF),
-    route(SESSION, sessions.update_session, "manage_session_update", ALL_STAFF, POST),
-    route(f"{SESSION}/qr", sessions.qr_page, "manage_session_qr", ALL_STAFF),
-    route(f"{SESSION}/qr.svg", sessions.qr_svg, "manage_session_qr_svg", ALL_STAFF),
-    route(f"{SESSION}/entry", sessions.entry_form, "manage_session_entry", ALL_STAFF),
-    route(f"{SESSION}/entry", sessions.entry_submit,
-          "manage_session_entry_submit", ALL_STAFF, POST),
-    route(f"{SESSION}/entry/undo", sessions.entry_undo,
-          "manage_session_entry_undo", ALL_STAFF, POST),
-    route(f"{SESSION}/entry/article", sessions.entry_article,
-          "manage_session_entry_article", ALL_STAFF),
-    route(f"{SESSION}/import", sessions.import_page, "manage_session_import", ALL_STAFF),
-    route(f"{SESSION}/import", sessions.import_preview,
-          "manage_session_import_preview", ALL_STAFF, POST),
-    route(f"{SESSION}/import/confirm", sessions.import_confirm,
-          "manage_session_import_confirm", ALL_STAFF, POST),
-    route(f"{SESSION}/export.xlsx", sessions.export_xlsx, "manage_session_export", ALL_STAFF),
+    # meetings (座谈会) and paper comments
+    # Pages bookmarked before the rename (/manage/sessions/…) move to /manage/meetings/….
+    route(f"{M}/sessions", meetings.old_address, "manage_sessions_old", ALL_STAFF),
+    route(f"{M}/sessions/{{rest:path}}", meetings.old_address, "manage_sessions_old_page", ALL_STAFF),
+    route(f"{M}/meetings", meetings.meetings_index, "manage_meetings", ALL_STAFF),
+    route(f"{M}/meetings", meetings.create_meeting, "manage_meeting_create", ALL_STAFF, POST),
+    route(f"{M}/meetings/new", meetings.new_meeting, "manage_meeting_new", ALL_STAFF),
+    route(f"{M}/meetings/import-template.xlsx", meetings.import_template,
+          "manage_meetings_template", ALL_STAFF),
+    route(MEETING, meetings.meeting_page, "manage_meeting", ALL_STAFF),
+    route(MEETING, meetings.update_meeting, "manage_meeting_update", ALL_STAFF, POST),
+    route(f"{MEETING}/qr", meetings.qr_page, "manage_meeting_qr", ALL_STAFF),
+    route(f"{MEETING}/qr.svg", meetings.qr_svg, "manage_meeting_qr_svg", ALL_STAFF),
+    route(f"{MEETING}/entry", meetings.entry_form, "manage_meeting_entry", ALL_STAFF),
+    route(f"{MEETING}/entry", meetings.entry_submit,
+          "manage_meeting_entry_submit", ALL_STAFF, POST),
+    route(f"{MEETING}/entry/undo", meetings.entry_undo,
+          "manage_meeting_entry_undo", ALL_STAFF, POST),
+    route(f"{MEETING}/entry/article", meetings.entry_article,
+          "manage_meeting_entry_article", ALL_STAFF),
+    route(f"{MEETING}/import", meetings.import_page, "manage_meeting_import", ALL_STAFF),
+    route(f"{MEETING}/import", meetings.import_preview,
+          "manage_meeting_import_preview", ALL_STAFF, POST),
+    route(f"{MEETING}/import/confirm", meetings.import_confirm,
+          "manage_meeting_import_confirm", ALL_STAFF, POST),
+    route(f"{MEETING}/export.xlsx", meetings.export_xlsx, "manage_meeting_export", ALL_STAFF),
     # corrections of entered comments (by their host or staff, while still undecided)
     route(f"{M}/comments/{{comment_id:int}}/correct", corrections.correct_page,
           "comment_correct", ALL_STAFF),
@@ -119,7 +122,7 @@ routes: list[BaseRoute] = [
           "comment_correct_post", ALL_STAFF, POST),
     route(f"{M}/comments/{{comment_id:int}}/withdraw", corrections.withdraw,
           "comment_withdraw", ALL_STAFF, POST),
-    route(f"{SESSION}/imports/{{import_id:int}}/withdraw", corrections.withdraw_import,
+    route(f"{MEETING}/imports/{{import_id:int}}/withdraw", corrections.withdraw_import,
           "manage_import_withdraw", ALL_STAFF, POST),
     # merging comments into opinions, and review
     route(f"{DRAFT}/opinions", opinions.overview, "manage_opinions", OFFICE),

@@ -85,7 +85,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
     with database(tmp) as url:
         # One browser is one client: lift the per-client comment limit for the suite.
         env = server_env(tmp, database_url=url, LEGIS_COMMENT_RATE="100000",
-                         LEGIS_SESSION_RATE="100000", LEGIS_BASE_URL=PUBLIC_URL)
+                         LEGIS_MEETING_RATE="100000", LEGIS_BASE_URL=PUBLIC_URL)
         data = seed(tmp, env)
         log = tmp / "server.log"
         with running_server(env, log=log) as (base, _process):

@@ -15,7 +15,7 @@ from legis.services import dispositions, merging
 from legis.services import opinions as opinion_service
 from legis.services.comments import CommentInput, submit_comment
 from legis.services.drafts import current_version, get_draft
-from tests.factories import SAMPLE_TEXT, article, make_draft, make_point, make_session
+from tests.factories import SAMPLE_TEXT, article, make_draft, make_meeting, make_point
 from tests.live import legis
 
 SAMPLE_DRAFTS = Path(__file__).resolve().parents[2] / "legis" / "sample_drafts"
@@ -83,8 +83,8 @@ class Seeded:
     point_id: int = 0
     point_name: str = ""
     drafts: dict[str, int] = field(default_factory=dict)     # slug -> id
-    session_id: int = 0                                       # an existing session (a11y pages)
-    session_token: str = ""
+    meeting_id: int = 0                                       # an existing meeting (a11y pages)
+    meeting_token: str = ""
     merge_comment_count: int = 0
     articles: dict[str, int] = field(default_factory=dict)   # slug -> id of its 第十二条
     receipt: str = ""                                         # a comment with a published outcome
@@ -150,9 +150,9 @@ def seed(tmp: Path, env: dict[str, str], *, bulk: int = 12000) -> Seeded:
             out.drafts["dogs"] = dogs_draft.id
             out.articles = {slug: article(session, session.get(Draft, out.drafts[slug]), 12).id
                             for slug in out.drafts}
-            comment_session = make_session(session, draft=dogs_draft, point=point,
+            meeting = make_meeting(session, draft=dogs_draft, point=point,
                                            title="东风街道养犬条例座谈会", place="社区活动中心")
-            out.session_id, out.session_token = comment_session.id, comment_session.token
+            out.meeting_id, out.meeting_token = meeting.id, meeting.token
             _comment(session, dogs_draft, "建议明确犬链长度不超过一点五米。",
                      article(session, dogs_draft, 11).id, channel="现场")
 

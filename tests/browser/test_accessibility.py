@@ -25,7 +25,7 @@ def public_pages(site) -> list[str]:
         "/drafts/big/search?q=火星",
         "/drafts/dogs/mine",
         "/drafts/a11y/feedback",
-        f"/s/{data.session_token}",
+        f"/s/{data.meeting_token}",
         "/r",
         "/r?code=%E5%95%8A",
         f"/r/{data.receipt}",
@@ -37,17 +37,17 @@ def public_pages(site) -> list[str]:
 def management_pages(site, role: str) -> list[str]:
     """The pages each kind of account works with (admins: the ones only they open)."""
     data = site.data
-    a11y, session = data.drafts["a11y"], data.session_id
-    sessions = [
-        "/manage/sessions",
-        "/manage/sessions/new",
-        f"/manage/sessions/{session}",
-        f"/manage/sessions/{session}/qr",
-        f"/manage/sessions/{session}/entry",
-        f"/manage/sessions/{session}/import",
+    a11y, meeting = data.drafts["a11y"], data.meeting_id
+    meetings = [
+        "/manage/meetings",
+        "/manage/meetings/new",
+        f"/manage/meetings/{meeting}",
+        f"/manage/meetings/{meeting}/qr",
+        f"/manage/meetings/{meeting}/entry",
+        f"/manage/meetings/{meeting}/import",
     ]
     if role == "host":
-        return ["/manage/", "/manage/points", *sessions, "/account/password"]
+        return ["/manage/", "/manage/points", *meetings, "/account/password"]
     if role == "admin":
         return ["/manage/points", f"/manage/points/{data.point_id}", "/manage/users",
                 "/manage/audit"]
@@ -55,7 +55,7 @@ def management_pages(site, role: str) -> list[str]:
         "/manage/",
         f"/manage/drafts/{a11y}",
         f"/manage/drafts/{a11y}/comments",
-        *sessions,
+        *meetings,
         f"/manage/drafts/{a11y}/opinions",
         f"/manage/drafts/{a11y}/opinions/{data.articles['a11y']}",
         f"/manage/drafts/{a11y}/opinions/overall",
@@ -131,14 +131,14 @@ def test_management_pages_are_accessible(browsing: Browsing, site, axe_source, r
     problems = visit_all(page, urls, axe_source)
 
     if role == "host":
-        page.goto(f"/manage/sessions/{site.data.session_id}/entry")
+        page.goto(f"/manage/meetings/{site.data.meeting_id}/entry")
         page.get_by_label("条款").fill("99")
         page.get_by_label("意见内容").fill("好")
         page.get_by_role("button", name="保存").click()
         expect(page.locator(".error-summary")).to_be_visible()
         problems += check_page(page, axe_source)
     if role == "staff":
-        page.goto("/manage/sessions/new")
+        page.goto("/manage/meetings/new")
         page.get_by_label("草案").select_option(label="某市养犬管理条例（草案）（征求意见中）")
         page.get_by_label("联系点").select_option(label="东风街道基层立法联系点")
         page.get_by_label("日期").fill("2026-05-20")
@@ -166,7 +166,7 @@ def test_keyboard_focus_is_visible(browsing: Browsing, site, url):
     page = browsing.page()
     if url == "entry":
         browsing.login(page, "host")
-        url = f"/manage/sessions/{site.data.session_id}/entry"
+        url = f"/manage/meetings/{site.data.meeting_id}/entry"
     page.goto(url)
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     walked = focus_walk(page)

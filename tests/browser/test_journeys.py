@@ -189,13 +189,13 @@ def spreadsheet(path, rows) -> str:
 
 def test_host_runs_a_session_and_types_up_paper_comments(browsing: Browsing, site, tmp_path):
     page = browsing.page()
-    page.goto("/manage/sessions")
+    page.goto("/manage/meetings")
     expect(page).to_have_url(re.compile(r"/login\?next="))
     browsing.snap(page, "login", doc="login")
     page.get_by_label("用户名").fill("host1")
     page.get_by_label("密码").fill("host-pass-2024!")
     page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/manage/sessions$"))
+    expect(page).to_have_url(re.compile(r"/manage/meetings$"))
 
     page.get_by_role("link", name="新建座谈会").click()
     page.get_by_label("草案").select_option(label=f"{DOGS_TITLE}（征求意见中）")
@@ -206,20 +206,20 @@ def test_host_runs_a_session_and_types_up_paper_comments(browsing: Browsing, sit
     page.get_by_role("button", name="创建").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("养犬条例第二场座谈会")
     expect(page.locator(".flash")).to_contain_text("已创建")
-    session_url = page.url
+    meeting_url = page.url
 
     page.get_by_role("link", name="打印二维码").click()
     code = page.get_by_role("img", name="扫码提意见")
     expect(code).to_be_visible()
     assert page.evaluate("document.querySelector('img.qr-code').naturalWidth") > 100
     expect(page.locator(".qr-link")).to_contain_text(f"{PUBLIC_URL}/s/")
-    browsing.snap(page, "qr page", doc="session-qr", full_page=True)
+    browsing.snap(page, "qr page", doc="meeting-qr", full_page=True)
     page.emulate_media(media="print")   # the poster prints without the site's header
     expect(page.locator("header.site")).to_be_hidden()
     expect(code).to_be_visible()
     page.emulate_media(media="screen")
 
-    page.goto(session_url)
+    page.goto(meeting_url)
     page.get_by_role("link", name="逐条录入书面意见").click()
     article, text = page.get_by_label("条款"), page.get_by_label("意见内容")
     for index, (number, comment) in enumerate(PAPER):
@@ -241,7 +241,7 @@ def test_host_runs_a_session_and_types_up_paper_comments(browsing: Browsing, sit
     expect(entered.first).to_contain_text("第十一条")
     expect(page.locator("ol.entry-list")).to_contain_text("总体意见")
 
-    page.goto(session_url)
+    page.goto(meeting_url)
     page.get_by_role("link", name="导入表格").click()
     rows = [("12", "建议对遛狗不牵绳的行为加大处罚力度。", "李建国", "东风社区", "13912345678"),
             ("99", "第九十九条的意见（其实没有这一条）。", "", "", ""),
@@ -260,7 +260,7 @@ def test_host_runs_a_session_and_types_up_paper_comments(browsing: Browsing, sit
     page.get_by_role("button", name="上传并预览").click()
     expect(page.locator(".notice.ok")).to_contain_text("共3行，全部可以导入")
     page.get_by_role("button", name="确认导入3条意见").click()
-    expect(page).to_have_url(session_url)
+    expect(page).to_have_url(meeting_url)
     expect(page.locator(".flash")).to_contain_text("已导入3条意见")
     expect(page.get_by_role("heading", name="本场意见（13条）")).to_be_visible()
     browsing.assert_same_origin()

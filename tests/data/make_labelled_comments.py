@@ -180,7 +180,7 @@ OPINIONS: list[tuple[str | None, str, list[str]]] = [
     (None, "paraphrase", ["支持出台这部条例，希望尽快实施。",
             "非常支持出台这部条例，希望早日实施",
             "支持出台这个条例，希望能尽快实施",
-            # short supportive 总体意见, typed on a phone after a session
+            # short supportive 总体意见, typed on a phone after a meeting
             "赞成", "支持！", "支持尽快出台", "完全同意", "举双手赞成", "好，支持", "同意出台",
             "拥护这个条例，早该出台了", "赞成。希望早点实施", "没意见，支持"]),
     (None, "antonym", ["反对出台这部条例，管得太宽了，增加居民负担。",  # contrast

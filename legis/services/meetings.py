@@ -1,4 +1,4 @@
-"""Comment sessions (征求意见座谈会): create and edit, who may enter paper comments when, undo, export rows."""
+"""Comment meetings (征求意见座谈会): create and edit, who may enter paper comments when, undo, export rows."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from legis.models import (
     STATUS_DRAFT,
     Article,
     Comment,
-    CommentSession,
     ContactPoint,
     Draft,
+    Meeting,
 )
 from legis.services.contact_points import clean_text as _clean
 from legis.services.drafts import is_open
@@ -28,8 +28,8 @@ MAX_PARTICIPANTS = 100_000
 
 
 @dataclass
-class SessionInput:
-    """A session as typed in the form (all text); ``validate`` fills the typed fields or ``errors``."""
+class MeetingInput:
+    """A meeting as typed in the form (all text); ``validate`` fills the typed fields or ``errors``."""
 
     draft_id: str = ""
     contact_point_id: str = ""
@@ -42,7 +42,7 @@ class SessionInput:
     errors: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
 
-    def validate(self) -> SessionInput:
+    def validate(self) -> MeetingInput:
         errors: dict[str, str] = {}
         values: dict[str, Any] = {}
         for name in ("draft_id", "contact_point_id"):
@@ -82,18 +82,18 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def new_token() -> str:
-    """The key of a session's public link: random, short enough for a QR code read in a dim room."""
+    """The key of a meeting's public link: random, short enough for a QR code read in a dim room."""
     return secrets.token_urlsafe(9)
 
 
-def save_session(
+def save_meeting(
     session: Session,
     *,
-    data: SessionInput,
-    session_id: int | None = None,
+    data: MeetingInput,
+    meeting_id: int | None = None,
     created_by: int | None = None,
-) -> CommentSession:
-    """Create a session (``session_id`` None) or update one; raises LegisError on bad input."""
+) -> Meeting:
+    """Create a meeting (``meeting_id`` None) or update one; raises LegisError on bad input."""
     if not data.validate().ok:
         first = next(iter(data.errors))
         raise ValidationError(data.errors[first], field=first)
@@ -105,31 +105,31 @@ def save_session(
         raise ValidationError("这部草案还没有开始征求意见，请先在草案页面设置征求意见期限。", field="draft_id")
     if session.get(ContactPoint, values["contact_point_id"]) is None:
         raise ValidationError("所选联系点不存在。", field="contact_point_id")
-    if session_id is None:
-        comment_session = CommentSession(
+    if meeting_id is None:
+        meeting = Meeting(
             draft_id=draft.id, contact_point_id=values["contact_point_id"],
             token=new_token(), created_by=created_by,
         )
     else:
-        comment_session = get_comment_session(session, session_id)
-        if comment_session.draft_id != draft.id and _count_comments(session, comment_session.id):
+        meeting = get_meeting(session, meeting_id)
+        if meeting.draft_id != draft.id and _count_comments(session, meeting.id):
             raise ValidationError("座谈会已有意见，不能改到另一部草案。", field="draft_id")
-        comment_session.draft_id = draft.id
+        meeting.draft_id = draft.id
     # Comments already entered keep the contact point they were given.
-    comment_session.contact_point_id = values["contact_point_id"]
+    meeting.contact_point_id = values["contact_point_id"]
     for name in ("title", "held_on", "place", "host_name", "expected_participants",
                  "participant_count"):
-        setattr(comment_session, name, values[name])
-    session.add(comment_session)
+        setattr(meeting, name, values[name])
+    session.add(meeting)
     session.flush()
-    return comment_session
+    return meeting
 
 
-def get_comment_session(session: Session, session_id: int) -> CommentSession:
-    comment_session = session.get(CommentSession, session_id)
-    if comment_session is None:
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
         raise NotFound("没有找到这个座谈会。")
-    return comment_session
+    return meeting
 
 
 def is_loopback_link(url: str) -> bool:
@@ -146,57 +146,57 @@ def is_loopback_link(url: str) -> bool:
         return False
 
 
-def _count_comments(session: Session, session_id: int) -> int:
+def _count_comments(session: Session, meeting_id: int) -> int:
     return session.exec(
-        select(func.count(Comment.id)).where(Comment.session_id == session_id,
+        select(func.count(Comment.id)).where(Comment.meeting_id == meeting_id,
                                              Comment.withdrawn.is_(False))
     ).one()
 
 
 @dataclass
-class SessionRow:
-    session: CommentSession
+class MeetingRow:
+    meeting: Meeting
     draft: Draft
     point: ContactPoint | None
     comments: int
 
 
-def list_sessions(
+def list_meetings(
     session: Session, *, draft_id: int | None = None, point_id: int | None = None
-) -> list[SessionRow]:
-    """Sessions newest first, optionally of one draft or one contact point, with comment counts."""
-    query = select(CommentSession).order_by(
-        CommentSession.held_on.desc(), CommentSession.id.desc()
+) -> list[MeetingRow]:
+    """Meetings newest first, optionally of one draft or one contact point, with comment counts."""
+    query = select(Meeting).order_by(
+        Meeting.held_on.desc(), Meeting.id.desc()
     )
     if draft_id is not None:
-        query = query.where(CommentSession.draft_id == draft_id)
+        query = query.where(Meeting.draft_id == draft_id)
     if point_id is not None:
-        query = query.where(CommentSession.contact_point_id == point_id)
+        query = query.where(Meeting.contact_point_id == point_id)
     found = list(session.exec(query))
     counts = dict(session.exec(
-        select(Comment.session_id, func.count(Comment.id))
-        .where(Comment.session_id.in_([s.id for s in found]), Comment.withdrawn.is_(False))
-        .group_by(Comment.session_id)
+        select(Comment.meeting_id, func.count(Comment.id))
+        .where(Comment.meeting_id.in_([s.id for s in found]), Comment.withdrawn.is_(False))
+        .group_by(Comment.meeting_id)
     ).all()) if found else {}
     drafts = {d.id: d for d in session.exec(select(Draft))}
     points = {p.id: p for p in session.exec(select(ContactPoint))}
     return [
-        SessionRow(s, drafts[s.draft_id], points.get(s.contact_point_id), counts.get(s.id, 0))
+        MeetingRow(s, drafts[s.draft_id], points.get(s.contact_point_id), counts.get(s.id, 0))
         for s in found
     ]
 
 
-def entry_check_open(draft: Draft, comment_session: CommentSession) -> bool:
+def entry_check_open(draft: Draft, meeting: Meeting) -> bool:
     """Whether hosts may type up paper comments now; the value is submit_comment's ``check_open``.
 
     The rule: while the period is open, entry is normal (True). Once it has
-    closed, paper collected at a session held within the period may still be
+    closed, paper collected at a meeting held within the period may still be
     typed up — the residents commented in time, only the typing is late — so
     the period check is skipped (False). Anything else is refused.
     """
     if is_open(draft):
         return True
-    held = comment_session.held_on
+    held = meeting.held_on
     if (
         draft.status != STATUS_DRAFT
         and held is not None
@@ -219,10 +219,10 @@ class EntryRow:
     article_label: str
 
 
-def recent_entries(session: Session, *, session_id: int, limit: int = 30) -> list[EntryRow]:
-    """The newest comments of a session, for the running list on the entry page."""
+def recent_entries(session: Session, *, meeting_id: int, limit: int = 30) -> list[EntryRow]:
+    """The newest comments of a meeting, for the running list on the entry page."""
     comments = list(session.exec(
-        select(Comment).where(Comment.session_id == session_id)
+        select(Comment).where(Comment.meeting_id == meeting_id)
         .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(limit)
     ))
     labels = _labels(session, {c.article_id for c in comments})
@@ -237,11 +237,11 @@ def _labels(session: Session, article_ids: set[int | None]) -> dict[int | None, 
 
 
 def undo_entry(
-    session: Session, *, session_id: int, comment_id: int | None, entered_by: int | None
+    session: Session, *, meeting_id: int, comment_id: int | None, entered_by: int | None
 ) -> Comment:
-    """Delete the comment this host just entered in this session, if nothing has been built on it."""
+    """Delete the comment this host just entered in this meeting, if nothing has been built on it."""
     comment = session.get(Comment, comment_id) if comment_id else None
-    if comment is None or comment.session_id != session_id or comment.entered_by != entered_by:
+    if comment is None or comment.meeting_id != meeting_id or comment.entered_by != entered_by:
         raise Conflict("没有可以撤销的录入（只能撤销您在本场座谈会刚录入的最后一条）。")
     if comment.opinion_id is not None:
         raise Conflict("这条意见已被归纳进意见汇总，不能撤销；如有错误请联系法工委工作人员处理。")
@@ -253,13 +253,13 @@ def undo_entry(
 EXPORT_HEADERS = ("序号", "条款", "意见内容", "姓名", "社区或单位", "电话", "渠道", "回执码", "录入时间")
 
 
-def export_rows(session: Session, *, session_id: int) -> list[list[Any]]:
-    """The session's comments in article order, names, phones and personal data in the text masked (PIPL)."""
+def export_rows(session: Session, *, meeting_id: int) -> list[list[Any]]:
+    """The meeting's comments in article order, names, phones and personal data in the text masked (PIPL)."""
     from legis.exporters.masking import mask_name, mask_phone
     from legis.privacy import public_text
 
     comments = list(session.exec(
-        select(Comment).where(Comment.session_id == session_id).order_by(Comment.id)
+        select(Comment).where(Comment.meeting_id == meeting_id).order_by(Comment.id)
     ))
     ids = {c.article_id for c in comments}
     articles = {a.id: a for a in session.exec(

@@ -1,8 +1,8 @@
 """import previews, background jobs' files and the generated signing key in the database,
 shared by every server
 
-Revision ID: 0004_i20s_shared_state
-Revises: 0003_i19w_comment_visitor
+Revision ID: 0005_i20s_shared_state
+Revises: 0004_meeting_rename
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0004_i20s_shared_state"
-down_revision = "0003_i19w_comment_visitor"
+revision = "0005_i20s_shared_state"
+down_revision = "0004_meeting_rename"
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Staff pages for comment sessions: create, QR poster, keyboard entry of paper comments, import, export."""
+"""Staff pages for meetings (座谈会): create, QR poster, keyboard entry of paper comments, import, export."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import quote
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from legis.errors import LegisError
 from legis.exporters.masking import mask_name, mask_phone
@@ -24,7 +24,7 @@ from legis.models import (
 from legis.services import comment_list, corrections, paper_import, pending, uploaded_tables
 from legis.services import contact_points as point_service
 from legis.services import drafts as draft_service
-from legis.services import sessions as session_service
+from legis.services import meetings as meeting_service
 from legis.services.comments import submit_comment
 from legis.web.auth import check_point
 from legis.web.common import (
@@ -42,7 +42,7 @@ from legis.web.manage_drafts import read_upload
 
 ENTRY_CHANNELS = (CHANNEL_PAPER, CHANNEL_ONSITE, CHANNEL_PHONE)
 PENDING_KIND = "paper"
-SESSION_FIELDS = ("draft_id", "contact_point_id", "title", "held_on", "place", "host_name",
+MEETING_FIELDS = ("draft_id", "contact_point_id", "title", "held_on", "place", "host_name",
                   "expected_participants", "participant_count")
 
 
@@ -55,16 +55,16 @@ def acting_user_id(request: Request) -> int | None:
 
 def public_link(request: Request, token: str) -> str:
     """The absolute address residents open: settings.base_url when set, else this request's host."""
-    url = request.url_for("session_entry", token=token)
+    url = request.url_for("meeting_entry", token=token)
     base = request.app.state.settings.base_url
     return base.rstrip("/") + url.path if base else str(url)
 
 
-def _load(session: Session, session_id: int):
-    comment_session = session_service.get_comment_session(session, session_id)
-    draft = draft_service.get_draft(session, draft_id=comment_session.draft_id)
-    point = session.get(ContactPoint, comment_session.contact_point_id)
-    return comment_session, draft, point
+def _load(session: Session, meeting_id: int):
+    meeting = meeting_service.get_meeting(session, meeting_id)
+    draft = draft_service.get_draft(session, draft_id=meeting.draft_id)
+    point = session.get(ContactPoint, meeting.contact_point_id)
+    return meeting, draft, point
 
 
 def _current_articles(session: Session, draft: Draft):
@@ -75,7 +75,7 @@ def _current_articles(session: Session, draft: Draft):
 # ---------------------------------------------------------------- index, create, edit
 
 
-async def sessions_index(request: Request) -> Response:
+async def meetings_index(request: Request) -> Response:
     draft_id = int_or_none(request.query_params.get("draft"))
     point_id = int_or_none(request.query_params.get("point"))
 
@@ -83,17 +83,25 @@ async def sessions_index(request: Request) -> Response:
     scope = user.points if user is not None else None
 
     def load(session: Session):
-        rows = session_service.list_sessions(session, draft_id=draft_id, point_id=point_id)
-        if scope is not None:   # a host sees the sessions of their own points only
-            rows = [r for r in rows if r.session.contact_point_id in scope]
+        rows = meeting_service.list_meetings(session, draft_id=draft_id, point_id=point_id)
+        if scope is not None:   # a host sees the meetings of their own points only
+            rows = [r for r in rows if r.meeting.contact_point_id in scope]
         draft = session.get(Draft, draft_id) if draft_id else None
         point = session.get(ContactPoint, point_id) if point_id else None
         return rows, draft, point
 
     rows, draft, point = await in_db(request, load)
-    return render(request, "manage/sessions.html", {
+    return render(request, "manage/meetings.html", {
         "rows": rows, "draft": draft, "point": point,
     })
+
+
+async def old_address(request: Request) -> Response:
+    """A page bookmarked as /manage/meetings/… before 座谈会 became "meetings": its new address."""
+    rest = request.path_params.get("rest", "")
+    target = request.url_for("manage_meetings").path + (f"/{rest}" if rest else "")
+    query = request.url.query
+    return RedirectResponse(target + (f"?{query}" if query else ""), status_code=301)
 
 
 async def _form_choices(request: Request) -> dict[str, Any]:
@@ -111,92 +119,92 @@ async def _form_choices(request: Request) -> dict[str, Any]:
     return {"drafts": drafts, "options": options}
 
 
-async def new_session(request: Request) -> Response:
+async def new_meeting(request: Request) -> Response:
     query = request.query_params
     values = {"draft_id": query.get("draft", ""), "contact_point_id": query.get("point", "")}
-    return render(request, "manage/session_new.html", {
+    return render(request, "manage/meeting_new.html", {
         **await _form_choices(request), "values": values, "errors": {},
     })
 
 
-def _session_input(form) -> session_service.SessionInput:
-    return session_service.SessionInput(**{name: str(form.get(name, "")) for name in SESSION_FIELDS})
+def _meeting_input(form) -> meeting_service.MeetingInput:
+    return meeting_service.MeetingInput(**{name: str(form.get(name, "")) for name in MEETING_FIELDS})
 
 
-async def create_session(request: Request) -> Response:
+async def create_meeting(request: Request) -> Response:
     form = await read_form(request)
-    data = _session_input(form)
+    data = _meeting_input(form)
     check_point(request, int_or_none(form.get("contact_point_id")))
     user_id = acting_user_id(request)
     try:
         created = await in_db(
             request,
-            lambda s: session_service.save_session(s, data=data, created_by=user_id),
+            lambda s: meeting_service.save_meeting(s, data=data, created_by=user_id),
             write=True,
         )
     except LegisError as error:
-        return render(request, "manage/session_new.html", {
+        return render(request, "manage/meeting_new.html", {
             **await _form_choices(request), "values": form,
             "errors": data.errors or {error.field or "title": error.message},
         }, status=422)
     flash(request, f"已创建“{created.title}”。请打印二维码，或用“逐条录入”记录书面意见。")
-    return redirect(request.url_for("manage_session", session_id=created.id).path)
+    return redirect(request.url_for("manage_meeting", meeting_id=created.id).path)
 
 
-async def session_detail(request: Request, *, values=None, errors=None, status=200) -> Response:
-    session_id = request.path_params["session_id"]
+async def meeting_detail(request: Request, *, values=None, errors=None, status=200) -> Response:
+    meeting_id = request.path_params["meeting_id"]
     page = max(1, int_or_none(request.query_params.get("page")) or 1)
 
     def load(session: Session):
-        comment_session, draft, point = _load(session, session_id)
+        meeting, draft, point = _load(session, meeting_id)
         view = comment_list.comment_page(
             session, draft_id=draft.id,
-            filters=comment_list.CommentFilters(session_id=session_id, page=page),
+            filters=comment_list.CommentFilters(meeting_id=meeting_id, page=page),
         )
-        return comment_session, draft, point, view, corrections.imports_of(session, session_id=session_id)
+        return meeting, draft, point, view, corrections.imports_of(session, meeting_id=meeting_id)
 
-    comment_session, draft, point, view, imports = await in_db(request, load)
-    return render(request, "manage/session.html", {
-        "cs": comment_session, "draft": draft, "point": point, "view": view, "imports": imports,
-        "link": public_link(request, comment_session.token),
-        "values": values or {name: getattr(comment_session, name) for name in SESSION_FIELDS},
+    meeting, draft, point, view, imports = await in_db(request, load)
+    return render(request, "manage/meeting.html", {
+        "cs": meeting, "draft": draft, "point": point, "view": view, "imports": imports,
+        "link": public_link(request, meeting.token),
+        "values": values or {name: getattr(meeting, name) for name in MEETING_FIELDS},
         "errors": errors or {}, **await _form_choices(request),
     }, status=status)
 
 
-async def session_page(request: Request) -> Response:
-    return await session_detail(request)
+async def meeting_page(request: Request) -> Response:
+    return await meeting_detail(request)
 
 
-async def update_session(request: Request) -> Response:
-    session_id = request.path_params["session_id"]
+async def update_meeting(request: Request) -> Response:
+    meeting_id = request.path_params["meeting_id"]
     form = await read_form(request)
-    data = _session_input(form)
+    data = _meeting_input(form)
     check_point(request, int_or_none(form.get("contact_point_id")))
     try:
         await in_db(
             request,
-            lambda s: session_service.save_session(s, data=data, session_id=session_id),
+            lambda s: meeting_service.save_meeting(s, data=data, meeting_id=meeting_id),
             write=True,
         )
     except FORM_ERRORS as error:
-        return await session_detail(request, values=form, status=422,
+        return await meeting_detail(request, values=form, status=422,
                                     errors=data.errors or {error.field or "title": error.message})
     flash(request, "已保存座谈会信息。")
-    return redirect(request.url_for("manage_session", session_id=session_id).path)
+    return redirect(request.url_for("manage_meeting", meeting_id=meeting_id).path)
 
 
 # ---------------------------------------------------------------- QR poster
 
 
 async def qr_page(request: Request) -> Response:
-    comment_session, draft, point = await in_db(
-        request, lambda s: _load(s, request.path_params["session_id"])
+    meeting, draft, point = await in_db(
+        request, lambda s: _load(s, request.path_params["meeting_id"])
     )
-    link = public_link(request, comment_session.token)
-    return render(request, "manage/session_qr.html", {
-        "cs": comment_session, "draft": draft, "point": point, "link": link,
-        "loopback": session_service.is_loopback_link(link),
+    link = public_link(request, meeting.token)
+    return render(request, "manage/meeting_qr.html", {
+        "cs": meeting, "draft": draft, "point": point, "link": link,
+        "loopback": meeting_service.is_loopback_link(link),
         "lookup": (request.app.state.settings.base_url or str(request.base_url).rstrip("/")) + "/r",
     })
 
@@ -204,10 +212,10 @@ async def qr_page(request: Request) -> Response:
 async def qr_svg(request: Request) -> Response:
     import segno
 
-    comment_session, _draft, _point = await in_db(
-        request, lambda s: _load(s, request.path_params["session_id"])
+    meeting, _draft, _point = await in_db(
+        request, lambda s: _load(s, request.path_params["meeting_id"])
     )
-    qr = segno.make(public_link(request, comment_session.token), error="m")
+    qr = segno.make(public_link(request, meeting.token), error="m")
     out = io.BytesIO()
     qr.save(out, kind="svg", scale=10, border=2, xmldecl=False, title="扫码提意见")
     return Response(out.getvalue(), media_type="image/svg+xml",
@@ -217,26 +225,26 @@ async def qr_svg(request: Request) -> Response:
 # ---------------------------------------------------------------- keyboard entry of paper comments
 
 
-def _entry_context(session: Session, session_id: int) -> dict[str, Any]:
-    comment_session, draft, point = _load(session, session_id)
+def _entry_context(session: Session, meeting_id: int) -> dict[str, Any]:
+    meeting, draft, point = _load(session, meeting_id)
     try:
-        session_service.entry_check_open(draft, comment_session)
+        meeting_service.entry_check_open(draft, meeting)
         closed = ""
     except LegisError as error:
         closed = error.message
     return {
-        "cs": comment_session, "draft": draft, "point": point, "closed": closed,
-        "entries": session_service.recent_entries(session, session_id=session_id),
+        "cs": meeting, "draft": draft, "point": point, "closed": closed,
+        "entries": meeting_service.recent_entries(session, meeting_id=meeting_id),
     }
 
 
 async def entry_page(request: Request, *, values=None, errors=None, pick=None,
                      form_token: str | None = None, status: int = 200) -> Response:
-    session_id = request.path_params["session_id"]
-    context = await in_db(request, lambda s: _entry_context(s, session_id))
+    meeting_id = request.path_params["meeting_id"]
+    context = await in_db(request, lambda s: _entry_context(s, meeting_id))
     channel = request.query_params.get("channel")
-    last = request.session.get("entry_last", {}).get(str(session_id))
-    return render(request, "manage/session_entry.html", {
+    last = request.session.get("entry_last", {}).get(str(meeting_id))
+    return render(request, "manage/meeting_entry.html", {
         **context,
         "channels": ENTRY_CHANNELS,
         "values": values or {"channel": channel if channel in ENTRY_CHANNELS else CHANNEL_PAPER},
@@ -252,7 +260,7 @@ async def entry_form(request: Request) -> Response:
 
 
 async def entry_submit(request: Request) -> Response:
-    session_id = request.path_params["session_id"]
+    meeting_id = request.path_params["meeting_id"]
     form = await read_form(request)
     values = {name: str(form.get(name, "")) for name in
               ("article", "text", "name", "community", "phone", "channel")}
@@ -268,8 +276,8 @@ async def entry_submit(request: Request) -> Response:
     user_id = acting_user_id(request)
 
     def work(session: Session):
-        comment_session, draft, _point = _load(session, session_id)
-        check_open = session_service.entry_check_open(draft, comment_session)
+        meeting, draft, _point = _load(session, meeting_id)
+        check_open = meeting_service.entry_check_open(draft, meeting)
         articles = _current_articles(session, draft)
         pick = paper_import.pick_article(articles, values["article"])
         if not pick.ok:
@@ -284,7 +292,7 @@ async def entry_submit(request: Request) -> Response:
             return pick, data.errors, None
         comment, created = submit_comment(
             session, draft=draft, data=data, channel=values["channel"],
-            comment_session=comment_session, form_token=f"{nonce}:p",
+            meeting=meeting, form_token=f"{nonce}:p",
             entered_by=user_id, check_open=check_open,
         )
         return pick, {}, (comment, created)
@@ -295,38 +303,38 @@ async def entry_submit(request: Request) -> Response:
                                 form_token=token, status=422 if errors else 200)
     comment, created = saved
     if created:
-        request.session.setdefault("entry_last", {})[str(session_id)] = comment.id
+        request.session.setdefault("entry_last", {})[str(meeting_id)] = comment.id
         request.session["entry_last"] = dict(request.session["entry_last"])
         flash(request, f"已录入：{pick.label}（{values['channel']}）“{comment.text[:30]}”")
     else:
         flash(request, "这条意见刚才已经保存过，没有重复录入。", "warn")
-    target = request.url_for("manage_session_entry", session_id=session_id).path
+    target = request.url_for("manage_meeting_entry", meeting_id=meeting_id).path
     return redirect(f"{target}?channel={quote(values['channel'])}")
 
 
 async def entry_undo(request: Request) -> Response:
-    session_id = request.path_params["session_id"]
+    meeting_id = request.path_params["meeting_id"]
     last = dict(request.session.get("entry_last", {}))
     user_id = acting_user_id(request)
     try:
-        removed = await in_db(request, lambda s: session_service.undo_entry(
-            s, session_id=session_id, comment_id=last.get(str(session_id)), entered_by=user_id,
+        removed = await in_db(request, lambda s: meeting_service.undo_entry(
+            s, meeting_id=meeting_id, comment_id=last.get(str(meeting_id)), entered_by=user_id,
         ), write=True)
         flash(request, f"已撤销刚才录入的一条：“{removed.text[:30]}”")
     except FORM_ERRORS as error:
         flash(request, error.message, "error")
-    last.pop(str(session_id), None)
+    last.pop(str(meeting_id), None)
     request.session["entry_last"] = last
-    return redirect(request.url_for("manage_session_entry", session_id=session_id).path)
+    return redirect(request.url_for("manage_meeting_entry", meeting_id=meeting_id).path)
 
 
 async def entry_article(request: Request) -> Response:
     """The label for what the host is typing in the article field (for the live hint)."""
-    session_id = request.path_params["session_id"]
+    meeting_id = request.path_params["meeting_id"]
     raw = request.query_params.get("a", "")[:40]
 
     def work(session: Session):
-        _cs, draft, _point = _load(session, session_id)
+        _cs, draft, _point = _load(session, meeting_id)
         return paper_import.pick_article(_current_articles(session, draft), raw)
 
     pick = await in_db(request, work)
@@ -339,11 +347,11 @@ async def entry_article(request: Request) -> Response:
 
 
 async def import_form(request: Request, *, errors=None, channel=CHANNEL_PAPER, status=200):
-    comment_session, draft, point = await in_db(
-        request, lambda s: _load(s, request.path_params["session_id"])
+    meeting, draft, point = await in_db(
+        request, lambda s: _load(s, request.path_params["meeting_id"])
     )
-    return render(request, "manage/session_import.html", {
-        "cs": comment_session, "draft": draft, "point": point, "channels": ENTRY_CHANNELS,
+    return render(request, "manage/meeting_import.html", {
+        "cs": meeting, "draft": draft, "point": point, "channels": ENTRY_CHANNELS,
         "channel": channel, "errors": errors or {},
     }, status=status)
 
@@ -353,26 +361,26 @@ async def import_page(request: Request) -> Response:
 
 
 async def import_preview(request: Request) -> Response:
-    session_id = request.path_params["session_id"]
+    meeting_id = request.path_params["meeting_id"]
     form = await read_form(request)
     channel = str(form.get("channel", CHANNEL_PAPER))
     if channel not in ENTRY_CHANNELS:
         channel = CHANNEL_PAPER
 
     def validate(session: Session, table, digest: str):
-        comment_session, draft, point = _load(session, session_id)
-        session_service.entry_check_open(draft, comment_session)
-        paper_import.refuse_repeated_file(session, session_id=session_id, digest=digest)
+        meeting, draft, point = _load(session, meeting_id)
+        meeting_service.entry_check_open(draft, meeting)
+        paper_import.refuse_repeated_file(session, meeting_id=meeting_id, digest=digest)
         articles = _current_articles(session, draft)
         rows = paper_import.validate_paper_rows(table, articles)
-        paper_import.flag_repeats(session, session_id=session_id, rows=rows)
-        return comment_session, draft, point, rows
+        paper_import.flag_repeats(session, meeting_id=meeting_id, rows=rows)
+        return meeting, draft, point, rows
 
     try:
         data, filename = await read_upload(request, form.get("file"))
         table = await run_in_threadpool(uploaded_tables.read_table, data)
         digest = paper_import.file_hash(table)
-        comment_session, draft, point, rows = await in_db(request, lambda s: validate(s, table, digest))
+        meeting, draft, point, rows = await in_db(request, lambda s: validate(s, table, digest))
     except FORM_ERRORS as error:
         return await import_form(request, errors={"file": error.message}, channel=channel,
                                  status=status_of(error))
@@ -383,38 +391,38 @@ async def import_preview(request: Request) -> Response:
                    "filename": (filename or "")[:255]}
         try:
             pending_id = await in_db(request, lambda s: pending.save_pending(
-                s, kind=PENDING_KIND, scope=str(session_id), owner=actor_name(request),
+                s, kind=PENDING_KIND, scope=str(meeting_id), owner=actor_name(request),
                 payload=payload), write=True)
         except FORM_ERRORS as error:
             return await import_form(request, errors={"file": error.message}, channel=channel,
                                      status=status_of(error))
-    return render(request, "manage/session_import_preview.html", {
-        "cs": comment_session, "draft": draft, "point": point, "rows": rows, "bad": bad,
+    return render(request, "manage/meeting_import_preview.html", {
+        "cs": meeting, "draft": draft, "point": point, "rows": rows, "bad": bad,
         "pending_id": pending_id, "channel": channel,
         "mask_name": mask_name, "mask_phone": mask_phone,
     }, status=422 if bad else 200)
 
 
 async def import_confirm(request: Request) -> Response:
-    session_id = request.path_params["session_id"]
+    meeting_id = request.path_params["meeting_id"]
     form = await read_form(request)
     pending_id = str(form.get("pending", ""))
     owner = actor_name(request)
     payload = await in_db(request, lambda s: pending.load_pending(
-        s, pending_id, kind=PENDING_KIND, scope=str(session_id), owner=owner))
+        s, pending_id, kind=PENDING_KIND, scope=str(meeting_id), owner=owner))
     user_id = acting_user_id(request)
 
     def work() -> int:
         with paper_import.atomic_session(request.app.state.engine) as session:
-            comment_session, draft, _point = _load(session, session_id)
-            check_open = session_service.entry_check_open(draft, comment_session)
+            meeting, draft, _point = _load(session, meeting_id)
+            check_open = meeting_service.entry_check_open(draft, meeting)
             batch = paper_import.record_import(
-                session, session_id=session_id, digest=payload.get("hash", ""),
+                session, meeting_id=meeting_id, digest=payload.get("hash", ""),
                 filename=payload.get("filename", ""), entered_by=user_id)
             if batch is None:
                 return 0   # the same confirmation sent again: already stored
             created = paper_import.save_paper_rows(
-                session, draft=draft, comment_session=comment_session, rows=payload["rows"],
+                session, draft=draft, meeting=meeting, rows=payload["rows"],
                 channel=payload["channel"], batch_id=pending_id, entered_by=user_id,
                 check_open=check_open, import_id=batch.id,
             )
@@ -429,7 +437,7 @@ async def import_confirm(request: Request) -> Response:
         flash(request, f"已导入{created}条意见。")
     else:
         flash(request, "这些意见已经导入过，没有重复保存。", "warn")
-    return redirect(request.url_for("manage_session", session_id=session_id).path)
+    return redirect(request.url_for("manage_meeting", meeting_id=meeting_id).path)
 
 
 async def import_template(request: Request) -> Response:
@@ -449,16 +457,16 @@ def _download(data: bytes, ascii_name: str, name: str, media_type: str) -> Respo
 async def export_xlsx(request: Request) -> Response:
     from legis.exporters.tables import to_xlsx
 
-    session_id = request.path_params["session_id"]
+    meeting_id = request.path_params["meeting_id"]
 
     def work(session: Session):
-        comment_session, draft, _point = _load(session, session_id)
-        return comment_session, draft, session_service.export_rows(session, session_id=session_id)
+        meeting, draft, _point = _load(session, meeting_id)
+        return meeting, draft, meeting_service.export_rows(session, meeting_id=meeting_id)
 
-    comment_session, draft, rows = await in_db(request, work)
-    sheets = [("意见", session_service.EXPORT_HEADERS, rows)]
+    meeting, draft, rows = await in_db(request, work)
+    sheets = [("意见", meeting_service.EXPORT_HEADERS, rows)]
     data = await run_in_threadpool(
         lambda: to_xlsx(sheets, {"意见": (6, 14, 60, 10, 16, 14, 6, 12, 18)}, wrap={"意见": [2]})
     )
-    name = f"{draft.title}-{comment_session.title}-{comment_session.held_on or ''}意见.xlsx"
-    return _download(data, f"session-{session_id}-comments.xlsx", name, XLSX)
+    name = f"{draft.title}-{meeting.title}-{meeting.held_on or ''}意见.xlsx"
+    return _download(data, f"meeting-{meeting_id}-comments.xlsx", name, XLSX)
