@@ -202,8 +202,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Read by each worker's Settings: with several workers, rate limits are counted in the database.
     os.environ["LEGIS_WORKERS"] = str(args.workers)
     settings = Settings.from_env()
-    settings.ensure_secret_key()
     engine = _engine(settings)
+    settings.ensure_secret_key(engine)   # made once here, before the workers read it
     if settings.load_samples:
         from legis.db import session_scope
         from legis.resources import resource_dir

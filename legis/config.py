@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 DEFAULT_DATABASE_URL = "sqlite:///var/legis.db"
 
@@ -28,7 +31,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()     # Host header values served; empty: any
     max_articles: int = 5_000               # articles in one imported draft or version
     # Where rate limits are counted: "memory" (one process) or "database" (shared
-    # by every worker). Default: the database when `legis serve` runs several workers.
+    # by every worker and server). Default: the database on PostgreSQL (several
+    # servers may share it) or when `legis serve` runs several workers.
     rate_limit_store: str = "memory"
     load_samples: bool = True               # load the sample drafts into an empty database on start
     db_pool_size: int = 5
@@ -60,7 +64,8 @@ class Settings:
                                  env.get("LEGIS_BASE_URL", "")),
             max_articles=int(env.get("LEGIS_MAX_ARTICLES", cls.max_articles)),
             rate_limit_store=_store(env.get("LEGIS_RATE_LIMIT_STORE", ""),
-                                    int(env.get("LEGIS_WORKERS", "1") or 1)),
+                                    int(env.get("LEGIS_WORKERS", "1") or 1),
+                                    env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
             load_samples=_flag(env.get("LEGIS_LOAD_SAMPLES", "1")),
             db_pool_size=int(env.get("LEGIS_DB_POOL_SIZE", cls.db_pool_size)),
             db_statement_timeout_ms=int(
@@ -71,25 +76,14 @@ class Settings:
         )
         return settings
 
-    def ensure_secret_key(self) -> str:
-        """The signing key: LEGIS_SECRET_KEY, else one generated once and kept in data_dir.
+    def ensure_secret_key(self, engine: Engine) -> str:
+        """The signing key: LEGIS_SECRET_KEY, else one made once and kept in the database,
+        so every server and worker of one deployment signs with the same key and
+        sessions and form tokens survive a restart (legis.services.site_keys)."""
+        if not self.secret_key:
+            from legis.services.site_keys import signing_key
 
-        Keeping it on disk means sessions and form tokens survive a restart, and
-        every worker process of one deployment signs with the same key.
-        """
-        if self.secret_key:
-            return self.secret_key
-        path = self.data_dir / "secret_key"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # O_EXCL: when several workers start at once only one writes the key.
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(secrets.token_urlsafe(48))
-            except FileExistsError:
-                pass
-        self.secret_key = path.read_text().strip()
+            self.secret_key = signing_key(engine, legacy_file=self.data_dir / "secret_key")
         return self.secret_key
 
 
@@ -103,13 +97,16 @@ def _hosts(raw: str, base_url: str) -> tuple[str, ...]:
     return tuple(hosts)
 
 
-def _store(raw: str, workers: int) -> str:
+def _store(raw: str, workers: int, database_url: str) -> str:
+    """Counting in one process's memory is right only for one process on one machine:
+    several workers, or PostgreSQL (which several servers may share), count in the database."""
     raw = raw.strip().lower()
     if raw in ("memory", "database"):
         return raw
     if raw:
         raise ValueError("LEGIS_RATE_LIMIT_STORE 只能是 memory 或 database")
-    return "database" if workers > 1 else "memory"
+    shared_database = database_url.startswith(("postgres://", "postgresql"))
+    return "database" if workers > 1 or shared_database else "memory"
 
 
 def _flag(value: str | None) -> bool:

@@ -8,10 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 FIRST_REVISION = "0001"
+MIGRATION_LOCK = 0x6C65   # "le": with the schema, the advisory lock taken while migrating
 
 
 def config() -> Config:
@@ -38,8 +39,14 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     exactly those tables.
     """
     cfg = config()
-    before = current(engine)
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several servers starting at once on one database: one migrates, the
+            # others wait here until it commits, then find nothing left to do.
+            # Keyed by schema: deployments (and tests) in other schemas do not wait.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))"),
+                               {"key": MIGRATION_LOCK})
+        before = MigrationContext.configure(connection).get_current_revision()
         cfg.attributes["connection"] = connection
         if before is None and inspect(connection).has_table("draft"):
             before = head() if _matches_models(connection) else FIRST_REVISION

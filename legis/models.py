@@ -484,3 +484,37 @@ class ReferralOpinion(SQLModel, table=True):
 
     referral_id: int = Field(foreign_key="referral.id", primary_key=True)
     opinion_id: int = Field(foreign_key="opinion.id", primary_key=True, index=True)
+
+
+class PendingImport(SQLModel, table=True):
+    """An import's preview waiting for the user to confirm it: in the database, not on one
+    server's disk, so the confirmation may reach any server behind the load balancer."""
+
+    __table_args__ = (Index("ix_pendingimport_expires_at", "expires_at"),)
+
+    id: str = Field(primary_key=True, max_length=64)   # random; the form carries it
+    kind: str = Field(max_length=20)                   # paper, points, version
+    scope: str = Field(max_length=40)                  # the session or draft it belongs to
+    owner: str = Field(default="", max_length=100)     # who uploaded it; only they confirm
+    payload: str = Field(sa_column=Column(Text, nullable=False))   # the parsed rows, as JSON
+    size: int = 0                                      # bytes of payload
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class SiteKey(SQLModel, table=True):
+    """A signing key made once and shared by every server process of a deployment
+    (used when LEGIS_SECRET_KEY is not set)."""
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class JobFile(SQLModel, table=True):
+    """The file a background job made (a large export), in the database so the server
+    that offers the download need not be the one that ran the job; kept for a day."""
+
+    job_id: int = Field(foreign_key="job.id", primary_key=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, index=True)

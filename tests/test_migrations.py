@@ -150,3 +150,34 @@ def test_meetings_and_their_comments_survive_the_rename(database_url, tmp_path):
             "draft_id": "1", "contact_point_id": "3", "title": "第二场", "held_on": "2026-01-02"})
         assert created.status_code == 303
         assert "第二场" in client.get(created.headers["location"]).text
+
+
+def test_servers_starting_together_migrate_once(database_url):
+    """Several servers behind one load balancer start at once on one empty PostgreSQL schema:
+    one migrates, the others wait for it and start on the migrated schema, none fails."""
+    import threading
+
+    import pytest
+
+    if not database_url.startswith("postgres"):
+        pytest.skip("several servers share one database only on PostgreSQL")
+    engines = [make_engine(database_url) for _ in range(3)]
+    start = threading.Barrier(len(engines))
+    outcomes: list = []
+
+    def server(engine) -> None:
+        start.wait()
+        try:
+            outcomes.append(migrate.upgrade(engine)[1])
+        except Exception as error:  # noqa: BLE001 (reported by the assert below)
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=server, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert outcomes == [migrate.head()] * len(engines)
+    assert differences(engines[0]) == []
+    for engine in engines:
+        engine.dispose()

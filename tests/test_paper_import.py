@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
-from legis.errors import LegisError
-from legis.models import Comment
+from legis.errors import LegisError, TooLarge
+from legis.models import Comment, PendingImport, utcnow
 from legis.services import paper_import, pending
 from legis.services.paper_import import (
     OVERALL,
@@ -288,6 +289,17 @@ def test_bad_uploads_show_a_message_on_the_form(client, db, setup, data, name, m
     assert _comments(db) == []
 
 
+def test_a_preview_too_large_to_keep_is_refused_on_the_form(client, db, setup, monkeypatch):
+    _draft, _point, cs = setup
+    monkeypatch.setattr(pending, "MAX_PENDING_BYTES", 2_000)   # a small limit, a small file
+    rows = [["条款", "意见内容"]] + [["第八条", f"建议把变更登记的期限缩短为十五日，第{n}条。"]
+                                    for n in range(60)]
+    response = _upload(client, cs, _xlsx(rows))
+    assert response.status_code == 413
+    assert "请把文件拆分成几份" in response.text and 'name="file"' in response.text
+    assert db.exec(select(PendingImport)).all() == [] and _comments(db) == []
+
+
 def test_template_examples_are_never_imported(client, db, setup):
     _draft, _point, cs = setup
     response = client.get("/manage/meetings/import-template.xlsx")
@@ -314,12 +326,40 @@ def test_template_examples_are_never_imported(client, db, setup):
     assert _comments(db) == []
 
 
-def test_pending_ids_cannot_reach_other_files(tmp_path):
-    (tmp_path / "secret.json").write_text("{}")
+def test_a_preview_is_only_confirmed_by_its_owner_for_its_session(db):
     for bad in ("../secret", "secret", "x" * 100, ""):
         with pytest.raises(LegisError):
-            pending.load_pending(tmp_path, bad, kind="paper", scope="1")
-    saved = pending.save_pending(tmp_path, kind="paper", scope="1", payload={"a": 1})
-    assert pending.load_pending(tmp_path, saved, kind="paper", scope="1") == {"a": 1}
-    with pytest.raises(LegisError):   # another session's preview
-        pending.load_pending(tmp_path, saved, kind="paper", scope="2")
+            pending.load_pending(db, bad, kind="paper", scope="1", owner="host")
+    saved = pending.save_pending(db, kind="paper", scope="1", owner="host", payload={"a": 1})
+    assert pending.load_pending(db, saved, kind="paper", scope="1", owner="host") == {"a": 1}
+    for kind, scope, owner in (("paper", "2", "host"), ("points", "1", "host"),
+                               ("paper", "1", "other")):
+        with pytest.raises(LegisError, match="预览已失效"):
+            pending.load_pending(db, saved, kind=kind, scope=scope, owner=owner)
+    pending.drop_pending(db, saved, owner="other")   # not theirs: kept
+    assert pending.load_pending(db, saved, kind="paper", scope="1", owner="host") == {"a": 1}
+    pending.drop_pending(db, saved, owner="host")
+    with pytest.raises(LegisError, match="预览已失效"):
+        pending.load_pending(db, saved, kind="paper", scope="1", owner="host")
+
+
+def test_an_expired_preview_is_refused_and_pruned(db):
+    old = pending.save_pending(db, kind="paper", scope="1", owner="host", payload=[1])
+    row = db.get(PendingImport, old)
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.add(row)
+    db.commit()
+    with pytest.raises(LegisError, match="请重新上传文件"):
+        pending.load_pending(db, old, kind="paper", scope="1", owner="host")
+    fresh = pending.save_pending(db, kind="paper", scope="1", owner="host", payload=[2])
+    db.expire_all()
+    assert db.get(PendingImport, old) is None       # pruned when the next preview was saved
+    assert pending.load_pending(db, fresh, kind="paper", scope="1", owner="host") == [2]
+
+
+def test_a_preview_too_large_to_keep_is_refused_with_a_message(db):
+    rows = [{"text": "建议" * 500}] * 200
+    with pytest.raises(TooLarge, match="请把文件拆分成几份"):
+        pending.save_pending(db, kind="paper", scope="1", owner="host", payload=rows,
+                             max_bytes=100_000)
+    assert db.exec(select(PendingImport)).all() == []

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -23,10 +24,11 @@ from sqlmodel import Session, select
 from legis import logs
 from legis.db import session_scope
 from legis.errors import NotFound
-from legis.models import Job, utcnow
+from legis.models import Job, JobFile, utcnow
 
 log = logging.getLogger("legis.jobs")
 STALE_AFTER = timedelta(seconds=90)
+FILE_KEPT = timedelta(hours=24)   # a job's file: long enough to download, not a second archive
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 Progress = Callable[[float, str], None]
@@ -120,3 +122,17 @@ def latest(session: Session, *, kind: str, draft_id: int) -> Job | None:
     return session.exec(
         select(Job).where(Job.kind == kind, Job.draft_id == draft_id).order_by(Job.id.desc())
     ).first()
+
+
+def keep_file(engine: Engine, job_id: int, data: bytes) -> None:
+    """Store the file a job made, for any server to offer; files older than FILE_KEPT go."""
+    with session_scope(engine, write=True) as session:
+        session.exec(delete(JobFile).where(  # type: ignore[call-overload]
+            JobFile.created_at < utcnow() - FILE_KEPT))
+        session.add(JobFile(job_id=job_id, data=data))
+
+
+def file_of(session: Session, *, job_id: int) -> bytes | None:
+    """The job's file, or None once it has been cleared."""
+    found = session.get(JobFile, job_id)
+    return found.data if found is not None else None

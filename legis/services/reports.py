@@ -238,44 +238,25 @@ def filename(data: ReportData, *, fmt: str, kind: str = "opinions") -> str:
     return f"{data.draft_title}{scope}-{what}{internal}.{FORMATS[fmt][1]}"
 
 
-def export_to_file(engine, *, draft_id: int, office: str, fmt: str, kind: str,
-                   contact_point_id: int | None, internal: bool, directory, progress) -> dict:
-    """Build and write an export under ``directory`` (a background job for large drafts)."""
-    import secrets
-    from pathlib import Path
-
+def export_for_job(engine, *, job_id: int, draft_id: int, office: str, fmt: str, kind: str,
+                   contact_point_id: int | None, internal: bool, progress) -> dict:
+    """Build an export as a background job (large drafts) and keep it with the job, in the
+    database, so whichever server the download request reaches can send it."""
     from legis.db import session_scope
-
-    progress(0.05, "正在读取意见")
+    from legis.services import jobs
     from legis.services.report_texts import final_sections
 
+    progress(0.05, "正在读取意见")
     with session_scope(engine) as session:
         data, views = build_for_export(session, draft_id=draft_id, office=office,
                                        contact_point_id=contact_point_id, internal=internal,
                                        engine=engine, fmt=fmt)
     progress(0.4, f"正在生成文件（{len(data.opinions)}条归纳意见，{data.comments}条意见）")
     body = render(data, fmt=fmt, kind=kind, sections=final_sections(views))
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_old(folder)
-    stored = f"{secrets.token_urlsafe(12)}.{FORMATS[fmt][1]}"
-    (folder / stored).write_bytes(body)
-    return {"file": stored, "filename": filename(data, fmt=fmt, kind=kind), "format": fmt,
+    jobs.keep_file(engine, job_id, body)
+    return {"file": True, "filename": filename(data, fmt=fmt, kind=kind), "format": fmt,
             "internal": internal, "bytes": len(body),
             "message": f"已生成，共{len(body) // 1024} KB，可以下载。"}
-
-
-def _remove_old(folder, *, max_age_seconds: int = 24 * 3600) -> None:
-    """Exported files are kept for a day: long enough to download, not a second archive."""
-    import time
-
-    cutoff = time.time() - max_age_seconds
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            pass   # another process removed it first
 
 
 def comment_count(session: Session, *, draft_id: int) -> int:

@@ -35,11 +35,13 @@ LINKABLE_STATES = {STATE_ADOPTED, STATE_PARTIAL}
 
 
 def propose(session: Session, *, draft: Draft, parsed: ParsedDraft, filename: str,
-            name: str, directory: Path, actor: str, source_hash: str = "") -> str:
-    """Map the current version to ``parsed`` and keep the proposal on disk; returns its id.
+            name: str, actor: str, source_hash: str = "") -> str:
+    """Map the current version to ``parsed`` and keep the proposal as a pending import
+    (in the database, for ``actor`` to review and confirm); returns its id.
 
-    Nothing is stored in the database but an audit entry: the version is only
-    written when staff confirm the mapping (``confirm``). A file this draft
+    Nothing of the draft changes: besides the pending proposal only an audit
+    entry is written; the version is only stored when staff confirm the mapping
+    (``confirm``). A file this draft
     already has as a version, or the same articles again, is refused. Without a
     name the stage printed with the title (二次审议稿 …) names the version.
     """
@@ -62,7 +64,8 @@ def propose(session: Session, *, draft: Draft, parsed: ParsedDraft, filename: st
         "links": [{"old": list(link.old_keys), "new": list(link.new_keys), "kind": link.kind,
                    "score": link.score} for link in links],
     }
-    pending_id = save_pending(directory, kind=PENDING_KIND, scope=str(draft.id), payload=payload)
+    pending_id = save_pending(session, kind=PENDING_KIND, scope=str(draft.id), owner=actor,
+                              payload=payload)
     audit.record(session, actor=actor, action="version.propose", target_type="draft",
                  target_id=draft.id, draft_id=draft.id,
                  after={"file": payload["filename"], "articles": len(parsed.articles),
@@ -70,8 +73,8 @@ def propose(session: Session, *, draft: Draft, parsed: ParsedDraft, filename: st
     return pending_id
 
 
-def load_proposal(directory: Path, *, draft: Draft, pending_id: str) -> dict:
-    return load_pending(directory, pending_id, kind=PENDING_KIND, scope=str(draft.id))
+def load_proposal(session: Session, *, draft: Draft, pending_id: str, actor: str) -> dict:
+    return load_pending(session, pending_id, kind=PENDING_KIND, scope=str(draft.id), owner=actor)
 
 
 @dataclass
@@ -160,8 +163,8 @@ def confirm(session: Session, *, draft: Draft, payload: dict,
     return version
 
 
-def discard(directory: Path, pending_id: str) -> None:
-    drop_pending(directory, pending_id)
+def discard(session: Session, pending_id: str, *, actor: str) -> None:
+    drop_pending(session, pending_id, owner=actor)
 
 
 def _base_version(session: Session, *, draft: Draft, payload: dict) -> DraftVersion:

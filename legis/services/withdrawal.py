@@ -21,6 +21,7 @@ from legis.models import (
     FigureChange,
     Heading,
     Job,
+    JobFile,
     Meeting,
     Opinion,
     Referral,
@@ -79,6 +80,7 @@ def delete_draft(session: Session, *, draft: Draft) -> None:
         delete(DraftVersion).where(DraftVersion.draft_id == draft.id),
         delete(DraftSlug).where(DraftSlug.draft_id == draft.id),
         delete(Meeting).where(Meeting.draft_id == draft.id),
+        delete(JobFile).where(JobFile.job_id.in_(select(Job.id).where(Job.draft_id == draft.id))),
         delete(Job).where(Job.draft_id == draft.id),
         delete(FigureChange).where(FigureChange.draft_id == draft.id),
     ):

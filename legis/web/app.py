@@ -35,12 +35,12 @@ from legis.web.visits import Visits
 def create_app(settings: Settings | None = None) -> Starlette:
     logs.configure()
     settings = settings or Settings.from_env()
-    secret = settings.ensure_secret_key()
     engine = make_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         statement_timeout_ms=settings.db_statement_timeout_ms,
     )
+    secret = settings.ensure_secret_key(engine)
 
     # The schema and the sample drafts are prepared once by `legis serve`
     # (or `legis migrate`) before any worker starts, never per worker here:

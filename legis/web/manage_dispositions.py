@@ -230,9 +230,9 @@ async def _export_in_background(request: Request, draft_id: int, fmt: str, kind:
                 s, actor=actor, action="export.internal", target_type="draft", target_id=draft_id,
                 draft_id=draft_id, after={"format": fmt, "kind": kind, "contact_point": point_id},
                 client=client_address(request)), write=True)
-        jobs.start_in_thread(engine, job, lambda progress: reports.export_to_file(
-            engine, draft_id=draft_id, office=settings.office, fmt=fmt, kind=kind,
-            contact_point_id=point_id, internal=internal,
-            directory=settings.data_dir / "exports", progress=progress))
+        job_id = job.id
+        jobs.start_in_thread(engine, job, lambda progress: reports.export_for_job(
+            engine, job_id=job_id, draft_id=draft_id, office=settings.office, fmt=fmt,
+            kind=kind, contact_point_id=point_id, internal=internal, progress=progress))
     flash(request, "报告较大，正在后台生成；完成后本页会出现下载按钮。")
     return redirect(request.url_for("manage_job_page", job_id=job.id).path)

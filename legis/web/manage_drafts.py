@@ -7,13 +7,14 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from legis.errors import LegisError, NotFound, TooLarge, ValidationError
+from legis.errors import LegisError, NotFound, ValidationError
 from legis.models import DRAFT_STATUSES
 from legis.parsing import parse_bytes
 from legis.services import comment_list, draft_edits, withdrawal
 from legis.services import drafts as draft_service
 from legis.services.audit import record
 from legis.services.duplicates import content_hash
+from legis.services.uploads import check_upload
 from legis.timefmt import parse_date
 from legis.web.common import (
     actor_name,
@@ -33,11 +34,7 @@ async def read_upload(request: Request, upload: UploadFile | None) -> tuple[byte
         raise ValidationError("请选择要上传的文件。", field="file")
     limit = request.app.state.settings.max_upload_bytes
     data = await upload.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge(
-            f"文件超过{limit // (1024 * 1024)}MB的上限，请压缩图片或拆分后再上传。", field="file")
-    if not data:
-        raise ValidationError("上传的文件是空的，请检查后重新选择。", field="file")
+    check_upload(data, limit=limit)
     return data, upload.filename
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from legis.errors import Conflict, Forbidden, Gone
 from legis.services import jobs, reports
@@ -32,8 +32,8 @@ async def job_download(request: Request) -> Response:
         raise Conflict("文件尚未生成完毕，请稍候。")
     if result.get("internal") and not may_see_personal_data(request):
         raise Forbidden("内部版本含个人信息，只有法工委工作人员可以下载。")
-    path = request.app.state.settings.data_dir / "exports" / result["file"]
-    if not path.is_file():
-        raise Gone("文件已被清理，请重新导出。")
-    return FileResponse(path, media_type=reports.FORMATS[result["format"]][0],
-                        headers=attachment(result["filename"], "report"))
+    data = await in_db(request, lambda s: jobs.file_of(s, job_id=job.id))
+    if data is None:
+        raise Gone("文件已被清理（生成后保留24小时），请重新导出。")
+    return Response(data, media_type=reports.FORMATS[result["format"]][0],
+                    headers=attachment(result["filename"], "report"))

@@ -349,10 +349,6 @@ async def entry_article(request: Request) -> Response:
 # ---------------------------------------------------------------- spreadsheet import
 
 
-def _pending_dir(request: Request):
-    return request.app.state.settings.data_dir / "uploads"
-
-
 async def import_form(request: Request, *, errors=None, channel=CHANNEL_PAPER, status=200):
     meeting, draft, point = await in_db(
         request, lambda s: _load(s, request.path_params["meeting_id"])
@@ -394,11 +390,15 @@ async def import_preview(request: Request) -> Response:
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:
-        pending_id = pending.save_pending(
-            _pending_dir(request), kind=PENDING_KIND, scope=str(meeting_id),
-            payload={"channel": channel, "rows": rows, "hash": digest,
-                     "filename": (filename or "")[:255]},
-        )
+        payload = {"channel": channel, "rows": rows, "hash": digest,
+                   "filename": (filename or "")[:255]}
+        try:
+            pending_id = await in_db(request, lambda s: pending.save_pending(
+                s, kind=PENDING_KIND, scope=str(meeting_id), owner=actor_name(request),
+                payload=payload), write=True)
+        except FORM_ERRORS as error:
+            return await import_form(request, errors={"file": error.message}, channel=channel,
+                                     status=status_of(error))
     return render(request, "manage/meeting_import_preview.html", {
         "cs": meeting, "draft": draft, "point": point, "rows": rows, "bad": bad,
         "pending_id": pending_id, "channel": channel,
@@ -410,9 +410,9 @@ async def import_confirm(request: Request) -> Response:
     meeting_id = request.path_params["meeting_id"]
     form = await read_form(request)
     pending_id = str(form.get("pending", ""))
-    payload = pending.load_pending(
-        _pending_dir(request), pending_id, kind=PENDING_KIND, scope=str(meeting_id)
-    )
+    owner = actor_name(request)
+    payload = await in_db(request, lambda s: pending.load_pending(
+        s, pending_id, kind=PENDING_KIND, scope=str(meeting_id), owner=owner))
     user_id = acting_user_id(request)
 
     def work(session: Session) -> int:
@@ -431,10 +431,10 @@ async def import_confirm(request: Request) -> Response:
         )
         batch.rows = created
         session.add(batch)
+        pending.drop_pending(session, pending_id, owner=owner)   # in the same unit of work
         return created
 
     created = await in_db(request, work, write=True)
-    pending.drop_pending(_pending_dir(request), pending_id)
     if created:
         flash(request, f"已导入{created}条意见。")
     else:

@@ -13,15 +13,11 @@ from legis.errors import LegisError, NotFound
 from legis.models import POINT_KINDS
 from legis.services import contact_points as point_service
 from legis.services import pending, uploaded_tables
-from legis.web.common import flash, in_db, int_or_none, read_form, redirect, render
+from legis.web.common import actor_name, flash, in_db, int_or_none, read_form, redirect, render
 from legis.web.errors import FORM_ERRORS, status_of
 from legis.web.manage_drafts import read_upload
 
 PENDING_KIND = "points"
-
-
-def pending_dir(request: Request):
-    return request.app.state.settings.data_dir / "uploads"
 
 
 def _input(form) -> point_service.PointInput:
@@ -118,10 +114,13 @@ async def import_preview(request: Request) -> Response:
     bad = [r for r in rows if not r.ok]
     pending_id = ""
     if not bad:
-        pending_id = pending.save_pending(
-            pending_dir(request), kind=PENDING_KIND, scope="all",
-            payload=point_service.row_payload(rows),
-        )
+        try:
+            pending_id = await in_db(request, lambda s: pending.save_pending(
+                s, kind=PENDING_KIND, scope="all", owner=actor_name(request),
+                payload=point_service.row_payload(rows)), write=True)
+        except LegisError as error:
+            return await _index_page(request, import_errors={"file": error.message},
+                                     status=status_of(error))
     return render(request, "manage/points_import.html", {
         "rows": rows, "bad": bad, "pending_id": pending_id,
     }, status=422 if bad else 200)
@@ -130,12 +129,15 @@ async def import_preview(request: Request) -> Response:
 async def import_confirm(request: Request) -> Response:
     form = await read_form(request)
     pending_id = str(form.get("pending", ""))
-    payload = pending.load_pending(
-        pending_dir(request), pending_id, kind=PENDING_KIND, scope="all"
-    )
-    count = await in_db(
-        request, lambda s: point_service.import_point_rows(s, rows=payload), write=True
-    )
-    pending.drop_pending(pending_dir(request), pending_id)
+    owner = actor_name(request)
+
+    def work(session: Session) -> int:
+        payload = pending.load_pending(session, pending_id, kind=PENDING_KIND, scope="all",
+                                       owner=owner)
+        count = point_service.import_point_rows(session, rows=payload)
+        pending.drop_pending(session, pending_id, owner=owner)   # in the same transaction
+        return count
+
+    count = await in_db(request, work, write=True)
     flash(request, f"已导入{count}个联系点。")
     return redirect(request.url_for("manage_points").path)

@@ -40,10 +40,6 @@ WINDOW = 10
 MAX_REVIEW_FIELDS = 2500
 
 
-def _pending_dir(request: Request):
-    return request.app.state.settings.data_dir / "uploads"
-
-
 # ---------------------------------------------------------------- versions and import
 
 
@@ -66,7 +62,6 @@ async def import_version(request: Request) -> Response:
     form = await read_form(request)
     values = {"name": str(form.get("name", "")).strip()}
     actor = actor_name(request)
-    directory = _pending_dir(request)
     try:
         data, filename = await read_upload(request, form.get("file"))
         parsed = await run_in_threadpool(parse_bytes, data, filename)
@@ -76,7 +71,7 @@ async def import_version(request: Request) -> Response:
             draft = draft_service.get_draft(session, draft_id=draft_id)
             return revision_service.propose(session, draft=draft, parsed=parsed,
                                             filename=filename, name=values["name"],
-                                            directory=directory, actor=actor,
+                                            actor=actor,
                                             source_hash=content_hash(data))
 
         pending_id = await in_db(request, work, write=True)
@@ -102,11 +97,12 @@ def _expected_positions(view: revision_service.ReviewView) -> list[int]:
 async def review_page(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     pending_id = request.path_params["pending_id"]
-    directory = _pending_dir(request)
+    actor = actor_name(request)
 
     def load(session: Session):
         draft = draft_service.get_draft(session, draft_id=draft_id)
-        payload = revision_service.load_proposal(directory, draft=draft, pending_id=pending_id)
+        payload = revision_service.load_proposal(session, draft=draft, pending_id=pending_id,
+                                                 actor=actor)
         return draft, revision_service.review(session, draft=draft, payload=payload)
 
     try:
@@ -164,26 +160,28 @@ def _choices(form, view: revision_service.ReviewView) -> tuple[dict[int, list[in
 async def confirm_mapping(request: Request) -> Response:
     draft_id = request.path_params["draft_id"]
     pending_id = request.path_params["pending_id"]
-    directory = _pending_dir(request)
     try:
         form = await request.form(max_files=0, max_fields=MAX_REVIEW_FIELDS)
     except Exception as exc:  # multipart parser errors carry English text
         raise ValidationError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
+    actor = actor_name(request)
     if form.get("action") == "cancel":
-        revision_service.discard(directory, pending_id)
+        await in_db(request, lambda s: revision_service.discard(s, pending_id, actor=actor),
+                    write=True)
         flash(request, "已取消导入，草案版本没有改变。")
         return redirect(request.url_for("manage_versions", draft_id=draft_id).path)
-    actor = actor_name(request)
 
     def work(session: Session):
         draft = draft_service.get_draft(session, draft_id=draft_id)
-        payload = revision_service.load_proposal(directory, draft=draft, pending_id=pending_id)
+        payload = revision_service.load_proposal(session, draft=draft, pending_id=pending_id,
+                                                 actor=actor)
         view = revision_service.review(session, draft=draft, payload=payload)
         choices, errors = _choices(form, view)
         if errors:
             return None, errors
         version = revision_service.confirm(session, draft=draft, payload=payload,
                                            choices=choices, actor=actor)
+        revision_service.discard(session, pending_id, actor=actor)   # in the same transaction
         return (version.id, version.name), {}
 
     try:
@@ -196,7 +194,6 @@ async def confirm_mapping(request: Request) -> Response:
             flash(request, message, "warn")
         return redirect(request.url_for("manage_version_review", draft_id=draft_id,
                                         pending_id=pending_id).path)
-    revision_service.discard(directory, pending_id)
     version_id, name = saved
     flash(request, f"已导入{name}并设为当前版本，新意见将针对新版本条文；原有意见仍保留在原条文上。")
     return redirect(request.url_for("manage_version_changes", draft_id=draft_id,
