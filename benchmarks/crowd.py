@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.code:   # `python -m legis` finds the package in its working directory first
             os.chdir(args.code)
         env = server_env(Path(tmp), **extra)
-        with hello_server(env) as (base, process):
+        with hello_server(env, 1) as (base, process):   # one worker, as legis on SQLite
             before = cpu_seconds(process.pid)
             hello, _ = crowd(base, process.pid, ["/hello"], None, args)
             cpu = (cpu_seconds(process.pid) - before) / (args.warmup + args.duration)

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.code:   # `python -m legis` finds the package in its working directory first
             os.chdir(args.code)
         env = server_env(Path(tmp), **extra)
-        with hello_server(env) as (base, process):
+        with hello_server(env, 1) as (base, process):   # one worker, as legis on SQLite
             hello, _ = crowd(base, process.pid, ["/hello"], None, load)
         hello_rate = len(hello.pages) / args.duration
         source = Path(tmp) / "draft.txt"
