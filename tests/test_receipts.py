@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from itsdangerous import URLSafeSerializer
 from sqlmodel import select
 from starlette.testclient import TestClient
 
 from legis.models import Comment
+from legis.web.app import create_app
 from legis.web.receipts import LOOKUPS_PER_MINUTE
 from legis.web.visits import COOKIE
 from tests.factories import article, make_draft
+
+
+@pytest.fixture(params=["memory", "database"])
+def app(request, settings, engine):
+    """Counted in this process's memory, and as several workers count: in the database."""
+    settings.rate_limit_store = request.param
+    return create_app(settings)
 
 
 def submit(browser: TestClient, slug: str, text: str, article_id: int | str = "") -> str:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -27,7 +28,7 @@ from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
 from legis.web.page_cache import PageCache
 from legis.web.public_pages import PAGE_THREADS
-from legis.web.ratelimit import RateLimiter
+from legis.web.ratelimit import BatchedCounts, RateLimiter
 from legis.web.security import SecurityMiddleware
 from legis.web.visits import Visits
 
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette):
         yield
+        if app.state.shared_counts is not None:   # the hits admitted since the last flush
+            await run_in_threadpool(app.state.shared_counts.flush)
         engine.dispose()
         page_engine.dispose()
 
@@ -94,6 +97,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.visits = Visits(secret, https=settings.https)
     app.state.turnouts = TurnoutCache()   # comments and participants per draft, see public.home
     app.state.limiter = RateLimiter()
+    app.state.shared_counts = (BatchedCounts(engine)   # rate limits shared by every process
+                               if settings.rate_limit_store == "database" else None)
     app.state.pages = PageCache()   # rendered public pages, see web.public_pages
     app.state.walls = OrderedDict()   # counted 回音壁 per state of results, ditto
     app.state.turnout_lines = {}   # the turnout line per count, ditto
