@@ -173,6 +173,27 @@ def test_emoji_and_traditional_characters_kept(client, db):
     assert db.exec(select(Comment)).one().text == "建議增加寵物醫院👍🐶"
 
 
+def test_what_a_resident_typed_is_stored_as_typed_whatever_the_characters(client, db):
+    """Form fields travel %-escaped: '+', '%', '&' and '=' in the text must come back as typed."""
+    draft = make_draft(db, slug="yangquan")
+    text = "建议第3条中“50%+”改为“≥50% & 不少于2/3”，即a=b+c；另：100％😀"
+    answer = post_comment(client, draft, text=text, name="王 小明", phone="", consent="1")
+    assert answer.status_code == 303
+    stored = db.exec(select(Comment)).one()
+    assert stored.text == text and stored.name == "王 小明"
+
+
+def test_a_malformed_form_body_is_read_without_a_traceback(client, db):
+    draft = make_draft(db, slug="yangquan")
+    page = client.get(f"/drafts/{draft.slug}")
+    body = f"form_token={token_of(page.text)}&text=%E5%BB%BA%E8%AE%AE%zz%E5%BB&&article_id"
+    answer = client.post(f"/drafts/{draft.slug}/comments", content=body.encode(),
+                         headers={"content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 303 and "Traceback" not in answer.text
+    # A broken escape is kept as sent, a cut-off character marked, the rest readable.
+    assert db.exec(select(Comment.text)).one() == "建议%zz\ufffd"
+
+
 def test_rate_limit_answers_429_friendly(client, db, app):
     app.state.settings.comment_rate_per_minute = 3
     draft = make_draft(db, slug="yangquan")

@@ -10,7 +10,6 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
@@ -23,6 +22,7 @@ from legis.resources import resource_dir
 from legis.services.participation import TurnoutCache
 from legis.timefmt import fmt_date, fmt_datetime
 from legis.web.comment_intake import CommentIntake
+from legis.web.compression import PageCompression
 from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(SecurityMiddleware),
             Middleware(EdgeMiddleware),
             # Level 6: nearly the size of 9 at a fraction of the CPU on big draft pages.
-            Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6),
+            Middleware(PageCompression, minimum_size=1000, compresslevel=6),
             Middleware(
                 SessionMiddleware,
                 secret_key=secret,

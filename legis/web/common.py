@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote
@@ -88,8 +89,7 @@ async def read_form(request: Request) -> FormData:
         # Most forms (every comment) are urlencoded: parse_qsl is a few times cheaper than
         # the streaming multipart parser and the body is already capped (web/edge.py).
         try:
-            pairs = parse_qsl((await request.body()).decode("latin-1"), keep_blank_values=True,
-                              max_num_fields=MAX_FORM_FIELDS)
+            pairs = parse_urlencoded(await request.body())
         except ValueError as exc:   # more fields than MAX_FORM_FIELDS
             raise ValidationError("提交的表单无法读取（字段过多），请返回后重试。") from exc
         return FormData([(key, strip_controls(value)) for key, value in pairs])
@@ -101,6 +101,38 @@ async def read_form(request: Request) -> FormData:
         raise ValidationError("提交的表单无法读取（可能过大或格式有误），请返回后重试。") from exc
     return FormData([(key, strip_controls(value) if isinstance(value, str) else value)
                      for key, value in form.multi_items()])
+
+
+def parse_urlencoded(body: bytes) -> list[tuple[str, str]]:
+    """An urlencoded body's fields, as ``parse_qsl`` with blank values kept reads them.
+
+    A browser's body is ASCII with the Chinese text %-escaped byte by byte: decoding each
+    run of escapes at once (bytes.fromhex) is several times cheaper than parse_qsl's loop
+    over every escape, which was the larger part of reading a comment. Anything else (raw
+    non-ASCII bytes) goes to parse_qsl itself. ValueError past MAX_FORM_FIELDS fields.
+    """
+    if not body.isascii():
+        return parse_qsl(body.decode("latin-1"), keep_blank_values=True,
+                         max_num_fields=MAX_FORM_FIELDS)
+    if body.count(b"&") + 1 > MAX_FORM_FIELDS:
+        raise ValueError("too many fields")
+    pairs = []
+    for field in body.split(b"&"):
+        if not field:
+            continue
+        name, _, value = field.partition(b"=")
+        pairs.append((_unquote(name), _unquote(value)))
+    return pairs
+
+
+_ESCAPES = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _unquote(raw: bytes) -> str:
+    raw = raw.replace(b"+", b" ")
+    if b"%" in raw:
+        raw = _ESCAPES.sub(lambda m: bytes.fromhex(m.group().replace(b"%", b"").decode()), raw)
+    return raw.decode("utf-8", "replace")
 
 
 def wants_json(request: Request) -> bool:
