@@ -125,3 +125,19 @@ def test_the_app_adds_its_held_hits_up_when_it_stops(settings, engine, db):
             assert answer.status_code == 303
     assert shared_hits(engine, "c:testclient") == 3
     assert len(db.exec(select(Comment).where(Comment.draft_id == draft.id)).all()) == 3
+
+
+def test_hits_held_when_the_database_is_away_are_added_later_and_never_logged(
+        engine, tmp_path, caplog):
+    from legis.db import make_engine
+
+    counts = BatchedCounts(engine, clock=Clock())
+    for _ in range(5):
+        hit(counts, "c:203.0.113.9", 1000)
+    working, counts._engine = counts._engine, make_engine(f"sqlite:///{tmp_path}/gone/x.db")
+    counts.flush()   # the database cannot be reached: nothing is lost
+    assert "not flushed (OperationalError)" in caplog.text
+    assert "203.0.113.9" not in caplog.text
+    counts._engine = working
+    counts.flush()
+    assert shared_hits(engine, "c:203.0.113.9") == 5

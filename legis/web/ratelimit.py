@@ -144,9 +144,11 @@ class BatchedCounts:
         try:
             with session_scope(self._engine, write=True) as session:
                 totals = rate_counts.add_hits(session, hits=held)
-        except Exception:
+        except Exception as error:  # noqa: BLE001 (kept and tried again at the next flush)
             self._put_back(held)
-            log.exception("rate-limit counts not flushed; kept for the next flush")
+            # Only the error's type: its text would carry the keys, i.e. client addresses.
+            log.warning("rate-limit counts not flushed (%s); kept for the next flush",
+                        type(error).__name__)
             return
         self._learn(held, totals)
 
