@@ -90,23 +90,40 @@ def test_page_numbers_portrait_and_landscape(doc):
         assert "".join(t.text for t in p._p.iter(qn("w:instrText"))).strip() == "PAGE"
         assert p.text.startswith("— ") and p.text.endswith(" —")
         assert side in str(p.alignment).lower()
-    # Landscape pages: the number stays where portrait pages have it once the sheet is
-    # turned: a text box along the short edge, odd pages left (reading top to bottom),
-    # even pages right (reading bottom to top), near the bottom corner of the portrait view.
+    # Landscape pages: GB/T 9704 §10.1 turns the table's head towards the binding on odd
+    # pages and the outer edge on even ones -- towards the portrait page's left edge on
+    # both -- so the portrait bottom is the landscape left edge. The number: a text box
+    # reading top to bottom, its middle 7 mm left of the type area (28 mm margin), one
+    # 四号 character (4.94 mm) in from the type area's bottom (odd) or top (even) edge.
+    # It is anchored in the header relative to the page: from the footer, LibreOffice
+    # draws page 1's box at the page's top left.
     for section in doc.sections[1:]:
-        for footer, edge, vert in ((section.footer, "left", "vert"),
-                                   (section.even_page_footer, "right", "vert270")):
-            el = footer._element
+        for header, footer, odd in ((section.header, section.footer, True),
+                                    (section.even_page_header, section.even_page_footer,
+                                     False)):
+            assert footer._element.find(f".//{qn('w:instrText')}") is None
+            el = header._element
             body = el.find(f".//{WPS}bodyPr")
-            assert body is not None and body.get("vert") == vert
+            assert body is not None and body.get("vert") == "vert"
             assert "".join(t.text for t in el.iter(qn("w:instrText"))).strip() == "PAGE"
-            x = int(el.find(f".//{WP}positionH/{WP}posOffset").text) / 36000
-            y = int(el.find(f".//{WP}positionV/{WP}posOffset").text) / 36000
-            height = int(el.find(f".//{WP}extent").get("cy")) / 36000
-            assert (x < 30) if edge == "left" else (x > 297 - 30)
-            assert 150 < y + height < 185          # its end 26-33 mm above the bottom edge
+            h, v = el.find(f".//{WP}positionH"), el.find(f".//{WP}positionV")
+            assert h.get("relativeFrom") == v.get("relativeFrom") == "page"
+            extent = el.find(f".//{WP}extent")
+            mid_x = (int(h.find(f"{WP}posOffset").text) + int(extent.get("cx")) / 2) / 36000
+            mid_y = (int(v.find(f"{WP}posOffset").text) + int(extent.get("cy")) / 2) / 36000
+            assert mid_x == pytest.approx(28 - 7, abs=0.1)
+            if odd:   # the number's far end 4.94 mm above the type area's bottom (175 mm)
+                assert 175 - 4.94 - 12 < mid_y < 175 - 4.94 - 6
+            else:     # its near end 4.94 mm below the type area's top (37 mm)
+                assert 37 + 4.94 + 6 < mid_y < 37 + 4.94 + 12
             texts = "".join(t.text or "" for t in el.iter(qn("w:t")))
             assert texts.startswith("— ") and texts.endswith(" —")
+    # Portrait pages after a landscape one do not inherit its header.
+    for section in doc.sections:
+        if section.orientation == WD_ORIENT.PORTRAIT:
+            for header in (section.header, section.even_page_header):
+                assert not header.is_linked_to_previous
+                assert header._element.find(f".//{WPS}bodyPr") is None
 
 
 def test_every_table_row_is_kept_whole_and_the_tally_with_its_total(doc):

@@ -47,6 +47,36 @@ MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 GRID_LINE_PITCH = 579    # twips
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_SQUEEZE = -5        # twentieths of a point: 16 pt - 0.25 pt = 15.75 pt per character
+# Page numbers (§7.5): 「— 1 —」 in 四号, its dashes 7 mm below the type area, odd pages
+# 右空一字, even pages 左空一字. A footer 25 mm from the page's bottom edge puts the
+# dashes there (LibreOffice's PDF: their middle 269 mm from the top, 262 + 7).
+FOOTER_DISTANCE_MM = 25
+NUMBER_DROP_MM = 7
+NUMBER_HALF_MM = 9       # half of 「— 12 —」 in 四号
+
+
+def number_centre(side: str, *, landscape: bool = False) -> tuple[float, float]:
+    """The middle of a page's number, in mm from the page's left and top edges.
+
+    The standard places the number against the type area (版心): its dashes 7 mm
+    below the type area, one character in from its right (odd) or left (even) edge.
+    A landscape page keeps that place on the turned sheet (§10.1: the table's head
+    towards the binding on odd pages and towards the outer edge on even ones, so on
+    both towards the portrait left edge; turned back a quarter anticlockwise, the
+    portrait bottom is the landscape left edge): 7 mm left of the type area, one
+    character up from its bottom (odd) or down from its top (even), reading top to
+    bottom.
+    """
+    one_char = SI_HAO * 25.4 / 72
+    if landscape:
+        x = MARGINS_MM["left"] - NUMBER_DROP_MM
+        if side == "right":
+            return x, A4[0] - MARGINS_MM["bottom"] - one_char - NUMBER_HALF_MM
+        return x, MARGINS_MM["top"] + one_char + NUMBER_HALF_MM
+    y = A4[1] - MARGINS_MM["bottom"] + NUMBER_DROP_MM
+    if side == "right":
+        return A4[0] - MARGINS_MM["right"] - one_char - NUMBER_HALF_MM, y
+    return MARGINS_MM["left"] + one_char + NUMBER_HALF_MM, y
 
 
 @dataclass(frozen=True)
@@ -196,7 +226,7 @@ class OfficialDocument:
         section.left_margin = Mm(MARGINS_MM["left"])
         section.right_margin = Mm(MARGINS_MM["right"])
         section.header_distance = Mm(15)
-        section.footer_distance = Mm(25)   # number sits about 7 mm below the type area
+        section.footer_distance = Mm(FOOTER_DISTANCE_MM)
         sect_pr = section._sectPr
         for old in sect_pr.findall(qn("w:docGrid")):
             sect_pr.remove(old)
@@ -208,27 +238,31 @@ class OfficialDocument:
         """「— 1 —」: odd pages on the right, even pages on the left, one character in.
 
         On a landscape page the number stays where a portrait page has it once the
-        sheet is turned (GB/T 9704 §10.1: the table's top towards the binding on odd
-        pages, towards the outer edge on even ones): a rotated text box on the
-        page's left edge (odd) or right edge (even), near the bottom.
+        sheet is turned (see :func:`number_centre`): a rotated text box by the page's
+        left edge, near the bottom (odd) or the top (even).
         """
-        indent = round(SI_HAO * 20)
-        for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
-            footer.is_linked_to_previous = False
-            p = footer.paragraphs[0]
-            for child in list(p._p):
-                p._p.remove(child)
-            p.style = self.doc.styles["Legis Page Number"]
+        rpr = _rpr(self.fonts.page_number, SI_HAO)
+        index = len(self.doc.sections)
+        for header, footer, side in ((section.header, section.footer, "right"),
+                                     (section.even_page_header, section.even_page_footer,
+                                      "left")):
+            for part in (header, footer):
+                part.is_linked_to_previous = False
+                p = part.paragraphs[0]
+                for child in list(p._p):
+                    p._p.remove(child)
+                p.style = self.doc.styles["Legis Page Number"]
             if landscape:
-                p._p.append(parse_xml(pagenumbers.rotated_number(
-                    side, _rpr(self.fonts.page_number, SI_HAO), A4, MARGINS_MM)))
+                header.paragraphs[0]._p.append(parse_xml(pagenumbers.rotated_number(
+                    rpr, number_centre(side, landscape=True),
+                    900 + 2 * index + (side == "left"))))
                 continue
+            p = footer.paragraphs[0]
             p_pr = p._p.get_or_add_pPr()
-            p_pr.append(parse_xml(f'<w:ind {nsdecls("w")} w:{side}="{indent}" '
+            p_pr.append(parse_xml(f'<w:ind {nsdecls("w")} w:{side}="{round(SI_HAO * 20)}" '
                                   f'w:{side}Chars="100"/>'))
             p_pr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="{side}"/>'))
-            runs = pagenumbers.number_runs(_rpr(self.fonts.page_number, SI_HAO))
-            for run in parse_xml(f'<w:p {nsdecls("w")}>{runs}</w:p>'):
+            for run in parse_xml(f'<w:p {nsdecls("w")}>{pagenumbers.number_runs(rpr)}</w:p>'):
                 p._p.append(run)
 
     # -- content ---------------------------------------------------------------------------
