@@ -41,17 +41,25 @@ def test_pages_are_a4_with_the_standard_margins_and_22_lines(doc):
 
 
 def test_body_lines_hold_28_characters(doc):
-    section = doc.sections[0]
-    width_pt = (section.page_width - section.left_margin - section.right_margin) / Mm(1) / 25.4 * 72
+    """Word's rule without a character grid: a line holds floor(text width / (font size +
+    character spacing)) characters, all in twips as the XML states them."""
+    sect = doc.sections[0]._sectPr
+    page, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    width = (int(page.get(qn("w:w"))) - int(margins.get(qn("w:left")))
+             - int(margins.get(qn("w:right"))))
     body = [p for p in doc.paragraphs if p.style.name == "Normal" and p.text]
     assert body
+    indent = doc.styles["Normal"].element.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+    first_line = int(indent.get(qn("w:firstLine")))
+    assert first_line == 2 * 16 * 20                      # two 三号 characters
     for p in body:
         for r in p.runs:
             rpr = r._r.find(qn("w:rPr"))
-            size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) / 2
-            squeeze = int(rpr.find(qn("w:spacing")).get(qn("w:val"))) / 20
-            pitch = size + squeeze
-            assert size == 16 and int(width_pt / pitch) == 28
+            size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) * 10    # half-points -> twips
+            spacing = int(rpr.find(qn("w:spacing")).get(qn("w:val")))
+            assert size == 16 * 20
+            assert width // (size + spacing) == 28
+            assert (width - first_line) // (size + spacing) == 26
 
 
 def test_fonts_sizes_and_spacing_per_part(doc):

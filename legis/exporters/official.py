@@ -39,11 +39,18 @@ LINE_PT = 28.9           # fixed line pitch: 22 lines in the 225 mm type area
 A4 = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 # The grid of GB/T 9704 §5.2.2: 22 lines of 28 characters in the 156 x 225 mm type area.
-# Lines: a docGrid of 22 lines (pitch 579 twips = 28.95 pt). Characters: 156 mm holds
-# 27.6 characters of 三号 (16 pt), so body text is set 0.25 pt tighter (15.75 pt, 28 to
-# the line). A character grid (docGrid linesAndChars with charSpace -849) would do the
-# same in Word, but LibreOffice gives every character wider than the grid pitch two
-# cells and prints 14 characters to the line; tightened spacing reads the same in both.
+# Lines: a docGrid of 22 lines, pitch 579 twips (28.95 pt); the page is 16838 twips high,
+# the margins 2098 + 1984, so floor(12756 / 579) = 22 lines.
+# Characters: Word sets a line of CJK text without a character grid at font size plus
+# character spacing per character, so a line holds floor(text width / (size + spacing)).
+# The page is 11906 twips wide, the margins 1587 + 1474: the text is 8845 twips (442.25
+# pt) wide. 三号 (16 pt) alone gives floor(442.25 / 16) = 27 characters; body text is set
+# 0.25 pt tighter (w:spacing -5 twips): floor(442.25 / 15.75) = floor(28.08) = 28, and
+# the first line, indented two characters (640 twips = 32 pt), floor(410.25 / 15.75) = 26.
+# LibreOffice's PDF reads the same (tests/test_exporters_render.py counts the lines).
+# A character grid (docGrid linesAndChars with charSpace -849) would do the same in Word,
+# but LibreOffice gives every character wider than the grid pitch two cells and prints
+# 14 characters to the line; tightened spacing reads the same in both.
 GRID_LINE_PITCH = 579    # twips
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_SQUEEZE = -5        # twentieths of a point: 16 pt - 0.25 pt = 15.75 pt per character
