@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -231,3 +232,38 @@ def test_charts_fit_the_type_area(doc):
         rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
         assert doc.part.related_parts[rid].blob[:8] == b"\x89PNG\r\n\x1a\n"
         assert shape.width <= Mm(156) + 1 and shape.height <= Mm(120) + 1
+
+
+def _article_column_fits(docx: bytes) -> int:
+    """Check every table with a 条款 column: 「第一百二十一条」 in the cells' own size plus the
+    cell margins fits its width (from the XML, in twips). Returns how many were checked."""
+    document = Document(BytesIO(docx))
+    checked = 0
+    for table in document.tables:
+        head = [c.text for c in table.rows[0].cells]
+        if "条款" not in head:
+            continue
+        column = head.index("条款")
+        width = int(table._tbl.tblGrid.findall(qn("w:gridCol"))[column].get(qn("w:w")))
+        margins = table._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+        pad = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right"))
+        body = next(r for r in table.rows[1:] if len(r.cells) > column and r.cells[column].text)
+        size = int(body.cells[column].paragraphs[0].runs[0]._r.find(
+            f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val"))) * 10      # half-points -> twips
+        assert width >= 7 * size + pad, (head, width, size)
+        checked += 1
+    return checked
+
+
+def test_article_columns_hold_the_longest_article_label_on_one_line():
+    from legis.exporters.feedback_sheet import feedback_docx
+    from legis.services.feedback import FeedbackRow, FeedbackSheet
+
+    sheet = FeedbackSheet("某市养犬管理条例（草案）", "东湖街道代表之家",
+                          [FeedbackRow(1, "第一百二十一条", "建议延长征求意见期限。", 3, "采纳", ""),
+                           FeedbackRow(2, "第二十一条", "建议明确收容场所。", 1, "未采纳",
+                                       "该事项属于区人民政府职责。")], comments=4)
+    assert _article_column_fits(feedback_docx(sheet, office="某市人大常委会法制工作委员会",
+                                              on=date(2024, 6, 3))) == 1
+    report = congress_report(sample_report_data(opinions=45, comments=180, articles=25))
+    assert _article_column_fits(report) >= 1

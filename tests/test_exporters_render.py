@@ -71,7 +71,7 @@ def _number_places(pdf: Path) -> list[tuple[float, float, bool]]:
     xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
                          capture_output=True, text=True).stdout
     places = []
-    for n, page in enumerate(re.findall(r"<page (.*?)</page>", xml, re.S), start=1):
+    for n, page in enumerate(re.findall(r"<page (.*?)</page>", xml, re.DOTALL), start=1):
         width, height = (float(v) for v in re.findall(r'(?:width|height)="([\d.]+)"', page)[:2])
         words = [(w, *map(float, box)) for *box, w in re.findall(
             r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page)]
