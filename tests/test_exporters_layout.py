@@ -184,6 +184,9 @@ def test_no_line_break_inside_a_justified_paragraph(doc):
     ("关于《某市犬只收容管理规定（草案）》征求意见情况的报告",
      ["关于《某市犬只收容管理规定（草案）》", "征求意见情况的报告"]),
     ("关于征求意见情况的报告", ["关于征求意见情况的报告"]),
+    # A point's submission: the draft's name kept whole on a line of its own.
+    ("东湖街道代表之家关于《某市历史文化街区保护条例（草案）》征求意见情况的报告",
+     ["东湖街道代表之家关于", "《某市历史文化街区保护条例（草案）》", "征求意见情况的报告"]),
 ])
 def test_title_breaks_at_sensible_places(title, lines):
     assert title_lines(title, 20) == lines
