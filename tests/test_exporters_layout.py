@@ -16,7 +16,7 @@ from legis.exporters.sample import sample_report_data
 from legis.exporters.titles import title_lines
 
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+VML = "{urn:schemas-microsoft-com:vml}"
 
 
 @pytest.fixture(scope="module")
@@ -104,22 +104,25 @@ def test_page_numbers_portrait_and_landscape(doc):
     # both -- so the portrait bottom is the landscape left edge. The number: a text box
     # reading top to bottom, its middle 7 mm left of the type area (28 mm margin), one
     # 四号 character (4.94 mm) in from the type area's bottom (odd) or top (even) edge.
-    # It is anchored in the header relative to the page: from the footer, LibreOffice
-    # draws page 1's box at the page's top left.
+    # It is a VML box in the header placed relative to the page: from the footer, or as
+    # a DrawingML shape, LibreOffice draws page 1's box at the page's top left.
     for section in doc.sections[1:]:
         for header, footer, odd in ((section.header, section.footer, True),
                                     (section.even_page_header, section.even_page_footer,
                                      False)):
             assert footer._element.find(f".//{qn('w:instrText')}") is None
             el = header._element
-            body = el.find(f".//{WPS}bodyPr")
-            assert body is not None and body.get("vert") == "vert"
+            shapes = list(el.iter(f"{VML}shape"))
+            assert len(shapes) == 1 and el.find(f".//{WPS}wsp") is None
+            style = dict(item.split(":") for item in shapes[0].get("style").split(";"))
+            assert style["position"] == "absolute" and style["layout-flow"] == "vertical"
+            assert (style["mso-position-horizontal-relative"]
+                    == style["mso-position-vertical-relative"] == "page")
+            mm = {k: float(style[k].removesuffix("pt")) * 25.4 / 72
+                  for k in ("margin-left", "margin-top", "width", "height")}
+            mid_x = mm["margin-left"] + mm["width"] / 2
+            mid_y = mm["margin-top"] + mm["height"] / 2
             assert "".join(t.text for t in el.iter(qn("w:instrText"))).strip() == "PAGE"
-            h, v = el.find(f".//{WP}positionH"), el.find(f".//{WP}positionV")
-            assert h.get("relativeFrom") == v.get("relativeFrom") == "page"
-            extent = el.find(f".//{WP}extent")
-            mid_x = (int(h.find(f"{WP}posOffset").text) + int(extent.get("cx")) / 2) / 36000
-            mid_y = (int(v.find(f"{WP}posOffset").text) + int(extent.get("cy")) / 2) / 36000
             assert mid_x == pytest.approx(28 - 7, abs=0.1)
             if odd:   # the number's far end 4.94 mm above the type area's bottom (175 mm)
                 assert 175 - 4.94 - 12 < mid_y < 175 - 4.94 - 6
@@ -270,3 +273,20 @@ def test_article_columns_hold_the_longest_article_label_on_one_line():
                                               on=date(2024, 6, 3))) == 1
     report = congress_report(sample_report_data(opinions=45, comments=180, articles=25))
     assert _article_column_fits(report) >= 1
+
+
+def test_point_submission_keeps_its_last_lines_with_the_signature():
+    """The 落款 never stands on a page of its own: from the body's last paragraph to the
+    signatory every paragraph is kept with the next."""
+    from legis.exporters.submission import point_submission
+
+    for published in (False, True):
+        data = sample_report_data(opinions=10, comments=30, contact_point="东湖街道代表之家")
+        data.point_host, data.published = "李某", published
+        document = Document(BytesIO(point_submission(data)))
+        texts = [p.text for p in document.paragraphs]
+        signer = texts.index("东湖街道代表之家（联络员：李某）")
+        body_end = texts.index("附件：原始意见") - 2
+        assert texts[body_end] and not texts[body_end + 1]
+        for p in document.paragraphs[body_end:signer + 1]:
+            assert p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next

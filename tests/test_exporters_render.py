@@ -100,11 +100,14 @@ def test_page_numbers_sit_where_the_standard_puts_them_on_every_page(tmp_path):
                                   [o.id], "采纳群众意见。") for o in adopted]
     renderer = load_renderer()
     places = {}
+    short = sample_report_data(opinions=40, comments=160)     # a two-page 对照表
     for name, docx in (("comparison", comparison_table(data)),
+                       ("short", comparison_table(short)),
                        ("report", congress_report(sample_report_data(opinions=12, comments=40)))):
         renderer.render(docx, tmp_path / name, dpi=10)
         places[name] = _number_places(tmp_path / name / "report.pdf")
     assert len(places["comparison"]) >= 3 and all(land for *_, land in places["comparison"])
+    assert len(places["short"]) == 2 and all(land for *_, land in places["short"])
     assert sum(land for *_, land in places["report"]) >= 3
     for name, pages in places.items():
         for n, (x, y, landscape) in enumerate(pages, start=1):

@@ -334,6 +334,11 @@ class OfficialDocument:
             if keep:
                 p.paragraph_format.keep_with_next = True
 
+    def keep_last(self) -> None:
+        """Hold the last paragraph added on the page of what follows: the body's last
+        lines go with the 附件说明 and 落款, which never stand on a page of their own."""
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
+
     def hanging(self, label: str, lines: Sequence[str]) -> None:
         """「附件：1. …」: the label, then one paragraph per item aligned under the first."""
         for i, line in enumerate(lines):
