@@ -202,6 +202,10 @@ def test_long_titles_stay_balanced_and_never_start_a_line_with_closing_marks():
     assert len(lines) == 3 and max(map(len, lines)) - min(map(len, lines)) <= 6
     assert not any(line[0] in "》）」，。" for line in lines)
     assert not any(line[-1] in "《（" for line in lines)
+    # A pasted title of 200 characters is broken too (the search once tried every cut).
+    pasted = "关于《" + "某市历史文化街区保护管理" * 16 + "条例（草案）》征求意见情况的报告"
+    lines = title_lines(pasted, 20)
+    assert "".join(lines) == pasted and all(len(line) <= 20 for line in lines)
 
 
 def test_attachment_title_on_line_three_and_columns_wide_enough(doc):

@@ -54,22 +54,24 @@ def title_lines(text: str, width: int) -> list[str]:
     lines_needed = -(-len(text) // width)
     best: tuple[float, list[int]] | None = None
 
-    def search(start: int, cuts: list[int], left: int, extra: float) -> None:
+    def search(start: int, cuts: list[int], left: int, spent: float) -> None:
+        """Cuts for the rest from ``start`` in ``left`` lines; ``spent`` is the cost so far
+        (branches that cannot beat the best found, or cannot fit, are not followed)."""
         nonlocal best
+        if len(text) - start > left * width or (best is not None and spent >= best[0]):
+            return
         if left == 1:
-            if len(text) - start > width:
-                return
             bounds = [0, *cuts, len(text)]
             lengths = [b - a for a, b in pairwise(bounds)]
             # Where a line breaks matters more than how even the lines are: 「…（草案）》」
             # over 「征求意见情况的报告」 is the form readers know, though uneven.
-            score = (sum(cost[c] for c in cuts) + (max(lengths) - min(lengths)) * 0.2
-                     + extra)
+            score = spent + (max(lengths) - min(lengths)) * 0.2
             if best is None or score < best[0]:
                 best = (score, list(cuts))
             return
-        for cut in range(start + 1, min(start + width, len(text) - 1) + 1):
-            search(cut, [*cuts, cut], left - 1, extra)
+        for cut in sorted(range(start + 1, min(start + width, len(text) - 1) + 1),
+                          key=lambda c: cost[c]):
+            search(cut, [*cuts, cut], left - 1, spent + cost[cut])
 
     # The fewest lines, or one more when that breaks where a reader expects it
     # (「东湖街道代表之家关于 / 《…（草案）》 / 征求意见情况的报告」 rather than a cut
