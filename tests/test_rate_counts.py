@@ -7,6 +7,7 @@ database, as the workers of a deployment do."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -141,3 +142,34 @@ def test_hits_held_when_the_database_is_away_are_added_later_and_never_logged(
     counts._engine = working
     counts.flush()
     assert shared_hits(engine, "c:203.0.113.9") == 5
+
+
+def test_workers_counting_at_once_keep_their_limits(engine):
+    """Four workers at once, each holding unseen hits of some addresses while it asks the
+    database about others: every limit holds within its bound (exactly under LOCAL_SHARE)
+    and each admitted hit is counted once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    clock = Clock()
+    workers = [BatchedCounts(engine, clock=clock) for _ in range(4)]
+    small = [f"c:10.1.0.{n}" for n in range(4)]    # limit 5: every hit asks the database
+    medium = [f"c:10.2.0.{n}" for n in range(6)]   # limit 20: two unseen hits per worker
+
+    def work(n: int) -> Counter:
+        admitted: Counter = Counter()
+        counts = workers[n]
+        for i in range(80):
+            for key, limit in ((medium[(i + n) % 6], 20), (medium[(i * 5 + 2 * n) % 6], 20),
+                               (small[(i + 3 * n) % 4], 5)):
+                admitted[key] += hit(counts, key, limit) == 0
+            if i % 25 == 24:
+                counts.flush()
+        counts.flush()
+        return admitted
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(work, range(4)))
+    total = sum(results, Counter())
+    assert all(total[key] == 5 for key in small)
+    assert all(20 <= total[key] <= 20 + len(workers) * (20 // LOCAL_SHARE) for key in medium)
+    assert all(shared_hits(engine, key) == total[key] for key in small + medium)

@@ -119,11 +119,14 @@ class BatchedCounts:
             return 0.0
 
     def hit_now(self, key: str, *, limit: int, window: float = 60.0) -> float:
-        """One hit counted in the database at once, with every hit this process holds."""
+        """One hit counted in the database at once, with the hits of ``key`` this process holds.
+
+        Only this key's rows are locked, in the flush's order (key, then period): a flush and
+        hits on other workers never wait on each other in a cycle (no deadlock on PostgreSQL)."""
         key = key[:120]
         now = self._clock()
         period = int(now // window)
-        held = self._take_pending()
+        held = self._take_pending(key)
         try:
             with session_scope(self._engine, write=True) as session:
                 totals = rate_counts.add_hits(session, hits=held) if held else {}
@@ -156,9 +159,15 @@ class BatchedCounts:
         item = (key, period)
         return self._known.get(item, 0) + self._pending[item] + self._flushing[item]
 
-    def _take_pending(self) -> Counter[tuple[str, int]]:
+    def _take_pending(self, key: str | None = None) -> Counter[tuple[str, int]]:
+        """The hits held (of ``key`` only, if given), moved to the ones being flushed."""
         with self._lock:
-            held, self._pending = self._pending, Counter()
+            if key is None:
+                held, self._pending = self._pending, Counter()
+            else:
+                held = Counter({item: n for item, n in self._pending.items() if item[0] == key})
+                for item in held:
+                    del self._pending[item]
             self._flushing.update(held)
             return held
 
@@ -187,7 +196,7 @@ class BatchedCounts:
 
     def _start_flush(self) -> None:
         self._timer = None
-        self._task = asyncio.ensure_future(run_in_threadpool(self.flush), loop=self._loop)
+        self._task = self._loop.create_task(run_in_threadpool(self.flush))  # type: ignore[union-attr]
 
 
 async def wait_for(request: Request, key: str, *, limit: int, window: float = 60.0) -> float:
