@@ -285,3 +285,21 @@ def test_database_outage_is_a_clear_503(settings):
         response = client.get("/")
     assert response.status_code == 503
     assert "暂时无法访问数据库" in response.text and "Traceback" not in response.text
+
+
+def test_the_visit_cookie_is_http_only_same_site_and_secure_over_https(settings, engine, db):
+    from legis.web.app import create_app
+
+    draft = make_draft(db, slug="yangquan")
+    for https in (False, True):
+        settings.https = https
+        with TestClient(create_app(settings), follow_redirects=False) as browser:
+            answer = post_comment(browser, draft, text=f"建议延长登记有效期，第{int(https)}次。")
+        assert answer.status_code == 303
+        cookie = next(v for v in answer.headers.get_list("set-cookie") if v.startswith("legis_visit="))
+        assert "; HttpOnly; Path=/; SameSite=lax" in cookie
+        assert cookie.endswith("; Secure") == https
+        code = answer.headers["location"].split("/r/")[1].split("?")[0]
+        # The browser that got the cookie reads its own receipt among "my comments".
+        with TestClient(create_app(settings), cookies={"legis_visit": cookie.split(";")[0][12:]}) as same:
+            assert code in same.get("/drafts/yangquan/mine").text

@@ -24,7 +24,8 @@ SCOPE_KEY = "legis.visit"
 class Visits:
     def __init__(self, secret_key: str, *, https: bool = False):
         self._serializer = Serializer(secret_key, salt="legis-visit")
-        self._https = https
+        self._cookie = (f"{COOKIE}=%s; HttpOnly; Path=/; SameSite=lax"
+                        + ("; Secure" if https else "")).encode()
 
     def read(self, request: Request) -> dict:
         """{"v": visit id, "d": {draft id: [receipt codes]}}; a new empty visit when absent or forged."""
@@ -63,5 +64,6 @@ class Visits:
         drafts[str(draft_id)] = [*codes, code][-MAX_CODES:]
         while len(drafts) > MAX_DRAFTS:
             drafts.pop(next(iter(drafts)))
-        response.set_cookie(COOKIE, self._serializer.dumps(data), httponly=True, samesite="lax",
-                            secure=self._https)
+        # The header Response.set_cookie would write, without http.cookies' machinery (a few
+        # per cent of a comment's CPU): a URL-safe signed value never needs quoting.
+        response.raw_headers.append((b"set-cookie", self._cookie % self._serializer.dumps(data).encode()))
