@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import secrets
 
-from itsdangerous import BadSignature, SignatureExpired
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from legis.errors import ValidationError
-from legis.web.signing import TimedSerializer
 
 MAX_AGE = 3 * 24 * 3600  # a resident may leave a page open for days
 
 
 class FormTokens:
     def __init__(self, secret_key: str):
-        self._serializer = TimedSerializer(secret_key, salt="legis-form")
+        self._serializer = URLSafeTimedSerializer(secret_key, salt="legis-form")
 
     def issue(self) -> str:
         return self._serializer.dumps(secrets.token_urlsafe(12))
