@@ -68,7 +68,7 @@ class BatchedCounts:
 
     The bound: a process admits at most ``limit // LOCAL_SHARE`` hits of one key that the
     others have not seen yet; past that, or when the hit would reach the limit, it asks the
-    database (flushing what it holds, then one atomic hit), which is exact. So across W
+    database (adding the hits of that key it holds, then one atomic hit), which is exact. So across W
     processes a client gets at most ``limit + W × (limit // LOCAL_SHARE)`` hits per window,
     and exactly ``limit`` for limits under LOCAL_SHARE (the comment form's default of 10
     allows one extra per process). Refusing needs no database: the shared totals a process
