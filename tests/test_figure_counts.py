@@ -14,7 +14,14 @@ from sqlmodel import Session, select
 from legis import migrate
 from legis.db import make_engine, session_scope
 from legis.models import Comment, FigureCount, Opinion, OpinionCount
-from legis.services import backup, corrections, decision_figures, dispositions, figure_counts, merging
+from legis.services import (
+    backup,
+    corrections,
+    decision_figures,
+    dispositions,
+    figure_counts,
+    merging,
+)
 from legis.services import comments as comment_service
 from legis.services import opinions as opinion_service
 from tests.factories import article, make_draft, make_point

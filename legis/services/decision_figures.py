@@ -93,8 +93,9 @@ def counts(session: Session, *, draft_id: int) -> Counts:
 
 
 def is_counted(session: Session, *, draft_id: int) -> bool:
-    """Whether the draft's figures are kept in the database (otherwise :func:`keep_counts`)."""
-    return figure_counts.is_built(session.connection(), draft_id=draft_id)
+    """Whether the draft's figures are kept, and current, in the database (otherwise
+    :func:`keep_counts`)."""
+    return figure_counts.is_current(session.connection(), draft_id=draft_id)
 
 
 def keep_counts(session: Session, *, draft_id: int) -> None:
@@ -103,11 +104,13 @@ def keep_counts(session: Session, *, draft_id: int) -> None:
     figure_counts.rebuild(session.connection(), draft_id=draft_id)
 
 
-def _articles(session: Session, article_ids) -> dict[int, Article]:
+def _articles(session: Session, article_ids) -> dict:
+    """Id, label and ordinal of these articles (their text stays in the database)."""
     ids = {i for i in article_ids if i is not None}
     if not ids:
         return {}
-    return {a.id: a for a in session.exec(select(Article).where(Article.id.in_(ids)))}
+    return {a.id: a for a in session.exec(
+        select(Article.id, Article.label, Article.ordinal).where(Article.id.in_(ids)))}
 
 
 def overview(session: Session, *, draft_id: int) -> Overview:

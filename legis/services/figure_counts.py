@@ -183,9 +183,17 @@ def _apply(connection: Connection, opinion_ids: set[int]) -> None:
         _add(connection, totals)
 
 
-def is_built(connection: Connection, *, draft_id: int) -> bool:
-    """Whether the draft's counts are kept (otherwise :func:`rebuild` it first)."""
-    return bool(connection.execute(select(_fc.c.opinions).where(*_built(draft_id))).scalar())
+def is_current(connection: Connection, *, draft_id: int) -> bool:
+    """Whether the draft's counts are kept and hold as many opinions as the draft has (rows
+    written around the ORM, as a bulk load does, leave them stale); otherwise
+    :func:`rebuild` it first. One row and two counts read from indexes."""
+    built = select(_fc.c.opinions).where(*_built(draft_id)).scalar_subquery()
+    kept = (select(func.coalesce(func.sum(_fc.c.opinions), 0))
+            .where(_fc.c.draft_id == draft_id, _fc.c.article_key >= OVERALL, _fc.c.point_key == OWN)
+            .scalar_subquery())
+    actual = select(func.count()).select_from(_opinion).where(_opinion.c.draft_id == draft_id).scalar_subquery()
+    found = connection.execute(select(built, kept, actual)).one()
+    return bool(found[0]) and found[1] == found[2]
 
 
 def read(connection: Connection, *, draft_id: int) -> list | None:
