@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, delete, event, func, insert, inspect, select, update
+from sqlalchemy import and_, case, delete, event, func, insert, inspect, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
@@ -146,15 +146,37 @@ def _built(draft_id: int) -> list:
 
 
 def rebuild(connection: Connection, *, draft_id: int) -> None:
-    """Count draft ``draft_id`` from scratch and mark it counted."""
+    """Count draft ``draft_id`` from scratch and mark it counted: two INSERT ... SELECTs, so
+    no comment row leaves the database."""
     _lock(connection, draft_id)
     connection.execute(delete(_oc).where(_oc.c.draft_id == draft_id))
     connection.execute(delete(_fc).where(_fc.c.draft_id == draft_id, _fc.c.article_key != BUILT))
-    rows = _count_opinions(connection, opinions_where=_opinion.c.draft_id == draft_id,
-                           comments_where=_comment.c.draft_id == draft_id)
-    for start in range(0, len(rows), 5000):
-        connection.execute(insert(_oc), rows[start:start + 5000])
-    _add(connection, _totals((), rows))
+    counted = and_(_comment.c.excluded.is_(False), _comment.c.withdrawn.is_(False))
+    members = (select(_comment.c.opinion_id.label("opinion_id"),
+                      func.sum(case((counted, 1), else_=0)).label("comments"),
+                      func.max(case((_comment.c.contact_point_id.is_not(None), 1), else_=0)).label("pointed"))
+               .where(_comment.c.draft_id == draft_id, _comment.c.opinion_id.is_not(None))
+               .group_by(_comment.c.opinion_id).subquery())
+    article_key = func.coalesce(_opinion.c.article_id, OVERALL)
+    own = (select(_opinion.c.id, literal(OWN), _opinion.c.draft_id, article_key, _opinion.c.state,
+                  func.coalesce(members.c.comments, 0), func.coalesce(members.c.pointed, 0))
+           .select_from(_opinion.outerjoin(members, members.c.opinion_id == _opinion.c.id))
+           .where(_opinion.c.draft_id == draft_id))
+    raised = (select(_opinion.c.id, _comment.c.contact_point_id, _opinion.c.draft_id, article_key,
+                     _opinion.c.state, literal(0), literal(0))
+              .select_from(_comment.join(_opinion, _opinion.c.id == _comment.c.opinion_id))
+              .where(_comment.c.draft_id == draft_id, _opinion.c.draft_id == draft_id,
+                     _comment.c.contact_point_id.is_not(None)).distinct())
+    columns = ["opinion_id", "point_key", "draft_id", "article_key", "state", "comments", "pointed"]
+    connection.execute(insert(_oc).from_select(columns, own.union_all(raised)))
+    placed = select(_oc.c.draft_id, _oc.c.state, _oc.c.point_key, _oc.c.comments, _oc.c.pointed,
+                    case((_oc.c.point_key == OWN, _oc.c.article_key), else_=ALL_ARTICLES).label("article_key")
+                    ).where(_oc.c.draft_id == draft_id).subquery()
+    grouped = (select(placed.c.draft_id, placed.c.article_key, placed.c.state, placed.c.point_key,
+                      func.count(), func.sum(placed.c.comments),
+                      func.sum(case((placed.c.comments > 0, 1), else_=0)), func.sum(placed.c.pointed))
+               .group_by(placed.c.draft_id, placed.c.article_key, placed.c.state, placed.c.point_key))
+    connection.execute(insert(_fc).from_select([*_KEYS, *_VALUES], grouped))
     connection.execute(update(_fc).where(*_built(draft_id)).values(opinions=1))
 
 
