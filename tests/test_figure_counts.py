@@ -13,12 +13,14 @@ from sqlmodel import Session, select
 
 from legis import migrate
 from legis.db import make_engine, session_scope
+from legis.errors import LegisError
 from legis.models import Comment, FigureCount, Opinion, OpinionCount
 from legis.services import (
     backup,
     corrections,
     decision_figures,
     dispositions,
+    feedback_wall,
     figure_counts,
     merging,
 )
@@ -212,3 +214,24 @@ def test_restore_and_migration_count_again(engine, draft, tmp_path, database_url
         backup.restore(target, io.StringIO(out.getvalue()))
         assert agree(target, draft.id) == expected
         target.dispose()
+
+
+def test_wall_pages_cut_from_the_counts_are_the_pages_of_the_whole_wall(engine, draft):
+    def publish_some(session):
+        ids = sorted(o.id for o in session.exec(select(Opinion).where(Opinion.draft_id == draft.id)))
+        opinion_service.approve(session, draft_id=draft.id, opinion_ids=ids[:-1], actor="staff")
+        dispositions.decide(session, opinion=session.get(Opinion, ids[0]), state="采纳", actor="staff")
+        excluded = session.exec(select(Comment).where(Comment.text == "犬链长度建议不超过一点五米")).one()
+        opinion_service.set_excluded(session, comment=excluded, excluded=True, reason="重复", actor="staff")
+    write(engine, publish_some)
+    with Session(engine) as session:
+        shown = session.merge(draft)
+        whole = dispositions.public_wall(session, draft=shown)
+        for per_page in (1, 2, 3, 100):
+            pages = feedback_wall.page_of(whole, number=1, per_page=per_page).pages
+            assert pages == len(feedback_wall.paginate(whole[1], per_page))
+            for number in range(1, pages + 1):
+                assert feedback_wall.counted_page(session, draft=shown, number=number, per_page=per_page) \
+                    == feedback_wall.page_of(whole, number=number, per_page=per_page)
+            with pytest.raises(LegisError, match="没有第"):
+                feedback_wall.counted_page(session, draft=shown, number=pages + 1, per_page=per_page)

@@ -230,6 +230,25 @@ def read(connection: Connection, *, draft_id: int) -> list | None:
     return [r for r in rows if r.article_key != BUILT and (r.opinions or r.comments)]
 
 
+def supported_per_article(connection: Connection, *, draft_id: int) -> dict[int, int]:
+    """Per article key, how many opinions hold counted comments (what the 回音壁 shows)."""
+    return {key: int(n) for key, n in connection.execute(
+        select(_fc.c.article_key, func.sum(_fc.c.counted_opinions))
+        .where(_fc.c.draft_id == draft_id, _fc.c.article_key >= OVERALL, _fc.c.point_key == OWN)
+        .group_by(_fc.c.article_key)) if n}
+
+
+def supported(connection: Connection, *, draft_id: int, article_key: int, offset: int,
+              limit: int) -> dict[int, int]:
+    """A slice of an article's opinions holding counted comments, most supported first (then
+    by id): {opinion id: counted comments}, in that order."""
+    return dict(connection.execute(
+        select(_oc.c.opinion_id, _oc.c.comments)
+        .where(_oc.c.draft_id == draft_id, _oc.c.article_key == article_key, _oc.c.point_key == OWN,
+               _oc.c.comments > 0)
+        .order_by(_oc.c.comments.desc(), _oc.c.opinion_id).offset(offset).limit(limit)).all())
+
+
 # --- keeping them: listeners on every session -------------------------------------------
 
 def _changed_fields(obj, names: tuple[str, ...]) -> bool:

@@ -207,8 +207,10 @@ def _wall(request: Request) -> Response:
             draft = draft_service.public_draft(session, slug=slug)
             wall = None
             if draft.feedback_published_at is not None:
-                wall = feedback_wall.page_of(_whole_wall(state, session, draft, key[1]),
-                                             number=number)
+                wall = feedback_wall.counted_page(session, draft=draft, number=number)
+                if wall is None:   # a draft whose counts are not kept yet
+                    wall = feedback_wall.page_of(_whole_wall(state, session, draft, key[1]),
+                                                 number=number)
             html = _render(request, "feedback.html", {"draft": draft, "wall": wall},
                            query=f"page={number}" if number > 1 else "")
             return CachedPage(html, SLOTS, key)
