@@ -78,7 +78,9 @@ def counted_page(session: Session, *, draft: Draft, number: int,
         key = keys[index]
         supporters = figure_counts.supported(connection, draft_id=draft.id, article_key=key,
                                              offset=start, limit=stop - start)
-        opinions = {o.id: o for o in session.exec(select(Opinion).where(Opinion.id.in_(supporters)))}
+        opinions = {o.id: o for o in session.exec(
+            select(Opinion.id, Opinion.approved, Opinion.text, Opinion.state, Opinion.reason,
+                   Opinion.change_note).where(Opinion.id.in_(supporters)))}
         entries.append(WallEntry(articles[key].label if key else "总体意见",
                                  [public_opinion(opinions[i], n) for i, n in supporters.items()]))
     totals = Row("合计")
