@@ -275,17 +275,6 @@ class Comment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class FigureChange(SQLModel, table=True):
-    """A write that changed a draft's figures (opinions, their states, which comments they
-    hold): the newest row and the number of rows are the stamp of the figures' state,
-    the same on every app server. Rows are only added, so no writer waits for another."""
-
-    __table_args__ = (Index("ix_figurechange_draft", "draft_id", "id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    draft_id: int    # no foreign key: withdrawing a draft removes its rows with it
-
-
 class OpinionCount(SQLModel, table=True):
     """One opinion's part in its draft's figures as last counted: its own row (``point_key``
     0: counted comments, raised at any point) and one row per contact point that raised it.

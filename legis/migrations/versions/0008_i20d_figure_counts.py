@@ -1,5 +1,6 @@
 """each draft's figures kept as counts (per opinion, and per article, state and contact point),
-filled from the comments and opinions already there
+filled from the comments and opinions already there; the figure-change log they replace
+(the ledger's cache now follows the page stamps) dropped
 
 Revision ID: 0008_i20d_figure_counts
 Revises: 0007_i20s_shared_state
@@ -45,6 +46,9 @@ def upgrade() -> None:
             sa.Column("pointed", sa.Integer(), nullable=False),
             sa.PrimaryKeyConstraint("draft_id", "article_key", "state", "point_key"),
         )
+    if "figurechange" in existing:
+        op.drop_index("ix_figurechange_draft", table_name="figurechange")
+        op.drop_table("figurechange")
     # Counted from the rows already there, on either engine (the same code that keeps them).
     from legis.services import figure_counts
 
@@ -52,6 +56,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_table(
+        "figurechange",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("draft_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_figurechange_draft", "figurechange", ["draft_id", "id"], unique=False)
     op.drop_table("figurecount")
     op.drop_index("ix_opinioncount_draft", table_name="opinioncount")
     op.drop_table("opinioncount")
