@@ -8,10 +8,11 @@ from collections import defaultdict
 
 import pytest
 from alembic import command
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from legis import migrate
+from legis.cli import main
 from legis.db import make_engine, session_scope
 from legis.errors import LegisError
 from legis.models import Comment, FigureCount, Opinion, OpinionCount
@@ -192,6 +193,14 @@ def test_a_draft_not_counted_yet_is_counted_from_its_comments_then_kept(engine, 
     # ... and the first staff page that needs the figures counts it from scratch.
     assert client.get(f"/manage/drafts/{draft.id}/dispositions").status_code == 200
     agree(engine, draft.id)
+    # An opinion written around the ORM (a bulk load) leaves the counts stale: counted again.
+    with engine.begin() as connection:
+        connection.execute(insert(Opinion).values(draft_id=draft.id, text="批量导入的归纳意见", state="采纳",
+                                                  text_edited=False, staff_touched=False, approved=False))
+    with Session(engine) as session:
+        assert not decision_figures.is_counted(session, draft_id=draft.id)
+    assert client.get(f"/manage/drafts/{draft.id}/opinions").status_code == 200
+    agree(engine, draft.id)
 
 
 def test_restore_and_migration_count_again(engine, draft, tmp_path, database_url):
@@ -235,3 +244,12 @@ def test_wall_pages_cut_from_the_counts_are_the_pages_of_the_whole_wall(engine, 
                     == feedback_wall.page_of(whole, number=number, per_page=per_page)
             with pytest.raises(LegisError, match="没有第"):
                 feedback_wall.counted_page(session, draft=shown, number=pages + 1, per_page=per_page)
+
+
+def test_recount_command_counts_every_draft_again(engine, draft, database_url, monkeypatch, capsys):
+    expected = agree(engine, draft.id)
+    write(engine, lambda s: (s.exec(delete(FigureCount)), s.exec(delete(OpinionCount))))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["recount"]) == 0
+    assert "已重新统计 1 部草案" in capsys.readouterr().out
+    assert agree(engine, draft.id) == expected
