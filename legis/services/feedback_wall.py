@@ -58,11 +58,20 @@ def _no_such_page(pages: int, number: int) -> NotFound:
     return NotFound(f"回音壁共{pages}页，没有第{number}页。请从第1页开始查看。")
 
 
-def counted_page(session: Session, *, draft: Draft, number: int,
-                 per_page: int = PER_PAGE) -> WallPage | None:
-    """Page ``number`` from the counts kept in the database: how many opinions each article
-    shows and their supporters come from the counts, so only this page's opinions are read
-    and masked. None when the draft's counts are not kept (cut it from the whole wall)."""
+@dataclass(frozen=True)
+class WallPlan:
+    """Which opinions each page of a draft's 回音壁 shows, from the kept counts; the same for
+    every page, so made once per state of the results."""
+
+    keys: list[int]                          # article keys in draft order (0: 总体意见)
+    labels: dict[int, str]
+    pages: list[list[tuple[int, int, int]]]  # per page: (index in keys, start, stop)
+    totals: Row
+
+
+def plan(session: Session, *, draft: Draft, per_page: int = PER_PAGE) -> WallPlan | None:
+    """The wall's pages from the kept counts: how many opinions each article shows, and the
+    totals per state. None when the draft's counts are not kept (cut it from the whole wall)."""
     connection = session.connection()
     if not figure_counts.is_current(connection, draft_id=draft.id):
         return None
@@ -70,19 +79,6 @@ def counted_page(session: Session, *, draft: Draft, number: int,
     articles = {a.id: a for a in session.exec(
         select(Article.id, Article.label, Article.ordinal).where(Article.id.in_(set(sizes) - {0})))}
     keys = sorted(sizes, key=lambda k: -1 if k == figure_counts.OVERALL else articles[k].ordinal)
-    pages = cut([sizes[k] for k in keys], per_page)
-    if not 1 <= number <= len(pages):
-        raise _no_such_page(len(pages), number)
-    entries = []
-    for index, start, stop in pages[number - 1]:
-        key = keys[index]
-        supporters = figure_counts.supported(connection, draft_id=draft.id, article_key=key,
-                                             offset=start, limit=stop - start)
-        opinions = {o.id: o for o in session.exec(
-            select(Opinion.id, Opinion.approved, Opinion.text, Opinion.state, Opinion.reason,
-                   Opinion.change_note).where(Opinion.id.in_(supporters)))}
-        entries.append(WallEntry(articles[key].label if key else "总体意见",
-                                 [public_opinion(opinions[i], n) for i, n in supporters.items()]))
     totals = Row("合计")
     for approved, state, n in session.exec(
             select(Opinion.approved, Opinion.state, func.count())
@@ -90,7 +86,33 @@ def counted_page(session: Session, *, draft: Draft, number: int,
             .where(Opinion.draft_id == draft.id, OpinionCount.comments > 0)
             .group_by(Opinion.approved, Opinion.state)).all():
         totals.counts[state if approved else STATE_PENDING] += n
-    return WallPage(totals, entries, number, len(pages))
+    labels = {k: articles[k].label if k else "总体意见" for k in keys}
+    return WallPlan(keys, labels, cut([sizes[k] for k in keys], per_page), totals)
+
+
+def planned_page(session: Session, *, draft_id: int, plan: WallPlan, number: int) -> WallPage:
+    """Page ``number`` of a planned wall: only its own opinions are read and masked."""
+    if not 1 <= number <= len(plan.pages):
+        raise _no_such_page(len(plan.pages), number)
+    connection = session.connection()
+    entries = []
+    for index, start, stop in plan.pages[number - 1]:
+        key = plan.keys[index]
+        supporters = figure_counts.supported(connection, draft_id=draft_id, article_key=key,
+                                             offset=start, limit=stop - start)
+        opinions = {o.id: o for o in session.exec(
+            select(Opinion.id, Opinion.approved, Opinion.text, Opinion.state, Opinion.reason,
+                   Opinion.change_note).where(Opinion.id.in_(supporters)))}
+        entries.append(WallEntry(plan.labels[key],
+                                 [public_opinion(opinions[i], n) for i, n in supporters.items()]))
+    return WallPage(plan.totals, entries, number, len(plan.pages))
+
+
+def counted_page(session: Session, *, draft: Draft, number: int,
+                 per_page: int = PER_PAGE) -> WallPage | None:
+    """Page ``number`` cut from the kept counts; None when the draft's counts are not kept."""
+    found = plan(session, draft=draft, per_page=per_page)
+    return None if found is None else planned_page(session, draft_id=draft.id, plan=found, number=number)
 
 
 def page_of(wall: tuple[Row, list[WallEntry]], *, number: int,
