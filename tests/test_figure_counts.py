@@ -253,3 +253,26 @@ def test_recount_command_counts_every_draft_again(engine, draft, database_url, m
     assert main(["recount"]) == 0
     assert "已重新统计 1 部草案" in capsys.readouterr().out
     assert agree(engine, draft.id) == expected
+
+
+def test_two_transactions_changing_one_opinion_at_once_leave_the_counts_right(engine, draft, database_url):
+    if not database_url.startswith("postgres"):
+        pytest.skip("SQLite has one writer at a time: transactions cannot overlap")
+    before = agree(engine, draft.id)
+    with Session(engine) as first, Session(engine) as second:
+        # Both change members of opinion A before either commits; each commit counts A again,
+        # the second after the first committed, so it sees both changes.
+        a = opinion_of(first, "建议将变更登记期限由三十日延长至六十日")
+        members = opinion_service.members(first, opinion_id=a.id)
+        assert len(members) >= 2
+        members[0].excluded = True
+        first.add(members[0])
+        first.flush()
+        other = second.get(Comment, members[1].id)
+        other.withdrawn = True
+        second.add(other)
+        second.flush()
+        first.commit()
+        second.commit()
+    after = agree(engine, draft.id)
+    assert sum(v[1] for v in after.values()) == sum(v[1] for v in before.values()) - 2
