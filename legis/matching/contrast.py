@@ -82,6 +82,16 @@ SAME_CLAUSE = 60
 
 Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 
+# Numeral characters the normaliser leaves as they are when no measure word follows
+# (百分之一, 第一 in a longer phrase): a span of them on both sides is a number changed.
+_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+
+
+def _numeral_changed(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether a span is numeral characters on both sides, differing (百分之一 vs 百分之十)."""
+    return any(a[s1:e1] and b[s2:e2] and _NUMERALS.issuperset(a[s1:e1] + b[s2:e2])
+               for s1, e1, s2, e2 in blocks)
+
 
 def _ordered(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str, list[Block]]:
     """The two comments with their clauses in matching order: pairs of alike clauses (the
@@ -408,6 +418,8 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if a == b:
             return None
         blocks = _blocks(a, b)
+    if _numeral_changed(a, b, blocks):
+        return NUMBERS
     if _slips(a, b, blocks):
         return None
     if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
