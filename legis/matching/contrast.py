@@ -395,6 +395,16 @@ def _unslipped(a: str, b: str, blocks: list[Block]) -> str:
     return "".join(out) + b[at:]
 
 
+def _against_whole(near: str, own: str, other: str) -> str | None:
+    """The reason when a span of one text names a value of an axis and the other text
+    names another value of it (in words of two characters or more) and not this one."""
+    mine = axis_values(near)
+    if not mine:
+        return None
+    theirs = axis_values(other, 2) - axis_values(own, 2)
+    return axis_reason(mine - axis_values(other), theirs) if theirs else None
+
+
 @lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> frozenset[str]:
     # Read once per comment: a comment meets many leaders, a leader many comments.
@@ -478,6 +488,12 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
              or axis_reason(axis_values(a, 2), axis_values(b, 2)))
     if found:
         return found
+    # An axis word where the texts differ against its opposite (two characters or more)
+    # elsewhere in the other text (最严格的…措施 vs …措施可以松一些).
+    for near_a, near_b in near:
+        found = (_against_whole(near_a, a, b) or _against_whole(near_b, b, a))
+        if found:
+            return found
     if segments and len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
         return SWAPPED
     # A content word traded for another where the texts are otherwise alike (listed
