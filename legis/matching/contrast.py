@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from legis.matching.lexicon import (
     NEGATION,
     NUMBERS,
+    OPPOSITE,
     QUANTITY,
     SENSITIVE,
     SWAPPED,
@@ -40,6 +41,7 @@ from legis.matching.lexicon import (
     vague_against_number,
 )
 from legis.matching.normalise import NUMBER
+from legis.matching.poles import pole_reason, poles
 from legis.matching.words import noun_phrase, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
@@ -395,6 +397,20 @@ def _unslipped(a: str, b: str, blocks: list[Block]) -> str:
     return "".join(out) + b[at:]
 
 
+def _poles_apart(a: str, b: str, blocks: list[Block]) -> str | None:
+    """The reason when a span where two texts differ (CONTEXT characters either side read
+    with it) names one pole of a scale in one text and the other pole in the other, the
+    span holding no negation (those are judged before). Span by span: 很多居民 in one
+    place and 时间太短 in another speak of different things."""
+    for s1, e1, s2, e2 in blocks:
+        if negations(_around(a, s1, e1)) or negations(_around(b, s2, e2)):
+            continue
+        found = pole_reason(poles(a, s1 - CONTEXT, e1 + CONTEXT), poles(b, s2 - CONTEXT, e2 + CONTEXT))
+        if found:
+            return found
+    return None
+
+
 def _against_whole(near: str, own: str, other: str) -> str | None:
     """The reason when a span of one text names a value of an axis and the other text
     names another value of it (in words of two characters or more) and not this one."""
@@ -402,7 +418,10 @@ def _against_whole(near: str, own: str, other: str) -> str | None:
     if not mine:
         return None
     theirs = axis_values(other, 2) - axis_values(own, 2)
-    return axis_reason(mine - axis_values(other), theirs) if theirs else None
+    found = axis_reason(mine - axis_values(other), theirs) if theirs else None
+    # Antonyms only: a modal one side adds (即可) is judged in the spans, not against the
+    # whole of the other comment (应当…同意 vs …同意即可).
+    return found if found == OPPOSITE else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -494,6 +513,11 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         found = (_against_whole(near_a, a, b) or _against_whole(near_b, b, a))
         if found:
             return found
+    # Two poles of a scale where the texts differ (极高 vs 不足, 客观真实 vs 刻板), the
+    # spans read without negations (those are judged above).
+    found = _poles_apart(a, b, blocks)
+    if found:
+        return found
     if segments and len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
         return SWAPPED
     # A content word traded for another where the texts are otherwise alike (listed
