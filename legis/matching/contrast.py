@@ -333,12 +333,27 @@ def _swapped(a: str, b: str) -> bool:
     return False
 
 
+def _noun_char(a: str, b: str, block: Block) -> bool:
+    """Whether one character put for another turns a noun of two characters or more into
+    another noun (桌子/椅子, 治党/治政), neither a homophone of the other."""
+    s1, e1, s2, e2 = block
+    if e1 - s1 != 1 or e2 - s2 != 1 or not content(a[s1:e1]) or not content(b[s2:e2]) \
+            or homophones(a[s1:e1], b[s2:e2]):
+        return False
+    nouns_a = {w for w in nouns_at(a, s1, e1) if len(w) >= 2 and w not in b}
+    nouns_b = {w for w in nouns_at(b, s2, e2) if len(w) >= 2 and w not in a}
+    return bool(nouns_a and nouns_b)
+
+
 def _slips(a: str, b: str, blocks: list[Block]) -> bool:
     """Whether two texts differ only by slips (the most common pair): short spans that
     touch no negation, axis word or number, and trade no word of two characters."""
     if any(e1 - s1 > TINY or e2 - s2 > TINY for s1, e1, s2, e2 in blocks):
         return False
     if SENSITIVE.intersection("".join(a[s1:e1] + b[s2:e2] for s1, e1, s2, e2 in blocks)):
+        return False
+    joined = _joined(blocks)
+    if len(joined) == 1 and _noun_char(a, b, joined[0]):
         return False
     return all(min(len(content(a[s1:e1])), len(content(b[s2:e2]))) == 0
                or max(len(content(a[s1:e1])), len(content(b[s2:e2]))) < SUBSTITUTION_MIN
@@ -371,7 +386,8 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
         near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
         if synonym_form(near_a) == synonym_form(near_b):
             continue
-        if (len(joined) == 1 and _one_word(a, b, joined[0])) or _traded(a, b, (s1, e1, s2, e2)):
+        if (len(joined) == 1 and (_one_word(a, b, joined[0]) or _noun_char(a, b, joined[0]))) \
+                or _traded(a, b, (s1, e1, s2, e2)):
             return WORDING
     return None
 
@@ -524,7 +540,7 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # synonyms put in one form first, whole words at a time).
     a, b = synonym_form(a), synonym_form(b)
     blocks = _joined(_judged(a, b)[0])
-    if len(blocks) == 1 and _one_word(a, b, blocks[0]):
+    if len(blocks) == 1 and (_one_word(a, b, blocks[0]) or _noun_char(a, b, blocks[0])):
         return WORDING
     if len(blocks) > WORDING_SPANS:
         return None         # reworded throughout: what it negates and points to is judged
