@@ -17,6 +17,7 @@ axes of earlier versions are cases of this one check.
 
 from __future__ import annotations
 
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -41,7 +42,7 @@ from legis.matching.lexicon import (
     vague_against_number,
 )
 from legis.matching.normalise import NUMBER
-from legis.matching.poles import pole_reason, poles
+from legis.matching.poles import pole_reason, poles, shared_scales
 from legis.matching.words import noun_phrase, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
@@ -418,23 +419,26 @@ def _poles_apart(a: str, b: str, blocks: list[Block]) -> str | None:
     with it) names one pole of a scale in one text and the other pole in the other, the
     span holding no negation (those are judged before). Span by span: 很多居民 in one
     place and 时间太短 in another speak of different things."""
+    if not shared_scales(a, b):
+        return None
     for s1, e1, s2, e2 in blocks:
-        if negations(_around(a, s1, e1)) or negations(_around(b, s2, e2)):
-            continue
-        found = pole_reason(poles(a, s1 - CONTEXT, e1 + CONTEXT), poles(b, s2 - CONTEXT, e2 + CONTEXT))
-        if found:
-            return found
+        mine, theirs = poles(a, s1 - CONTEXT, e1 + CONTEXT), poles(b, s2 - CONTEXT, e2 + CONTEXT)
+        if mine and theirs and not negations(_around(a, s1, e1)) \
+                and not negations(_around(b, s2, e2)):
+            found = pole_reason(mine, theirs)
+            if found:
+                return found
     return None
 
 
-def _against_whole(near: str, own: str, other: str) -> str | None:
+def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
     """The reason when a span of one text names a value of an axis and the other text
-    names another value of it (in words of two characters or more) and not this one."""
+    names another value of it (``theirs``: its words of two characters or more the one
+    text lacks) and not this one."""
     mine = axis_values(near)
-    if not mine:
+    if not mine or {axis for axis, _ in mine}.isdisjoint(axis for axis, _ in theirs):
         return None
-    theirs = axis_values(other, 2) - axis_values(own, 2)
-    found = axis_reason(mine - axis_values(other), theirs) if theirs else None
+    found = axis_reason(mine - axis_values(other), theirs)
     # Antonyms only: a modal one side adds (即可) is judged in the spans, not against the
     # whole of the other comment (应当…同意 vs …同意即可).
     return found if found == OPPOSITE else None
@@ -525,8 +529,10 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         return found
     # An axis word where the texts differ against its opposite (two characters or more)
     # elsewhere in the other text (最严格的…措施 vs …措施可以松一些).
-    for near_a, near_b in near:
-        found = (_against_whole(near_a, a, b) or _against_whole(near_b, b, a))
+    only_a, only_b = axis_values(a, 2) - axis_values(b, 2), axis_values(b, 2) - axis_values(a, 2)
+    for near_a, near_b in near if only_a or only_b else ():
+        found = ((only_b and _against_whole(near_a, b, only_b))
+                 or (only_a and _against_whole(near_b, a, only_a)))
         if found:
             return found
     # Two poles of a scale where the texts differ (极高 vs 不足, 客观真实 vs 刻板), the

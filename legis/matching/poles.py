@@ -45,6 +45,11 @@ def _found(text: str) -> tuple[tuple[int, int, tuple[int, int]], ...]:
                  if _SIDE_OF[m.group()][0] != _NONE)
 
 
+def shared_scales(a: str, b: str) -> bool:
+    """Whether two texts both name a pole of one scale (anywhere)."""
+    return not {key[0] for _, _, key in _found(a)}.isdisjoint(key[0] for _, _, key in _found(b))
+
+
 def poles(text: str, left: int, right: int) -> Counter:
     """(scale, pole) of every pole word of a text that overlaps [left, right), words read
     longest first in the whole text."""
