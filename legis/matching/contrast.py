@@ -379,6 +379,9 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
                             axis_values(" ".join(y for _, y in near)))
         if found:
             return found
+    found = _poles_apart(a, b, blocks)
+    if found:
+        return found
     joined = _joined(blocks)
     if len(joined) > WORDING_SPANS:
         return None
