@@ -13,7 +13,7 @@
   the default threshold.
 - Cost: ``reason(a, b)`` in a loop over every same-article pair of the labelled set
   scoring at or over the threshold (the pairs the check is asked about), median of
-  three rounds, microseconds per pair. Run the script of two checkouts one after the
+  three rounds, microseconds of CPU time per pair. Run the script of two checkouts one after the
   other (PYTHONPATH) to compare; the machine is shared, so compare ratios.
 """
 
@@ -91,10 +91,11 @@ def cost() -> None:
              for y in texts[i + 1:] if fuzz.ratio(x, y) >= DEFAULT_THRESHOLD]
     rounds = []
     for _ in range(3):
-        start = time.perf_counter()
+        # CPU time of this process: on a shared machine it swings far less than the clock.
+        start = time.process_time()
         for x, y in pairs:
             reason(x, y)
-        rounds.append((time.perf_counter() - start) / len(pairs) * 1e6)
+        rounds.append((time.process_time() - start) / len(pairs) * 1e6)
         # Caches are per text; a fresh round would keep them, so each round is read warm
         # after the first. Report the median.
     print(f"cost per pair: {statistics.median(rounds):.0f} µs over {len(pairs)} pairs "
