@@ -30,14 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rapidfuzz import fuzz  # noqa: E402
+from rapidfuzz import fuzz
 
-from legis.matching import cluster, cluster_by_article  # noqa: E402
-from legis.matching.cluster import DEFAULT_THRESHOLD  # noqa: E402
-from legis.matching.contrast import reason  # noqa: E402
-from legis.matching.normalise import spaced_many  # noqa: E402
-from tests.ocnli import CORPUS, alike_pairs  # noqa: E402
-from tests.test_matching_quality import pair_precision_recall  # noqa: E402
+from legis.matching import cluster, cluster_by_article
+from legis.matching.cluster import DEFAULT_THRESHOLD
+from legis.matching.contrast import reason
+from legis.matching.normalise import spaced_many
+from tests.ocnli import CORPUS, alike_pairs
+from tests.test_matching_quality import pair_precision_recall
 
 DATA = ROOT / "tests" / "data"
 

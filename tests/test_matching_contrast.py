@@ -163,15 +163,16 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
     entailed, entail_total = rates[("entailment", "all")]
     assert total > 400
     # Before the contrast check about half were merged (253/514); the floor this check
-    # holds (37/514 now), so that it does not slip back while the 5 % target below is
+    # holds (30/514 now), so that it does not slip back while the 5 % target below is
     # not met.
-    assert hits / total <= 0.075, f"{hits}/{total} contradictions merged"
+    assert hits / total <= 0.06, f"{hits}/{total} contradictions merged"
     assert entailed / entail_total > 3 * hits / total
 
 
 @_NO_CORPUS
-@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 37/514 (7.2 %) of "
-                   "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check')")
+@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 30/514 (5.8 %) of "
+                   "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check, "
+                   "third pass')")
 def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
     hits, total = _ocnli_rates()[("contradiction", "all")]
     assert hits / total <= 0.05, f"{hits}/{total} contradictions merged"

@@ -534,8 +534,8 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # elsewhere in the other text (最严格的…措施 vs …措施可以松一些).
     only_a, only_b = axis_values(a, 2) - axis_values(b, 2), axis_values(b, 2) - axis_values(a, 2)
     for near_a, near_b in near if only_a or only_b else ():
-        found = ((only_b and _against_whole(near_a, b, only_b))
-                 or (only_a and _against_whole(near_b, a, only_a)))
+        found = ((_against_whole(near_a, b, only_b) if only_b else None)
+                 or (_against_whole(near_b, a, only_a) if only_a else None))
         if found:
             return found
     # Two poles of a scale where the texts differ (极高 vs 不足, 客观真实 vs 刻板), the
