@@ -5,8 +5,10 @@ The clauses of the two normalised comments are put in matching order, the texts 
 
 - contrast (never merged): a different count of negations (不, 没有, 无需, 并非 ...), a
   different value on an axis of data/axes.txt (提高/降低, 应当/可以/不得, 全部/部分, 日/月),
+  opposite poles of a scale of data/poles.txt in one differing span (极高/不足, 合理/片面),
   a different number, two words that trade places, or a content word put in place of
-  another that is neither a homophone nor a listed synonym (data/synonyms.txt);
+  another that is neither a homophone nor a listed synonym (data/synonyms.txt; one
+  character is enough when it makes another noun: 路灯/路牌);
 - harmless: anything else, in particular a clause or a sentence one comment adds,
   particles and function words, and a homophone slip (在/再, 因当/应当).
 
