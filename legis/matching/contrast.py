@@ -43,8 +43,8 @@ from legis.matching.lexicon import (
     synonym_form,
     vague_against_number,
 )
-from legis.matching.normalise import NUMBER
-from legis.matching.poles import pole_reason, poles, shared_scales
+from legis.matching.normalise import NUMBER, basic, load_lines
+from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
 from legis.matching.words import noun_phrase, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
@@ -90,6 +90,20 @@ Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 # Numeral characters the normaliser leaves as they are when no measure word follows
 # (百分之一, 第一 in a longer phrase): a span of them on both sides is a number changed.
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+
+
+# A clause of its own that judges what the comment says (那也大错特错了, 这绝对是可忍孰不可忍)
+# opens on a word pointing back at it (data/verdicts.txt).
+_VERDICT_OPENERS = tuple(sorted({basic(w) for line in load_lines("verdicts.txt")
+                                 for w in line.split()}, key=lambda w: (-len(w), w)))
+
+
+def _verdict(text: str) -> bool:
+    """Whether an added text is a verdict against what the comment says: a clause opening
+    on 这/那 that negates or condemns (那也大错特错了, 这绝对是可忍孰不可忍). Added to an
+    opinion it turns it round; a reason or a wish added (这样晚上更安全) is harmless."""
+    return any(clause.startswith(_VERDICT_OPENERS) and (negations(clause) or condemns(clause))
+               for clause in text.split(" "))
 
 
 def _numeral_changed(a: str, b: str, blocks: list[Block]) -> bool:
@@ -506,6 +520,9 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # another order or glued together count the same), and in each pair of single
     # clauses that are clearly one clause (a negation must stand against its counterpart:
     # 保留…不便 vs 不保留…方便).
+    for s1, e1, s2, e2 in added:
+        if (e2 == s2 and _verdict(a[s1:e1].strip())) or (e1 == s1 and _verdict(b[s2:e2].strip())):
+            return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
     if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
