@@ -92,18 +92,30 @@ Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
 
 
-# A clause of its own that judges what the comment says (那也大错特错了, 这绝对是可忍孰不可忍)
-# opens on a word pointing back at it (data/verdicts.txt).
-_VERDICT_OPENERS = tuple(sorted({basic(w) for line in load_lines("verdicts.txt")
-                                 for w in line.split()}, key=lambda w: (-len(w), w)))
+def _load_verdicts() -> dict[str, tuple[str, ...]]:
+    places: dict[str, list[str]] = {"openers": [], "not": []}
+    for line in load_lines("verdicts.txt"):
+        place, _, words = line.partition(":")
+        if place.strip() not in places or not words.split():
+            raise ValueError(f"verdicts.txt: expected 'openers: words' or 'not: words', got {line!r}")
+        places[place.strip()] += [basic(w) for w in words.split()]
+    return {place: tuple(words) for place, words in places.items()}
+
+
+_VERDICTS = _load_verdicts()
 
 
 def _verdict(text: str) -> bool:
-    """Whether an added text is a verdict against what the comment says: a clause opening
-    on 这/那 that negates or condemns (那也大错特错了, 这绝对是可忍孰不可忍). Added to an
-    opinion it turns it round; a reason or a wish added (这样晚上更安全) is harmless."""
-    return any(clause.startswith(_VERDICT_OPENERS) and (negations(clause) or condemns(clause))
-               for clause in text.split(" "))
+    """Whether a text one comment adds is a verdict against what it says: a clause opening
+    on 这/那 (data/verdicts.txt) that condemns (那也大错特错了, 这种说法是错误的) or negates and
+    has no noun of its own (这绝对是可忍孰不可忍). A reason added (这条路晚上没有灯, 这样老人
+    就不会摔倒) is harmless."""
+    for clause in text.split(" "):
+        if not clause.startswith(_VERDICTS["openers"]) or clause.startswith(_VERDICTS["not"]):
+            continue
+        if condemns(clause) or (negations(clause) and not nouns_at(clause, 0, len(clause))):
+            return True
+    return False
 
 
 def _numeral_changed(a: str, b: str, blocks: list[Block]) -> bool:
