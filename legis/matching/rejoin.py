@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from legis.matching.bigrams import GramCoder, document_frequency, grams_of
-from legis.matching.candidates import LeaderIndex
+import numpy as np
+
+from legis.matching.bigrams import coded_arrays
+from legis.matching.candidates import PrefixArrays
 from legis.matching.contrast import contrasting
-from legis.matching.leaders import _EPSILON, Query, _min_length_ratio, make_queries, score_pair
+from legis.matching.leaders import _EPSILON, Query, _min_length_ratio, score_pair
 
 # Distinct texts of each opinion compared (the leader and the next most frequent).
 SAMPLE = 4
@@ -54,10 +56,12 @@ def rejoin(spaced: Sequence[str], counts: Sequence[int], leader_of: list[int],
         return leader_of
     texts = [u for taken in samples.values() if len(taken) >= MIN_MEMBERS for u in taken]
     flats = [spaced[u].replace(" ", "") for u in texts]
-    coder = GramCoder(document_frequency(grams_of(f) for f in flats))
-    queries = dict(zip(texts, make_queries([spaced[u] for u in texts], coder)))
+    codes, values, bounds = coded_arrays(flats)
+    queries = {u: (flat, spaced[u], code) for u, flat, code in zip(texts, flats, codes)}
+    close = _close(values, bounds, [len(f) for f in flats],
+                   np.asarray([leader_of[u] for u in texts], dtype=np.int64), threshold)
     joins = []
-    for a, b in _close(texts, queries, leader_of, threshold):
+    for a, b in close:
         share = _agreement(samples[a], samples[b], queries, spaced, counts, threshold)
         if share is not None:
             joins.append((-share, a, b))
@@ -79,24 +83,22 @@ def rejoin(spaced: Sequence[str], counts: Sequence[int], leader_of: list[int],
     return [root(leader) for leader in leader_of]
 
 
-def _close(texts: list[int], queries: dict[int, Query], leader_of: list[int],
+def _close(values: np.ndarray, bounds: np.ndarray, lengths: list[int], opinion: np.ndarray,
            threshold: float) -> list[tuple[int, int]]:
     """Pairs of opinions (leaders, the smaller first) one of whose compared texts is a
-    candidate of a compared text of the other."""
-    index = LeaderIndex()
-    for u in texts:
-        flat, _, code = queries[u]
-        index.add(code, len(flat))
-    ratio = _min_length_ratio(threshold)
-    close: set[tuple[int, int]] = set()
-    for u in texts:
-        flat, _, code = queries[u]
-        mine = leader_of[u]
-        for k in index.candidates(code, len(flat), ratio):
-            theirs = leader_of[texts[k]]
-            if theirs != mine:
-                close.add((mine, theirs) if mine < theirs else (theirs, mine))
-    return sorted(close)
+    candidate of a compared text of the other: the compared texts (their coded bigrams
+    as ``values`` and ``bounds``, their opinions ``opinion``) indexed and probed all at
+    once as the leader pass probes a block."""
+    index = PrefixArrays()
+    every = list(range(len(lengths)))
+    index.extend(values, bounds, every, lengths)
+    place, _, other = index.candidate_arrays(values, bounds, every, lengths,
+                                             _min_length_ratio(threshold))
+    mine, theirs = opinion[place], opinion[other]
+    apart = mine != theirs
+    width = int(opinion.max()) + 1
+    keys = np.unique(np.minimum(mine, theirs)[apart] * width + np.maximum(mine, theirs)[apart])
+    return list(zip(*(part.tolist() for part in np.divmod(keys, width)))) if len(keys) else []
 
 
 def _agreement(mine: list[int], theirs: list[int], queries: dict[int, Query],
