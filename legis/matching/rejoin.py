@@ -26,6 +26,9 @@ from legis.matching.leaders import _EPSILON, Query, _min_length_ratio, score_pai
 
 # Distinct texts of each opinion compared (the leader and the next most frequent).
 SAMPLE = 4
+# Texts probed at once (the leader pass's block size: the hits of a block are held in
+# memory together).
+PROBE_BLOCK = 256
 # Opinions with fewer distinct texts are left as the leader pass made them: a lone text
 # has been compared with the leaders near it already, and one pair is too little to go by.
 MIN_MEMBERS = 2
@@ -87,13 +90,18 @@ def _close(values: np.ndarray, bounds: np.ndarray, lengths: list[int], opinion: 
            threshold: float) -> list[tuple[int, int]]:
     """Pairs of opinions (leaders, the smaller first) one of whose compared texts is a
     candidate of a compared text of the other: the compared texts (their coded bigrams
-    as ``values`` and ``bounds``, their opinions ``opinion``) indexed and probed all at
-    once as the leader pass probes a block."""
+    as ``values`` and ``bounds``, their opinions ``opinion``) indexed at once and probed
+    PROBE_BLOCK at a time, as the leader pass probes its blocks."""
     index = PrefixArrays()
-    every = list(range(len(lengths)))
-    index.extend(values, bounds, every, lengths)
-    place, _, other = index.candidate_arrays(values, bounds, every, lengths,
-                                             _min_length_ratio(threshold))
+    index.extend(values, bounds, range(len(lengths)), lengths)
+    ratio = _min_length_ratio(threshold)
+    places, others = [], []
+    for start in range(0, len(lengths), PROBE_BLOCK):
+        block = list(range(start, min(start + PROBE_BLOCK, len(lengths))))
+        place, _, other = index.candidate_arrays(values, bounds, block, lengths, ratio)
+        places.append(place + start)
+        others.append(other)
+    place, other = np.concatenate(places), np.concatenate(others)
     mine, theirs = opinion[place], opinion[other]
     apart = mine != theirs
     width = int(opinion.max()) + 1
