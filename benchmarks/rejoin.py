@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/rejoin.py                  # synthetic 10k and 100k, labelled set
     .venv/bin/python benchmarks/rejoin.py --sizes 20000 --runs 3
+    .venv/bin/python benchmarks/rejoin.py --hot-article --sizes 100000   # one article
 
 For each size of benchmarks/dedupe.py's synthetic campaigns, cluster_by_article is run
 with the time spent inside rejoin counted apart, so the cost is a ratio within one run
@@ -71,9 +72,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--hot-article", action="store_true",
+                        help="every synthetic comment on one article (as dedupe.py --hot-article)")
     args = parser.parse_args()
     for n in map(int, args.sizes.split(",")):
         items, labels = generate(n)
+        if args.hot_article:
+            items = [(0, text) for _, text in items]
         runs = [timed(items) for _ in range(args.runs)]
         whole = statistics.median(r[0] for r in runs)
         spent = statistics.median(r[1] for r in runs)
