@@ -18,11 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from rapidfuzz.distance import Indel
 
 from legis.matching.bigrams import coded_arrays
-from legis.matching.candidates import PrefixArrays
+from legis.matching.candidates import MIN_SHARED, PrefixArrays
 from legis.matching.contrast import contrasting
 from legis.matching.leaders import _EPSILON, Query, _min_length_ratio, score_pair
+
+_indel_distance = Indel.distance
 
 # Distinct texts of each opinion compared (the leader and the next most frequent).
 SAMPLE = 4
@@ -112,19 +115,33 @@ def _close(values: np.ndarray, bounds: np.ndarray, lengths: list[int], opinion: 
 def _agreement(mine: list[int], theirs: list[int], queries: dict[int, Query],
                spaced: Sequence[str], counts: Sequence[int], threshold: float) -> float | None:
     """The weighted share of passing pairs of two opinions' compared texts, or None when
-    it is under AGREE_SHARE or the contrast check keeps a near pair apart."""
+    it is under AGREE_SHARE or the contrast check keeps a near pair apart. A pair sharing
+    under MIN_SHARED of the shorter text's bigrams neither passes nor comes near (as in
+    the leader pass, which does not verify it); scoring stops once the pairs failed
+    leave too little weight to reach AGREE_SHARE."""
     low = threshold - _EPSILON
-    total = 0
+    total = sum(counts[a] for a in mine) * sum(counts[b] for b in theirs)
+    allowed = (1 - AGREE_SHARE) * total      # weight that may fail
+    failed = 0
     near = []
     for a in mine:
+        flat_a, spaced_a, code_a = queries[a]
         for b in theirs:
             weight = counts[a] * counts[b]
-            total += weight
-            score = score_pair(*queries[a], *queries[b], low - NEAR, low)
+            code_b = queries[b][2]
+            unshared = _indel_distance(code_a, code_b)
+            if len(code_a) + len(code_b) - unshared < \
+                    2 * MIN_SHARED * min(len(code_a), len(code_b)):
+                score = 0.0
+            else:
+                score = score_pair(flat_a, spaced_a, code_a, *queries[b], low - NEAR, low,
+                                   unshared)
+            if score < low:
+                failed += weight
+                if failed > allowed:
+                    return None
             if score >= low - NEAR:
                 near.append((a, b, weight, score >= low))
-    if sum(weight for _, _, weight, passed in near if passed) < AGREE_SHARE * total:
-        return None
     agree = 0
     for a, b, weight, passed in near:
         if contrasting(spaced[a], spaced[b]):
