@@ -24,6 +24,7 @@ from legis.matching.leaders import (
     check_threshold,
 )
 from legis.matching.normalise import spaced_many
+from legis.matching.rejoin import rejoin
 from legis.matching.signatures import join
 
 # Comments probed together against the leaders of earlier blocks.
@@ -285,8 +286,8 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
         counts = np.bincount(unit).tolist()
         at = np.asarray(positions, dtype=np.int64)
         texts = [spaced[positions[k]] for k in firsts.tolist()]
-        leader_of = _by_signature(texts, counts,
-                                  cluster_unique(texts, counts, threshold, tick, list(distinct)))
+        leader_of = cluster_unique(texts, counts, threshold, tick, list(distinct))
+        leader_of = _by_signature(texts, counts, rejoin(texts, counts, leader_of, threshold))
         # The leader's first position is unique across articles: a global label.
         label[at] = at[firsts[np.asarray(leader_of, dtype=np.int64)[unit]]]
     # Groups numbered 0, 1, ... in order of first appearance.
