@@ -8,7 +8,8 @@ The clauses of the two normalised comments are put in matching order, the texts 
   opposite poles of a scale of data/poles.txt in one differing span (极高/不足, 合理/片面),
   a different number, two words that trade places, or a content word put in place of
   another that is neither a homophone nor a listed synonym (data/synonyms.txt; one
-  character is enough when it makes another noun: 路灯/路牌);
+  character is enough when it makes another noun: 路灯/路牌), or a verdict clause one
+  comment alone adds against what it says (那也大错特错了, 这根本不可能; data/verdicts.txt);
 - harmless: anything else, in particular a clause or a sentence one comment adds,
   particles and function words, and a homophone slip (在/再, 因当/应当).
 
