@@ -71,6 +71,22 @@ def coded_bigrams(flats: Sequence[str]) -> list[str]:
 
 
 def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The coded bigram sets (see GramCoder) of a batch of texts as strings, and as arrays
+    (see ``coded_values``)."""
+    values, bounds = coded_values(flats)
+    if not len(values):
+        return [""] * len(flats), values, bounds
+    text = values.astype(np.uint32).tobytes().decode("utf-32-le")
+    return [text[a:b] for a, b in pairwise(bounds.tolist())], values, bounds
+
+
+def code_of(values: np.ndarray, bounds: np.ndarray, text: int) -> str:
+    """The coded bigram set of one text of ``coded_values`` as a string (see GramCoder):
+    made when it is needed, so a large batch need not hold every text's string."""
+    return values[bounds[text]:bounds[text + 1]].astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+def coded_values(flats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The coded bigram sets (see GramCoder) of a batch of texts, computed on arrays of
     code points instead of per text in Python.
 
@@ -80,14 +96,14 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     first, ties by the bigram; here "rare" counts occurrences in the batch rather than
     texts (the same but for a bigram repeated inside a text), which spares a sort.
 
-    Returns the code strings, and the same as arrays: the codes of all texts one after
-    the other and where each text's codes start (n + 1 bounds).
+    Returns the codes of all texts one after the other (int32) and where each text's
+    codes start (n + 1 bounds).
     """
     n = len(flats)
     lengths = np.fromiter(map(len, flats), dtype=np.int64, count=n)
     total = int(lengths.sum())
     if total == 0:
-        return [""] * n, np.zeros(0, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32), np.zeros(n + 1, dtype=np.int64)
     # One article of 400,000 comments holds some 40 million characters: arrays of one
     # number per character are narrow where the numbers fit and dropped once read, so
     # the peak stays a few of them (it was over a dozen, 1.8 GB).
@@ -151,7 +167,6 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     del keep
     bounds = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(ordered >> 21, minlength=n), out=bounds[1:])
-    values = np.bitwise_and(ordered, (1 << 21) - 1, out=ordered)
-    text = values.astype(np.uint32).tobytes().decode("utf-32-le")
-    edges = bounds.tolist()
-    return [text[a:b] for a, b in pairwise(edges)], values, bounds
+    # Codes are under 2 ** 21: half the bytes of the int64 keys.
+    values = np.bitwise_and(ordered, (1 << 21) - 1, out=ordered).astype(np.int32)
+    return values, bounds

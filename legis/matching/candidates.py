@@ -161,8 +161,9 @@ class _Level:
         if len(self.keys):
             self.count[(self.keys >> bits) - CODE_BASE] = 0
         # New keys into the sorted ones where they belong: cheaper than sorting again.
-        self.keys = np.insert(self.keys, np.searchsorted(self.keys, new), new)
-        self.leader = (self.keys & ((1 << bits) - 1)).astype(np.int32)
+        at = np.searchsorted(self.keys, new)
+        self.keys = np.insert(self.keys, at, new)
+        self.leader = np.insert(self.leader, at, (new & ((1 << bits) - 1)).astype(np.int32))
         code, start, count = _runs(self.keys, bits)
         self.cover(int(code[-1]) + 1 if len(code) else 0)
         self.start[code] = start
