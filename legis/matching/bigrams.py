@@ -113,7 +113,8 @@ def coded_values(flats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     width = int(number.sum()) + 1
     np.cumsum(number, out=number)
     narrow = np.int32 if width * width < 1 << 31 else np.int64
-    ids = (number[points] - 1).astype(narrow)
+    # Each character's number looked up in a narrow table: no wide array per character.
+    ids = (number - 1).astype(narrow)[points]
     del points, number
     ends = np.cumsum(lengths)
     # A bigram starts at every character but the last of its text.
@@ -121,7 +122,12 @@ def coded_values(flats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     starts[ends[lengths > 0] - 1] = False
     first = np.flatnonzero(starts[:-1]).astype(np.int32 if total < 1 << 31 else np.int64)
     del starts
-    keys = ids[first] * width + ids[first + 1] + 1     # int32 stays int32 (NEP 50)
+    # ids[first] * width + ids[first + 1] + 1 computed in place (int32 stays int32).
+    keys = ids[first]
+    keys *= width
+    first += 1
+    keys += ids[first]
+    keys += 1
     del first
     owners = np.repeat(np.arange(n, dtype=np.int32), np.maximum(lengths - 1, 0))
     single = np.flatnonzero(lengths == 1)
@@ -142,11 +148,8 @@ def coded_values(flats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     kind = np.uint16 if counts.max() < 1 << 16 else np.int64
     rank = np.empty(len(grams), dtype=np.int64)
     rank[np.argsort(counts.astype(kind), kind="stable")] = np.arange(len(grams))
-    # By text, then code; a bigram repeated in a text once. (Equal keys are equal values,
-    # so the sort need not be stable: numpy's default sort is twice as fast here.)
-    ordered = owners.astype(np.int64) << 21
-    del owners
-    # Each bigram's code, computed in place.
+    # Each bigram's code, computed in place, before the wide array below is made (the
+    # keys and the table are gone by then).
     rank %= CODE_SPACE
     rank += CODE_BASE
     if dense:
@@ -157,6 +160,11 @@ def coded_values(flats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         code = rank.astype(np.int32)[inverse.reshape(-1)]
         del inverse
     del keys
+    # By text, then code; a bigram repeated in a text once. (Equal keys are equal values,
+    # so the sort need not be stable: numpy's default sort is twice as fast here.)
+    ordered = owners.astype(np.int64)
+    del owners
+    ordered <<= 21
     ordered |= code
     del code
     ordered.sort()
