@@ -120,7 +120,8 @@ def coded_values(flats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     # A bigram starts at every character but the last of its text.
     starts = np.ones(total, dtype=bool)
     starts[ends[lengths > 0] - 1] = False
-    first = np.flatnonzero(starts[:-1]).astype(np.int32 if total < 1 << 31 else np.int64)
+    first: np.ndarray = np.flatnonzero(starts[:-1]).astype(
+        np.int32 if total < 1 << 31 else np.int64)
     del starts
     # ids[first] * width + ids[first + 1] + 1 computed in place (int32 stays int32).
     keys = ids[first]
