@@ -338,6 +338,17 @@ def sweep() -> None:
         print(f"{threshold:9d}  {p:9.4f}  {r:6.4f}  {f1:.4f} {len(set(groups)):6d}")
 
 
+def _need_datasketch() -> None:
+    """Stop with how to install datasketch when the MinHash baseline is to run without it
+    (a benchmark-only extra, not a dependency of legis)."""
+    try:
+        import datasketch  # noqa: F401
+    except ImportError:
+        sys.exit("The MinHash baseline needs datasketch (the benchmark extra, not installed by "
+                 "`make install`): `.venv/bin/pip install -e '.[bench]'` (or `.venv/bin/pip "
+                 "install datasketch`); --minhash-max 0 leaves the baseline out.")
+
+
 def main() -> None:
     global MINHASH_THRESHOLD, MINHASH_PERM, MINHASH_HASH
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -369,6 +380,8 @@ def main() -> None:
     from legis.matching import DEFAULT_THRESHOLD
     threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
     sizes = [int(s) for s in args.sizes.split(",")]
+    if min(sizes) <= args.minhash_max:
+        _need_datasketch()
     if args.hot_article:
         hot_article(sizes, threshold, args.minhash_max, args.repeat)
         return

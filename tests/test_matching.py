@@ -341,8 +341,7 @@ def test_bigrams_not_shared_counted_on_marks_are_the_indel_distance():
     place = np.repeat(np.arange(60), len(article.leaders))
     lead = np.tile(np.arange(len(article.leaders)), 60)
     got = article._unshared(block, place, lead)
-    codes = article.codes
-    assert got.tolist() == [Indel.distance(codes[60 + p], article.leaders.code[k])
+    assert got.tolist() == [Indel.distance(article.code(60 + p), article.leaders.code[k])
                             for p, k in zip(place.tolist(), lead.tolist())]
 
 

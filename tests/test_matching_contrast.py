@@ -85,6 +85,12 @@ CONTRASTS = [
     ("新建幼儿园应当是公立的", "新建幼儿园应当是私立的", "方向相反"),
     ("小区健身器材的使用说明很简单", "小区健身器材的使用说明很复杂", "方向相反"),
     ("补贴只包括加装电梯的费用", "补贴包括加装电梯的费用", "数量不同"),
+    # a verdict clause of one comment alone, pointing back at what it says, that condemns
+    # it or negates it with no noun of its own
+    ("有人说停车费由物业自己定价就行，这种说法是错误的", "停车费由物业自己定价就行", "评价相反"),
+    ("要是以为遛狗可以不拴绳，那就大错特错了", "遛狗可以不拴绳", "评价相反"),
+    ("以为装了监控就能杜绝高空抛物，这根本不可能", "装了监控就能杜绝高空抛物", "评价相反"),
+    ("楼道内禁止停放电动自行车，这种做法不对", "楼道里禁止停放电动自行车", "评价相反"),
 ]
 
 # (merged: a, b)
@@ -112,6 +118,11 @@ HARMLESS = [
     # a clause or a reason added
     ("楼道内禁止停放电动自行车", "楼道内禁止停放电动自行车，去年我们楼就因为这个着过火"),
     ("小区应当建设集中充电设施", "小区应当建设集中充电设施，我家住3号楼"),
+    # a reason added that opens on 这样/这里/这条路 (a consequence, a place, a thing of its
+    # own), negated or not, is no verdict
+    ("楼道内禁止停放电动自行车，这样就不会着火", "楼道里禁止停放电动自行车"),
+    ("楼道内禁止停放电动自行车，这里没有消防通道", "楼道里禁止停放电动自行车"),
+    ("楼道内禁止停放电动自行车，这栋楼没有消防通道", "楼道里禁止停放电动自行车"),
     # clauses in another order
     ("严禁电动自行车进楼入户充电，小区应当建设集中充电设施",
      "小区应当建设集中充电设施，严禁电动自行车进楼入户充电"),
@@ -163,16 +174,16 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
     entailed, entail_total = rates[("entailment", "all")]
     assert total > 400
     # Before the contrast check about half were merged (253/514); the floor this check
-    # holds (30/514 now), so that it does not slip back while the 5 % target below is
+    # holds (28/514 now), so that it does not slip back while the 5 % target below is
     # not met.
-    assert hits / total <= 0.06, f"{hits}/{total} contradictions merged"
+    assert hits / total <= 0.055, f"{hits}/{total} contradictions merged"
     assert entailed / entail_total > 3 * hits / total
 
 
 @_NO_CORPUS
-@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 30/514 (5.8 %) of "
+@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 28/514 (5.4 %) of "
                    "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check, "
-                   "third pass')")
+                   "fourth pass')")
 def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
     hits, total = _ocnli_rates()[("contradiction", "all")]
     assert hits / total <= 0.05, f"{hits}/{total} contradictions merged"

@@ -71,6 +71,22 @@ def coded_bigrams(flats: Sequence[str]) -> list[str]:
 
 
 def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The coded bigram sets (see GramCoder) of a batch of texts as strings, and as arrays
+    (see ``coded_values``)."""
+    values, bounds = coded_values(flats)
+    if not len(values):
+        return [""] * len(flats), values, bounds
+    text = values.astype(np.uint32).tobytes().decode("utf-32-le")
+    return [text[a:b] for a, b in pairwise(bounds.tolist())], values, bounds
+
+
+def code_of(values: np.ndarray, bounds: np.ndarray, text: int) -> str:
+    """The coded bigram set of one text of ``coded_values`` as a string (see GramCoder):
+    made when it is needed, so a large batch need not hold every text's string."""
+    return values[bounds[text]:bounds[text + 1]].astype(np.uint32).tobytes().decode("utf-32-le")
+
+
+def coded_values(flats: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The coded bigram sets (see GramCoder) of a batch of texts, computed on arrays of
     code points instead of per text in Python.
 
@@ -80,14 +96,14 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     first, ties by the bigram; here "rare" counts occurrences in the batch rather than
     texts (the same but for a bigram repeated inside a text), which spares a sort.
 
-    Returns the code strings, and the same as arrays: the codes of all texts one after
-    the other and where each text's codes start (n + 1 bounds).
+    Returns the codes of all texts one after the other (int32) and where each text's
+    codes start (n + 1 bounds).
     """
     n = len(flats)
     lengths = np.fromiter(map(len, flats), dtype=np.int64, count=n)
     total = int(lengths.sum())
     if total == 0:
-        return [""] * n, np.zeros(0, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32), np.zeros(n + 1, dtype=np.int64)
     # One article of 400,000 comments holds some 40 million characters: arrays of one
     # number per character are narrow where the numbers fit and dropped once read, so
     # the peak stays a few of them (it was over a dozen, 1.8 GB).
@@ -97,15 +113,22 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     width = int(number.sum()) + 1
     np.cumsum(number, out=number)
     narrow = np.int32 if width * width < 1 << 31 else np.int64
-    ids = (number[points] - 1).astype(narrow)
+    # Each character's number looked up in a narrow table: no wide array per character.
+    ids = (number - 1).astype(narrow)[points]
     del points, number
     ends = np.cumsum(lengths)
     # A bigram starts at every character but the last of its text.
     starts = np.ones(total, dtype=bool)
     starts[ends[lengths > 0] - 1] = False
-    first = np.flatnonzero(starts[:-1]).astype(np.int32 if total < 1 << 31 else np.int64)
+    first: np.ndarray = np.flatnonzero(starts[:-1]).astype(
+        np.int32 if total < 1 << 31 else np.int64)
     del starts
-    keys = ids[first] * width + ids[first + 1] + 1     # int32 stays int32 (NEP 50)
+    # ids[first] * width + ids[first + 1] + 1 computed in place (int32 stays int32).
+    keys = ids[first]
+    keys *= width
+    first += 1
+    keys += ids[first]
+    keys += 1
     del first
     owners = np.repeat(np.arange(n, dtype=np.int32), np.maximum(lengths - 1, 0))
     single = np.flatnonzero(lengths == 1)
@@ -126,11 +149,8 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     kind = np.uint16 if counts.max() < 1 << 16 else np.int64
     rank = np.empty(len(grams), dtype=np.int64)
     rank[np.argsort(counts.astype(kind), kind="stable")] = np.arange(len(grams))
-    # By text, then code; a bigram repeated in a text once. (Equal keys are equal values,
-    # so the sort need not be stable: numpy's default sort is twice as fast here.)
-    ordered = owners.astype(np.int64) << 21
-    del owners
-    # Each bigram's code, computed in place.
+    # Each bigram's code, computed in place, before the wide array below is made (the
+    # keys and the table are gone by then).
     rank %= CODE_SPACE
     rank += CODE_BASE
     if dense:
@@ -141,6 +161,11 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
         code = rank.astype(np.int32)[inverse.reshape(-1)]
         del inverse
     del keys
+    # By text, then code; a bigram repeated in a text once. (Equal keys are equal values,
+    # so the sort need not be stable: numpy's default sort is twice as fast here.)
+    ordered = owners.astype(np.int64)
+    del owners
+    ordered <<= 21
     ordered |= code
     del code
     ordered.sort()
@@ -151,7 +176,6 @@ def coded_arrays(flats: Sequence[str]) -> tuple[list[str], np.ndarray, np.ndarra
     del keep
     bounds = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(ordered >> 21, minlength=n), out=bounds[1:])
-    values = np.bitwise_and(ordered, (1 << 21) - 1, out=ordered)
-    text = values.astype(np.uint32).tobytes().decode("utf-32-le")
-    edges = bounds.tolist()
-    return [text[a:b] for a, b in pairwise(edges)], values, bounds
+    # Codes are under 2 ** 21: half the bytes of the int64 keys.
+    values = np.bitwise_and(ordered, (1 << 21) - 1, out=ordered).astype(np.int32)
+    return values, bounds

@@ -92,7 +92,7 @@ def count_pairs(hits: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
         pair = np.flatnonzero(table)
         return pair, table[pair]
     # Half the bytes sort in about half the time (most of a hot article's probe).
-    hits = np.sort(hits.astype(np.int32) if size <= 1 << 31 else hits)
+    hits = np.sort(hits.astype(np.int32, copy=False) if size <= 1 << 31 else hits)
     edge = np.flatnonzero(np.concatenate([[True], hits[1:] != hits[:-1], [True]]))
     return hits[edge[:-1]].astype(np.int64), np.diff(edge)
 
@@ -135,13 +135,14 @@ def _runs(keys: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 class _Level:
-    """Sorted keys (code << 24 | leader) and, by code, where each code's run starts in
-    them and its length."""
+    """Sorted keys (code << 24 | leader), the leader of each key (int32, read by every
+    probe) and, by code, where each code's run starts in them and its length."""
 
-    __slots__ = ("count", "keys", "start")
+    __slots__ = ("count", "keys", "leader", "start")
 
     def __init__(self) -> None:
         self.keys = np.zeros(0, dtype=np.int64)
+        self.leader = np.zeros(0, dtype=np.int32)
         self.start = np.zeros(0, dtype=np.int64)
         self.count = np.zeros(0, dtype=np.int64)
 
@@ -160,7 +161,9 @@ class _Level:
         if len(self.keys):
             self.count[(self.keys >> bits) - CODE_BASE] = 0
         # New keys into the sorted ones where they belong: cheaper than sorting again.
-        self.keys = np.insert(self.keys, np.searchsorted(self.keys, new), new)
+        at = np.searchsorted(self.keys, new)
+        self.keys = np.insert(self.keys, at, new)
+        self.leader = np.insert(self.leader, at, (new & ((1 << bits) - 1)).astype(np.int32))
         code, start, count = _runs(self.keys, bits)
         self.cover(int(code[-1]) + 1 if len(code) else 0)
         self.start[code] = start
@@ -170,6 +173,7 @@ class _Level:
         if len(self.keys):
             self.count[(self.keys >> bits) - CODE_BASE] = 0
         self.keys = np.zeros(0, dtype=np.int64)
+        self.leader = np.zeros(0, dtype=np.int32)
 
 
 class PrefixArrays:
@@ -193,7 +197,7 @@ class PrefixArrays:
     def __init__(self) -> None:
         self._main = _Level()
         self._recent = _Level()
-        self.lengths = np.zeros(0, dtype=np.int64)
+        self.lengths = np.zeros(0, dtype=np.int32)
 
     def _cover(self, grams: np.ndarray) -> None:
         """Grow the tables to hold codes up to the largest of ``grams`` (from CODE_BASE)."""
@@ -215,7 +219,7 @@ class PrefixArrays:
             raise ValueError("too many leaders in one article")
         starts = bounds[at]
         take = prefix_lengths(bounds[at + 1] - starts)
-        grams = values[ragged(starts, take)]
+        grams = values[ragged(starts, take)].astype(np.int64)
         numbers = np.repeat(np.arange(first, first + len(at), dtype=np.int64), take)
         new = np.sort((grams << self._LEADER_BITS) | numbers)
         bits, recent, main = self._LEADER_BITS, self._recent, self._main
@@ -228,7 +232,7 @@ class PrefixArrays:
             main.take(merged, bits)
         else:
             recent.take(new, bits)
-        self.lengths = np.concatenate([self.lengths, np.asarray(lengths, dtype=np.int64)])
+        self.lengths = np.concatenate([self.lengths, np.asarray(lengths, dtype=np.int32)])
 
     def candidates(self, values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
                    lengths: Sequence[int], min_length_ratio: float) -> list[list[tuple[int, int]]]:
@@ -254,7 +258,7 @@ class PrefixArrays:
         starts = bounds[at]
         sizes = bounds[at + 1] - starts
         grams = values[ragged(starts, sizes)]
-        owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
+        owner = np.repeat(np.arange(count, dtype=np.int32), sizes)
         bits = self._LEADER_BITS
         self._cover(grams)
         main, recent = self._main, self._recent
@@ -264,20 +268,30 @@ class PrefixArrays:
         read = in_main + in_recent <= MAX_POSTING
         in_main, in_recent = in_main * read, in_recent * read
         hit_owner = np.concatenate([np.repeat(owner, in_main), np.repeat(owner, in_recent)])
-        hit_leader = np.concatenate([main.keys[ragged(main.start[code], in_main)],
-                                     recent.keys[ragged(recent.start[code], in_recent)]]
-                                    ) & ((1 << bits) - 1)
+        hit_leader = np.concatenate([main.leader[ragged(main.start[code], in_main)],
+                                     recent.leader[ragged(recent.start[code], in_recent)]])
         if not len(hit_leader):
             return none, none, none
-        # Prefix bigrams shared per (text, leader).
-        pair, shared = count_pairs(hit_owner * leaders + hit_leader, count * leaders)
-        q, leader = np.divmod(pair, leaders)
-        length = np.asarray(lengths, dtype=np.int64)[q]
-        size = self.lengths[leader]
-        fits = (length * min_length_ratio <= size) & (size <= length / min_length_ratio)
-        q, leader, shared = q[fits], leader[fits], shared[fits]
-        if not len(q):
+        # Leaders whose length does not fit the text's are left out hit by hit, before
+        # the pairs are counted (most hits of a hot article are such chance meetings).
+        # For a whole number of characters, low <= size <= high holds exactly when
+        # ceil(low) <= size <= floor(high).
+        length = np.asarray(lengths, dtype=np.int64)
+        low = np.ceil(length * min_length_ratio)
+        high = np.minimum(np.floor(length / min_length_ratio), np.iinfo(np.int32).max)
+        size = self.lengths[hit_leader]
+        fits = (size >= low.astype(np.int32)[hit_owner]) & (size <= high.astype(np.int32)[hit_owner])
+        # Prefix bigrams shared per (text, leader): the pairs numbered text * leaders +
+        # leader, in 32 bits where they fit (half the bytes to sort).
+        if count * leaders <= 1 << 31:
+            hits = hit_owner[fits] * np.int32(leaders) + hit_leader[fits]
+        else:
+            hits = hit_owner[fits].astype(np.int64) * leaders + hit_leader[fits]
+        del hit_owner, hit_leader, size, fits
+        if not len(hits):
             return none, none, none
+        pair, shared = count_pairs(hits, count * leaders)
+        q, leader = np.divmod(pair, leaders)
         # The weak ones (see WEAK_DIVISOR) are dropped before the sort below: they rank
         # after every candidate kept, so the best CANDIDATE_LIMIT left are the same, and
         # most pairs of a hot article share one rare bigram by chance. (q is ascending.)
@@ -321,7 +335,8 @@ def block_pairs(values: np.ndarray, bounds: np.ndarray, texts: Sequence[int],
     places = (np.arange(count, dtype=np.int64) if indexed is None
               else np.asarray(indexed, dtype=np.int64))
     take = prefix_lengths(sizes[places])
-    keys = np.sort((values[ragged(starts[places], take)] << bits) | np.repeat(places, take))
+    keys = np.sort((values[ragged(starts[places], take)].astype(np.int64) << bits)
+                   | np.repeat(places, take))
     grams = values[ragged(starts, sizes)] - CODE_BASE
     owner = np.repeat(np.arange(count, dtype=np.int64), sizes)
     if not len(grams) or not len(keys):

@@ -11,7 +11,7 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cpdist
 
 from legis.matching import candidates as _candidates
-from legis.matching.bigrams import CODE_BASE, coded_arrays
+from legis.matching.bigrams import CODE_BASE, code_of, coded_values
 from legis.matching.candidates import MIN_SHARED, PrefixArrays, block_pairs, ragged, top
 from legis.matching.contrast import contrasting
 from legis.matching.leaders import (
@@ -24,6 +24,7 @@ from legis.matching.leaders import (
     check_threshold,
 )
 from legis.matching.normalise import spaced_many
+from legis.matching.rejoin import rejoin
 from legis.matching.signatures import join
 
 # Comments probed together against the leaders of earlier blocks.
@@ -95,7 +96,10 @@ class _Article:
     def __init__(self, spaced: Sequence[str], flats: Sequence[str] | None, threshold: float):
         self.spaced = spaced
         self.flats = flats if flats is not None else [s.replace(" ", "") for s in spaced]
-        self.codes, self.values, self.bounds = coded_arrays(self.flats)
+        # The code strings (see GramCoder) are made only for the comments that reach the
+        # readings or lead (code_of): most of a hot article's comments never do.
+        self.values, self.bounds = coded_values(self.flats)
+        self.code = partial(code_of, self.values, self.bounds)
         self.code_sizes = np.diff(self.bounds)
         self.lengths = [len(f) for f in self.flats]
         self.threshold = threshold
@@ -130,8 +134,8 @@ class _Article:
         at = block[place]
         texts = self.leader_texts[lead]
         if self.member is None:
-            codes, lead_codes = self.codes, self.leaders.code
-            return cpdist([codes[u] for u in at.tolist()], [lead_codes[k] for k in lead.tolist()],
+            code, lead_codes = self.code, self.leaders.code
+            return cpdist([code(u) for u in at.tolist()], [lead_codes[k] for k in lead.tolist()],
                           scorer=Indel.distance, dtype=np.int64)
         width = self.width
         sizes = self.code_sizes[block]
@@ -185,11 +189,11 @@ class _Article:
         hard = per_text > 0
         hard[place[easy]] = False
         found.minus, found.lead, found.unshared = minus.tolist(), lead.tolist(), unshared.tolist()
-        edges, decide, codes = found.edges, self.leaders.decide, self.codes
+        edges, decide, code = found.edges, self.leaders.decide, self.code
         for i in np.flatnonzero(hard).tolist():
             u, a, b = block[i], edges[i], edges[i + 1]
             kept_here = [(k, d) for k, d in zip(found.lead[a:b], found.unshared[a:b]) if d >= 0]
-            found.found[i] = decide(kept_here, self.flats[u], self.spaced[u], codes[u],
+            found.found[i] = decide(kept_here, self.flats[u], self.spaced[u], code(u),
                                     self.threshold)
         return found
 
@@ -207,7 +211,7 @@ class _Article:
         number: list[int | None] = [None] * len(block)
         made: list[int] = []
         limit = _candidates.CANDIDATE_LIMIT
-        leaders, flats, spaced, codes = self.leaders, self.flats, self.spaced, self.codes
+        leaders, flats, spaced, code = self.leaders, self.flats, self.spaced, self.code
         for i, u in enumerate(block):
             taken = leader = earlier.found[i]
             inside: list[tuple[int, int]] = []
@@ -222,12 +226,12 @@ class _Article:
                 inside = []         # its earlier candidates stand: phase one's answer
             if inside:
                 leader, earlier.pairs[i] = leaders.verify(
-                    top(near + inside), flats[u], spaced[u], codes[u],
+                    top(near + inside), flats[u], spaced[u], code(u),
                     self.threshold, earlier.overlap(i))
             if leader is not None:
                 self.leader_of[u] = cast(int, leaders.keys[leader])   # keys: text numbers
                 continue
-            number[i] = leaders.add(u, flats[u], spaced[u], codes[u])
+            number[i] = leaders.add(u, flats[u], spaced[u], code(u))
             made.append(u)
             self.leader_of[u] = u
             if taken is not None:       # pushed out: indexed for the rest of the block
@@ -285,8 +289,8 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
         counts = np.bincount(unit).tolist()
         at = np.asarray(positions, dtype=np.int64)
         texts = [spaced[positions[k]] for k in firsts.tolist()]
-        leader_of = _by_signature(texts, counts,
-                                  cluster_unique(texts, counts, threshold, tick, list(distinct)))
+        leader_of = cluster_unique(texts, counts, threshold, tick, list(distinct))
+        leader_of = _by_signature(texts, counts, rejoin(texts, counts, leader_of, threshold))
         # The leader's first position is unique across articles: a global label.
         label[at] = at[firsts[np.asarray(leader_of, dtype=np.int64)[unit]]]
     # Groups numbered 0, 1, ... in order of first appearance.

@@ -8,7 +8,8 @@ The clauses of the two normalised comments are put in matching order, the texts 
   opposite poles of a scale of data/poles.txt in one differing span (极高/不足, 合理/片面),
   a different number, two words that trade places, or a content word put in place of
   another that is neither a homophone nor a listed synonym (data/synonyms.txt; one
-  character is enough when it makes another noun: 路灯/路牌);
+  character is enough when it makes another noun: 路灯/路牌), or a verdict clause one
+  comment alone adds against what it says (那也大错特错了, 这根本不可能; data/verdicts.txt);
 - harmless: anything else, in particular a clause or a sentence one comment adds,
   particles and function words, and a homophone slip (在/再, 因当/应当).
 
@@ -43,8 +44,8 @@ from legis.matching.lexicon import (
     synonym_form,
     vague_against_number,
 )
-from legis.matching.normalise import NUMBER
-from legis.matching.poles import pole_reason, poles, shared_scales
+from legis.matching.normalise import NUMBER, basic, load_lines
+from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
 from legis.matching.words import noun_phrase, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
@@ -90,6 +91,32 @@ Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 # Numeral characters the normaliser leaves as they are when no measure word follows
 # (百分之一, 第一 in a longer phrase): a span of them on both sides is a number changed.
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+
+
+def _load_verdicts() -> dict[str, tuple[str, ...]]:
+    places: dict[str, list[str]] = {"openers": [], "not": []}
+    for line in load_lines("verdicts.txt"):
+        place, _, words = line.partition(":")
+        if place.strip() not in places or not words.split():
+            raise ValueError(f"verdicts.txt: expected 'openers: words' or 'not: words', got {line!r}")
+        places[place.strip()] += [basic(w) for w in words.split()]
+    return {place: tuple(words) for place, words in places.items()}
+
+
+_VERDICTS = _load_verdicts()
+
+
+def _verdict(text: str) -> bool:
+    """Whether a text one comment adds is a verdict against what it says: a clause opening
+    on 这/那 (data/verdicts.txt) that condemns (那也大错特错了, 这种说法是错误的) or negates and
+    has no noun of its own (这绝对是可忍孰不可忍). A reason added (这条路晚上没有灯, 这样老人
+    就不会摔倒) is harmless."""
+    for clause in text.split(" "):
+        if not clause.startswith(_VERDICTS["openers"]) or clause.startswith(_VERDICTS["not"]):
+            continue
+        if condemns(clause) or (negations(clause) and not nouns_at(clause, 0, len(clause))):
+            return True
+    return False
 
 
 def _numeral_changed(a: str, b: str, blocks: list[Block]) -> bool:
@@ -506,6 +533,9 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # another order or glued together count the same), and in each pair of single
     # clauses that are clearly one clause (a negation must stand against its counterpart:
     # 保留…不便 vs 不保留…方便).
+    for s1, e1, s2, e2 in added:
+        if (e2 == s2 and _verdict(a[s1:e1].strip())) or (e1 == s1 and _verdict(b[s2:e2].strip())):
+            return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
     if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION

@@ -12,6 +12,8 @@ from functools import lru_cache
 from legis.matching.normalise import _trie, basic, load_lines
 
 _NONE = -1
+# The reason of the judgement scale (a text judged good against one judged bad).
+JUDGEMENT = "评价相反"
 
 
 def _load() -> tuple[re.Pattern[str], dict[str, tuple[int, int]], list[str]]:
@@ -70,3 +72,8 @@ def pole_reason(mine: Counter, theirs: Counter) -> str | None:
                 and not {side for s, side in theirs if s == scale} & sides_mine:
             return _REASONS[scale]
     return None
+
+
+def condemns(text: str) -> bool:
+    """Whether a text names the bad pole of a judgement (错误, 大错特错, 荒谬 ...)."""
+    return any(_REASONS[scale] == JUDGEMENT and side == 1 for _, _, (scale, side) in _found(text))
