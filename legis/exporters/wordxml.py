@@ -9,11 +9,14 @@ written straight into ``word/document.xml`` while the archive is copied.
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from typing import IO
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -267,13 +270,17 @@ class TableXml:
         joined = _JOIN.join(values)
         if joined.count(_JOIN) != len(values) - 1:      # typed after all: one row at a time
             return "".join(self.row(cells) for cells in batch).encode("utf-8")
-        escaped = escape(joined)
-        texts = escaped.encode("utf-8").split(_JOIN_UTF8)
-        if "\n" in escaped or "\r" in escaped:
-            for i, text in enumerate(texts):
-                if b"\n" in text or b"\r" in text:
-                    texts[i] = (text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-                                .replace(b"\n", self._para_break_utf8[i % width]))
+        blob = escape(joined).encode("utf-8")
+        if b"\r" in blob:
+            blob = blob.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        texts = blob.split(_JOIN_UTF8)
+        if b"\n" in blob:
+            # A line break starts a new paragraph, written as the cell's column writes
+            # one: the texts of each column are joined and replaced together.
+            for column, paragraph in enumerate(self._para_break_utf8):
+                cells = _JOIN_UTF8.join(texts[column::width])
+                if b"\n" in cells:
+                    texts[column::width] = cells.replace(b"\n", paragraph).split(_JOIN_UTF8)
         template = self._template
         out = []
         at = 0
@@ -331,11 +338,46 @@ def _write_document(xml: str, dst: zipfile.ZipFile,
             raise ValueError(f"marker for table {key!r} not found in document.xml")
         pieces.append((at, at + len(placeholder), key))
     pieces.sort()
-    with dst.open("word/document.xml", "w") as stream:
+
+    def document() -> Iterator[bytes]:
         pos = 0
         for start, end, key in pieces:
-            stream.write(xml[pos:start].encode("utf-8"))
+            yield xml[pos:start].encode("utf-8")
             for chunk in tables[key]():
-                stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
             pos = end
-        stream.write(xml[pos:].encode("utf-8"))
+        yield xml[pos:].encode("utf-8")
+
+    with dst.open("word/document.xml", "w") as stream:
+        _write_behind(stream, document())
+
+
+def _write_behind(stream: IO[bytes], pieces: Iterator[bytes]) -> None:
+    """Write ``pieces`` to ``stream`` from a second thread while the next ones are made.
+
+    Deflating and the CRC (zlib lets go of the GIL for them) then run beside the Python
+    that builds the rows, on a second core. At most a few pieces wait: memory stays flat.
+    """
+    waiting: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    failed: list[BaseException] = []
+
+    def drain() -> None:
+        while (piece := waiting.get()) is not None:
+            if not failed:
+                try:
+                    stream.write(piece)
+                except Exception as exc:  # noqa: BLE001 (raised again in the caller's thread)
+                    failed.append(exc)
+
+    writer = threading.Thread(target=drain, name="docx-document-writer", daemon=True)
+    writer.start()
+    try:
+        for piece in pieces:
+            if failed:
+                break
+            waiting.put(piece)
+    finally:
+        waiting.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
