@@ -4,7 +4,8 @@ Starlette "hello" in the same run.
 
 Run: .venv/bin/python benchmarks/feedback_wall.py [--opinions 5000] [--duration 6] [--code /work/main]
 
-Prints: the first load after publishing (time, page size, bytes sent), one resident at a
+Prints: the first load after publishing (time, page size, bytes sent), the first load after
+each of 5 staff decisions (p50; not with --code), one resident at a
 time (p50 of 20 loads), then --clients at once (p50, p99, pages/s and the share of hello's
 rate), hello's rate. SQLite, one worker, loopback, bounded by --duration. --code runs the server from another
 checkout (e.g. main, where the wall is one unpaged page) so both are measured in one run.
@@ -66,6 +67,24 @@ def publish(database_url: str, opinions: int) -> None:
     engine.dispose()
 
 
+def decide(database_url: str, n: int) -> None:
+    """A decision on the ``n``-th opinion as staff make it (the ORM, one transaction)."""
+    from sqlmodel import select
+
+    from legis.db import make_engine, session_scope
+    from legis.models import Draft, Opinion
+    from legis.services import dispositions
+
+    engine = make_engine(database_url)
+    with session_scope(engine, write=True) as session:
+        draft_id = session.exec(select(Draft.id).where(Draft.slug == SLUG)).one()
+        opinion = session.exec(select(Opinion).where(Opinion.draft_id == draft_id)
+                               .order_by(Opinion.id).offset(n * 37).limit(1)).one()
+        dispositions.decide(session, opinion=opinion, state=("采纳", "部分采纳", "未采纳")[n % 3],
+                            reason="已在修改稿中体现。", actor="bench")
+    engine.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--opinions", type=int, default=5000)
@@ -86,11 +105,20 @@ def main(argv: list[str] | None = None) -> int:
         source.write_text(draft_text(100), encoding="utf-8")
         legis("import", str(source), "--slug", SLUG, "--open", env=env)
         publish(env["DATABASE_URL"], args.opinions)
+        if not args.code:   # rows written around the ORM: counted once, as after any bulk load
+            legis("recount", env=env)
         with running_server(env, log=Path(tmp) / "server.log") as (base, process):
             start = time.perf_counter()
             first = httpx.get(f"{base}/drafts/{SLUG}/feedback", headers={"Accept-Encoding": "gzip"},
                               timeout=120)
             cold = time.perf_counter() - start
+            changed = []
+            for n in range(0 if args.code else 5):   # a staff decision, then a resident's first load
+                decide(env["DATABASE_URL"], n)
+                start = time.perf_counter()
+                httpx.get(f"{base}/drafts/{SLUG}/feedback", headers={"Accept-Encoding": "gzip"},
+                          timeout=120).raise_for_status()
+                changed.append(time.perf_counter() - start)
             counted = re.search(r"共(\d+)页", first.text)     # main's wall has no pages
             pages = int(counted.group(1)) if counted else 1
             paths = [f"/drafts/{SLUG}/feedback"] + [f"/drafts/{SLUG}/feedback?page={n}"
@@ -105,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     rate = len(tally.pages) / args.duration
     print(f"| 回音壁, {args.opinions:,} opinions{' (' + args.code + ')' if args.code else ''} | "
           f"{cold * 1000:,.0f} ms, {len(first.content) / 1024:,.0f} KB ({first.num_bytes_downloaded / 1024:,.0f} KB sent) | "
+          f"{Tally.pct(changed, .5) * 1000 if changed else float('nan'):,.1f} ms | "
           f"{Tally.pct(alone, .5) * 1000:,.1f} ms | "
           f"{Tally.pct(tally.pages, .5) * 1000:,.1f} ms | {Tally.pct(tally.pages, .99) * 1000:,.1f} ms | "
           f"{rate:,.0f} | {rate / hello_rate:.1%} | {hello_rate:,.0f} | {dict(tally.statuses)} |")

@@ -71,7 +71,7 @@ KEEP = {"report-cover": ("report", 1), "report-figures": ("report", 2),
         "report-opinions": ("report", 4), "report-end": ("report", 15),
         "report-contrast": ("report", 16), "report-appendix": ("report", 25),
         "report-internal": ("internal", 1), "point-submission": ("point", 1),
-        "point-submission-end": ("point", 4), "comparison": ("comparison", 1)}
+        "point-submission-end": ("point", 5), "comparison": ("comparison", 1)}
 
 
 def main(argv: list[str]) -> None:

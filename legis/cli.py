@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="把备份恢复到一个空数据库")
     p.add_argument("file", metavar="FILE")
 
+    sub.add_parser("recount", help="从头重新统计各草案的意见数字（处理情况、归并概览所用；平时随每次修改自动更新）")
+
     p = sub.add_parser("dedupe", help="对 JSONL 意见文件做近似重复归并")
     p.add_argument("--input", required=True, metavar="comments.jsonl",
                    help='每行 {"id", "article", "text"}')
@@ -331,6 +333,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     counts = restore_file(engine, Path(args.file))
     print(f"已恢复 {sum(counts.values())} 行到 {_safe_url(settings.database_url)}")
+    return 0
+
+
+@command("recount")
+def cmd_recount(args: argparse.Namespace) -> int:
+    from legis.services import figure_counts
+
+    settings = Settings.from_env()
+    with _engine(settings).begin() as connection:
+        drafts = figure_counts.rebuild_all(connection)
+    print(f"已重新统计 {drafts} 部草案的意见数字")
     return 0
 
 

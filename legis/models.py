@@ -275,15 +275,38 @@ class Comment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class FigureChange(SQLModel, table=True):
-    """A write that changed a draft's figures (opinions, their states, which comments they
-    hold): the newest row and the number of rows are the stamp of the figures' state,
-    the same on every app server. Rows are only added, so no writer waits for another."""
+class OpinionCount(SQLModel, table=True):
+    """One opinion's part in its draft's figures as last counted: its own row (``point_key``
+    0: counted comments, raised at any point) and one row per contact point that raised it.
+    Kept so a change to a few opinions updates the figures by subtracting what they counted
+    and adding what they count now (services/figure_counts)."""
 
-    __table_args__ = (Index("ix_figurechange_draft", "draft_id", "id"),)
+    __table_args__ = (Index("ix_opinioncount_draft", "draft_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    draft_id: int    # no foreign key: withdrawing a draft removes its rows with it
+    # No foreign keys: the rows of an opinion deleted in a transaction are subtracted at its
+    # commit, after the opinion is gone.
+    opinion_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    point_key: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    draft_id: int
+    article_key: int              # the opinion's article; 0 for 总体意见
+    state: str = Field(max_length=6)
+    comments: int = 0             # counted: not excluded, not withdrawn
+    pointed: int = 0              # 1 if any of its comments came through a contact point
+
+
+class FigureCount(SQLModel, table=True):
+    """A draft's figures: the sum of its OpinionCount rows per article, state and point, kept
+    in the same transaction as every change. ``article_key`` -2 is the row that says the
+    draft's counts are built (and that serialises writers of one draft's counts)."""
+
+    draft_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    article_key: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    state: str = Field(primary_key=True, max_length=6)
+    point_key: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    opinions: int = 0
+    comments: int = 0
+    counted_opinions: int = 0     # opinions holding counted comments
+    pointed: int = 0              # opinions raised at any contact point
 
 
 class Disposition(SQLModel, table=True):

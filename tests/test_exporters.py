@@ -373,3 +373,26 @@ def test_direction_words_on_unrelated_matters_are_not_opposing_views():
     data.opinions[1].text = "建议增加商业招牌设置的具体标准，避免执法时无所适从。"
     assert opposing(data.opinions) is None
     assert "意见不一" not in next(s.text for s in draft_sections(data) if s.key == "opinions")
+
+
+def test_point_submission_numbers_its_parts_only_when_there_are_several():
+    """A point with meetings of its own only lists them without a lonely 「（一）」; with a
+    child point's meeting, each point gets its numbered heading, the child's named."""
+    from datetime import date
+
+    from legis.exporters.model import ReportMeeting
+    from legis.exporters.submission import point_submission
+
+    data = sample_report_data(opinions=10, comments=30, contact_point="东湖街道代表之家")
+    texts = paragraphs(Document(BytesIO(point_submission(data))))
+    sessions = texts[texts.index("一、征求意见活动"):texts.index("二、收集的意见建议")]
+    assert len(data.meetings) == 1 and not any(t.startswith("（一）") for t in sessions)
+    assert any(t.startswith("1. ") and data.meetings[0].title in t for t in sessions)
+
+    data.meetings.append(ReportMeeting("幸福社区居民恳谈会", "幸福社区联系点", date(2024, 5, 20),
+                                       "幸福社区活动室", 14, "王某"))
+    texts = paragraphs(Document(BytesIO(point_submission(data))))
+    sessions = texts[texts.index("一、征求意见活动"):texts.index("二、收集的意见建议")]
+    assert "（一）东湖街道代表之家" in sessions and "（二）幸福社区联系点（下级联系点）" in sessions
+    assert sessions.index("（二）幸福社区联系点（下级联系点）") < next(
+        i for i, t in enumerate(sessions) if "幸福社区居民恳谈会" in t)

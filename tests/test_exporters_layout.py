@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -15,7 +16,7 @@ from legis.exporters.sample import sample_report_data
 from legis.exporters.titles import title_lines
 
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
-WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+VML = "{urn:schemas-microsoft-com:vml}"
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +42,25 @@ def test_pages_are_a4_with_the_standard_margins_and_22_lines(doc):
 
 
 def test_body_lines_hold_28_characters(doc):
-    section = doc.sections[0]
-    width_pt = (section.page_width - section.left_margin - section.right_margin) / Mm(1) / 25.4 * 72
+    """Word's rule without a character grid: a line holds floor(text width / (font size +
+    character spacing)) characters, all in twips as the XML states them."""
+    sect = doc.sections[0]._sectPr
+    page, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    width = (int(page.get(qn("w:w"))) - int(margins.get(qn("w:left")))
+             - int(margins.get(qn("w:right"))))
     body = [p for p in doc.paragraphs if p.style.name == "Normal" and p.text]
     assert body
+    indent = doc.styles["Normal"].element.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+    first_line = int(indent.get(qn("w:firstLine")))
+    assert first_line == 2 * 16 * 20                      # two 三号 characters
     for p in body:
         for r in p.runs:
             rpr = r._r.find(qn("w:rPr"))
-            size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) / 2
-            squeeze = int(rpr.find(qn("w:spacing")).get(qn("w:val"))) / 20
-            pitch = size + squeeze
-            assert size == 16 and int(width_pt / pitch) == 28
+            size = int(rpr.find(qn("w:sz")).get(qn("w:val"))) * 10    # half-points -> twips
+            spacing = int(rpr.find(qn("w:spacing")).get(qn("w:val")))
+            assert size == 16 * 20
+            assert width // (size + spacing) == 28
+            assert (width - first_line) // (size + spacing) == 26
 
 
 def test_fonts_sizes_and_spacing_per_part(doc):
@@ -90,23 +99,43 @@ def test_page_numbers_portrait_and_landscape(doc):
         assert "".join(t.text for t in p._p.iter(qn("w:instrText"))).strip() == "PAGE"
         assert p.text.startswith("— ") and p.text.endswith(" —")
         assert side in str(p.alignment).lower()
-    # Landscape pages: the number stays where portrait pages have it once the sheet is
-    # turned: a text box along the short edge, odd pages left (reading top to bottom),
-    # even pages right (reading bottom to top), near the bottom corner of the portrait view.
+    # Landscape pages: GB/T 9704 §10.1 turns the table's head towards the binding on odd
+    # pages and the outer edge on even ones -- towards the portrait page's left edge on
+    # both -- so the portrait bottom is the landscape left edge. The number: a text box
+    # reading top to bottom, its middle 7 mm left of the type area (28 mm margin), one
+    # 四号 character (4.94 mm) in from the type area's bottom (odd) or top (even) edge.
+    # It is a VML box in the header placed relative to the page: from the footer, or as
+    # a DrawingML shape, LibreOffice draws page 1's box at the page's top left.
     for section in doc.sections[1:]:
-        for footer, edge, vert in ((section.footer, "left", "vert"),
-                                   (section.even_page_footer, "right", "vert270")):
-            el = footer._element
-            body = el.find(f".//{WPS}bodyPr")
-            assert body is not None and body.get("vert") == vert
+        for header, footer, odd in ((section.header, section.footer, True),
+                                    (section.even_page_header, section.even_page_footer,
+                                     False)):
+            assert footer._element.find(f".//{qn('w:instrText')}") is None
+            el = header._element
+            shapes = list(el.iter(f"{VML}shape"))
+            assert len(shapes) == 1 and el.find(f".//{WPS}wsp") is None
+            style = dict(item.split(":") for item in shapes[0].get("style").split(";"))
+            assert style["position"] == "absolute" and style["layout-flow"] == "vertical"
+            assert (style["mso-position-horizontal-relative"]
+                    == style["mso-position-vertical-relative"] == "page")
+            mm = {k: float(style[k].removesuffix("pt")) * 25.4 / 72
+                  for k in ("margin-left", "margin-top", "width", "height")}
+            mid_x = mm["margin-left"] + mm["width"] / 2
+            mid_y = mm["margin-top"] + mm["height"] / 2
             assert "".join(t.text for t in el.iter(qn("w:instrText"))).strip() == "PAGE"
-            x = int(el.find(f".//{WP}positionH/{WP}posOffset").text) / 36000
-            y = int(el.find(f".//{WP}positionV/{WP}posOffset").text) / 36000
-            height = int(el.find(f".//{WP}extent").get("cy")) / 36000
-            assert (x < 30) if edge == "left" else (x > 297 - 30)
-            assert 150 < y + height < 185          # its end 26-33 mm above the bottom edge
+            assert mid_x == pytest.approx(28 - 7, abs=0.1)
+            if odd:   # the number's far end 4.94 mm above the type area's bottom (175 mm)
+                assert 175 - 4.94 - 12 < mid_y < 175 - 4.94 - 6
+            else:     # its near end 4.94 mm below the type area's top (37 mm)
+                assert 37 + 4.94 + 6 < mid_y < 37 + 4.94 + 12
             texts = "".join(t.text or "" for t in el.iter(qn("w:t")))
             assert texts.startswith("— ") and texts.endswith(" —")
+    # Portrait pages after a landscape one do not inherit its header.
+    for section in doc.sections:
+        if section.orientation == WD_ORIENT.PORTRAIT:
+            for header in (section.header, section.even_page_header):
+                assert not header.is_linked_to_previous
+                assert header._element.find(f".//{WPS}bodyPr") is None
 
 
 def test_every_table_row_is_kept_whole_and_the_tally_with_its_total(doc):
@@ -158,6 +187,9 @@ def test_no_line_break_inside_a_justified_paragraph(doc):
     ("关于《某市犬只收容管理规定（草案）》征求意见情况的报告",
      ["关于《某市犬只收容管理规定（草案）》", "征求意见情况的报告"]),
     ("关于征求意见情况的报告", ["关于征求意见情况的报告"]),
+    # A point's submission: the draft's name kept whole on a line of its own.
+    ("东湖街道代表之家关于《某市历史文化街区保护条例（草案）》征求意见情况的报告",
+     ["东湖街道代表之家关于", "《某市历史文化街区保护条例（草案）》", "征求意见情况的报告"]),
 ])
 def test_title_breaks_at_sensible_places(title, lines):
     assert title_lines(title, 20) == lines
@@ -170,6 +202,10 @@ def test_long_titles_stay_balanced_and_never_start_a_line_with_closing_marks():
     assert len(lines) == 3 and max(map(len, lines)) - min(map(len, lines)) <= 6
     assert not any(line[0] in "》）」，。" for line in lines)
     assert not any(line[-1] in "《（" for line in lines)
+    # A pasted title of 200 characters is broken too (the search once tried every cut).
+    pasted = "关于《" + "某市历史文化街区保护管理" * 16 + "条例（草案）》征求意见情况的报告"
+    lines = title_lines(pasted, 20)
+    assert "".join(lines) == pasted and all(len(line) <= 20 for line in lines)
 
 
 def test_attachment_title_on_line_three_and_columns_wide_enough(doc):
@@ -206,3 +242,55 @@ def test_charts_fit_the_type_area(doc):
         rid = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
         assert doc.part.related_parts[rid].blob[:8] == b"\x89PNG\r\n\x1a\n"
         assert shape.width <= Mm(156) + 1 and shape.height <= Mm(120) + 1
+
+
+def _article_column_fits(docx: bytes) -> int:
+    """Check every table with a 条款 column: 「第一百二十一条」 in the cells' own size plus the
+    cell margins fits its width (from the XML, in twips). Returns how many were checked."""
+    document = Document(BytesIO(docx))
+    checked = 0
+    for table in document.tables:
+        head = [c.text for c in table.rows[0].cells]
+        if "条款" not in head:
+            continue
+        column = head.index("条款")
+        width = int(table._tbl.tblGrid.findall(qn("w:gridCol"))[column].get(qn("w:w")))
+        margins = table._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+        pad = sum(int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("left", "right"))
+        body = next(r for r in table.rows[1:] if len(r.cells) > column and r.cells[column].text)
+        size = int(body.cells[column].paragraphs[0].runs[0]._r.find(
+            f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val"))) * 10      # half-points -> twips
+        assert width >= 7 * size + pad, (head, width, size)
+        checked += 1
+    return checked
+
+
+def test_article_columns_hold_the_longest_article_label_on_one_line():
+    from legis.exporters.feedback_sheet import feedback_docx
+    from legis.services.feedback import FeedbackRow, FeedbackSheet
+
+    sheet = FeedbackSheet("某市养犬管理条例（草案）", "东湖街道代表之家",
+                          [FeedbackRow(1, "第一百二十一条", "建议延长征求意见期限。", 3, "采纳", ""),
+                           FeedbackRow(2, "第二十一条", "建议明确收容场所。", 1, "未采纳",
+                                       "该事项属于区人民政府职责。")], comments=4)
+    assert _article_column_fits(feedback_docx(sheet, office="某市人大常委会法制工作委员会",
+                                              on=date(2024, 6, 3))) == 1
+    report = congress_report(sample_report_data(opinions=45, comments=180, articles=25))
+    assert _article_column_fits(report) >= 1
+
+
+def test_point_submission_keeps_its_last_lines_with_the_signature():
+    """The 落款 never stands on a page of its own: from the body's last paragraph to the
+    signatory every paragraph is kept with the next."""
+    from legis.exporters.submission import point_submission
+
+    for published in (False, True):
+        data = sample_report_data(opinions=10, comments=30, contact_point="东湖街道代表之家")
+        data.point_host, data.published = "李某", published
+        document = Document(BytesIO(point_submission(data)))
+        texts = [p.text for p in document.paragraphs]
+        signer = texts.index("东湖街道代表之家（联络员：李某）")
+        body_end = texts.index("附件：原始意见") - 2
+        assert texts[body_end] and not texts[body_end + 1]
+        for p in document.paragraphs[body_end:signer + 1]:
+            assert p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next

@@ -61,3 +61,60 @@ def test_body_lines_hold_28_characters_and_pages_22_lines(tmp_path):
     assert [len(line) for line in lines] == (
         [26] + [28] * 16 + [480 - 26 - 16 * 28]    # first paragraph: indent, full lines, rest
         + [26] + [28] * 3)                         # second paragraph fills the page: 22 lines
+
+
+def _number_places(pdf: Path) -> list[tuple[float, float, bool]]:
+    """Per page: the middle of its printed number 「— N —」 in mm from the page's left and
+    top edges, and whether the page is landscape."""
+    import re
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    places = []
+    for n, page in enumerate(re.findall(r"<page (.*?)</page>", xml, re.DOTALL), start=1):
+        width, height = (float(v) for v in re.findall(r'(?:width|height)="([\d.]+)"', page)[:2])
+        words = [(w, *map(float, box)) for *box, w in re.findall(
+            r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', page)]
+        dashes = [w for w in words if w[0] == "—"]
+        digits = [w for w in words if w[0] == str(n) and any(
+            abs(d[1] - w[1]) + abs(d[2] - w[2]) < 60 for d in dashes)]
+        assert len(digits) == 1, (n, digits)
+        _, x0, y0, x1, y1 = digits[0]
+        mm = 25.4 / 72
+        places.append(((x0 + x1) / 2 * mm, (y0 + y1) / 2 * mm, width > height))
+    return places
+
+
+def test_page_numbers_sit_where_the_standard_puts_them_on_every_page(tmp_path):
+    """Portrait: 7 mm below the type area (dashes 262 + 7 mm from the top), odd right, even
+    left. Landscape (the sheet turned, head towards the portrait left edge): 7 mm left of
+    the type area (28 - 7 mm), odd near the bottom, even near the top -- page 1 of a
+    document that starts landscape included."""
+    from legis.exporters.comparison import comparison_table
+    from legis.exporters.model import ArticleChange
+
+    data = sample_report_data(opinions=120, comments=300)
+    adopted = [o for o in data.opinions if o.article_ordinal][:24]
+    data.changes = [ArticleChange(o.article_label, "历史文化街区内的建筑物，应当按照规定进行保护。",
+                                  o.article_label, "历史文化街区内的建筑物，由所有人负责修缮。",
+                                  [o.id], "采纳群众意见。") for o in adopted]
+    renderer = load_renderer()
+    places = {}
+    short = sample_report_data(opinions=40, comments=160)     # a two-page 对照表
+    for name, docx in (("comparison", comparison_table(data)),
+                       ("short", comparison_table(short)),
+                       ("report", congress_report(sample_report_data(opinions=12, comments=40)))):
+        renderer.render(docx, tmp_path / name, dpi=10)
+        places[name] = _number_places(tmp_path / name / "report.pdf")
+    assert len(places["comparison"]) >= 3 and all(land for *_, land in places["comparison"])
+    assert len(places["short"]) == 2 and all(land for *_, land in places["short"])
+    assert sum(land for *_, land in places["report"]) >= 3
+    for name, pages in places.items():
+        for n, (x, y, landscape) in enumerate(pages, start=1):
+            odd = n % 2 == 1
+            if landscape:
+                assert x == pytest.approx(21, abs=2), (name, n)
+                assert (105 < y < 175) if odd else (37 < y < 105), (name, n, y)
+            else:
+                assert y == pytest.approx(269, abs=2), (name, n)
+                assert (105 < x < 184) if odd else (28 < x < 105), (name, n, x)

@@ -68,6 +68,23 @@ CONTRASTS = [
     # a party named in a longer phrase put in place of another
     ("电梯年检报告应当由物业服务企业张贴公示", "电梯年检报告应当由特种设备检验机构张贴公示", "用词不同"),
     ("充电车棚由街道办事处统一建设", "充电车棚由居民委员会统一建设", "用词不同"),
+    # one character put for another that makes another noun
+    ("小区北门应当加装路灯", "小区北门应当加装路牌", "用词不同"),
+    # numeral characters left as they are (no measure word after them)
+    ("这项费用只占物业费的百分之一", "这项费用只占物业费的百分之五", "数字不同"),
+    # an axis word where the texts differ against its opposite elsewhere in the other
+    ("坚决实行最严格的养犬管理措施", "养犬管理措施可以放松一些", "方向相反"),
+    # two poles of one scale, the words of different axes (data/poles.txt)
+    ("老旧小区的充电桩数量不足", "老旧小区的充电桩数量过多", "方向相反"),
+    ("小区停车费应当提高", "小区停车费应当下降", "方向相反"),
+    ("草案对物业收费的规定很合理", "草案对物业收费的规定很片面", "评价相反"),
+    ("这个垃圾站是刚建成的", "这个垃圾站建成很久了", "时间不同"),
+    # the whole against a number counted in the same measure word
+    ("所有人都反对在楼下设垃圾站", "三人反对在楼下设垃圾站", "数量不同"),
+    # general antonyms, and "only"
+    ("新建幼儿园应当是公立的", "新建幼儿园应当是私立的", "方向相反"),
+    ("小区健身器材的使用说明很简单", "小区健身器材的使用说明很复杂", "方向相反"),
+    ("补贴只包括加装电梯的费用", "补贴包括加装电梯的费用", "数量不同"),
 ]
 
 # (merged: a, b)
@@ -102,6 +119,12 @@ HARMLESS = [
     ("中高考期间，考点周边500米范围内应当全天禁止施工", "中考高考期间应当全天禁止在考点周边500米范围内施工"),
     # a negation that is not one (非常, 不断)
     ("物业费非常高，应当公开收支", "物业费很高，应当公开收支"),
+    # two words at the same pole of a scale
+    ("物业的服务态度很好", "物业的服务态度良好"),
+    # a change up beside a state that asks for it (提高 for 太小 is no contrast)
+    ("社区活动室面积太小，建议提高面积标准", "建议提高社区活动室的面积标准"),
+    # a state (太短) where the other names the change it asks for (延长)
+    ("征求意见的时间太短，很多居民还不知道这件事", "征求意见的时间延长一些，很多居民都还不知道这件事"),
 ]
 
 
@@ -140,15 +163,16 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
     entailed, entail_total = rates[("entailment", "all")]
     assert total > 400
     # Before the contrast check about half were merged (253/514); the floor this check
-    # holds (37/514 now), so that it does not slip back while the 5 % target below is
+    # holds (30/514 now), so that it does not slip back while the 5 % target below is
     # not met.
-    assert hits / total <= 0.075, f"{hits}/{total} contradictions merged"
+    assert hits / total <= 0.06, f"{hits}/{total} contradictions merged"
     assert entailed / entail_total > 3 * hits / total
 
 
 @_NO_CORPUS
-@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 37/514 (7.2 %) of "
-                   "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check')")
+@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 30/514 (5.8 %) of "
+                   "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check, "
+                   "third pass')")
 def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
     hits, total = _ocnli_rates()[("contradiction", "all")]
     assert hits / total <= 0.05, f"{hits}/{total} contradictions merged"

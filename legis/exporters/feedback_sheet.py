@@ -8,8 +8,10 @@ from legis.exporters.figures import cn_date
 from legis.exporters.official import GB_FONTS, Fonts, OfficialDocument
 from legis.exporters.wordxml import Column
 
-COLUMNS = [Column("序号", 12, "center"), Column("条款", 22, "center"), Column("意见内容", 56),
-           Column("提出人数", 14, "center"), Column("是否采纳", 20, "center"), Column("采纳理由", 32)]
+# 156 mm in all. 条款 holds 「第一百二十一条」 on one line: 7 characters of 小四 (29.6 mm)
+# plus the cell margins (2 x 1.5 mm).
+COLUMNS = [Column("序号", 12, "center"), Column("条款", 33, "center"), Column("意见内容", 50),
+           Column("提出人数", 14, "center"), Column("是否采纳", 20, "center"), Column("采纳理由", 27)]
 
 
 def feedback_docx(sheet, *, office: str, on: date, fonts: Fonts = GB_FONTS) -> bytes:

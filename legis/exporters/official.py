@@ -39,14 +39,51 @@ LINE_PT = 28.9           # fixed line pitch: 22 lines in the 225 mm type area
 A4 = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 # The grid of GB/T 9704 §5.2.2: 22 lines of 28 characters in the 156 x 225 mm type area.
-# Lines: a docGrid of 22 lines (pitch 579 twips = 28.95 pt). Characters: 156 mm holds
-# 27.6 characters of 三号 (16 pt), so body text is set 0.25 pt tighter (15.75 pt, 28 to
-# the line). A character grid (docGrid linesAndChars with charSpace -849) would do the
-# same in Word, but LibreOffice gives every character wider than the grid pitch two
-# cells and prints 14 characters to the line; tightened spacing reads the same in both.
+# Lines: a docGrid of 22 lines, pitch 579 twips (28.95 pt); the page is 16838 twips high,
+# the margins 2098 + 1984, so floor(12756 / 579) = 22 lines.
+# Characters: Word sets a line of CJK text without a character grid at font size plus
+# character spacing per character, so a line holds floor(text width / (size + spacing)).
+# The page is 11906 twips wide, the margins 1587 + 1474: the text is 8845 twips (442.25
+# pt) wide. 三号 (16 pt) alone gives floor(442.25 / 16) = 27 characters; body text is set
+# 0.25 pt tighter (w:spacing -5 twips): floor(442.25 / 15.75) = floor(28.08) = 28, and
+# the first line, indented two characters (640 twips = 32 pt), floor(410.25 / 15.75) = 26.
+# LibreOffice's PDF reads the same (tests/test_exporters_render.py counts the lines).
+# A character grid (docGrid linesAndChars with charSpace -849) would do the same in Word,
+# but LibreOffice gives every character wider than the grid pitch two cells and prints
+# 14 characters to the line; tightened spacing reads the same in both.
 GRID_LINE_PITCH = 579    # twips
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 BODY_SQUEEZE = -5        # twentieths of a point: 16 pt - 0.25 pt = 15.75 pt per character
+# Page numbers (§7.5): 「— 1 —」 in 四号, its dashes 7 mm below the type area, odd pages
+# 右空一字, even pages 左空一字. A footer 25 mm from the page's bottom edge puts the
+# dashes there (LibreOffice's PDF: their middle 269 mm from the top, 262 + 7).
+FOOTER_DISTANCE_MM = 25
+NUMBER_DROP_MM = 7
+NUMBER_HALF_MM = 9       # half of 「— 12 —」 in 四号
+
+
+def number_centre(side: str, *, landscape: bool = False) -> tuple[float, float]:
+    """The middle of a page's number, in mm from the page's left and top edges.
+
+    The standard places the number against the type area (版心): its dashes 7 mm
+    below the type area, one character in from its right (odd) or left (even) edge.
+    A landscape page keeps that place on the turned sheet (§10.1: the table's head
+    towards the binding on odd pages and towards the outer edge on even ones, so on
+    both towards the portrait left edge; turned back a quarter anticlockwise, the
+    portrait bottom is the landscape left edge): 7 mm left of the type area, one
+    character up from its bottom (odd) or down from its top (even), reading top to
+    bottom.
+    """
+    one_char = SI_HAO * 25.4 / 72
+    if landscape:
+        x = MARGINS_MM["left"] - NUMBER_DROP_MM
+        if side == "right":
+            return x, A4[0] - MARGINS_MM["bottom"] - one_char - NUMBER_HALF_MM
+        return x, MARGINS_MM["top"] + one_char + NUMBER_HALF_MM
+    y = A4[1] - MARGINS_MM["bottom"] + NUMBER_DROP_MM
+    if side == "right":
+        return A4[0] - MARGINS_MM["right"] - one_char - NUMBER_HALF_MM, y
+    return MARGINS_MM["left"] + one_char + NUMBER_HALF_MM, y
 
 
 @dataclass(frozen=True)
@@ -196,7 +233,7 @@ class OfficialDocument:
         section.left_margin = Mm(MARGINS_MM["left"])
         section.right_margin = Mm(MARGINS_MM["right"])
         section.header_distance = Mm(15)
-        section.footer_distance = Mm(25)   # number sits about 7 mm below the type area
+        section.footer_distance = Mm(FOOTER_DISTANCE_MM)
         sect_pr = section._sectPr
         for old in sect_pr.findall(qn("w:docGrid")):
             sect_pr.remove(old)
@@ -208,27 +245,31 @@ class OfficialDocument:
         """「— 1 —」: odd pages on the right, even pages on the left, one character in.
 
         On a landscape page the number stays where a portrait page has it once the
-        sheet is turned (GB/T 9704 §10.1: the table's top towards the binding on odd
-        pages, towards the outer edge on even ones): a rotated text box on the
-        page's left edge (odd) or right edge (even), near the bottom.
+        sheet is turned (see :func:`number_centre`): a rotated text box by the page's
+        left edge, near the bottom (odd) or the top (even).
         """
-        indent = round(SI_HAO * 20)
-        for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
-            footer.is_linked_to_previous = False
-            p = footer.paragraphs[0]
-            for child in list(p._p):
-                p._p.remove(child)
-            p.style = self.doc.styles["Legis Page Number"]
+        rpr = _rpr(self.fonts.page_number, SI_HAO)
+        index = len(self.doc.sections)
+        for header, footer, side in ((section.header, section.footer, "right"),
+                                     (section.even_page_header, section.even_page_footer,
+                                      "left")):
+            for part in (header, footer):
+                part.is_linked_to_previous = False
+                p = part.paragraphs[0]
+                for child in list(p._p):
+                    p._p.remove(child)
+                p.style = self.doc.styles["Legis Page Number"]
             if landscape:
-                p._p.append(parse_xml(pagenumbers.rotated_number(
-                    side, _rpr(self.fonts.page_number, SI_HAO), A4, MARGINS_MM)))
+                header.paragraphs[0]._p.append(parse_xml(pagenumbers.rotated_number(
+                    rpr, number_centre(side, landscape=True),
+                    900 + 2 * index + (side == "left"))))
                 continue
+            p = footer.paragraphs[0]
             p_pr = p._p.get_or_add_pPr()
-            p_pr.append(parse_xml(f'<w:ind {nsdecls("w")} w:{side}="{indent}" '
+            p_pr.append(parse_xml(f'<w:ind {nsdecls("w")} w:{side}="{round(SI_HAO * 20)}" '
                                   f'w:{side}Chars="100"/>'))
             p_pr.append(parse_xml(f'<w:jc {nsdecls("w")} w:val="{side}"/>'))
-            runs = pagenumbers.number_runs(_rpr(self.fonts.page_number, SI_HAO))
-            for run in parse_xml(f'<w:p {nsdecls("w")}>{runs}</w:p>'):
+            for run in parse_xml(f'<w:p {nsdecls("w")}>{pagenumbers.number_runs(rpr)}</w:p>'):
                 p._p.append(run)
 
     # -- content ---------------------------------------------------------------------------
@@ -292,6 +333,11 @@ class OfficialDocument:
             p = self._paragraph(line, "Normal", self.fonts.body, SAN_HAO)
             if keep:
                 p.paragraph_format.keep_with_next = True
+
+    def keep_last(self) -> None:
+        """Hold the last paragraph added on the page of what follows: the body's last
+        lines go with the 附件说明 and 落款, which never stand on a page of their own."""
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
 
     def hanging(self, label: str, lines: Sequence[str]) -> None:
         """「附件：1. …」: the label, then one paragraph per item aligned under the first."""

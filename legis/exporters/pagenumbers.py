@@ -1,12 +1,19 @@
 """Page numbers 「— 1 —」 as WordprocessingML: in the footer of portrait pages, and in a
-rotated text box on landscape pages so that they sit where portrait pages have them."""
+rotated text box on landscape pages so that they sit where portrait pages have them.
+
+Where they go is decided in :mod:`legis.exporters.official` (the template); this module
+only writes the XML.
+"""
 
 from __future__ import annotations
 
 from docx.oxml.ns import nsdecls
 
-_WPS = 'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
-_MC = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+_V = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+_O = 'xmlns:o="urn:schemas-microsoft-com:office:office"'
+# A box just long enough for 「— 123 —」 in 四号, the number centred in it: where the
+# number sits then does not depend on how a reader aligns rotated text.
+BOX_MM = (9, 22)   # across, along the text
 
 
 def number_runs(rpr: str) -> str:
@@ -20,49 +27,36 @@ def number_runs(rpr: str) -> str:
             f'<w:r>{rpr}<w:t xml:space="preserve"> —</w:t></w:r>')
 
 
-def rotated_number(side: str, rpr: str, a4: tuple[int, int],
-                   margins: dict[str, float]) -> str:
-    """A text box holding the page number, turned to read along the page's short edge."""
-    emu = 36000  # per mm
-    # A box just long enough for 「— 123 —」 in 四号, the number centred in it: where the
-    # number sits then does not depend on how a reader aligns rotated text.
-    box_w, box_h = 9 * emu, 22 * emu
-    # Portrait: the number ends one character (5 mm) inside the type area's right edge
-    # (odd pages) or starts 5 mm inside its left edge (even pages); its middle 25 mm
-    # above the bottom edge. Turned, those become distances from the landscape bottom.
-    half = 10   # mm: half the printed number's length
-    if side == "right":      # odd page: portrait bottom = landscape left edge
-        x, vert = (25 - 4.5) * emu, "vert"
-        middle = a4[0] - margins["right"] - 5 - half
-    else:                    # even page: portrait bottom = landscape right edge
-        x, vert = (a4[1] - 25 - 4.5) * emu, "vert270"
-        middle = a4[0] - margins["left"] - 5 - half
-    y = middle * emu - box_h / 2
-    jc = "center"
-    ppr = ('<w:pPr><w:pStyle w:val="LegisPageNumber"/>'
-           f'<w:jc w:val="{jc}"/></w:pPr>')
+def rotated_number(rpr: str, centre_mm: tuple[float, float], shape_id: int) -> str:
+    """A run holding a text box with the page number, for a landscape page's header.
+
+    The box is centred on ``centre_mm`` (from the page's left and top edges), its text
+    reading top to bottom (``layout-flow:vertical``: upright once the sheet is turned
+    to portrait), placed relative to the page from the header.
+
+    It is a VML text box (``w:pict``, ECMA-376 Part 4 §14.1; Word reads and writes it).
+    A DrawingML one (``wps``) is placed by LibreOffice 7.4 at the page's top left on
+    page 1 of a short document that starts landscape (a two-page 对照表), from the
+    header or the footer, with offsets from the page, the margin or the paragraph;
+    the VML box is placed by its offsets on every page.
+    """
+    across, along = BOX_MM
+    cx, cy = centre_mm
+    pt = 72 / 25.4
+    style = ";".join((
+        "position:absolute", f"margin-left:{(cx - across / 2) * pt:.2f}pt",
+        f"margin-top:{(cy - along / 2) * pt:.2f}pt", f"width:{across * pt:.2f}pt",
+        f"height:{along * pt:.2f}pt", f"z-index:{shape_id}",
+        "mso-position-horizontal-relative:page", "mso-position-vertical-relative:page",
+        "layout-flow:vertical"))
+    ppr = '<w:pPr><w:pStyle w:val="LegisPageNumber"/><w:jc w:val="center"/></w:pPr>'
     return (
-        f'<w:r {nsdecls("w", "wp", "a")} {_WPS} {_MC}>'
-        '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-        'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" '
-        'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-        f'<wp:positionH relativeFrom="page"><wp:posOffset>{round(x)}</wp:posOffset>'
-        '</wp:positionH>'
-        f'<wp:positionV relativeFrom="page"><wp:posOffset>{round(y)}</wp:posOffset>'
-        '</wp:positionV>'
-        f'<wp:extent cx="{box_w}" cy="{box_h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        '<wp:wrapNone/><wp:docPr id="' + ("901" if side == "right" else "902")
-        + '" name="PageNumber"/><wp:cNvGraphicFramePr/>'
-        '<a:graphic><a:graphicData '
-        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{box_w}" cy="{box_h}"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
-        '</wps:spPr><wps:txbx><w:txbxContent>'
+        f'<w:r {nsdecls("w")} {_V} {_O}><w:pict>'
+        f'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+        'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+        '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        f'<v:shape id="PageNumber{shape_id}" type="#_x0000_t202" style="{style}" '
+        'filled="f" stroked="f">'
+        '<v:textbox style="layout-flow:vertical" inset="0,0,0,0"><w:txbxContent>'
         f'<w:p>{ppr}{number_runs(rpr)}</w:p>'
-        '</w:txbxContent></wps:txbx>'
-        f'<wps:bodyPr rot="0" vert="{vert}" wrap="square" lIns="0" tIns="0" rIns="0" '
-        'bIns="0" anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
-        '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
-        '<mc:Fallback/></mc:AlternateContent></w:r>')
+        '</w:txbxContent></v:textbox></v:shape></w:pict></w:r>')

@@ -79,7 +79,10 @@ def sample_report_data(opinions: int = 40, comments: int = 160, articles: int = 
         note = "已在该条增加相应规定。" if state in ("采纳", "部分采纳") else ""
         result.append(ReportOpinion(oid, label, ordinal, text, len(items), ranked, state,
                                     reason, note, items))
-    adopted = [o for o in result if o.state == "采纳" and o.article_ordinal][:6]
+    # One change per article, in article order, as a revision gives them.
+    first = {o.article_ordinal: o for o in reversed(result)
+             if o.state == "采纳" and o.article_ordinal}
+    adopted = [first[n] for n in sorted(first)][:6]
     changes = [ArticleChange(o.article_label, "历史文化街区内的建筑物，应当按照规定进行保护。",
                              o.article_label,
                              "历史文化街区内的建筑物，由所有人负责修缮，区人民政府给予指导和补助。",

@@ -58,6 +58,7 @@ def point_submission(data: ReportData, fonts: Fonts = GB_FONTS) -> bytes:
             doc.para(f"{op.article_label}：{quote(op.text, 60)}——{op.state}"
                      + (f"，{reason.rstrip('。')}" if reason else "") + "。")
 
+    doc.keep_last()
     doc.blank(keep=True)
     doc.hanging("附件：", ["原始意见"])
     signer = point + (f"（联络员：{data.point_host}）" if data.point_host else "")

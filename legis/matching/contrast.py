@@ -5,8 +5,10 @@ The clauses of the two normalised comments are put in matching order, the texts 
 
 - contrast (never merged): a different count of negations (不, 没有, 无需, 并非 ...), a
   different value on an axis of data/axes.txt (提高/降低, 应当/可以/不得, 全部/部分, 日/月),
+  opposite poles of a scale of data/poles.txt in one differing span (极高/不足, 合理/片面),
   a different number, two words that trade places, or a content word put in place of
-  another that is neither a homophone nor a listed synonym (data/synonyms.txt);
+  another that is neither a homophone nor a listed synonym (data/synonyms.txt; one
+  character is enough when it makes another noun: 路灯/路牌);
 - harmless: anything else, in particular a clause or a sentence one comment adds,
   particles and function words, and a homophone slip (在/再, 因当/应当).
 
@@ -17,6 +19,7 @@ axes of earlier versions are cases of this one check.
 
 from __future__ import annotations
 
+from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -26,6 +29,7 @@ from rapidfuzz.distance import Levenshtein
 from legis.matching.lexicon import (
     NEGATION,
     NUMBERS,
+    OPPOSITE,
     QUANTITY,
     SENSITIVE,
     SWAPPED,
@@ -40,6 +44,7 @@ from legis.matching.lexicon import (
     vague_against_number,
 )
 from legis.matching.normalise import NUMBER
+from legis.matching.poles import pole_reason, poles, shared_scales
 from legis.matching.words import noun_phrase, nouns_at
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
@@ -81,6 +86,16 @@ INSIDE_RATIO = 70
 SAME_CLAUSE = 60
 
 Block = tuple[int, int, int, int]      # a start, a end, b start, b end
+
+# Numeral characters the normaliser leaves as they are when no measure word follows
+# (百分之一, 第一 in a longer phrase): a span of them on both sides is a number changed.
+_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+
+
+def _numeral_changed(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether a span is numeral characters on both sides, differing (百分之一 vs 百分之十)."""
+    return any(a[s1:e1] and b[s2:e2] and _NUMERALS.issuperset(a[s1:e1] + b[s2:e2])
+               for s1, e1, s2, e2 in blocks)
 
 
 def _ordered(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str, list[Block]]:
@@ -321,12 +336,27 @@ def _swapped(a: str, b: str) -> bool:
     return False
 
 
+def _noun_char(a: str, b: str, block: Block) -> bool:
+    """Whether one character put for another turns a noun of two characters or more into
+    another noun (桌子/椅子, 治党/治政), neither a homophone of the other."""
+    s1, e1, s2, e2 = block
+    if e1 - s1 != 1 or e2 - s2 != 1 or not content(a[s1:e1]) or not content(b[s2:e2]) \
+            or homophones(a[s1:e1], b[s2:e2]):
+        return False
+    nouns_a = {w for w in nouns_at(a, s1, e1) if len(w) >= 2 and w not in b}
+    nouns_b = {w for w in nouns_at(b, s2, e2) if len(w) >= 2 and w not in a}
+    return bool(nouns_a and nouns_b)
+
+
 def _slips(a: str, b: str, blocks: list[Block]) -> bool:
     """Whether two texts differ only by slips (the most common pair): short spans that
     touch no negation, axis word or number, and trade no word of two characters."""
     if any(e1 - s1 > TINY or e2 - s2 > TINY for s1, e1, s2, e2 in blocks):
         return False
     if SENSITIVE.intersection("".join(a[s1:e1] + b[s2:e2] for s1, e1, s2, e2 in blocks)):
+        return False
+    joined = _joined(blocks)
+    if len(joined) == 1 and _noun_char(a, b, joined[0]):
         return False
     return all(min(len(content(a[s1:e1])), len(content(b[s2:e2]))) == 0
                or max(len(content(a[s1:e1])), len(content(b[s2:e2]))) < SUBSTITUTION_MIN
@@ -351,6 +381,9 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
                             axis_values(" ".join(y for _, y in near)))
         if found:
             return found
+    found = _poles_apart(a, b, blocks)
+    if found:
+        return found
     joined = _joined(blocks)
     if len(joined) > WORDING_SPANS:
         return None
@@ -359,7 +392,8 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
         near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
         if synonym_form(near_a) == synonym_form(near_b):
             continue
-        if (len(joined) == 1 and _one_word(a, b, joined[0])) or _traded(a, b, (s1, e1, s2, e2)):
+        if (len(joined) == 1 and (_one_word(a, b, joined[0]) or _noun_char(a, b, joined[0]))) \
+                or _traded(a, b, (s1, e1, s2, e2)):
             return WORDING
     return None
 
@@ -385,6 +419,36 @@ def _unslipped(a: str, b: str, blocks: list[Block]) -> str:
     return "".join(out) + b[at:]
 
 
+def _poles_apart(a: str, b: str, blocks: list[Block]) -> str | None:
+    """The reason when a span where two texts differ (CONTEXT characters either side read
+    with it) names one pole of a scale in one text and the other pole in the other, the
+    span holding no negation (those are judged before). Span by span: 很多居民 in one
+    place and 时间太短 in another speak of different things."""
+    if not shared_scales(a, b):
+        return None
+    for s1, e1, s2, e2 in blocks:
+        mine, theirs = poles(a, s1 - CONTEXT, e1 + CONTEXT), poles(b, s2 - CONTEXT, e2 + CONTEXT)
+        if mine and theirs and not negations(_around(a, s1, e1)) \
+                and not negations(_around(b, s2, e2)):
+            found = pole_reason(mine, theirs)
+            if found:
+                return found
+    return None
+
+
+def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
+    """The reason when a span of one text names a value of an axis and the other text
+    names another value of it (``theirs``: its words of two characters or more the one
+    text lacks) and not this one."""
+    mine = axis_values(near)
+    if not mine or {axis for axis, _ in mine}.isdisjoint(axis for axis, _ in theirs):
+        return None
+    found = axis_reason(mine - axis_values(other), theirs)
+    # Antonyms only: a modal one side adds (即可) is judged in the spans, not against the
+    # whole of the other comment (应当…同意 vs …同意即可).
+    return found if found == OPPOSITE else None
+
+
 @lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> frozenset[str]:
     # Read once per comment: a comment meets many leaders, a leader many comments.
@@ -408,6 +472,8 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if a == b:
             return None
         blocks = _blocks(a, b)
+    if _numeral_changed(a, b, blocks):
+        return NUMBERS
     if _slips(a, b, blocks):
         return None
     if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
@@ -466,13 +532,26 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
              or axis_reason(axis_values(a, 2), axis_values(b, 2)))
     if found:
         return found
+    # An axis word where the texts differ against its opposite (two characters or more)
+    # elsewhere in the other text (最严格的…措施 vs …措施可以松一些).
+    only_a, only_b = axis_values(a, 2) - axis_values(b, 2), axis_values(b, 2) - axis_values(a, 2)
+    for near_a, near_b in near if only_a or only_b else ():
+        found = ((_against_whole(near_a, b, only_b) if only_b else None)
+                 or (_against_whole(near_b, a, only_a) if only_a else None))
+        if found:
+            return found
+    # Two poles of a scale where the texts differ (极高 vs 不足, 客观真实 vs 刻板), the
+    # spans read without negations (those are judged above).
+    found = _poles_apart(a, b, blocks)
+    if found:
+        return found
     if segments and len(blocks) >= 2 and len(a) <= SWAP_CHARS and _swapped(a, b):
         return SWAPPED
     # A content word traded for another where the texts are otherwise alike (listed
     # synonyms put in one form first, whole words at a time).
     a, b = synonym_form(a), synonym_form(b)
     blocks = _joined(_judged(a, b)[0])
-    if len(blocks) == 1 and _one_word(a, b, blocks[0]):
+    if len(blocks) == 1 and (_one_word(a, b, blocks[0]) or _noun_char(a, b, blocks[0])):
         return WORDING
     if len(blocks) > WORDING_SPANS:
         return None         # reworded throughout: what it negates and points to is judged

@@ -1,4 +1,4 @@
 """Domain operations: keyword-only functions taking a Session first and raising LegisError."""
 
-# Every session records the writes that change a draft's figures (see figure_stamps).
-from legis.services import figure_stamps as _figure_stamps  # noqa: F401
+# Every session keeps the counts of the drafts' figures it changes (see figure_counts).
+from legis.services import figure_counts as _figure_counts  # noqa: F401

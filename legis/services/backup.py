@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from legis import migrate
 from legis.errors import ValidationError
 from legis.models import utcnow
+from legis.services import figure_counts
 
 FORMAT = "legis-backup"
 VERSION = 1
@@ -24,7 +25,8 @@ BATCH = 1000
 # Not part of a backup: import previews waiting for a confirmation and files
 # background jobs made (both gone within a day), and the generated signing key
 # (a restored site makes its own; a backup file never carries it).
-NOT_BACKED_UP = {"pendingimport", "jobfile", "sitekey"}
+# Kept counts are derived from the rows backed up: a restore counts them again.
+NOT_BACKED_UP = {"pendingimport", "jobfile", "sitekey", "opinioncount", "figurecount"}
 
 
 def _tables():
@@ -119,6 +121,8 @@ def restore(engine: Engine, source: IO[str]) -> dict[str, int]:
                         f"SELECT setval(pg_get_serial_sequence('{quote(name)}', 'id'), "
                         f"(SELECT max(id) FROM {quote(name)}))"))
     migrate.upgrade(engine)
+    with engine.begin() as connection:
+        figure_counts.rebuild_all(connection)
     return counts
 
 

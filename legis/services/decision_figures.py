@@ -1,11 +1,8 @@
-"""The figures of a draft's decisions — 处理情况 page and its two charts — from grouped
-counts in the database: no opinion or comment row comes back to Python, however large
-the draft.
-
-The counts are kept per stamp of the draft's figures (figure_stamps: a row added by every
-write that changes them, in the shared database), so each app server counts once per
-state of the decisions; labels (articles, contact points) are looked up fresh. A chart
-image is drawn once per digest of what it shows.
+"""The figures of a draft's decisions — 处理情况 page and its two charts — from the counts
+kept in the database (figure_counts): no opinion or comment row comes back to Python,
+however large the draft, and the first load after a decision costs what every load costs.
+Labels (articles, contact points) are looked up fresh. A chart image is drawn once per
+digest of what it shows.
 """
 
 from __future__ import annotations
@@ -22,7 +19,8 @@ from sqlmodel import Session, select
 from legis.exporters import charts
 from legis.exporters.figures import ArticleCount
 from legis.models import STATE_PENDING, STATES, Article, Comment, ContactPoint, Opinion
-from legis.services import figure_stamps
+from legis.services import drafts as draft_service
+from legis.services import figure_counts
 from legis.services.dispositions import Overview, Row
 
 ONLINE = "网上（未经联系点）"
@@ -73,16 +71,46 @@ def count(session: Session, *, draft_id: int) -> Counts:
 
 
 def counts(session: Session, *, draft_id: int) -> Counts:
-    """The draft's counts at its current stamp: counted once per change of the figures."""
-    key = ("decision_figures", figure_stamps.stamps(session, draft_ids=[draft_id]))
-    return figure_stamps.kept(key, lambda: count(session, draft_id=draft_id))
+    """The draft's counts as kept in the database (figure_counts): a few hundred rows. A
+    draft not counted yet (loaded in bulk) is counted from its comments instead."""
+    rows = figure_counts.read(session.connection(), draft_id=draft_id)
+    if rows is None:
+        return count(session, draft_id=draft_id)
+    opinions, raised, comments = [], [], []
+    with_point: dict[str, int] = defaultdict(int)
+    for article_key, state, point_key, n_opinions, n_comments, counted_opinions, pointed in rows:
+        if article_key == figure_counts.ALL_ARTICLES:
+            raised.append((point_key, state, n_opinions))
+            continue
+        article_id = None if article_key == figure_counts.OVERALL else article_key
+        if n_opinions:
+            opinions.append((article_id, state, n_opinions))
+        if pointed:
+            with_point[state] += pointed
+        if n_comments:
+            comments.append((article_id, state, n_comments, counted_opinions))
+    return Counts(opinions, raised, dict(with_point), comments)
 
 
-def _articles(session: Session, article_ids) -> dict[int, Article]:
+def is_counted(session: Session, *, draft_id: int) -> bool:
+    """Whether the draft's figures are kept, and current, in the database (otherwise
+    :func:`keep_counts`)."""
+    return figure_counts.is_current(session.connection(), draft_id=draft_id)
+
+
+def keep_counts(session: Session, *, draft_id: int) -> None:
+    """Count an existing draft's figures from scratch and keep them from now on."""
+    draft_service.get_draft(session, draft_id=draft_id)
+    figure_counts.rebuild(session.connection(), draft_id=draft_id)
+
+
+def _articles(session: Session, article_ids) -> dict:
+    """Id, label and ordinal of these articles (their text stays in the database)."""
     ids = {i for i in article_ids if i is not None}
     if not ids:
         return {}
-    return {a.id: a for a in session.exec(select(Article).where(Article.id.in_(ids)))}
+    return {a.id: a for a in session.exec(
+        select(Article.id, Article.label, Article.ordinal).where(Article.id.in_(ids)))}
 
 
 def overview(session: Session, *, draft_id: int) -> Overview:
@@ -153,8 +181,8 @@ class ArticleFigures:
 
 
 def per_article(session: Session, *, draft_id: int) -> dict[int | None, ArticleFigures]:
-    """Comments, opinions and pending opinions per article: the merged part from the counts
-    kept per stamp, the comments not merged yet from the unmerged-comments index."""
+    """Comments, opinions and pending opinions per article: the merged part from the kept
+    counts, the comments not merged yet from the unmerged-comments index."""
     found = counts(session, draft_id=draft_id)
     out: dict[int | None, ArticleFigures] = defaultdict(ArticleFigures)
     for article_id, state, n in found.opinions:

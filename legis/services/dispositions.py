@@ -202,7 +202,9 @@ class PublicOpinion:
     supporters: int = 0
 
 
-def public_opinion(opinion: Opinion, supporters: int = 0) -> PublicOpinion:
+def public_opinion(opinion, supporters: int = 0) -> PublicOpinion:
+    """``opinion`` (an Opinion, or a row of its id, approved, text, state, reason and
+    change_note) as residents may see it."""
     if not opinion.approved:
         return PublicOpinion(opinion.id, PREPARING, STATE_PENDING, "", "", False, supporters)
     return PublicOpinion(opinion.id, privacy.mask(opinion.text), opinion.state,

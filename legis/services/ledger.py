@@ -6,9 +6,11 @@ opinions are counted once however many of its points took part in them.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from threading import Lock
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -25,7 +27,7 @@ from legis.models import (
     Meeting,
     Opinion,
 )
-from legis.services import figure_stamps
+from legis.services import page_stamps
 from legis.services.report_levels import TreeIndex, load_tree
 
 SORT_KEYS = {"adopted": "采纳", "opinions": "上报意见", "comments": "意见建议", "drafts": "参与草案",
@@ -123,13 +125,34 @@ def own_figures(session: Session, *, draft_ids: list[int], points: set[int] | No
 
 def opinion_states(session: Session, *, draft_ids: list[int], ancestor: int | None = None,
                    by_draft: bool = False, points: set[int] | None = None) -> dict:
-    """:func:`count_opinion_states`, kept per state of the drafts' figures and of the tree."""
+    """:func:`count_opinion_states`, kept per state of the drafts' results (page_stamps: the
+    same generation that keys the cached public pages) and of the tree."""
     tree = tuple(session.exec(select(ContactPoint.id, ContactPoint.parent_id)
                               .order_by(ContactPoint.id)).all())
-    key = ("ledger", figure_stamps.stamps(session, draft_ids=draft_ids), tree, ancestor, by_draft,
+    key = ("ledger", page_stamps.results_stamps(session, draft_ids=draft_ids), tree, ancestor, by_draft,
            tuple(sorted(points)) if points is not None else None)
-    return figure_stamps.kept(key, lambda: count_opinion_states(
+    return _kept(key, lambda: count_opinion_states(
         session, draft_ids=draft_ids, ancestor=ancestor, by_draft=by_draft, points=points))
+
+
+_KEPT: OrderedDict[tuple, dict] = OrderedDict()
+_KEPT_SIZE = 64
+_LOCK = Lock()
+
+
+def _kept(key: tuple, compute: Callable[[], dict]) -> dict:
+    """``compute()`` once per ``key`` (which holds the stamps it depends on); the most
+    recently used results are kept in this process."""
+    with _LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    value = compute()
+    with _LOCK:
+        _KEPT[key] = value
+        while len(_KEPT) > _KEPT_SIZE:
+            _KEPT.popitem(last=False)
+    return value
 
 
 def count_opinion_states(session: Session, *, draft_ids: list[int], ancestor: int | None = None,

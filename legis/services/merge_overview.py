@@ -1,6 +1,6 @@
 """The opinions overview (意见归并与处理): per article, its comments, opinions and opinions
-still pending, a page of articles at a time, from the counts kept per stamp of the draft's
-figures (decision_figures) and the index of comments not merged yet."""
+still pending, a page of articles at a time, from the counts kept in the database
+(decision_figures) and the index of comments not merged yet."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from legis import matching, privacy
 from legis.db import session_scope
 from legis.models import STATE_PENDING, Comment, Opinion, utcnow
-from legis.services import audit, figure_stamps
+from legis.services import audit, figure_counts
 from legis.services.jobs import Progress
 from legis.services.report_checks import unmerged_count  # noqa: F401  (the review pages use it from here)
 
@@ -200,7 +200,9 @@ def merge_draft(engine: Engine, *, draft_id: int, full: bool = False, actor: str
                                 "awaiting_confirmation": target in decided})
         if updates:
             session.execute(update(Comment), updates)
-            figure_stamps.changed(session, draft_id)   # bulk updates pass no flush listener
+            # Bulk updates pass no flush listener: name what they changed.
+            figure_counts.opinions_changed(session, draft_id, {before[u["id"]] for u in updates}
+                                           | {u["opinion_id"] for u in updates})
         still_used = set(session.exec(
             select(Comment.opinion_id).where(Comment.draft_id == draft_id,
                                              Comment.opinion_id.is_not(None)).distinct()
@@ -208,7 +210,7 @@ def merge_draft(engine: Engine, *, draft_id: int, full: bool = False, actor: str
         removable = [oid for oid in emptied if oid not in still_used]
         if removable:
             session.execute(delete(Opinion).where(Opinion.id.in_(removable)))
-            figure_stamps.changed(session, draft_id)
+            figure_counts.opinions_changed(session, draft_id, removable)
         result = {
             "comments": len(snapshot.comments),
             "placed": len(assignment),

@@ -16,7 +16,7 @@ from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from legis.models import (
     Article,
@@ -87,6 +87,19 @@ def read(connection: Connection | Session, *, slug: str | None = None,
 def meeting_draft(connection: Connection | Session, *, token: str) -> int | None:
     """The draft of the meeting (座谈会) whose link carries ``token``, if there is one."""
     return connection.execute(MEETING_DRAFT, {"token": token}).scalar()
+
+
+def results_stamps(session: Session, *, draft_ids: list[int]) -> tuple:
+    """The state of several drafts' results (opinions, their members and decisions) as one
+    cache key: each draft's results generation and creation time (which tells apart
+    databases and drafts that share an id), and the generation bulk statements bump."""
+    if not draft_ids:
+        return ()
+    gens = dict(session.exec(select(PageStamp.draft_id, PageStamp.results_gen)
+                             .where(PageStamp.draft_id.in_([*draft_ids, EVERY_DRAFT]))).all())
+    created = dict(session.exec(select(Draft.id, Draft.created_at).where(Draft.id.in_(draft_ids))).all())
+    return (gens.get(EVERY_DRAFT, 0),
+            *((d, str(created.get(d)), gens.get(d, 0)) for d in sorted(draft_ids)))
 
 
 def bump(session: Session, draft_id: int, *, text: bool = False, results: bool = False) -> None:

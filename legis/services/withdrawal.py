@@ -18,12 +18,13 @@ from legis.models import (
     Draft,
     DraftSlug,
     DraftVersion,
-    FigureChange,
+    FigureCount,
     Heading,
     Job,
     JobFile,
     Meeting,
     Opinion,
+    OpinionCount,
     Referral,
     ReferralOpinion,
     Submission,
@@ -82,7 +83,8 @@ def delete_draft(session: Session, *, draft: Draft) -> None:
         delete(Meeting).where(Meeting.draft_id == draft.id),
         delete(JobFile).where(JobFile.job_id.in_(select(Job.id).where(Job.draft_id == draft.id))),
         delete(Job).where(Job.draft_id == draft.id),
-        delete(FigureChange).where(FigureChange.draft_id == draft.id),
+        delete(OpinionCount).where(OpinionCount.draft_id == draft.id),
+        delete(FigureCount).where(FigureCount.draft_id == draft.id),
     ):
         session.exec(statement)
     session.delete(draft)

@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from legis.db import session_scope
 from legis.errors import LegisError, ValidationError
+from legis.services import decision_figures
 from legis.textclean import strip_controls
 
 T = TypeVar("T")
@@ -30,6 +31,24 @@ async def in_db(request: Request, work: Callable[[Session], T], *, write: bool =
             return work(session)
 
     return await run_in_threadpool(run)
+
+
+async def in_db_counted(request: Request, draft_id: int, load: Callable[[Session], T]) -> T:
+    """``load(session)`` once the draft's figures are kept in the database: a draft never
+    counted (loaded in bulk, a database from before the counts) is counted first, in a
+    write transaction of its own, and then read like any other."""
+
+    def checked(session: Session):
+        return load(session) if decision_figures.is_counted(session, draft_id=draft_id) else _UNCOUNTED
+
+    found = await in_db(request, checked)
+    if found is _UNCOUNTED:
+        await in_db(request, lambda s: decision_figures.keep_counts(s, draft_id=draft_id), write=True)
+        found = await in_db(request, load)
+    return found
+
+
+_UNCOUNTED = object()
 
 
 def render(

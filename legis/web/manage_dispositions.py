@@ -29,6 +29,7 @@ from legis.web.common import (
     client_address,
     flash,
     in_db,
+    in_db_counted,
     int_or_none,
     read_form,
     redirect,
@@ -108,7 +109,8 @@ async def overview(request: Request) -> Response:
             "states": list(DispositionState),
         }
 
-    return await render_in_pool(request, "manage/dispositions.html", await in_db(request, load))
+    return await render_in_pool(request, "manage/dispositions.html",
+                                await in_db_counted(request, draft_id, load))
 
 
 async def chart(request: Request) -> Response:
@@ -120,7 +122,8 @@ async def chart(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in decision_figures.CHARTS:
         raise NotFound("没有这张统计图。")
-    figures = await in_db(request, lambda s: decision_figures.chart_figures(s, draft_id=draft_id))
+    figures = await in_db_counted(request, draft_id,
+                                  lambda s: decision_figures.chart_figures(s, draft_id=draft_id))
     etag = f'"{name}-{figures.stamp}"'
     fresh = request.query_params.get("v") == figures.stamp
     headers = {"ETag": etag, "Cache-Control": "private, max-age=86400" if fresh else "private, no-cache"}

@@ -22,6 +22,7 @@ from legis.web.common import (
     actor_name,
     flash,
     in_db,
+    in_db_counted,
     int_or_none,
     read_form,
     redirect,
@@ -48,7 +49,8 @@ async def overview(request: Request) -> Response:
             "job": jobs.latest(session, kind=MERGE_JOB, draft_id=draft_id),
         }
 
-    return await render_in_pool(request, "manage/opinions.html", await in_db(request, load))
+    return await render_in_pool(request, "manage/opinions.html",
+                                await in_db_counted(request, draft_id, load))
 
 
 async def start_merge(request: Request) -> Response:

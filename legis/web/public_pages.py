@@ -207,8 +207,13 @@ def _wall(request: Request) -> Response:
             draft = draft_service.public_draft(session, slug=slug)
             wall = None
             if draft.feedback_published_at is not None:
-                wall = feedback_wall.page_of(_whole_wall(state, session, draft, key[1]),
-                                             number=number)
+                planned = _wall_plan(state, session, draft, key[1])
+                if planned is not None:
+                    wall = feedback_wall.planned_page(session, draft_id=draft.id, plan=planned,
+                                                      number=number)
+                else:   # a draft whose counts are not kept yet
+                    wall = feedback_wall.page_of(_whole_wall(state, session, draft, key[1]),
+                                                 number=number)
             html = _render(request, "feedback.html", {"draft": draft, "wall": wall},
                            query=f"page={number}" if number > 1 else "")
             return CachedPage(html, SLOTS, key)
@@ -244,6 +249,13 @@ def _whole_draft(state: Any, session: Session, stamp: page_stamps.Stamp | None,
     1,000-article draft's forty chapter pages cost one load, not forty."""
     return _kept(state.readings, stamp.text_key if stamp else None,
                  lambda: reading.load_draft_page(session, slug=stamp.slug if stamp else slug or ""))
+
+
+def _wall_plan(state: Any, session: Any, draft: Any, stamp_key: tuple | None) -> Any:
+    """Which opinions each page of the 回音壁 shows, from the kept counts, once per state of
+    the results; each page then reads and masks only its own opinions."""
+    return _kept(state.walls, ("plan", stamp_key) if stamp_key else None,
+                 lambda: feedback_wall.plan(session, draft=draft))
 
 
 def _whole_wall(state: Any, session: Any, draft: Any, stamp_key: tuple | None) -> Any:
