@@ -1,5 +1,6 @@
-"""The comment rows a report prints, read with Core: counted in batches, and read again a
-chunk of opinions at a time when an export streams (see legis/services/reports.py)."""
+"""The comment rows a report prints, read with Core: counted grouped in the database and
+read a chunk of opinions at a time when an export streams, or read in batches when not
+(see legis/services/reports.py)."""
 
 from __future__ import annotations
 
