@@ -265,6 +265,13 @@ def ensure_first_admin(engine) -> str | None:
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
+    import gc
+
+    # A large export makes millions of objects, most of them alive until the file is
+    # written: at the default thresholds the collector rescans them hundreds of times
+    # (a fifth of the CPU at 100,000 comments). Reference counting frees them as before;
+    # reference cycles are still collected, less often. The process ends with the export.
+    gc.set_threshold(50_000, 20, 100)
     from legis.db import session_scope
     from legis.services import report_checks, report_texts, reports
     from legis.services.audit import record

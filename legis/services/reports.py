@@ -33,6 +33,7 @@ from legis.services.accounts import point_subtree
 from legis.services.drafts import get_draft
 from legis.services.report_rows import (
     comment_batches,
+    comment_counts,
     comment_filter,
     comment_loader,
     report_comment,
@@ -56,8 +57,9 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
     comment, an opinion or an article, which at 100,000 comments was most of
     the export's time.
 
-    With ``engine`` the export streams: this pass reads only the columns the counts
-    need, and the comments' texts are read again a chunk of opinions at a time, on
+    With ``engine`` the export streams: this pass reads only counts, grouped in the
+    database (one row per opinion, article, contact point and channel), and the
+    comments' texts are read a chunk of opinions at a time, on
     connections of their own, as the writer reaches them (``ReportData.comments_of``),
     so memory does not grow with the number of comments.
     """
@@ -89,21 +91,41 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
     per_point: Counter[int] = Counter()
     point_counts: dict[int, Counter[str]] = defaultdict(Counter)
     where = comment_filter(draft.id, scope)
-    light = engine is not None   # streamed: only what the counts need now, texts later
-    for c in comment_batches(session, where, light=light):
-        if c.opinion_id not in opinions:
+    # Streamed: the counts come grouped from the database now, the texts later. Groups
+    # arrive in the order of their first comment, so the tallies fill in the same order
+    # as when the comments are walked one by one (which ties in most_common() follow).
+    def each_comment():
+        """Not streamed: every comment read now, counted one by one."""
+        for c in comment_batches(session, where):
+            if c.opinion_id in opinions:
+                members[c.opinion_id].append(report_comment(c, label(c.article_id), points,
+                                                             meeting_titles, internal))
+            yield c.opinion_id, c.article_id, c.contact_point_id, c.channel, 1
+
+    groups = comment_counts(session, where) if engine is not None else each_comment()
+    for opinion_id, article_id, point_id, channel, n in groups:
+        if opinion_id not in opinions:
             continue
-        used.add(c.article_id)
-        supporters[c.opinion_id] += 1
-        name = points.get(c.contact_point_id)
+        used.add(article_id)
+        supporters[opinion_id] += n
+        name = points.get(point_id)
         if name is not None:
-            per_point[c.contact_point_id] += 1
-            point_counts[c.opinion_id][name] += 1
-        row = sources[c.opinion_id].setdefault(name or ONLINE_UNIT, {})
-        row[c.channel] = row.get(c.channel, 0) + 1
-        if not light:
-            members[c.opinion_id].append(report_comment(c, label(c.article_id), points,
-                                                         meeting_titles, internal))
+            per_point[point_id] += n
+            point_counts[opinion_id][name] += n
+        row = sources[opinion_id].setdefault(name or ONLINE_UNIT, {})
+        row[channel] = row.get(channel, 0) + n
+
+    # Staff wrote these; a masked report still masks whatever personal data slipped in.
+    # Reasons and notes repeat across many opinions: each distinct text is masked once.
+    masked: dict[str, str] = {}
+
+    def shown(text: str) -> str:
+        if internal or not text:
+            return text
+        found = masked.get(text)
+        if found is None:
+            found = masked[text] = privacy.mask(text)
+        return found
 
     report_opinions = []
     for opinion_id, count in supporters.items():
@@ -113,13 +135,12 @@ def build_report(session: Session, *, draft_id: int, office: str, contact_point_
             id=opinion.id,
             article_label=label(opinion.article_id),
             article_ordinal=article[0] + 1 if article else 0,
-            # Staff wrote these; a masked report still masks whatever personal data slipped in.
-            text=opinion.text if internal else privacy.mask(opinion.text),
+            text=shown(opinion.text),
             supporters=count,
             contact_points=[name for name, _ in point_counts[opinion_id].most_common()],
             state=opinion.state,
-            reason=opinion.reason if internal else privacy.mask(opinion.reason),
-            change_note=opinion.change_note if internal else privacy.mask(opinion.change_note),
+            reason=shown(opinion.reason),
+            change_note=shown(opinion.change_note),
             comments=members.get(opinion_id, []),
             sources=sources[opinion_id],
         ))
