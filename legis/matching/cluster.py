@@ -14,6 +14,7 @@ from legis.matching import candidates as _candidates
 from legis.matching.bigrams import CODE_BASE, code_of, coded_values
 from legis.matching.candidates import MIN_SHARED, PrefixArrays, block_pairs, ragged, top
 from legis.matching.contrast import contrasting
+from legis.matching.grouping import regroup
 from legis.matching.leaders import (
     _EPSILON,
     CONTRAST_CHECKS,
@@ -289,8 +290,12 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
         counts = np.bincount(unit).tolist()
         at = np.asarray(positions, dtype=np.int64)
         texts = [spaced[positions[k]] for k in firsts.tolist()]
-        leader_of = cluster_unique(texts, counts, threshold, tick, list(distinct))
-        leader_of = _by_signature(texts, counts, rejoin(texts, counts, leader_of, threshold))
+        flats_here = list(distinct)
+        leader_of = cluster_unique(texts, counts, threshold, tick, flats_here)
+        leader_of = rejoin(texts, counts, leader_of, threshold)
+        # Opinions joined along links across them, refused where cannot-links weigh.
+        leader_of = regroup(texts, counts, leader_of, threshold, flats_here)
+        leader_of = _by_signature(texts, counts, leader_of)
         # The leader's first position is unique across articles: a global label.
         label[at] = at[firsts[np.asarray(leader_of, dtype=np.int64)[unit]]]
     # Groups numbered 0, 1, ... in order of first appearance.
