@@ -227,8 +227,8 @@ def join_linked(pairs: Compared, counts: Sequence[int], threshold: float,  # noq
         if total < AGREE_SHARE * weight[ra] * weight[rb]:
             return True
         x, y = sorted((top[ra], top[rb]))
-        j = pair_at.get((x, y))
-        if j is not None and pairs.apart(j):
+        leaders = pair_at.get((x, y))
+        if leaders is not None and pairs.apart(leaders):
             return True
         # The links across, those between the first-ranked texts first, until their
         # verdicts decide: refused once the cannot-links weigh half of them, joined once
