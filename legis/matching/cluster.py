@@ -261,6 +261,18 @@ def _by_signature(texts: Sequence[str], counts: Sequence[int], leader_of: list[i
     return [joined.get(leader, leader) for leader in leader_of]
 
 
+def _opinions(texts: list[str], counts: list[int], flats: list[str], threshold: float,
+              tick: Callable[[int], None] | None) -> list[int]:
+    """The leader of each distinct text of one article: the leader pass, its second pass
+    (rejoin.py), clustering with cannot-links across the opinions (grouping.py), then
+    the change/stance signatures."""
+    leader_of = cluster_unique(texts, counts, threshold, tick, flats)
+    leader_of = rejoin(texts, counts, leader_of, threshold)
+    # Opinions joined along links across them, refused where cannot-links weigh.
+    leader_of = regroup(texts, counts, leader_of, threshold, flats)
+    return _by_signature(texts, counts, leader_of)
+
+
 def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: float,
                    tick: Callable[[int], None] | None = None) -> list[int]:
     """Group numbers for normalised comments keyed by article (see ``cluster_by_article``)."""
@@ -290,12 +302,7 @@ def cluster_spaced(keys: Sequence[Hashable], spaced: Sequence[str], threshold: f
         counts = np.bincount(unit).tolist()
         at = np.asarray(positions, dtype=np.int64)
         texts = [spaced[positions[k]] for k in firsts.tolist()]
-        flats_here = list(distinct)
-        leader_of = cluster_unique(texts, counts, threshold, tick, flats_here)
-        leader_of = rejoin(texts, counts, leader_of, threshold)
-        # Opinions joined along links across them, refused where cannot-links weigh.
-        leader_of = regroup(texts, counts, leader_of, threshold, flats_here)
-        leader_of = _by_signature(texts, counts, leader_of)
+        leader_of = _opinions(texts, counts, list(distinct), threshold, tick)
         # The leader's first position is unique across articles: a global label.
         label[at] = at[firsts[np.asarray(leader_of, dtype=np.int64)[unit]]]
     # Groups numbered 0, 1, ... in order of first appearance.

@@ -55,6 +55,10 @@ from legis.matching.leaders import (
 GROUPING_MAX = 3000
 # Share of all the pairs across two opinions (weighted by comments) that must be links.
 AGREE_SHARE = 0.8
+# Pairs of opinions whose compared pairs weigh under this share of all their pairs are
+# not scored (they cannot pass the gate above; a share under it leaves room for the
+# opinions to grow first).
+SCORED_SHARE = 0.4
 
 
 class Compared:
@@ -153,8 +157,20 @@ def compare(spaced: Sequence[str], counts: Sequence[int], threshold: float,
     # The leader pass's filter: a pair sharing under MIN_SHARED of the shorter text's
     # bigrams is not scored.
     kept = mine + theirs - unshared >= 2 * MIN_SHARED * np.minimum(mine, theirs)
+    a, b, unshared = a[kept], b[kept], unshared[kept]
+    if not len(a):
+        return pairs
+    # Only pairs of opinions that could pass the average-link gate are scored: the
+    # pairs left across two opinions must weigh at least a share of all their pairs.
+    count = np.asarray(counts, dtype=np.int64)
+    size = np.bincount(first, weights=count, minlength=len(count))
+    ends = np.minimum(first[a], first[b]) * len(count) + np.maximum(first[a], first[b])
+    key, where = np.unique(ends, return_inverse=True)
+    found = np.bincount(where, weights=count[a] * count[b])
+    x, y = np.divmod(key, len(count))
+    hopeful = (found >= SCORED_SHARE * size[x] * size[y])[where]
     low = threshold - _EPSILON
-    a, b, unshared = a[kept].tolist(), b[kept].tolist(), unshared[kept].tolist()
+    a, b, unshared = a[hopeful].tolist(), b[hopeful].tolist(), unshared[hopeful].tolist()
     VERIFIED_PAIRS[0] += len(a)
     for i, j, d in zip(a, b, unshared):
         score = score_pair(flats[i], spaced[i], codes[i], flats[j], spaced[j], codes[j],

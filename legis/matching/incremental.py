@@ -6,7 +6,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from legis.matching.bigrams import GramCoder, document_frequency, grams_of
-from legis.matching.leaders import DEFAULT_THRESHOLD, Leaders, check_threshold, make_queries
+from legis.matching.contrast import contrasting
+from legis.matching.leaders import (
+    _EPSILON,
+    DEFAULT_THRESHOLD,
+    Leaders,
+    Query,
+    check_threshold,
+    make_queries,
+    score_pair,
+)
 from legis.matching.normalise import spaced_many
 from legis.matching.signatures import matching_signature, signature
 
@@ -22,42 +31,57 @@ class OpinionIndex:
     """The opinions of one article (or of 总体意见), ready to take new comments.
 
     Build it once from the stored opinions, keep it, and call ``match`` per arriving
-    comment; ``add`` an opinion when a comment starts a new one. Each opinion is
-    compared through its leader only, as in ``cluster``.
+    comment; ``add`` an opinion when a comment starts a new one. A comment is compared
+    with every member text given for an opinion (its text and a sample of its members),
+    not with one leader only: it joins the opinion of the best compatible member at or
+    over the threshold, and only if the contrast check keeps it apart from none of that
+    opinion's members it reaches the threshold with (a cannot-link, as in grouping.py).
     """
 
     def __init__(self, opinions: Iterable[tuple[int, Sequence[str]]], *,
                  threshold: float = DEFAULT_THRESHOLD):
         self.threshold = check_threshold(threshold)
-        ids: list[int] = []
-        leaders: list[str] = []
+        given: list[tuple[int, list[str]]] = []
         for opinion_id, texts in opinions:
-            spaced = spaced_many(list(texts))
+            spaced = _members(spaced_many(list(texts)))
             if spaced:
-                ids.append(opinion_id)
-                leaders.append(_leader_text(spaced))
-        df = document_frequency(grams_of(s.replace(" ", "")) for s in leaders)
+                given.append((opinion_id, spaced))
+        df = document_frequency(grams_of(s.replace(" ", "")) for _, spaced in given
+                                for s in spaced)
         self._coder = GramCoder(df)
         self._leaders = Leaders()
+        # Each opinion's members as matcher queries (the leader first).
+        self._members: dict[int, list[Query]] = {}
         # Opinions that state a change or a stance, by signature (see signatures.py).
         self._signed: dict[str, list[tuple[int, str]]] = {}
-        for opinion_id, query in zip(ids, make_queries(leaders, self._coder)):
-            self._add(opinion_id, query)
+        for opinion_id, spaced in given:
+            self._add(opinion_id, make_queries(spaced, self._coder))
 
-    def _add(self, opinion_id: int, query) -> None:
-        self._leaders.add(opinion_id, query[0], query[1], query[2])
-        key = signature(query[1])
+    def _add(self, opinion_id: int, queries: list[Query]) -> None:
+        self._members[opinion_id] = queries
+        for query in queries:
+            self._leaders.add(opinion_id, query[0], query[1], query[2])
+        key = signature(queries[0][1])
         if key is not None:
-            self._signed.setdefault(key, []).append((opinion_id, query[1]))
+            self._signed.setdefault(key, []).append((opinion_id, queries[0][1]))
 
     def __len__(self) -> int:
-        return len(self._leaders)
+        return len(self._members)
 
     def add(self, opinion_id: int, texts: Sequence[str]) -> None:
         """Index a new opinion (its member texts, or its representative text)."""
-        spaced = spaced_many(list(texts))
+        spaced = _members(spaced_many(list(texts)))
         if spaced:
-            self._add(opinion_id, make_queries([_leader_text(spaced)], self._coder)[0])
+            self._add(opinion_id, make_queries(spaced, self._coder))
+
+    def _kept_apart(self, query: Query, opinion_id: int) -> bool:
+        """Whether a member of the opinion reaches the threshold with the comment and
+        the contrast check keeps the two apart (a cannot-link)."""
+        low = self.threshold - _EPSILON
+        for member in self._members[opinion_id]:
+            if score_pair(*query, *member, low, low) >= low and contrasting(query[1], member[1]):
+                return True
+        return False
 
     def match_many(self, texts: Sequence[str]) -> list[int | None]:
         """For each text the opinion id it joins, or None when it is a new opinion."""
@@ -68,11 +92,23 @@ class OpinionIndex:
         if self._signed:
             found = [key if key is not None else matching_signature(query[1], self._signed)
                      for key, query in zip(found, queries)]
-        return found
+        return [None if key is not None and self._kept_apart(query, key) else key
+                for key, query in zip(found, queries)]
 
     def match(self, text: str) -> int | None:
         """The opinion id a new comment joins, or None."""
         return self.match_many([text])[0]
+
+
+def _members(spaced: list[str]) -> list[str]:
+    """An opinion's distinct normalised member texts, its leader first (see _leader_text)."""
+    if not spaced:
+        return []
+    leader = _leader_text(spaced)
+    distinct = {leader.replace(" ", ""): leader}
+    for s in spaced:
+        distinct.setdefault(s.replace(" ", ""), s)
+    return list(distinct.values())
 
 
 def assign(new_texts: list[str], opinions: list[tuple[int, list[str]]], *,
