@@ -74,6 +74,21 @@ class OpinionIndex:
         if spaced:
             self._add(opinion_id, make_queries(spaced, self._coder))
 
+    def join(self, opinion_id: int, text: str) -> None:
+        """A comment that joined an opinion becomes one of its members: later comments
+        are compared with it too (and kept apart from the opinion by it)."""
+        spaced = spaced_many([text])[0]
+        if opinion_id not in self._members:
+            self.add(opinion_id, [text])
+            return
+        known = self._members[opinion_id]
+        flat = spaced.replace(" ", "")
+        if any(member[0] == flat for member in known):
+            return
+        query = make_queries([spaced], self._coder)[0]
+        known.append(query)
+        self._leaders.add(opinion_id, query[0], query[1], query[2])
+
     def _kept_apart(self, query: Query, opinion_id: int) -> bool:
         """Whether a member of the opinion reaches the threshold with the comment and
         the contrast check keeps the two apart (a cannot-link)."""
@@ -128,7 +143,10 @@ def place(new_texts: Sequence[str], opinions: list[tuple[int, list[str]]], *,
     """For each new text the id of the existing opinion it joins, or the key of a new
     opinion ("new:0", "new:1", ...): new texts that agree with each other but with no
     existing opinion share one new key. Texts are taken most frequent first, as
-    ``cluster`` takes them, and each new opinion is led by its first text."""
+    ``cluster`` takes them, and each new opinion is led by its first text. A text that
+    joins an opinion becomes one of its members for the texts after it: a chain of close
+    rewordings arriving one by one ends in one opinion, unless a text reaches a member
+    the contrast check keeps it apart from."""
     index = OpinionIndex(opinions, threshold=threshold)
     counts = Counter(new_texts)
     order = sorted(range(len(new_texts)), key=lambda i: -counts[new_texts[i]])
@@ -146,5 +164,7 @@ def place(new_texts: Sequence[str], opinions: list[tuple[int, list[str]]], *,
             fresh += 1
             index.add(-fresh, [text])
             found = -fresh
+        else:
+            index.join(found, text)
         placed[i] = made[text] = found
     return [f"new:{-key - 1}" if isinstance(key, int) and key < 0 else key for key in placed]
