@@ -1,4 +1,5 @@
-"""What the second pass over an article's opinions (legis.matching.rejoin) costs and gives.
+"""What the passes over an article's opinions (legis.matching.rejoin, then the clustering
+with cannot-links of legis.matching.grouping) cost and give.
 
     .venv/bin/python benchmarks/rejoin.py                  # synthetic 10k and 100k, labelled set
     .venv/bin/python benchmarks/rejoin.py --sizes 20000 --runs 3
@@ -9,6 +10,8 @@ with the time spent inside rejoin counted apart, so the cost is a ratio within o
 (whole merge / merge without the pass) rather than two runs on a shared machine. Then
 pairwise precision and recall with and without the pass on the labelled comments, the
 held-out minimal pairs and the synthetic set (without: rejoin made to return its input).
+The clustering with cannot-links (grouping.regroup) is timed the same way, and its gain
+is shown as P/R without it (regroup made to return its input) against with it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from legis.matching import cluster_by_article
 # The module (legis.matching's attribute of that name is the function cluster).
 _CLUSTER = importlib.import_module("legis.matching.cluster")
 _REJOIN = _CLUSTER.rejoin
+_REGROUP = _CLUSTER.regroup
 _SPENT = [0.0]
+_REGROUP_SPENT = [0.0]
 
 
 def _timed_rejoin(*args):
@@ -41,14 +46,27 @@ def _timed_rejoin(*args):
         _SPENT[0] += time.perf_counter() - started
 
 
+def _timed_regroup(*args):
+    started = time.perf_counter()
+    try:
+        return _REGROUP(*args)
+    finally:
+        _REGROUP_SPENT[0] += time.perf_counter() - started
+
+
 def _no_rejoin(spaced, counts, leader_of, threshold):
+    return leader_of
+
+
+def _no_regroup(spaced, counts, leader_of, threshold, flats=None):
     return leader_of
 
 
 def timed(items) -> tuple[float, float, list[int]]:
     """(whole merge s, of which in rejoin s, groups)."""
     _CLUSTER.rejoin = _timed_rejoin
-    _SPENT[0] = 0.0
+    _CLUSTER.regroup = _timed_regroup
+    _SPENT[0] = _REGROUP_SPENT[0] = 0.0
     started = time.perf_counter()
     groups = cluster_by_article(items)
     return time.perf_counter() - started, _SPENT[0], groups
@@ -60,6 +78,14 @@ def without(items) -> list[int]:
         return cluster_by_article(items)
     finally:
         _CLUSTER.rejoin = _timed_rejoin
+
+
+def without_regroup(items) -> list[int]:
+    _CLUSTER.regroup = _no_regroup
+    try:
+        return cluster_by_article(items)
+    finally:
+        _CLUSTER.regroup = _timed_regroup
 
 
 def _rows(name: str, split: str | None = None) -> list[dict]:
@@ -83,20 +109,27 @@ def main() -> None:
         whole = statistics.median(r[0] for r in runs)
         spent = statistics.median(r[1] for r in runs)
         p, r = pair_scores(labels, runs[0][2])
+        regrouped = _REGROUP_SPENT[0]
         p0, r0 = pair_scores(labels, without(items))
+        p1, r1 = pair_scores(labels, without_regroup(items))
         print(f"{n:>9,} synthetic: merge {whole:6.2f} s, of which rejoin {spent:5.2f} s "
-              f"(x{whole / max(whole - spent, 1e-9):.2f} the merge without it); "
-              f"P/R without {p0:.4f}/{r0:.4f}, with {p:.4f}/{r:.4f}")
+              f"(x{whole / max(whole - spent, 1e-9):.2f} the merge without it), regroup "
+              f"{regrouped:5.2f} s (x{whole / max(whole - regrouped, 1e-9):.2f}); "
+              f"P/R without rejoin {p0:.4f}/{r0:.4f}, without regroup {p1:.4f}/{r1:.4f}, "
+              f"with both {p:.4f}/{r:.4f}")
     for name, split in (("labelled_comments.jsonl", None), ("minimal_pairs.jsonl", "dev"),
                         ("minimal_pairs.jsonl", "held")):
         rows = _rows(name, split)
         items = [(row["article"], row["text"]) for row in rows]
         labels = [row["group"] for row in rows]
         whole, spent, groups = timed(items)
+        regrouped = _REGROUP_SPENT[0]
         p, r = pair_scores(labels, groups)
         p0, r0 = pair_scores(labels, without(items))
-        print(f"{name} {split or 'all'} ({len(rows)} comments): P/R without {p0:.4f}/{r0:.4f}, "
-              f"with {p:.4f}/{r:.4f}; merge {whole:.2f} s, of which rejoin {spent:.2f} s")
+        p1, r1 = pair_scores(labels, without_regroup(items))
+        print(f"{name} {split or 'all'} ({len(rows)} comments): P/R without rejoin "
+              f"{p0:.4f}/{r0:.4f}, without regroup {p1:.4f}/{r1:.4f}, with both {p:.4f}/{r:.4f}; "
+              f"merge {whole:.2f} s, of which rejoin {spent:.2f} s, regroup {regrouped:.2f} s")
 
 
 if __name__ == "__main__":

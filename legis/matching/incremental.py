@@ -103,12 +103,13 @@ class OpinionIndex:
         if not len(self._leaders):
             return [None] * len(texts)
         queries = make_queries(spaced_many(list(texts)), self._coder)
-        found = self._leaders.match(queries, self.threshold)
+        found = [None if key is not None and self._kept_apart(query, key) else key
+                 for key, query in zip(self._leaders.match(queries, self.threshold), queries)]
+        # The same stated change or stance joins whatever the wording (as in cluster()).
         if self._signed:
             found = [key if key is not None else matching_signature(query[1], self._signed)
                      for key, query in zip(found, queries)]
-        return [None if key is not None and self._kept_apart(query, key) else key
-                for key, query in zip(found, queries)]
+        return found
 
     def match(self, text: str) -> int | None:
         """The opinion id a new comment joins, or None."""
