@@ -37,7 +37,7 @@ def test_six_rewordings_in_a_chain_are_one_opinion_and_the_opposite_is_not():
     assert groups[:6] == [0] * 6 and groups[6] != 0
 
 
-def test_the_opinions_do_not_depend_on_the_order_the_comments_came_in():
+def test_this_chain_and_its_opposite_come_out_the_same_whatever_order_they_arrive_in():
     texts = CHAIN + [OPPOSITE]
     expected = _partition(texts, cluster(texts))
     rng = random.Random(13)
