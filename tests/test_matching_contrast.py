@@ -7,6 +7,7 @@ import pytest
 from legis.matching import cluster
 from legis.matching.contrast import reason
 from legis.matching.normalise import spaced_many
+from tests.data.make_minimal_pairs import HAND
 from tests.ocnli import CORPUS, alike_pairs, merged_rates
 
 
@@ -154,6 +155,25 @@ def test_what_differs_harmlessly_still_merges(a, b):
 def test_a_contrast_reason_is_the_same_either_way_round():
     for a, b, expected in CONTRASTS:
         assert _reason(b, a) == expected, (a, b)
+
+
+# Pairs written by hand on the held half of the minimal pairs (tests/data/make_minimal_pairs.py,
+# HAND): each contrast opinion against its article's first opinion, each harmless copy
+# against the text it copies. Not read while the check was changed.
+_HAND_CONTRASTS = [(article, kind, groups[0][1][0], texts[0])
+                   for article, groups in HAND for kind, texts in groups[1:]]
+_HAND_COPIES = [(article, kind, texts[0], copy)
+                for article, groups in HAND for kind, texts in groups for copy in texts[1:]]
+
+
+@pytest.mark.parametrize("article, kind, a, b", _HAND_CONTRASTS)
+def test_hand_written_opposite_opinions_stay_two_opinions(article, kind, a, b):
+    assert cluster([a, b]) == [0, 1], (article, kind)
+
+
+@pytest.mark.parametrize("article, kind, a, b", _HAND_COPIES)
+def test_hand_written_harmless_copies_join_their_opinion(article, kind, a, b):
+    assert cluster([a, b]) == [0, 0], (article, kind)
 
 
 _NO_CORPUS = pytest.mark.skipif(
