@@ -363,6 +363,23 @@ def _swapped(a: str, b: str) -> bool:
     return False
 
 
+def _swapped_near(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether two texts that differ only in short spans hold the same characters, two
+    spans trading places around what stands between them (将车库改为仓库 vs 将仓库改为车库:
+    the two words share 库, so only 车 and 仓 differ; or 东门 and 西门 around 进). What
+    stands between must say something of its own (改为, 交给): 业主和物业 vs 物业和业主 is
+    a list in another order."""
+    if len(blocks) < 2 or len(a) > SWAP_CHARS or Counter(a) != Counter(b):
+        return False
+    for k, (s1, e1, s2, e2) in enumerate(blocks):
+        for t1, f1, t2, f2 in blocks[k + 1:]:
+            if a[s1:e1] and content(a[s1:e1]) and a[s1:e1] == b[t2:f2] and a[t1:f1] == b[s2:e2] \
+                    and content(a[t1:f1]) and len(content(a[e1:t1])) >= 2:
+                return True
+    # Words sharing no character: the pieces the texts share tell (see _swapped).
+    return _swapped(a, b)
+
+
 def _noun_char(a: str, b: str, block: Block) -> bool:
     """Whether one character put for another turns a noun of two characters or more into
     another noun (桌子/椅子, 治党/治政), neither a homophone of the other."""
@@ -411,6 +428,8 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     found = _poles_apart(a, b, blocks)
     if found:
         return found
+    if _swapped_near(a, b, blocks):
+        return SWAPPED
     joined = _joined(blocks)
     if len(joined) > WORDING_SPANS:
         return None
@@ -502,7 +521,7 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     if _numeral_changed(a, b, blocks):
         return NUMBERS
     if _slips(a, b, blocks):
-        return None
+        return SWAPPED if _swapped_near(a, b, blocks) else None
     if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
         return _near_duplicates(a, b, blocks)
     clauses_a, clauses_b = a.split(" "), b.split(" ")
