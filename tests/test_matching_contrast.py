@@ -65,6 +65,9 @@ CONTRASTS = [
     # ... words that share a character (车库/仓库), so each differs from the other in one
     ("将车库改为仓库", "将仓库改为车库", "顺序相反"),
     ("从小区东门进西门出", "从小区西门进东门出", "顺序相反"),
+    # ... around one short word that gives each a role (向, 交给)
+    ("业委会向物业公司提出整改意见", "物业公司向业委会提出整改意见", "顺序相反"),
+    ("由街道交给社区管理", "由社区交给街道管理", "顺序相反"),
     # a content word traded for another
     ("小区每季度组织一次消防检查", "小区每季度组织一次卫生检查", "用词不同"),
     ("充电设施的费用由财政补贴", "充电设施的费用由居民自筹", "用词不同"),

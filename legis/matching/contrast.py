@@ -104,6 +104,8 @@ def _load_verdicts() -> dict[str, tuple[str, ...]]:
 
 
 _VERDICTS = _load_verdicts()
+# Words that join two names into a list (data/joiners.txt): no role between them.
+_JOINERS = frozenset(basic(w) for line in load_lines("joiners.txt") for w in line.split())
 
 
 def _verdict(text: str) -> bool:
@@ -360,6 +362,25 @@ def _swapped(a: str, b: str) -> bool:
         # In b: y, then p, then x, next to each other.
         if 0 <= pj - (yj + len(ypiece)) <= SWAP_GAP and 0 <= j - (pj + len(ppiece)) <= SWAP_GAP:
             return True
+    return _swapped_around_word(a, b, tiles)
+
+
+def _swapped_around_word(a: str, b: str, tiles: list[tuple[int, int, str]]) -> bool:
+    """Two shared pieces x and y with one short word between them (业委会|向|物业公司, 甲|给|乙)
+    in one text and y, the same word, x in the other: roles traded. A word that joins a
+    list (和, 与: data/joiners.txt) gives no role, so 业主和物业 vs 物业和业主 is no swap."""
+    start_a = {i: n for n, (i, _, _) in enumerate(tiles)}
+    for n, (i, j, x) in enumerate(tiles):
+        for gap in range(1, SWAP_GAP + 1):
+            y_at = start_a.get(i + len(x) + gap)
+            if y_at is None or y_at == n:
+                continue
+            _, yj, y = tiles[y_at]
+            word = a[i + len(x):i + len(x) + gap]
+            if " " in word or word in _JOINERS or len(x) > SWAP_WORD or len(y) > SWAP_WORD:
+                continue
+            if yj + len(y) + gap == j and b[yj + len(y):j] == word:
+                return True
     return False
 
 
