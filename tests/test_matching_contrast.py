@@ -74,6 +74,8 @@ CONTRASTS = [
     # ... around one short word that gives each a role (向, 交给)
     ("业委会向物业公司提出整改意见", "物业公司向业委会提出整改意见", "顺序相反"),
     ("由街道交给社区管理", "由社区交给街道管理", "顺序相反"),
+    # ... or moved inside one clause around such a word (the order of two steps)
+    ("先征求居民意见再施工", "先施工再征求居民意见", "顺序相反"),
     # a content word traded for another
     ("小区每季度组织一次消防检查", "小区每季度组织一次卫生检查", "用词不同"),
     ("充电设施的费用由财政补贴", "充电设施的费用由居民自筹", "用词不同"),
@@ -140,6 +142,9 @@ HARMLESS = [
     # clauses in another order
     ("严禁电动自行车进楼入户充电，小区应当建设集中充电设施",
      "小区应当建设集中充电设施，严禁电动自行车进楼入户充电"),
+    # words moved inside one clause with no role traded (a time, a place put first)
+    ("开工前应当进行公示", "应当在开工前进行公示"),
+    ("晚上十点后禁止施工", "禁止晚上十点后施工"),
     # a negation standing further from the same verb (禁止……施工)
     ("中高考期间，考点周边500米范围内应当全天禁止施工", "中考高考期间应当全天禁止在考点周边500米范围内施工"),
     # a negation that is not one (非常, 不断)

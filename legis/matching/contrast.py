@@ -587,6 +587,11 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         a, b = a.strip(), b.strip()
         blocks, added = _judged(a, b)
         if not blocks:
+            # Words moved inside one clause around a word that gives each a role (先征求意见
+            # 再施工 vs 先施工再征求意见) trade places; moved clauses are harmless.
+            if " " not in a and " " not in b and len(a) <= SWAP_CHARS \
+                    and _swapped_around_word(a, b, [t for t in _tiles(a, b) if content(t[2])]):
+                return SWAPPED
             return None
     # Negations are counted in the whole texts less what one comment adds (clauses in
     # another order or glued together count the same), and in each pair of single
