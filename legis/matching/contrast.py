@@ -37,6 +37,7 @@ from legis.matching.lexicon import (
     WORDING,
     axis_reason,
     axis_values,
+    claim_negations,
     content,
     homophones,
     negations,
@@ -239,10 +240,12 @@ def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
     Words one comment has in one place and the other in another (不能随意涨价 first or
     last) are moved, neither."""
     blocks = _blocks(a, b)
-    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks) if s2 == e2}
+    # A side of a span that is only a clause break counts as empty (" " vs 不能…办不成).
+    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks)
+               if not b[s2:e2].strip()}
     moved: set[int] = set()
     for k, (s1, e1, s2, e2) in enumerate(blocks):
-        if s1 == e1:
+        if not a[s1:e1].strip():
             other = dropped.get(content(b[s2:e2]))
             if other is not None and other not in moved and content(b[s2:e2]):
                 moved.update((k, other))
@@ -393,7 +396,7 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
 def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     """``reason`` for two texts that differ only in short spans (the same clauses in the
     same order): the same checks, read in the spans and a few characters around them."""
-    if negations(a) != negations(b) or polarity_flipped(a, b):
+    if _negations_differ(a, b) or polarity_flipped(a, b):
         return NEGATION
     if vague_against_number(a, b):
         return QUANTITY
@@ -476,6 +479,12 @@ def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
     return found if found == OPPOSITE else None
 
 
+def _negations_differ(a: str, b: str) -> bool:
+    """Whether two texts hold a different count of negations of what they ask (a negation
+    inside 睡不着 or an idiom is the comment's reason or manner, see claim_negations)."""
+    return negations(a) != negations(b) and claim_negations(a, b) != claim_negations(b, a)
+
+
 @lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> frozenset[str]:
     # Read once per comment: a comment meets many leaders, a leader many comments.
@@ -537,13 +546,13 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if (e2 == s2 and _verdict(a[s1:e1].strip())) or (e1 == s1 and _verdict(b[s2:e2].strip())):
             return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
-    if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
+    if _negations_differ(whole_a, whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
     if vague_against_number(whole_a, whole_b):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
-        if (" " not in a[s1:e1] and " " not in b[s2:e2] and negations(one_a) != negations(one_b)
+        if (" " not in a[s1:e1] and " " not in b[s2:e2] and _negations_differ(one_a, one_b)
                 and fuzz.ratio(a[s1:e1], b[s2:e2]) >= SAME_CLAUSE):
             return NEGATION
     # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),
