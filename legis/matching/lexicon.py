@@ -92,9 +92,9 @@ _COMPLEMENTS = tuple(_words("complements.txt"))
 
 @lru_cache(maxsize=1 << 16)
 def lexical_negations(text: str) -> tuple[str, ...]:
-    """The verbs of the potential forms V不C of a text, one word to rjieba or V then 不C
-    (睡不着, 跟不上, 看不清楚, 搞|不成; C from data/complements.txt): what a resident cannot
-    do, said as a reason, the 不 inside a word rather than before what is asked.
+    """The potential forms V不C of a text, one word to rjieba or V then 不C (睡不着, 跟不上,
+    看不清楚, 搞|不成, 修缮|不起; C from data/complements.txt), each as "V|C": what a resident
+    cannot do, said as a reason, the 不 inside a word rather than before what is asked.
 
     A question V不V (是不是, 行不行), a negated modal (决不能, 并不需要) and 不到 before a
     number (占不到一半: less than) are not potential forms."""
@@ -110,25 +110,29 @@ def lexical_negations(text: str) -> tuple[str, ...]:
         if len(found) != 1 or found[0].group() != "不" or start + found[0].start() not in counted:
             continue
         verb, rest = word[:found[0].start()], word[found[0].end():]
-        if not verb and k and rest and tag.startswith("v") and len(words[k - 1][0]) == 1 \
+        if not verb and k and rest and tag.startswith("v") and len(words[k - 1][0]) <= 2 \
                 and words[k - 1][1].startswith("v"):
-            verb = words[k - 1][0]          # 搞|不成, 找|不到
+            verb = words[k - 1][0]          # 搞|不成, 找|不到, 修缮|不起
         numeral = k + 1 < len(words) and (words[k + 1][1].startswith("m") or words[k + 1][0][0].isdigit())
-        if len(verb) == 1 and rest.startswith(_COMPLEMENTS) and rest[0] != verb \
+        if 1 <= len(verb) <= 2 and rest.startswith(_COMPLEMENTS) and rest[0] != verb \
                 and len(rest) <= 2 and tag.startswith(("v", "l", "a")) and not numeral:
-            out.append(verb)
+            out.append(verb + "|" + rest)
     return tuple(out)
 
 
 def claim_negations(text: str, other: str) -> int:
     """The negations of a text that turn around what it asks, read against the other
     comment: the 不 of a potential form (lexical_negations) counts only when the other
-    comment says that verb too (跟不上 vs 跟得上, 来不及 vs 来得); a reason of one's own
-    (晚上睡不着 where the other never speaks of sleep) it does not."""
+    comment holds its positive form VC, V得C or V得 (跟不上 vs 跟得上, 来不及 vs 来得; 得 is
+    folded to 的); a reason of one's own (晚上睡不着, 修缮不起) it does not."""
     count = negations(text)
     if not count:
         return 0
-    return count - sum(verb not in other for verb in lexical_negations(text))
+    for form in lexical_negations(text):
+        verb, rest = form.split("|")
+        if not (verb + rest in other or f"{verb}的{rest}" in other or f"{verb}的" in other):
+            count -= 1
+    return count
 
 
 @lru_cache(maxsize=1 << 16)
