@@ -137,7 +137,7 @@ def main() -> None:
         parts = ", ".join(f"{k.split('/')[1]} {n}" for k, n in same.most_common() if k.startswith(why + "/"))
         print(f"{why}: {total} ({parts}); different-opinion pairs kept apart for it: {other[why]}")
     for kind, _ in same.most_common():
-        if args.bucket and kind != args.bucket:
+        if (args.bucket and kind != args.bucket) or not args.list:
             continue
         print(f"\n{kind} ({same[kind]}):")
         print("\n".join(examples[kind][:args.list]))
