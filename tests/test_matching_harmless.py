@@ -1,7 +1,8 @@
 """Harmless differences are not contrasts: a resident's own reason holding a negation
 (晚上睡不着, 跟不上), a negated modal written with the folded 得 (不得/不能), a negation inside
-a modifier (合同未到期的…), a clause moved. The opposite opinions next to each of them stay
-apart: the same words with the claim itself negated."""
+a modifier (合同未到期的…), a condition said to suffice (…同意即可) against the same condition
+required. The opposite opinions next to each of them stay apart: the same words with the
+claim itself negated, or a duty against a discretion."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ JOINS = [
      "前期物业合同到期后业主有权自行选聘物业，开发商不能干预"),
     # the negation stands in the modifier "合同未到期的", not on what the 业主大会 may do
     ("物业服务合同未到期的，业主大会也有权解聘物业公司", "物业合同未到期的业主大会也可以解聘物业公司"),
+    # a condition required (应当经…同意) and the same condition said to suffice (经…同意即可)
+    ("既有住宅加装电梯应当经本单元三分之二以上业主同意", "既有住宅加装电梯经本单元三分之二以上业主同意即可"),
 ]
 
 # Different opinions: the claim itself is negated (or its potential form turned around).
@@ -38,6 +41,7 @@ APART = [
     ("开发商不得干预业主选聘物业", "开发商可以干预业主选聘物业", "否定不同"),
     ("合同未到期的，业主大会不能解聘物业公司", "合同未到期的，业主大会可以解聘物业公司", "否定不同"),
     ("建议在背街小巷安装路灯，晚上看不清", "建议在背街小巷不安装路灯，晚上看不清", "否定不同"),
+    ("既有住宅加装电梯应当经本单元三分之二以上业主同意", "既有住宅加装电梯可以经本单元三分之二以上业主同意", "情态不同"),
     ("环卫车应当早上七点以后收运垃圾，太早了吵得人睡不着", "环卫车不应当早上七点以后收运垃圾，太早了吵得人睡不着",
      "否定不同"),
 ]

@@ -66,6 +66,10 @@ def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _AXIS, _SIDE_OF, _REASONS = _load_axes()
+# Words holding an axis word that are not on its axis (data/not_axis_words.txt), matched
+# with the axis words, longest first, and then left out.
+_NOT_AXIS = frozenset(_words("not_axis_words.txt"))
+_AXIS = _alternation(sorted(set(_SIDE_OF) | _NOT_AXIS, key=lambda w: (-len(w), w)))
 _SYNONYM, _FORM = _load_synonyms()
 # Negations and the words that hold a negation character without negating, longest
 # first, so 不同 is read as itself and 不同意 as a negation.
@@ -139,7 +143,7 @@ def claim_negations(text: str, other: str) -> int:
 def axis_values(text: str, shortest: int = 1) -> Counter:
     """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
     longest words first."""
-    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
+    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest and w not in _NOT_AXIS)
 
 
 @lru_cache(maxsize=1 << 16)
