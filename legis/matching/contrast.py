@@ -11,7 +11,9 @@ The clauses of the two normalised comments are put in matching order, the texts 
   character is enough when it makes another noun: 路灯/路牌), or a verdict clause one
   comment alone adds against what it says (那也大错特错了, 这根本不可能; data/verdicts.txt);
 - harmless: anything else, in particular a clause or a sentence one comment adds,
-  particles and function words, and a homophone slip (在/再, 因当/应当).
+  particles and function words, a homophone slip (在/再, 因当/应当), the 不 of a potential
+  form given as a reason (晚上睡不着, 修缮不起: lexicon.claim_negations) and a condition said
+  to suffice against the same condition required (…同意即可 vs 应当经…同意).
 
 Traditional characters, numeral forms, punctuation and wrappers are gone before (see
 normalise.py); the words read are data (lexicon.py). The number guard and the direction
@@ -480,8 +482,9 @@ def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
 
 
 def _negations_differ(a: str, b: str) -> bool:
-    """Whether two texts hold a different count of negations of what they ask (a negation
-    inside 睡不着 or an idiom is the comment's reason or manner, see claim_negations)."""
+    """Whether two texts hold a different count of negations of what they ask (the 不 of a
+    potential form, 睡不着, is a resident's reason unless the other says 睡着: see
+    lexicon.claim_negations)."""
     return negations(a) != negations(b) and claim_negations(a, b) != claim_negations(b, a)
 
 
