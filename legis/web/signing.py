@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac  # compare_digest
+import hmac
 import json
 import time
 import zlib
@@ -39,19 +39,17 @@ class SignedValues:
     """dumps/loads as itsdangerous' URL-safe serializer (timed or not) with ``secret``, ``salt``."""
 
     def __init__(self, secret: str, *, salt: str, timed: bool = False, clock=time.time):
-        key = hashlib.sha1(salt.encode() + b"signer" + secret.encode()).digest().ljust(64, b"\0")
-        # HMAC-SHA1 (RFC 2104) with the keyed inner and outer states hashed once: each
-        # signature then costs two copies and two short hashes, no key set-up.
-        self._inner = hashlib.sha1(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha1(bytes(b ^ 0x5C for b in key))
+        key = hashlib.sha1(salt.encode() + b"signer" + secret.encode()).digest()
+        # The standard library's HMAC-SHA1 keyed once; each signature copies its keyed
+        # state, so no key set-up is repeated per call.
+        self._mac = hmac.new(key, digestmod=hashlib.sha1)
         self._timed = timed
         self._clock = clock
 
     def _signature(self, value: bytes) -> bytes:
-        inner, outer = self._inner.copy(), self._outer.copy()
-        inner.update(value)
-        outer.update(inner.digest())
-        return _b64encode(outer.digest())
+        mac = self._mac.copy()
+        mac.update(value)
+        return _b64encode(mac.digest())
 
     def dumps(self, obj: Any) -> str:
         value = _b64encode(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
