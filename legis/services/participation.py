@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from legis.models import Article, Comment
+from legis.services import page_stamps
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,57 @@ def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
 
 class TurnoutCache:
     """Turnout per draft, recounted at most every ``ttl`` seconds: "so far" need not be to the
-    second, and the count reads every comment's index entry (about 60 ms at 100,000)."""
+    second, and the count reads every comment's index entry (about 60 ms at 100,000).
+
+    A count is also stale once this process stored a comment on the draft (``forget``) or
+    committed any change to public pages (an exclusion, a withdrawal: see
+    page_stamps.local_changes). One request at a time recounts a draft; while it does, the
+    others show the count before it (``current``), so a crowd commenting and reading at
+    once causes one count at a time, not one per page, and a lone resident always sees
+    their own comment counted.
+    """
 
     def __init__(self, ttl: float = 30.0):
         self.ttl = ttl
-        self._kept: dict[int, tuple[float, Turnout]] = {}
+        # draft id -> (counted at, local page changes then, forgets then, the count)
+        self._kept: dict[int, tuple[float, int, int, Turnout]] = {}
+        self._forgets: dict[int, int] = {}
+        self._counting: set[int] = set()
+        self._lock = threading.Lock()
+
+    def current(self, draft_id: int) -> Turnout | None:
+        """The count to show without counting now, or None when this request must count."""
+        kept = self._kept.get(draft_id)
+        if kept is None:
+            return None
+        if draft_id in self._counting or self._fresh(draft_id, kept):
+            return kept[3]
+        return None
+
+    def _fresh(self, draft_id: int, kept: tuple[float, int, int, Turnout]) -> bool:
+        counted_at, changes, forgets, _count = kept
+        return (time.monotonic() - counted_at <= self.ttl
+                and changes == page_stamps.local_changes()
+                and forgets == self._forgets.get(draft_id, 0))
 
     def get(self, session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
-        now = time.monotonic()
-        stale = [d for d in draft_ids if d not in self._kept or now - self._kept[d][0] > self.ttl]
-        for draft_id, counted in turnout(session, draft_ids=stale).items():
-            self._kept[draft_id] = (now, counted)
-        return {d: self._kept[d][1] for d in draft_ids}
+        with self._lock:
+            stale = [d for d in draft_ids if self.current(d) is None]
+            self._counting.update(stale)
+            started = {d: (time.monotonic(), page_stamps.local_changes(), self._forgets.get(d, 0))
+                       for d in stale}
+        try:
+            for draft_id, counted in turnout(session, draft_ids=stale).items():
+                self._kept[draft_id] = (*started[draft_id], counted)
+        finally:
+            with self._lock:
+                self._counting.difference_update(stale)
+        return {d: self._kept[d][3] for d in draft_ids}
 
     def forget(self, draft_id: int) -> None:
         """Recount this draft next time (this process has just stored a comment on it)."""
-        self._kept.pop(draft_id, None)
+        with self._lock:
+            self._forgets[draft_id] = self._forgets.get(draft_id, 0) + 1
 
 
 @dataclass
