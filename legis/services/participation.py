@@ -68,6 +68,7 @@ class TurnoutCache:
         self._forgets: dict[int, int] = {}
         self._counting: set[int] = set()
         self._lock = threading.Lock()
+        self._first = threading.Lock()   # held while a draft is counted for the first time
 
     def current(self, draft_id: int) -> Turnout | None:
         """The count to show without counting now, or None when this request must count."""
@@ -78,15 +79,47 @@ class TurnoutCache:
             return kept[3]
         return None
 
+    def claim(self, draft_id: int) -> Turnout | None:
+        """On the event loop, before a request goes to count: the count to show if another
+        request is counting already; None if this one is to count (``get`` counts it)."""
+        with self._lock:
+            shown = self.current(draft_id)
+            if shown is None:
+                self._counting.add(draft_id)
+            return shown
+
+    def release(self, draft_id: int) -> None:
+        """A ``claim`` given up (the request ended without counting)."""
+        with self._lock:
+            self._counting.discard(draft_id)
+
     def _fresh(self, draft_id: int, kept: tuple[float, int, int, Turnout]) -> bool:
         counted_at, changes, forgets, _count = kept
         return (time.monotonic() - counted_at <= self.ttl
                 and changes == page_stamps.local_changes()
                 and forgets == self._forgets.get(draft_id, 0))
 
-    def get(self, session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
+    def get(self, session: Session, *, draft_ids: list[int],
+            claimed: frozenset[int] = frozenset()) -> dict[int, Turnout]:
+        """The counts, counting those that are stale (and those this request ``claim``ed).
+
+        A draft never counted yet is counted by one request while the others wait for it."""
+        needed = [d for d in draft_ids if self._needs(d, claimed)]
+        if any(d not in self._kept for d in needed):
+            with self._first:
+                return self._count(session, draft_ids, [d for d in needed if self._needs(d, claimed)])
+        return self._count(session, draft_ids, needed)
+
+    def _needs(self, draft_id: int, claimed: frozenset[int]) -> bool:
+        kept = self._kept.get(draft_id)
+        if kept is None:
+            return True
+        if draft_id not in claimed and draft_id in self._counting:
+            return False   # another request is counting: show the count before it
+        return not self._fresh(draft_id, kept)
+
+    def _count(self, session: Session, draft_ids: list[int], stale: list[int]) -> dict[int, Turnout]:
         with self._lock:
-            stale = [d for d in draft_ids if self.current(d) is None]
             self._counting.update(stale)
             started = {d: (time.monotonic(), page_stamps.local_changes(), self._forgets.get(d, 0))
                        for d in stale}

@@ -27,7 +27,7 @@ from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
 from legis.web.page_cache import PageCache
-from legis.web.public_pages import PAGE_THREADS
+from legis.web.public_pages import PAGE_THREADS, STAMP_THREADS
 from legis.web.ratelimit import BatchedCounts, RateLimiter
 from legis.web.security import SecurityMiddleware
 from legis.web.stamp_cache import StampCache
@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # a resident opening a page still gets one at once. See web.public_pages.
     page_engine = make_engine(
         settings.database_url,
-        pool_size=PAGE_THREADS,
+        # a connection for each page thread, each stamp reader and the pre-rendering thread
+        pool_size=PAGE_THREADS + STAMP_THREADS + 1,
         max_overflow=0,
         statement_timeout_ms=settings.db_statement_timeout_ms,
     )
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                if settings.rate_limit_store == "database" else None)
     app.state.pages = PageCache()   # rendered public pages, see web.public_pages
     app.state.stamps = StampCache()   # the stamps read a moment ago, see web.stamp_cache
+    app.state.stamp_reads = {}   # the stamp reads under way, each awaited by all who ask
     app.state.walls = OrderedDict()   # counted 回音壁 per state of results, ditto
     app.state.turnout_lines = {}   # the turnout line per count, ditto
     app.state.readings = OrderedDict()   # a draft's text laid out in pages, per stamp, ditto

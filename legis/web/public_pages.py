@@ -8,6 +8,8 @@ the thread pool: a render never holds up the event loop. See legis.web.page_cach
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -34,6 +36,8 @@ from legis.web.common import int_or_none, pop_flashes
 from legis.web.formtokens import FormTokens
 from legis.web.page_cache import CachedPage, new_slot, respond
 
+log = logging.getLogger("legis.web")
+
 # Every form token has the same length (a fixed-size nonce, timestamp and signature).
 TOKEN_SLOT = new_slot("formtoken", len(FormTokens("width").issue()), pad=False)
 TURNOUT_SLOT = new_slot("turnout", 320)
@@ -49,34 +53,53 @@ async def in_page_threads(request: Request, work: Callable[..., Response], **kwa
 
     Submissions wait in the shared thread pool for SQLite's one writer; a page read waiting
     behind them would take seconds to start. Reads get threads they need not share."""
+    return await anyio.to_thread.run_sync(partial(work, request, **kwargs),
+                                          limiter=_page_threads(request))
+
+
+def _page_threads(request: Request) -> anyio.CapacityLimiter:
     limiter = getattr(request.app.state, "page_threads", None)
     if limiter is None:
         limiter = request.app.state.page_threads = anyio.CapacityLimiter(PAGE_THREADS)
-    return await anyio.to_thread.run_sync(partial(work, request, **kwargs), limiter=limiter)
+    return limiter
 
 
 async def draft_page(request: Request) -> Response:
     """A draft to read: the whole of a short one, a chapter of a long one."""
     slug, part = request.path_params["slug"], request.path_params.get("part", 1)
     token = request.query_params.get("s", "")[:40]
-    return _reading_from_memory(request, ("read", slug, token), part) or await in_page_threads(
-        request, _reading_page, slug=slug, part=part, token=token, by_qr=False)
+    return await _reading(request, ("read", slug, token), slug=slug, part=part, token=token,
+                          by_qr=False)
 
 
 async def meeting_page(request: Request) -> Response:
     """The page residents reach by scanning a meeting's QR code."""
     token = request.path_params["token"]
-    return _reading_from_memory(request, ("qr", token), 1) or await in_page_threads(
-        request, _reading_page, slug=None, part=1, token=token, by_qr=True)
+    return await _reading(request, ("qr", token), slug=None, part=1, token=token, by_qr=True)
+
+
+async def _reading(request: Request, lookup: tuple, **kwargs: Any) -> Response:
+    await _stamp_ready(request, lookup)
+    served = _reading_from_memory(request, lookup, kwargs["part"])
+    if isinstance(served, Response):
+        return served
+    try:   # ``served``: the drafts whose turnout this request has taken on to count
+        return await in_page_threads(request, _reading_page, claimed=served, **kwargs)
+    finally:
+        for draft_id in served:
+            request.app.state.turnouts.release(draft_id)
 
 
 async def comment_form_page(request: Request) -> Response:
     """One article and its form on a page of its own (no-JS fallback)."""
+    await _stamp_ready(request, ("read", request.path_params["slug"],
+                                 request.query_params.get("s", "")[:40]))
     return _form_from_memory(request) or await in_page_threads(request, _comment_form)
 
 
 async def feedback_page(request: Request) -> Response:
     """回音壁: opinions with their supporters and dispositions, a page at a time; no personal data."""
+    await _stamp_ready(request, ("read", request.path_params["slug"], ""))
     return _wall_from_memory(request) or await in_page_threads(request, _wall)
 
 
@@ -87,22 +110,83 @@ async def feedback_page(request: Request) -> Response:
 def _remembered(request: Request, lookup: tuple) -> tuple[page_stamps.Stamp, str] | None:
     if "session" in request.scope and request.session.get("flashes"):
         return None
-    found = request.app.state.stamps.get(lookup)
+    found = request.app.state.stamps.peek(lookup)
     if found is None or not _public(found[0]):
         return None
     return found
 
 
-def _reading_from_memory(request: Request, lookup: tuple, part: int) -> Response | None:
+async def _stamp_ready(request: Request, lookup: tuple) -> None:
+    """Have the stamp of ``lookup`` in memory: read in a thread of its own once for all the
+    requests asking at that moment (they wait for that one read, not each for a page thread
+    and a database round trip), or again in the background when it is getting old."""
+    state = request.app.state
+    found, read_again = state.stamps.get(lookup)
+    if found is not None:
+        if read_again:
+            _in_background(_read_stamp(request, lookup))
+        return
+    reads: dict[tuple, asyncio.Future] = state.stamp_reads
+    pending = reads.get(lookup)
+    if pending is None:
+        pending = reads[lookup] = asyncio.ensure_future(_read_stamp(request, lookup))
+        pending.add_done_callback(lambda _done: reads.pop(lookup, None))
+    await asyncio.wait([pending])
+
+
+_BACKGROUND: set[asyncio.Future] = set()   # held until done (the loop keeps weak references)
+
+
+def _in_background(work: Any) -> None:
+    task = asyncio.ensure_future(work)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+STAMP_THREADS = 2   # stamp reads never queue behind page renders
+
+
+async def _read_stamp(request: Request, lookup: tuple) -> None:
+    state = request.app.state
+
+    def read() -> None:
+        with state.page_engine.connect() as connection:
+            if lookup[0] == "qr":
+                _look_up(connection, state, slug=None, token=lookup[1], by_qr=True)
+            else:
+                _look_up(connection, state, slug=lookup[1], token=lookup[2], by_qr=False)
+
+    limiter = getattr(state, "stamp_threads", None)
+    if limiter is None:
+        limiter = state.stamp_threads = anyio.CapacityLimiter(STAMP_THREADS)
+    try:
+        await anyio.to_thread.run_sync(read, limiter=limiter)
+    except Exception:
+        state.stamps.refresh_failed(lookup)
+        log.warning("reading the stamp of %s failed", lookup[:2], exc_info=True)
+
+
+def _reading_from_memory(request: Request, lookup: tuple, part: int, *,
+                         in_thread: bool = False) -> Response | frozenset[int]:
+    """The page, or the drafts whose turnout this request is to count on the full path.
+    ``in_thread``: a request that waited for a page thread looks again (the page it was
+    waiting for may be made by now); it claims nothing."""
     state = request.app.state
     found = _remembered(request, lookup)
     if found is None:
-        return None
+        return frozenset()
     stamp, token = found
     page = state.pages.peek(("draft", stamp.text_key, part, token, *_variant(request)))
+    if page is None:
+        return frozenset()
     turnout = state.turnouts.current(stamp.draft_id)
-    if page is None or turnout is None:
-        return None
+    if turnout is None and in_thread:
+        return frozenset()
+    if turnout is None:
+        # One request counts; those arriving meanwhile show the count before it.
+        turnout = state.turnouts.claim(stamp.draft_id)
+        if turnout is None:
+            return frozenset({stamp.draft_id})
     return _reading_response(request, stamp, page, turnout)
 
 
@@ -178,16 +262,22 @@ def _look_up(connection: Connection, state: Any, *, slug: str | None, token: str
     stamp = page_stamps.read(connection, meeting_token=token) if by_qr else \
         page_stamps.read(connection, slug=slug)
     meeting = token if by_qr else _meeting_of(connection, stamp, token)
-    if stamp is not None:
-        state.stamps.put(("qr", token) if by_qr else ("read", slug, token), (stamp, meeting), started)
-        if not by_qr and token and not meeting:   # a stray s= reads like the plain page
-            state.stamps.put(("read", slug, ""), (stamp, ""), started)
+    lookup = ("qr", token) if by_qr else ("read", slug, token)
+    if stamp is None:
+        state.stamps.forget(lookup)
+    else:
+        state.stamps.put(lookup, (stamp, meeting), started)
     return stamp, meeting
 
 
 def _reading_page(request: Request, *, slug: str | None, part: int, token: str,
-                  by_qr: bool) -> Response:
+                  by_qr: bool, claimed: frozenset[int] = frozenset()) -> Response:
     state = request.app.state
+    if not claimed:
+        served = _reading_from_memory(request, ("qr", token) if by_qr else ("read", slug, token),
+                                      part, in_thread=True)
+        if isinstance(served, Response):
+            return served
     with _read_only(state.page_engine) as (connection, session):
         stamp, token = _look_up(connection, state, slug=slug, token=token, by_qr=by_qr)
         if by_qr and stamp is None:
@@ -206,7 +296,8 @@ def _reading_page(request: Request, *, slug: str | None, part: int, token: str,
             page = make()
         if stamp is None:   # make() raised for a draft that is not there; never reached
             raise NotFound("没有找到这部草案，可能网址有误或已被删除。")
-        turnout = state.turnouts.get(session, draft_ids=[stamp.draft_id])[stamp.draft_id]
+        turnout = state.turnouts.get(session, draft_ids=[stamp.draft_id],
+                                     claimed=claimed)[stamp.draft_id]
     return _reading_response(request, stamp, page, turnout)
 
 
