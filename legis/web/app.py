@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from contextlib import asynccontextmanager
+from functools import cache
+from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.templating import Jinja2Templates
 
 from legis import logs
@@ -128,4 +131,23 @@ def make_templates() -> Jinja2Templates:
 
     env.globals.update(viewhelpers.GLOBALS)
     env.filters.update(viewhelpers.FILTERS)
+    env.globals["url_for"] = _url_for   # Jinja2Templates keeps a url_for already there
     return Jinja2Templates(env=env)
+
+
+@jinja2.pass_context
+def _url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
+    """request.url_for from the routes indexed by name: Starlette's tries every route in turn,
+    raising and catching an exception for each (~220 for a static file, a tenth of a render)."""
+    request = context["request"]
+    route = _named_routes().get(name)
+    if route is None:
+        return request.url_for(name, **path_params)
+    return route.url_path_for(name, **path_params).make_absolute_url(base_url=request.base_url)
+
+
+@cache
+def _named_routes() -> dict[str, BaseRoute]:
+    from legis.web.routes import routes
+
+    return {r.name: r for r in routes if isinstance(r, (Route, Mount)) and r.name}
