@@ -281,6 +281,16 @@ def _negating(word: str, negations: list[str], not_negations: list[str]) -> bool
     return any(negation in word for negation in negations)
 
 
+def _axis_sides() -> dict[str, tuple[int, int]]:
+    """(axis, side) of every word of axes.txt ("理由: words | words", one axis a line)."""
+    side_of: dict[str, tuple[int, int]] = {}
+    for axis, line in enumerate(load_lines("axes.txt")):
+        for side, words in enumerate(line.partition(":")[2].split("|")):
+            for word in words.split():
+                side_of.setdefault(basic(word), (axis, side))
+    return side_of
+
+
 def _synonym_table(shortest: int) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """The words the matcher puts in one form, longest first, and the form of each.
 
@@ -290,9 +300,21 @@ def _synonym_table(shortest: int) -> tuple[re.Pattern[str] | None, dict[str, str
     negations = [basic(w) for line in load_lines("negations.txt") for w in line.split()]
     not_negations = sorted((basic(w) for line in load_lines("not_negations.txt")
                             for w in line.split()), key=lambda w: (-len(w), w))
+    side_of = _axis_sides()
+    axis_words = re.compile(_trie(sorted(side_of, key=lambda w: (-len(w), w))))
+
+    def directions(word: str) -> set[tuple[int, int]]:
+        return {side_of[w] for w in axis_words.findall(word) if len(w) >= 2}
+
     form: dict[str, str] = {}
     for words in synonym_groups():
         if any(_negating(word, negations, not_negations) for word in words):
+            continue
+        # A group whose words name different directions (改为, 延长至 and 缩短至; 公示 and
+        # 公布, of the axis 公开 | 保密) is one word to the contrast check, which reads the
+        # directions first; put in one form in the text, a direction would be lost or
+        # gained.
+        if any(directions(word) != directions(words[0]) for word in words):
             continue
         for word in words:
             if len(word) >= shortest:
@@ -369,8 +391,9 @@ def spaced_many(texts: Sequence[str], *, synonyms: bool = True) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """The comparison form of a comment: NFKC, simplified characters, one form of numbers,
-    的/地/得 folded, no punctuation or white space, and no wrappers (我建议：, 谢谢！)."""
+    """The character form of a comment: NFKC, simplified characters, one form of numbers,
+    的/地/得 folded, no punctuation or white space, and no wrappers (我建议：, 谢谢！). The
+    matcher compares ``spaced_many`` forms, which put listed synonyms in one form too."""
     return spaced_many([text], synonyms=False)[0].replace(" ", "")
 
 
@@ -378,10 +401,6 @@ def normalise_many(texts: Iterable[str]) -> list[str]:
     """``normalise`` over many texts, converting characters in batches (much faster)."""
     return [s.replace(" ", "") for s in spaced_many(list(texts), synonyms=False)]
 
-
-def matched(text: str) -> str:
-    """The form the matcher compares: ``normalise`` with listed synonyms in one form."""
-    return spaced_many([text])[0].replace(" ", "")
 
 
 def basic(text: str) -> str:
