@@ -91,6 +91,8 @@ Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 # Numeral characters the normaliser leaves as they are when no measure word follows
 # (百分之一, 第一 in a longer phrase): a span of them on both sides is a number changed.
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+# "Every" before a period or a measure word (每天, 每2天).
+_PER = frozenset("每")
 
 
 def _load_verdicts() -> dict[str, tuple[str, ...]]:
@@ -104,6 +106,8 @@ def _load_verdicts() -> dict[str, tuple[str, ...]]:
 
 
 _VERDICTS = _load_verdicts()
+# Words that join two names into a list (data/joiners.txt): no role between them.
+_JOINERS = frozenset(basic(w) for line in load_lines("joiners.txt") for w in line.split())
 
 
 def _verdict(text: str) -> bool:
@@ -123,6 +127,23 @@ def _numeral_changed(a: str, b: str, blocks: list[Block]) -> bool:
     """Whether a span is numeral characters on both sides, differing (百分之一 vs 百分之十)."""
     return any(a[s1:e1] and b[s2:e2] and _NUMERALS.issuperset(a[s1:e1] + b[s2:e2])
                for s1, e1, s2, e2 in blocks)
+
+
+def _counts_shared_measure(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether one text puts a number after 每 ("every") before the measure word both texts
+    have there (每天 vs 每2天, 每个月 vs 每3个月): another period, not one said more
+    precisely. A number added with its own measure word (每年公开 vs 每年公开1次) says
+    more, not something else; so does a number before a word elsewhere (年收入 vs 1年收入:
+    on every OCNLI pair it read five entailments and no contradiction)."""
+    for s1, e1, s2, e2 in blocks:
+        if (s1 == e1) == (s2 == e2):
+            continue
+        text, other, start, end, at = (a, b, s1, e1, s2) if s2 == e2 else (b, a, s2, e2, s1)
+        if NUMBER.fullmatch(text[start:end]) and end < len(text) and at < len(other) \
+                and text[end] == other[at] and "\u4e00" <= text[end] <= "\u9fff" \
+                and start and text[start - 1] in _PER:
+            return True
+    return False
 
 
 def _ordered(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str, list[Block]]:
@@ -360,7 +381,43 @@ def _swapped(a: str, b: str) -> bool:
         # In b: y, then p, then x, next to each other.
         if 0 <= pj - (yj + len(ypiece)) <= SWAP_GAP and 0 <= j - (pj + len(ppiece)) <= SWAP_GAP:
             return True
+    return _swapped_around_word(a, b, tiles)
+
+
+def _swapped_around_word(a: str, b: str, tiles: list[tuple[int, int, str]]) -> bool:
+    """Two shared pieces x and y with one short word between them (业委会|向|物业公司, 甲|给|乙)
+    in one text and y, the same word, x in the other: roles traded. A word that joins a
+    list (和, 与: data/joiners.txt) gives no role, so 业主和物业 vs 物业和业主 is no swap."""
+    start_a = {i: n for n, (i, _, _) in enumerate(tiles)}
+    for n, (i, j, x) in enumerate(tiles):
+        for gap in range(1, SWAP_GAP + 1):
+            y_at = start_a.get(i + len(x) + gap)
+            if y_at is None or y_at == n:
+                continue
+            _, yj, y = tiles[y_at]
+            word = a[i + len(x):i + len(x) + gap]
+            if " " in word or word in _JOINERS or len(x) > SWAP_WORD or len(y) > SWAP_WORD:
+                continue
+            if yj + len(y) + gap == j and b[yj + len(y):j] == word:
+                return True
     return False
+
+
+def _swapped_near(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether two texts that differ only in short spans hold the same characters, two
+    spans trading places around what stands between them (将车库改为仓库 vs 将仓库改为车库:
+    the two words share 库, so only 车 and 仓 differ; or 东门 and 西门 around 进). What
+    stands between must say something of its own (改为, 交给): 业主和物业 vs 物业和业主 is
+    a list in another order."""
+    if len(blocks) < 2 or len(a) > SWAP_CHARS or Counter(a) != Counter(b):
+        return False
+    for k, (s1, e1, s2, e2) in enumerate(blocks):
+        for t1, f1, t2, f2 in blocks[k + 1:]:
+            if a[s1:e1] and content(a[s1:e1]) and a[s1:e1] == b[t2:f2] and a[t1:f1] == b[s2:e2] \
+                    and content(a[t1:f1]) and len(content(a[e1:t1])) >= 2:
+                return True
+    # Words sharing no character: the pieces the texts share tell (see _swapped).
+    return _swapped(a, b)
 
 
 def _noun_char(a: str, b: str, block: Block) -> bool:
@@ -411,6 +468,8 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     found = _poles_apart(a, b, blocks)
     if found:
         return found
+    if _swapped_near(a, b, blocks):
+        return SWAPPED
     joined = _joined(blocks)
     if len(joined) > WORDING_SPANS:
         return None
@@ -499,10 +558,10 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if a == b:
             return None
         blocks = _blocks(a, b)
-    if _numeral_changed(a, b, blocks):
+    if _numeral_changed(a, b, blocks) or _counts_shared_measure(a, b, blocks):
         return NUMBERS
     if _slips(a, b, blocks):
-        return None
+        return SWAPPED if _swapped_near(a, b, blocks) else None
     if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
         return _near_duplicates(a, b, blocks)
     clauses_a, clauses_b = a.split(" "), b.split(" ")
@@ -528,6 +587,11 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         a, b = a.strip(), b.strip()
         blocks, added = _judged(a, b)
         if not blocks:
+            # Words moved inside one clause around a word that gives each a role (先征求意见
+            # 再施工 vs 先施工再征求意见) trade places; moved clauses are harmless.
+            if " " not in a and " " not in b and len(a) <= SWAP_CHARS \
+                    and _swapped_around_word(a, b, [t for t in _tiles(a, b) if content(t[2])]):
+                return SWAPPED
             return None
     # Negations are counted in the whole texts less what one comment adds (clauses in
     # another order or glued together count the same), and in each pair of single
