@@ -11,7 +11,9 @@ The clauses of the two normalised comments are put in matching order, the texts 
   character is enough when it makes another noun: 路灯/路牌), or a verdict clause one
   comment alone adds against what it says (那也大错特错了, 这根本不可能; data/verdicts.txt);
 - harmless: anything else, in particular a clause or a sentence one comment adds,
-  particles and function words, and a homophone slip (在/再, 因当/应当).
+  particles and function words, a homophone slip (在/再, 因当/应当), the 不 of a potential
+  form given as a reason (晚上睡不着, 修缮不起: lexicon.claim_negations) and a condition said
+  to suffice against the same condition required (…同意即可 vs 应当经…同意).
 
 Traditional characters, numeral forms, punctuation and wrappers are gone before (see
 normalise.py); the words read are data (lexicon.py). The number guard and the direction
@@ -37,6 +39,7 @@ from legis.matching.lexicon import (
     WORDING,
     axis_reason,
     axis_values,
+    claim_negations,
     content,
     homophones,
     negations,
@@ -260,10 +263,12 @@ def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
     Words one comment has in one place and the other in another (不能随意涨价 first or
     last) are moved, neither."""
     blocks = _blocks(a, b)
-    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks) if s2 == e2}
+    # A side of a span that is only a clause break counts as empty (" " vs 不能…办不成).
+    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks)
+               if not b[s2:e2].strip()}
     moved: set[int] = set()
     for k, (s1, e1, s2, e2) in enumerate(blocks):
-        if s1 == e1:
+        if not a[s1:e1].strip():
             other = dropped.get(content(b[s2:e2]))
             if other is not None and other not in moved and content(b[s2:e2]):
                 moved.update((k, other))
@@ -450,7 +455,7 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
 def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     """``reason`` for two texts that differ only in short spans (the same clauses in the
     same order): the same checks, read in the spans and a few characters around them."""
-    if negations(a) != negations(b) or polarity_flipped(a, b):
+    if _negations_differ(a, b) or polarity_flipped(a, b):
         return NEGATION
     if vague_against_number(a, b):
         return QUANTITY
@@ -535,6 +540,13 @@ def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
     return found if found == OPPOSITE else None
 
 
+def _negations_differ(a: str, b: str) -> bool:
+    """Whether two texts hold a different count of negations of what they ask (the 不 of a
+    potential form, 睡不着, is a resident's reason unless the other says 睡着: see
+    lexicon.claim_negations)."""
+    return negations(a) != negations(b) and claim_negations(a, b) != claim_negations(b, a)
+
+
 @lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> frozenset[str]:
     # Read once per comment: a comment meets many leaders, a leader many comments.
@@ -601,13 +613,13 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if (e2 == s2 and _verdict(a[s1:e1].strip())) or (e1 == s1 and _verdict(b[s2:e2].strip())):
             return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
-    if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
+    if _negations_differ(whole_a, whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
     if vague_against_number(whole_a, whole_b):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
-        if (" " not in a[s1:e1] and " " not in b[s2:e2] and negations(one_a) != negations(one_b)
+        if (" " not in a[s1:e1] and " " not in b[s2:e2] and _negations_differ(one_a, one_b)
                 and fuzz.ratio(a[s1:e1], b[s2:e2]) >= SAME_CLAUSE):
             return NEGATION
     # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),
