@@ -54,7 +54,7 @@ from legis.matching.leaders import (
 # compared here grow with the square of a campaign's wordings; see docs/benchmarks.md).
 GROUPING_MAX = 3000
 # Share of all the pairs across two opinions (weighted by comments) that must be links.
-AGREE_SHARE = 0.8
+AGREE_SHARE = 0.9
 # Pairs of opinions whose compared pairs weigh under this share of all their pairs are
 # not scored (they cannot pass the gate above; a share under it leaves room for the
 # opinions to grow first).
