@@ -140,10 +140,21 @@ def polarity_flipped(a: str, b: str) -> bool:
     # text and the other way in the other; when no such clause holds a negation, every
     # word of them stands plain, and a plain word is plain in the other text too or held
     # both ways there (the same result as reading them all, far cheaper on alike texts).
+    # A word stands negated in one text only if a clause of that text negates it that the
+    # other text lacks (a clause both hold negates it in both): only the words such
+    # clauses negate are looked up, each in the clauses of both texts that hold it.
     clauses_a, clauses_b = Counter(a.split(" ")), Counter(b.split(" "))
-    if not any(map(_NEGATING.search, (clauses_a - clauses_b) + (clauses_b - clauses_a))):
-        return False
-    return bool(flipped_words(a, b))
+    own = [clause for clause in (clauses_a - clauses_b) + (clauses_b - clauses_a)
+           if _NEGATING.search(clause)]
+    negated = {word for clause in own for word, seen in _clause_polarities(clause) if seen}
+    for word in negated:
+        mine = {seen for clause in clauses_a if word in clause
+                for found, seen in _clause_polarities(clause) if found == word}
+        theirs = {seen for clause in clauses_b if word in clause
+                  for found, seen in _clause_polarities(clause) if found == word}
+        if len(mine) == 1 and len(theirs) == 1 and mine != theirs:
+            return True
+    return False
 
 
 def flipped_words(a: str, b: str) -> list[str]:
