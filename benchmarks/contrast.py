@@ -75,11 +75,29 @@ def labelled() -> None:
 
 def minimal() -> None:
     rows = [json.loads(line) for line in (DATA / "minimal_pairs.jsonl").open(encoding="utf-8")]
-    for split in ("dev", "held"):
-        part = [r for r in rows if r["split"] == split]
+    # The held half as a whole, then its two sources apart: the slot templates and the
+    # pairs written by hand (branch i13o, "source": "hand").
+    for split, name in (("dev", "dev"), ("held", "held"), ("held", "held template"),
+                        ("held", "held hand")):
+        part = [r for r in rows if r["split"] == split
+                and (name in ("dev", "held") or r.get("source", "template") == name.split()[1])]
         groups = cluster_by_article([(r["article"], r["text"]) for r in part])
         p, r = pair_precision_recall([r["group"] for r in part], groups)
-        print(f"minimal pairs {split:4} P/R {p:.3f} / {r:.3f}")
+        print(f"minimal pairs {name:13} P/R {p:.3f} / {r:.3f} ({len(part)} comments)")
+    hand = [r for r in rows if r.get("source") == "hand"]
+    found = cluster_by_article([(r["article"], r["text"]) for r in hand])
+    by_kind: dict[str, list[int]] = {}
+    for i, x in enumerate(hand):
+        for j in range(i + 1, len(hand)):
+            y = hand[j]
+            if x["article"] != y["article"] or x["group"] == y["group"]:
+                continue
+            kind = y["kind"] if x["kind"] == "paraphrase" else x["kind"]
+            seen = by_kind.setdefault(kind, [0, 0])
+            seen[0] += found[i] == found[j]
+            seen[1] += 1
+    print("  hand-written pairs of different opinions merged, by kind: " + ", ".join(
+        f"{kind} {n}/{total}" for kind, (n, total) in sorted(by_kind.items())))
 
 
 def cost() -> None:

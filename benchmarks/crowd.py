@@ -9,7 +9,9 @@ or a chapter of the long one), then submits a comment with a form token pre-sign
 server's secret, and again, until the time is up (bounded; loopback only). `legis serve`
 runs on SQLite with one worker and, with --postgres, on PostgreSQL with two. --code runs the
 server from another checkout (e.g. main before this change) so before and after share a run.
-Prints p50/p99 of page loads and of submissions, pages/s, and the ratio to hello's rate.
+Prints p50/p99 of page loads and of submissions, pages/s, and the ratio to hello's rate,
+counting the requests made in the measured window; the slowest page asked for during the
+warm-up (the wait for the first renders after the server started) is shown apart.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Tally:
     posts: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     page_bytes: int = 0
+    slow: list[tuple[float, float, str]] = field(default_factory=list)   # (seconds, at, path)
+    cold: float = 0.0   # the longest wait of a page asked for in the warm-up
 
     @staticmethod
     def pct(values: list[float], q: float) -> float:
@@ -85,13 +89,19 @@ async def resident(host: str, port: int, paths: list[str], posts, tally: Tally,
     try:
         while time.perf_counter() < end:
             start = time.perf_counter()
-            writer.write(get_request(random.choice(paths)))
+            path = random.choice(paths)
+            writer.write(get_request(path))
             status, size = await read_body(reader)
             done = time.perf_counter()
             tally.statuses[f"GET {status}"] += 1
-            if warm_end <= done <= end:
+            # Counted when asked for within the window: a page asked for during the warm-up
+            # waited for the first renders after the server started (the cold start, kept apart).
+            if warm_end <= start <= end:
                 tally.pages.append(done - start)
                 tally.page_bytes += size
+                tally.slow.append((done - start, start - warm_end, path))
+            elif start < warm_end:
+                tally.cold = max(tally.cold, done - start)
             if posts is None:
                 continue
             start = time.perf_counter()
@@ -99,7 +109,7 @@ async def resident(host: str, port: int, paths: list[str], posts, tally: Tally,
             status, _keep = await read_response(reader)
             done = time.perf_counter()
             tally.statuses[f"POST {status}"] += 1
-            if warm_end <= done <= end:
+            if warm_end <= start <= end:
                 tally.posts.append(done - start)
     finally:
         writer.close()
@@ -131,19 +141,27 @@ def group_cpu(pid: int) -> float:
     return total
 
 
-def crowd(base: str, pid: int, paths: list[str], posts, args) -> tuple[Tally, float]:
+def crowd(base: str, pid: int, paths: list[str], posts, args,
+          cpu_of=group_cpu) -> tuple[Tally, float]:
+    """The tally, and the server's CPU (share of one core) over the measured window."""
     url, tally = urlsplit(base), Tally()
+    cpu: list[float] = []
+
+    async def clock(warm_end: float, end: float) -> None:
+        await asyncio.sleep(max(0.0, warm_end - time.perf_counter()))
+        cpu.append(cpu_of(pid))
+        await asyncio.sleep(max(0.0, end - time.perf_counter()))
+        cpu.append(cpu_of(pid))
 
     async def main() -> None:
         warm_end = time.perf_counter() + args.warmup
         end = warm_end + args.duration
-        await asyncio.wait_for(asyncio.gather(*[
+        await asyncio.wait_for(asyncio.gather(clock(warm_end, end), *[
             resident(url.hostname, url.port, paths, posts, tally, warm_end, end)
             for _ in range(args.residents)]), timeout=args.warmup + args.duration + 120)
 
-    before = group_cpu(pid)
     asyncio.run(main())
-    return tally, (group_cpu(pid) - before) / (args.warmup + args.duration)
+    return tally, (cpu[1] - cpu[0]) / args.duration
 
 
 def article_ids(env: dict, slug: str) -> list[int]:
@@ -169,7 +187,8 @@ def row(label: str, tally: Tally, hello_rate: float, cpu: float, duration: float
             f"{Tally.pct(tally.pages, .99) * 1000:,.0f} ms | {rate:,.0f} | {rate / hello_rate:.1%} | "
             f"{kb:,.0f} KB | {Tally.pct(tally.posts, .5) * 1000:,.0f} ms | "
             f"{Tally.pct(tally.posts, .99) * 1000:,.0f} ms | {len(tally.posts) / duration:,.0f} | "
-            f"{cpu:.0%} | {dict(tally.statuses)} |")
+            f"{cpu:.0%} | {cpu * duration / max(1, len(tally.pages) + len(tally.posts)) * 1e6:,.0f} µs | "
+            f"{tally.cold * 1000:,.0f} ms | {dict(tally.statuses)} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,26 +199,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000", help="articles per draft, comma-separated")
     parser.add_argument("--postgres", default="", help="also run on this PostgreSQL (2 workers)")
     parser.add_argument("--pages-only", action="store_true", help="open pages, submit nothing")
+    parser.add_argument("--slowest", type=int, default=0, help="print the N slowest pages")
     parser.add_argument("--code", default="", help="run the server from this checkout instead")
     args = parser.parse_args(argv)
     if not 1 <= args.residents <= 1000 or args.duration <= 0:
         parser.error("--residents 1..1000 and --duration > 0")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     lines = [("| run | page p50 | page p99 | pages/s | of hello | page size | post p50 | post p99 "
-              "| posts/s | server CPU | answers |"), "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+              "| posts/s | server CPU | CPU per request | warm-up's slowest page | answers |"),
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         extra = {"PYTHONPATH": args.code} if args.code else {}
         if args.code:   # `python -m legis` finds the package in its working directory first
             os.chdir(args.code)
         env = server_env(Path(tmp), **extra)
         with hello_server(env, 1) as (base, process):   # one worker, as legis on SQLite
-            before = cpu_seconds(process.pid)
-            hello, _ = crowd(base, process.pid, ["/hello"], None, args)
-            cpu = (cpu_seconds(process.pid) - before) / (args.warmup + args.duration)
+            hello, cpu = crowd(base, process.pid, ["/hello"], None, args, cpu_seconds)
         hello_rate = len(hello.pages) / args.duration
         lines.append(f"| hello (bare Starlette), {args.residents} connections | "
                      f"{Tally.pct(hello.pages, .5) * 1000:,.1f} ms | {Tally.pct(hello.pages, .99) * 1000:,.1f} ms"
-                     f" | {hello_rate:,.0f} | 100% | | | | | {cpu:.0%} | {dict(hello.statuses)} |")
+                     f" | {hello_rate:,.0f} | 100% | | | | | {cpu:.0%} | {cpu * args.duration / max(1, len(hello.pages)) * 1e6:,.0f} µs"
+                     f" | | {dict(hello.statuses)} |")
         databases = [("SQLite, 1 worker", f"sqlite:///{Path(tmp) / 'crowd.db'}", 1)]
         if args.postgres:
             databases.append(("PostgreSQL, 2 workers", stack.enter_context(postgres_schema(args.postgres)), 2))
@@ -218,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
                     tally, cpu = crowd(base, process.pid, paths, posts, args)
                     lines.append(row(f"{label}, {size} articles", tally, hello_rate, cpu, args.duration))
                     print(lines[-1], flush=True)
+                    if args.slowest:   # the tail: how long, when (s after warm-up), which page
+                        print(sorted(tally.slow, reverse=True)[:args.slowest], flush=True)
     print("\n".join(lines))
     return 0
 

@@ -163,9 +163,17 @@ def cpu_seconds(pid: int) -> float:
 
 
 def load(name: str, base: str, pid: int, clients: int, next_request: Callable[[], bytes | None],
-         *, warmup: float, duration: float) -> Run:
+         *, warmup: float, duration: float, profile: Path | None = None) -> Run:
     url = urlsplit(base)
     run = Run(name, clients, duration, total=warmup + duration)
+    spy = None
+    if profile is not None:
+        # Sampled over the whole run (collapsed stacks, raw); its figures are not comparable.
+        spy = subprocess.Popen(
+            [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid),
+             "--subprocesses", "--rate", "250", "--format", "raw", "--output", str(profile),
+             "--duration", str(max(1, int(warmup + duration)))],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     async def main() -> None:
         warm_end = time.perf_counter() + warmup
@@ -180,6 +188,8 @@ def load(name: str, base: str, pid: int, clients: int, next_request: Callable[[]
     total = warmup + duration
     run.server_cpu = (cpu_seconds(pid) - server_before) / total
     run.client_cpu = (time.process_time() - client_before) / total
+    if spy is not None:
+        spy.wait(timeout=60)
     return run
 
 
@@ -272,6 +282,29 @@ def table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
+def verdicts(runs: list[Run], levels: list[int]) -> None:
+    """Each submission run against hello in the same run, and the p99 at the top level."""
+    by = {(r.name, r.clients): r for r in runs}
+    for clients in levels:
+        hello = by["hello", clients]
+        for name in ("submit comment (POST → 303)", "submit, one transaction each"):
+            if (name, clients) not in by:
+                continue
+            sub = by[name, clients]
+            ratio = sub.rate / hello.rate
+            met = "met" if ratio >= TARGET_RATIO else "MISSED"
+            cpu = hello.cpu_per_request / sub.cpu_per_request
+            print(f"{name} / hello throughput @{clients}: {ratio:.1%} (target ≥ {TARGET_RATIO:.0%}: "
+                  f"{met}); by server CPU per request: {cpu:.1%}")
+    top = max(levels)
+    for name in ("submit comment (POST → 303)", "submit, one transaction each"):
+        if (name, top) not in by:
+            continue
+        p99 = by[name, top].pct(0.99)
+        met = "met" if p99 < TARGET_P99_S else "MISSED"
+        print(f"{name} p99 @{top}: {p99 * 1000:.1f} ms (target < {TARGET_P99_S * 1000:.0f} ms: {met})")
+
+
 @contextmanager
 def databases(tmp: Path, postgres: str) -> Iterator[tuple[str, str]]:
     """Two empty databases: SQLite files in ``tmp``, or two schemas in ``postgres``."""
@@ -293,7 +326,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=0,
                         help="worker processes per server (default 1, with --postgres 2)")
     parser.add_argument("--page", action="store_true", help="also measure the draft page (GET)")
+    parser.add_argument("--profile", default="",
+                        help="a folder: py-spy samples the group-commit server during each of its runs "
+                             "(then: benchmarks/profile_summary.py FILE)")
+    parser.add_argument("--only-group", action="store_true",
+                        help="skip the one-transaction-each server")
     args = parser.parse_args(argv)
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
     levels = [int(c) for c in args.clients.split(",") if c.strip()]
     if not levels or min(levels) < 1 or args.duration <= 0 or args.warmup < 0:
         parser.error("--clients needs positive integers; --duration must be > 0")
@@ -329,12 +369,16 @@ def main(argv: list[str] | None = None) -> int:
                 for mode, name, url, process in (
                         ("group", "submit comment (POST → 303)", base, server),
                         ("single", "submit, one transaction each", single_base, single)):
+                    if mode == "single" and args.only_group:
+                        continue
                     print(f"-- {clients} clients: {mode}: signing {count:,} form tokens ...",
                           file=sys.stderr, flush=True)
                     next_post = submissions(secret, count, article_ids,
                                             first=seen[mode] + 1_000_000 * clients)
                     print(f"-- {clients} clients: {mode}: submit ...", file=sys.stderr, flush=True)
-                    sub = load(name, url, process.pid, clients, next_post, **timing)
+                    profile = (Path(args.profile) / f"{mode}-{clients}.txt"
+                               if args.profile and mode == "group" else None)
+                    sub = load(name, url, process.pid, clients, next_post, profile=profile, **timing)
                     seen[mode] += sub.statuses[303]
                     measured.append((sub, 303))
                 if args.page:
@@ -354,26 +398,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{database}; machine shared with other engineers' runs")
     print(table(runs))
     print()
-    for mode in ("group", "single"):
+    for mode in ("group",) if args.only_group else ("group", "single"):
         verdict = "nothing lost, nothing doubled" if stored[mode] == seen[mode] else "MISMATCH"
         print(f"{mode}: comments stored: {stored[mode]:,}; 303 answers seen: {seen[mode]:,} — {verdict}")
         if stored[mode] != seen[mode]:
             errors.append(f"{mode}: {stored[mode]} comments stored for {seen[mode]} 303 answers")
-    by = {(r.name, r.clients): r for r in runs}
-    for clients in levels:
-        hello = by["hello", clients]
-        for name in ("submit comment (POST → 303)", "submit, one transaction each"):
-            sub = by[name, clients]
-            ratio = sub.rate / hello.rate
-            met = "met" if ratio >= TARGET_RATIO else "MISSED"
-            cpu = hello.cpu_per_request / sub.cpu_per_request
-            print(f"{name} / hello throughput @{clients}: {ratio:.1%} (target ≥ {TARGET_RATIO:.0%}: "
-                  f"{met}); by server CPU per request: {cpu:.1%}")
-    top = max(levels)
-    for name in ("submit comment (POST → 303)", "submit, one transaction each"):
-        p99 = by[name, top].pct(0.99)
-        met = "met" if p99 < TARGET_P99_S else "MISSED"
-        print(f"{name} p99 @{top}: {p99 * 1000:.1f} ms (target < {TARGET_P99_S * 1000:.0f} ms: {met})")
+    verdicts(runs, levels)
     for error in errors:
         print(f"ERROR: {error}", file=sys.stderr)
     return 1 if errors else 0

@@ -1,7 +1,7 @@
 """CPU per comment inside the app (no HTTP server, no network): this checkout against another.
 
 Run: .venv/bin/python benchmarks/intake_cpu.py [--comments 4000] [--rounds 3] [--code /work/main]
-         [--postgres postgresql://root@127.0.0.1/test]
+         [--postgres postgresql://root@127.0.0.1/test] [--instructions]
 
 On a shared machine wall-clock rates swing with other people's load; the CPU a process
 spends per comment moves much less. Each round runs, in a fresh process per checkout and
@@ -9,7 +9,10 @@ alternating between them, 64 concurrent submissions straight into the ASGI app m
 `create_app` (every middleware, the handler, group commit, the real database: SQLite in a
 temporary directory, or a schema of its own with --postgres, rate limit lifted as in
 benchmarks/intake.py) and reports process CPU per comment. The baseline is --code (by
-default only this checkout runs). Exits non-zero when a submission is not answered 303.
+default only this checkout runs). With --instructions each child runs under valgrind's
+callgrind, instrumented only while the measured comments go through, and the figure is
+instructions per comment (all threads): the same on a quiet and a loaded machine. Exits
+non-zero when a submission is not answered 303.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ WARMUP = 5   # submissions per client before measuring
 
 def measure(comments: int, postgres: str) -> dict:
     """In this process: CPU seconds per comment through the app of the checkout on sys.path."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
+    # The checkout measured is the working directory (``one_round``): its benchmarks/intake.py
+    # puts its own code first on sys.path, so the baseline runs the baseline's code.
+    sys.path.insert(0, str(Path.cwd() / "benchmarks"))
     from intake import DRAFT_FILE, SLUG, count_comments, databases
 
     from legis.config import Settings
@@ -87,9 +92,12 @@ def measure(comments: int, postgres: str) -> dict:
 
         async def run() -> float:
             await asyncio.gather(*(client(WARMUP) for _ in range(CLIENTS)))
+            _instrument("on")
             before = time.process_time()
             await asyncio.gather(*(client(per_client) for _ in range(CLIENTS)))
-            return time.process_time() - before
+            cpu = time.process_time() - before
+            _instrument("off")
+            return cpu
 
         cpu = asyncio.run(run())
         stored, _ = count_comments(url)
@@ -97,13 +105,33 @@ def measure(comments: int, postgres: str) -> dict:
                 "stored": stored}
 
 
-def one_round(code: Path, comments: int, postgres: str) -> dict:
-    """``measure`` in a fresh process running the checkout at ``code``."""
+def _instrument(state: str) -> None:
+    """Under callgrind (--instructions), count only the measured submissions."""
+    if os.environ.get("LEGIS_CALLGRIND"):
+        subprocess.run(["callgrind_control", "-i", state, str(os.getpid())], check=True,
+                       capture_output=True, timeout=120)
+
+
+def one_round(code: Path, comments: int, postgres: str, instructions: bool = False) -> dict:
+    """``measure`` in a fresh process running the checkout at ``code`` (under callgrind:
+    instructions executed per comment, every thread, repeatable on a loaded machine)."""
     env = dict(os.environ, PYTHONPATH=str(code), PYTHONDONTWRITEBYTECODE="1")
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", "--comments", str(comments), "--postgres", postgres],
-        env=env, cwd=code, capture_output=True, text=True, timeout=900, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    command = [sys.executable, __file__, "--child", "--comments", str(comments), "--postgres", postgres]
+    with tempfile.TemporaryDirectory(prefix="legis-callgrind-") as tmp:
+        out_file = Path(tmp) / "callgrind.out"
+        if instructions:
+            env["LEGIS_CALLGRIND"] = "1"
+            command = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                       f"--callgrind-out-file={out_file}", *command]
+        out = subprocess.run(command, env=env, cwd=code, capture_output=True, text=True,
+                             timeout=3600, check=True)
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        if instructions:
+            totals = [line for line in out_file.read_text().splitlines()
+                      if line.startswith(("summary:", "totals:"))]
+            per = CLIENTS * (comments // CLIENTS)
+            result["instructions"] = int(totals[-1].split()[1]) / per
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--code", default="", help="the baseline checkout (e.g. /work/main)")
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL instead of SQLite")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions per comment under valgrind's callgrind instead of "
+                             "CPU time (slow; use --comments 640 or so)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -124,17 +155,20 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for _ in range(max(1, args.rounds)):
         for name, code in checkouts.items():
-            result = one_round(code, args.comments, args.postgres)
-            results[name].append(result["cpu_ms"])
-            print(f"{name}: {result['cpu_ms']:.3f} ms CPU per comment; answers {result['statuses']}",
-                  file=sys.stderr, flush=True)
+            result = one_round(code, args.comments, args.postgres, args.instructions)
+            results[name].append(result["instructions"] / 1e6 if args.instructions
+                                 else result["cpu_ms"])
+            print(f"{name}: {result['cpu_ms']:.3f} ms CPU per comment; "
+                  f"{result.get('instructions', 0) / 1e6:.3f} M instructions; "
+                  f"answers {result['statuses']}", file=sys.stderr, flush=True)
             failed |= set(result["statuses"]) != {303}
     print(f"{'PostgreSQL' if args.postgres else 'SQLite'}; load average "
           f"{os.getloadavg()[0]:.1f}; {args.comments:,} comments, {CLIENTS} at once, per round")
-    print("| checkout | CPU per comment (median) | rounds |")
+    unit = "M instructions" if args.instructions else "ms"
+    print(f"| checkout | {'instructions' if args.instructions else 'CPU'} per comment (median) | rounds |")
     print("|---|---:|---|")
     for name, values in results.items():
-        print(f"| {name} | {statistics.median(values):.3f} ms | "
+        print(f"| {name} | {statistics.median(values):.3f} {unit} | "
               f"{', '.join(f'{v:.3f}' for v in values)} |")
     if args.code:
         ratio = statistics.median(results["this checkout"]) / statistics.median(results["baseline"])

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import gzip
 import re
+import time
+from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import select
 from starlette.testclient import TestClient
 
 from legis.db import session_scope
 from legis.models import STATUS_CLOSED, Article, Comment, Draft, Meeting, Opinion
+from legis.numerals import article_label, int_to_cn
 from legis.parsing import parse_text
 from legis.services import dispositions, withdrawal
 from legis.services import drafts as draft_service
 from legis.timefmt import today
 from legis.web.app import create_app
 from legis.web.page_cache import CachedPage, Slot
+from legis.web.stamp_cache import FRESH_SECONDS
 from tests.conftest import login, make_user
 from tests.factories import SAMPLE_TEXT, article, make_draft, make_meeting, make_point
 
@@ -290,3 +295,68 @@ def test_residents_read_while_a_writer_holds_sqlite(anon, app, db, settings):
         for url in ("/drafts/yangquan", "/drafts/yangquan/feedback", "/drafts/yangquan/comment"):
             assert anon.get(url).status_code == 200     # BEGIN IMMEDIATE here would wait 30 s, then fail
         writer.rollback()
+
+
+def test_another_servers_edit_shows_here_once_the_stamp_is_read_again(anon, app, db):
+    """A change committed elsewhere (here: plain SQL, as another server's transaction looks to
+    this one) shows on this server's next page once FRESH_SECONDS have passed."""
+    draft = make_draft(db, slug="yangquan")
+    before = anon.get("/drafts/yangquan")
+    assert before.status_code == 200 and "条例（二审稿）" not in before.text
+    with app.state.engine.begin() as connection:
+        connection.execute(text("UPDATE draft SET title = :title, updated_at = :now WHERE id = :id"),
+                           {"title": "某市养犬管理条例（二审稿）", "now": datetime.now() + timedelta(seconds=5),
+                            "id": draft.id})
+    time.sleep(FRESH_SECONDS)
+    after = anon.get("/drafts/yangquan")
+    assert after.status_code == 200 and "条例（二审稿）" in after.text
+
+
+def long_text(chapters: int, per_chapter: int = 25) -> str:
+    lines = ["某市城市更新条例（草案）", ""]
+    for chapter in range(1, chapters + 1):
+        lines += ["", f"第{int_to_cn(chapter)}章　第{chapter}部分规定", ""]
+        for n in range((chapter - 1) * per_chapter + 1, chapter * per_chapter + 1):
+            lines.append(f"{article_label(n)}　实施主体应当在第{n}项工作开始前征求居民意见。")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_drafts_chapters_are_made_before_their_first_reader(anon, app, db):
+    make_draft(db, slug="gengxin", text=long_text(4))
+    first = anon.get("/drafts/gengxin")
+    assert first.status_code == 200 and "第一条" in first.text
+    deadline = time.monotonic() + 30   # the other chapters render in a thread of their own
+    while app.state.pages.renders < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert app.state.pages.renders == 4
+    tokens = set()
+    for _ in range(3):
+        chapter = anon.get("/drafts/gengxin/part/3")
+        assert chapter.status_code == 200 and "第六十一条" in chapter.text
+        assert "第一条　" not in chapter.text
+        tokens.add(token_of(chapter.text))
+    assert len(tokens) == 3                     # a fresh form token each time
+    assert app.state.pages.renders == 4         # ... in a page made before anyone asked
+
+
+def test_form_and_meeting_pages_from_memory_carry_a_fresh_token_and_no_one_elses_data(app, db):
+    draft = make_draft(db, slug="yangquan")
+    art = article(db, draft, 2)
+    meeting = make_meeting(db, draft=draft, point=make_point(db))
+    with TestClient(app) as resident, TestClient(app) as neighbour:
+        page = resident.get(f"/s/{meeting.token}")
+        sent = resident.post("/drafts/yangquan/comments", headers={"Accept": "application/json"}, data={
+            "form_token": token_of(page.text), "article_id": str(art.id), "s": meeting.token,
+            "text": "我是李四，电话13912345678，建议延长公示期。", "name": "李四",
+            "phone": "13912345678", "consent": "1"})
+        assert sent.json()["ok"]
+        for url in (f"/s/{meeting.token}", f"/drafts/yangquan/comment?article={art.id}"):
+            tokens = set()
+            for _ in range(3):
+                shown = neighbour.get(url)
+                assert shown.status_code == 200
+                assert "李四" not in shown.text and "13912345678" not in shown.text
+                assert "您这次已提交" not in shown.text
+                tokens.add(token_of(shown.text))
+            assert len(tokens) == 3
+        assert "您这次已提交1条意见" in resident.get(f"/s/{meeting.token}").text

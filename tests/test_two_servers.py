@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from legis.db import make_engine
 from legis.models import Comment, Draft, Job, Opinion
 from legis.services import accounts
+from legis.web.stamp_cache import FRESH_SECONDS
 from tests.conftest import PASSWORD
 from tests.factories import SAMPLE_TEXT, article, make_draft, make_meeting, make_point
 from tests.live import running_server, server_env
@@ -154,7 +155,9 @@ def test_a_staff_edit_on_one_server_shows_on_the_others_draft_page(two_servers):
             "comment_start": (draft.comment_start or "") and draft.comment_start.isoformat(),
             "comment_end": (draft.comment_end or "") and draft.comment_end.isoformat()})
         assert saved.status_code == 303, saved.text[:500]
-    # A browser that kept the old page asks B whether it changed.
+    # B read the draft's stamp moments ago and takes it as current for FRESH_SECONDS; after
+    # that, a browser that kept the old page asks B whether it changed.
+    time.sleep(FRESH_SECONDS)
     headers = {"If-None-Match": before.headers["etag"]} if "etag" in before.headers else {}
     after = httpx.get(f"{b}/drafts/dogs", headers=headers, timeout=60)
     assert after.status_code == 200
@@ -185,6 +188,7 @@ def test_a_new_version_imported_across_servers_shows_on_every_draft_page(two_ser
         confirmed = staff.post(f"{a}{review}", data={})
         assert confirmed.status_code == 303, confirmed.text[:500]
         assert "/versions/review/" not in confirmed.headers["location"]
+    time.sleep(FRESH_SECONDS)   # what B remembers of the stamp it read is that old at most
     for base in (b, a):
         page = httpx.get(f"{base}/drafts/dogs", timeout=60).text
         assert new[4:] in page and old[4:] not in page

@@ -11,7 +11,9 @@ The clauses of the two normalised comments are put in matching order, the texts 
   character is enough when it makes another noun: 路灯/路牌), or a verdict clause one
   comment alone adds against what it says (那也大错特错了, 这根本不可能; data/verdicts.txt);
 - harmless: anything else, in particular a clause or a sentence one comment adds,
-  particles and function words, and a homophone slip (在/再, 因当/应当).
+  particles and function words, a homophone slip (在/再, 因当/应当), the 不 of a potential
+  form given as a reason (晚上睡不着, 修缮不起: lexicon.claim_negations) and a condition said
+  to suffice against the same condition required (…同意即可 vs 应当经…同意).
 
 Traditional characters, numeral forms, punctuation and wrappers are gone before (see
 normalise.py); the words read are data (lexicon.py). The number guard and the direction
@@ -37,6 +39,7 @@ from legis.matching.lexicon import (
     WORDING,
     axis_reason,
     axis_values,
+    claim_negations,
     content,
     homophones,
     negations,
@@ -91,6 +94,8 @@ Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 # Numeral characters the normaliser leaves as they are when no measure word follows
 # (百分之一, 第一 in a longer phrase): a span of them on both sides is a number changed.
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
+# "Every" before a period or a measure word (每天, 每2天).
+_PER = frozenset("每")
 
 
 def _load_verdicts() -> dict[str, tuple[str, ...]]:
@@ -104,6 +109,8 @@ def _load_verdicts() -> dict[str, tuple[str, ...]]:
 
 
 _VERDICTS = _load_verdicts()
+# Words that join two names into a list (data/joiners.txt): no role between them.
+_JOINERS = frozenset(basic(w) for line in load_lines("joiners.txt") for w in line.split())
 
 
 def _verdict(text: str) -> bool:
@@ -123,6 +130,23 @@ def _numeral_changed(a: str, b: str, blocks: list[Block]) -> bool:
     """Whether a span is numeral characters on both sides, differing (百分之一 vs 百分之十)."""
     return any(a[s1:e1] and b[s2:e2] and _NUMERALS.issuperset(a[s1:e1] + b[s2:e2])
                for s1, e1, s2, e2 in blocks)
+
+
+def _counts_shared_measure(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether one text puts a number after 每 ("every") before the measure word both texts
+    have there (每天 vs 每2天, 每个月 vs 每3个月): another period, not one said more
+    precisely. A number added with its own measure word (每年公开 vs 每年公开1次) says
+    more, not something else; so does a number before a word elsewhere (年收入 vs 1年收入:
+    on every OCNLI pair it read five entailments and no contradiction)."""
+    for s1, e1, s2, e2 in blocks:
+        if (s1 == e1) == (s2 == e2):
+            continue
+        text, other, start, end, at = (a, b, s1, e1, s2) if s2 == e2 else (b, a, s2, e2, s1)
+        if NUMBER.fullmatch(text[start:end]) and end < len(text) and at < len(other) \
+                and text[end] == other[at] and "\u4e00" <= text[end] <= "\u9fff" \
+                and start and text[start - 1] in _PER:
+            return True
+    return False
 
 
 def _ordered(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str, list[Block]]:
@@ -239,10 +263,12 @@ def _judged(a: str, b: str) -> tuple[list[Block], list[Block]]:
     Words one comment has in one place and the other in another (不能随意涨价 first or
     last) are moved, neither."""
     blocks = _blocks(a, b)
-    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks) if s2 == e2}
+    # A side of a span that is only a clause break counts as empty (" " vs 不能…办不成).
+    dropped = {content(a[s1:e1]): k for k, (s1, e1, s2, e2) in enumerate(blocks)
+               if not b[s2:e2].strip()}
     moved: set[int] = set()
     for k, (s1, e1, s2, e2) in enumerate(blocks):
-        if s1 == e1:
+        if not a[s1:e1].strip():
             other = dropped.get(content(b[s2:e2]))
             if other is not None and other not in moved and content(b[s2:e2]):
                 moved.update((k, other))
@@ -360,7 +386,43 @@ def _swapped(a: str, b: str) -> bool:
         # In b: y, then p, then x, next to each other.
         if 0 <= pj - (yj + len(ypiece)) <= SWAP_GAP and 0 <= j - (pj + len(ppiece)) <= SWAP_GAP:
             return True
+    return _swapped_around_word(a, b, tiles)
+
+
+def _swapped_around_word(a: str, b: str, tiles: list[tuple[int, int, str]]) -> bool:
+    """Two shared pieces x and y with one short word between them (业委会|向|物业公司, 甲|给|乙)
+    in one text and y, the same word, x in the other: roles traded. A word that joins a
+    list (和, 与: data/joiners.txt) gives no role, so 业主和物业 vs 物业和业主 is no swap."""
+    start_a = {i: n for n, (i, _, _) in enumerate(tiles)}
+    for n, (i, j, x) in enumerate(tiles):
+        for gap in range(1, SWAP_GAP + 1):
+            y_at = start_a.get(i + len(x) + gap)
+            if y_at is None or y_at == n:
+                continue
+            _, yj, y = tiles[y_at]
+            word = a[i + len(x):i + len(x) + gap]
+            if " " in word or word in _JOINERS or len(x) > SWAP_WORD or len(y) > SWAP_WORD:
+                continue
+            if yj + len(y) + gap == j and b[yj + len(y):j] == word:
+                return True
     return False
+
+
+def _swapped_near(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether two texts that differ only in short spans hold the same characters, two
+    spans trading places around what stands between them (将车库改为仓库 vs 将仓库改为车库:
+    the two words share 库, so only 车 and 仓 differ; or 东门 and 西门 around 进). What
+    stands between must say something of its own (改为, 交给): 业主和物业 vs 物业和业主 is
+    a list in another order."""
+    if len(blocks) < 2 or len(a) > SWAP_CHARS or Counter(a) != Counter(b):
+        return False
+    for k, (s1, e1, s2, e2) in enumerate(blocks):
+        for t1, f1, t2, f2 in blocks[k + 1:]:
+            if a[s1:e1] and content(a[s1:e1]) and a[s1:e1] == b[t2:f2] and a[t1:f1] == b[s2:e2] \
+                    and content(a[t1:f1]) and len(content(a[e1:t1])) >= 2:
+                return True
+    # Words sharing no character: the pieces the texts share tell (see _swapped).
+    return _swapped(a, b)
 
 
 def _noun_char(a: str, b: str, block: Block) -> bool:
@@ -393,7 +455,7 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
 def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     """``reason`` for two texts that differ only in short spans (the same clauses in the
     same order): the same checks, read in the spans and a few characters around them."""
-    if negations(a) != negations(b) or polarity_flipped(a, b):
+    if _negations_differ(a, b) or polarity_flipped(a, b):
         return NEGATION
     if vague_against_number(a, b):
         return QUANTITY
@@ -411,6 +473,8 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     found = _poles_apart(a, b, blocks)
     if found:
         return found
+    if _swapped_near(a, b, blocks):
+        return SWAPPED
     joined = _joined(blocks)
     if len(joined) > WORDING_SPANS:
         return None
@@ -476,6 +540,13 @@ def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
     return found if found == OPPOSITE else None
 
 
+def _negations_differ(a: str, b: str) -> bool:
+    """Whether two texts hold a different count of negations of what they ask (the 不 of a
+    potential form, 睡不着, is a resident's reason unless the other says 睡着: see
+    lexicon.claim_negations)."""
+    return negations(a) != negations(b) and claim_negations(a, b) != claim_negations(b, a)
+
+
 @lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> frozenset[str]:
     # Read once per comment: a comment meets many leaders, a leader many comments.
@@ -499,10 +570,10 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if a == b:
             return None
         blocks = _blocks(a, b)
-    if _numeral_changed(a, b, blocks):
+    if _numeral_changed(a, b, blocks) or _counts_shared_measure(a, b, blocks):
         return NUMBERS
     if _slips(a, b, blocks):
-        return None
+        return SWAPPED if _swapped_near(a, b, blocks) else None
     if all(e1 - s1 <= TINY and e2 - s2 <= TINY for s1, e1, s2, e2 in blocks):
         return _near_duplicates(a, b, blocks)
     clauses_a, clauses_b = a.split(" "), b.split(" ")
@@ -528,6 +599,11 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         a, b = a.strip(), b.strip()
         blocks, added = _judged(a, b)
         if not blocks:
+            # Words moved inside one clause around a word that gives each a role (先征求意见
+            # 再施工 vs 先施工再征求意见) trade places; moved clauses are harmless.
+            if " " not in a and " " not in b and len(a) <= SWAP_CHARS \
+                    and _swapped_around_word(a, b, [t for t in _tiles(a, b) if content(t[2])]):
+                return SWAPPED
             return None
     # Negations are counted in the whole texts less what one comment adds (clauses in
     # another order or glued together count the same), and in each pair of single
@@ -537,13 +613,13 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if (e2 == s2 and _verdict(a[s1:e1].strip())) or (e1 == s1 and _verdict(b[s2:e2].strip())):
             return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
-    if negations(whole_a) != negations(whole_b) or polarity_flipped(whole_a, whole_b):
+    if _negations_differ(whole_a, whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
     if vague_against_number(whole_a, whole_b):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
-        if (" " not in a[s1:e1] and " " not in b[s2:e2] and negations(one_a) != negations(one_b)
+        if (" " not in a[s1:e1] and " " not in b[s2:e2] and _negations_differ(one_a, one_b)
                 and fuzz.ratio(a[s1:e1], b[s2:e2]) >= SAME_CLAUSE):
             return NEGATION
     # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pypinyin import Style, pinyin
 
 from legis.matching.normalise import _trie, basic, load_lines
-from legis.matching.words import predicates
+from legis.matching.words import predicates, tagged
 
 # Reasons, as the review page shows them (those of axes come from data/axes.txt).
 NEGATION = "否定不同"
@@ -66,6 +66,10 @@ def _load_synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _AXIS, _SIDE_OF, _REASONS = _load_axes()
+# Words holding an axis word that are not on its axis (data/not_axis_words.txt), matched
+# with the axis words, longest first, and then left out.
+_NOT_AXIS = frozenset(_words("not_axis_words.txt"))
+_AXIS = _alternation(sorted(set(_SIDE_OF) | _NOT_AXIS, key=lambda w: (-len(w), w)))
 _SYNONYM, _FORM = _load_synonyms()
 # Negations and the words that hold a negation character without negating, longest
 # first, so 不同 is read as itself and 不同意 as a negation.
@@ -89,11 +93,60 @@ def negations(text: str) -> int:
     return sum(map(_NEGATES.__getitem__, _NEGATION.findall(text)))
 
 
+# Complements of a potential form V不C (data/complements.txt), longest first.
+_COMPLEMENTS = tuple(_words("complements.txt"))
+
+
+@lru_cache(maxsize=1 << 16)
+def lexical_negations(text: str) -> tuple[str, ...]:
+    """The potential forms V不C of a text, one word to rjieba or V then 不C (睡不着, 跟不上,
+    看不清楚, 搞|不成, 修缮|不起; C from data/complements.txt), each as "V|C": what a resident
+    cannot do, said as a reason, the 不 inside a word rather than before what is asked.
+
+    A question V不V (是不是, 行不行), a negated modal (决不能, 并不需要) and 不到 before a
+    number (占不到一半: less than) are not potential forms."""
+    out: list[str] = []
+    words = tagged(text)
+    # Where the negations counted by ``negations`` stand (a listed word such as 搞不成
+    # holds none).
+    counted = {m.start() for m in _NEGATION.finditer(text) if _NEGATES[m.group()]}
+    at = 0
+    for k, (word, tag) in enumerate(words):
+        start, at = at, at + len(word)
+        found = [m for m in _NEGATION.finditer(word) if _NEGATES[m.group()]]
+        if len(found) != 1 or found[0].group() != "不" or start + found[0].start() not in counted:
+            continue
+        verb, rest = word[:found[0].start()], word[found[0].end():]
+        if not verb and k and rest and tag.startswith("v") and len(words[k - 1][0]) <= 2 \
+                and words[k - 1][1].startswith("v"):
+            verb = words[k - 1][0]          # 搞|不成, 找|不到, 修缮|不起
+        numeral = k + 1 < len(words) and (words[k + 1][1].startswith("m") or words[k + 1][0][0].isdigit())
+        if 1 <= len(verb) <= 2 and rest.startswith(_COMPLEMENTS) and rest[0] != verb \
+                and len(rest) <= 2 and tag.startswith(("v", "l", "a")) and not numeral:
+            out.append(verb + "|" + rest)
+    return tuple(out)
+
+
+def claim_negations(text: str, other: str) -> int:
+    """The negations of a text that turn around what it asks, read against the other
+    comment: the 不 of a potential form (lexical_negations) counts only when the other
+    comment holds its positive form VC, V得C or V得 (跟不上 vs 跟得上, 来不及 vs 来得; 得 is
+    folded to 的); a reason of one's own (晚上睡不着, 修缮不起) it does not."""
+    count = negations(text)
+    if not count:
+        return 0
+    for form in lexical_negations(text):
+        verb, rest = form.split("|")
+        if not (verb + rest in other or f"{verb}的{rest}" in other or f"{verb}的" in other):
+            count -= 1
+    return count
+
+
 @lru_cache(maxsize=1 << 16)
 def axis_values(text: str, shortest: int = 1) -> Counter:
     """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
     longest words first."""
-    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest)
+    return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest and w not in _NOT_AXIS)
 
 
 def polarities(text: str) -> dict[str, frozenset[bool]]:
@@ -123,6 +176,12 @@ def _clause_polarities(clause: str) -> tuple[tuple[str, bool], ...]:
         if found:
             pending += len(found)
             continue
+        if word == "的" and pending:
+            # Right after a negation 的 is 得 folded (不得, a negated modal: it takes
+            # the negation as 不能 does); after other words it closes a modifier the
+            # negation stands in (合同未到期的业主大会: 未 does not reach 解聘).
+            pending = 0
+            continue
         if tag is None:
             continue
         if tag == "p" and content(word) == word:
@@ -136,13 +195,10 @@ def polarity_flipped(a: str, b: str) -> bool:
     wherever it occurs (我们就知道 vs 我们不知道; 没有人要防止 vs 必须切实防止)."""
     if not (negations(a) or negations(b)):
         return False
-    # Only a word of a clause one text holds and the other lacks can stand one way in one
-    # text and the other way in the other; when no such clause holds a negation, every
-    # word of them stands plain, and a plain word is plain in the other text too or held
-    # both ways there (the same result as reading them all, far cheaper on alike texts).
-    # A word stands negated in one text only if a clause of that text negates it that the
-    # other text lacks (a clause both hold negates it in both): only the words such
-    # clauses negate are looked up, each in the clauses of both texts that hold it.
+    # Same answer as flipped_words, far cheaper on alike texts. A word stands negated in
+    # one text only if a clause of that text negates it that the other text lacks (a
+    # clause both hold negates it in both): only the words such clauses negate are looked
+    # up, each in the clauses of both texts that hold it.
     clauses_a, clauses_b = Counter(a.split(" ")), Counter(b.split(" "))
     own = [clause for clause in (clauses_a - clauses_b) + (clauses_b - clauses_a)
            if _NEGATING.search(clause)]

@@ -36,6 +36,12 @@ def nouns_at(text: str, start: int, end: int) -> frozenset[str]:
     return _nouns_of(text[left:end + AROUND], start - left, end - left)
 
 
+@lru_cache(maxsize=65536)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """The words of a text in order with their rjieba tags (spaces are words of their own)."""
+    return tuple(rjieba.tag(text))
+
+
 # Parts of speech read as predicates (what a negation turns around): verbs, adjectives.
 _PREDICATES = ("v", "a")
 

@@ -33,6 +33,17 @@ from legis.models import (
 
 EVERY_DRAFT = 0            # the row bulk statements bump: they name no single draft
 _PENDING = "legis_page_changes"
+_COMMITTING = "legis_page_changes_committing"
+
+# Stamp changes committed by this process so far: what a server remembers of the stamps it
+# read is good only while this is unchanged (its own edits show at once; another server's
+# within legis.web.stamp_cache.FRESH_SECONDS).
+_local_changes = 0
+
+
+def local_changes() -> int:
+    """How many transactions of this process have changed some draft's pages so far."""
+    return _local_changes
 
 # What each kind of row changes: the reading pages, the published results, or both.
 _TEXT_ROWS = (DraftVersion, Meeting, Heading, Article, ContactPoint)
@@ -178,6 +189,7 @@ def _before_commit(session: OrmSession) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
+    session.info[_COMMITTING] = True
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     # In id order, at commit: two transactions bumping the same drafts queue, never deadlock.
     for draft_id in sorted(pending):
@@ -190,8 +202,15 @@ def _before_commit(session: OrmSession) -> None:
                   "results_gen": PageStamp.results_gen + results}))
 
 
+def _after_commit(session: OrmSession) -> None:
+    global _local_changes
+    if session.info.pop(_COMMITTING, False):
+        _local_changes += 1
+
+
 def _after_rollback(session: OrmSession) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_COMMITTING, None)
 
 
 _installed = False
@@ -205,5 +224,6 @@ def install() -> None:
     event.listen(OrmSession, "before_flush", _before_flush)
     event.listen(OrmSession, "do_orm_execute", _do_orm_execute)
     event.listen(OrmSession, "before_commit", _before_commit)
+    event.listen(OrmSession, "after_commit", _after_commit)
     event.listen(OrmSession, "after_rollback", _after_rollback)
     _installed = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from legis.models import Article, Comment
+from legis.services import page_stamps
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,90 @@ def turnout(session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
 
 class TurnoutCache:
     """Turnout per draft, recounted at most every ``ttl`` seconds: "so far" need not be to the
-    second, and the count reads every comment's index entry (about 60 ms at 100,000)."""
+    second, and the count reads every comment's index entry (about 60 ms at 100,000).
+
+    A count is also stale once this process stored a comment on the draft (``forget``) or
+    committed any change to public pages (an exclusion, a withdrawal: see
+    page_stamps.local_changes). One request at a time recounts a draft; while it does, the
+    others show the count before it (``current``), so a crowd commenting and reading at
+    once causes one count at a time, not one per page, and a lone resident always sees
+    their own comment counted.
+    """
 
     def __init__(self, ttl: float = 30.0):
         self.ttl = ttl
-        self._kept: dict[int, tuple[float, Turnout]] = {}
+        # draft id -> (counted at, local page changes then, forgets then, the count)
+        self._kept: dict[int, tuple[float, int, int, Turnout]] = {}
+        self._forgets: dict[int, int] = {}
+        self._counting: set[int] = set()
+        self._lock = threading.Lock()
+        self._first = threading.Lock()   # held while a draft is counted for the first time
 
-    def get(self, session: Session, *, draft_ids: list[int]) -> dict[int, Turnout]:
-        now = time.monotonic()
-        stale = [d for d in draft_ids if d not in self._kept or now - self._kept[d][0] > self.ttl]
-        for draft_id, counted in turnout(session, draft_ids=stale).items():
-            self._kept[draft_id] = (now, counted)
-        return {d: self._kept[d][1] for d in draft_ids}
+    def current(self, draft_id: int) -> Turnout | None:
+        """The count to show without counting now, or None when this request must count."""
+        kept = self._kept.get(draft_id)
+        if kept is None:
+            return None
+        if draft_id in self._counting or self._fresh(draft_id, kept):
+            return kept[3]
+        return None
+
+    def claim(self, draft_id: int) -> Turnout | None:
+        """On the event loop, before a request goes to count: the count to show if another
+        request is counting already; None if this one is to count (``get`` counts it)."""
+        with self._lock:
+            shown = self.current(draft_id)
+            if shown is None:
+                self._counting.add(draft_id)
+            return shown
+
+    def release(self, draft_id: int) -> None:
+        """A ``claim`` given up (the request ended without counting)."""
+        with self._lock:
+            self._counting.discard(draft_id)
+
+    def _fresh(self, draft_id: int, kept: tuple[float, int, int, Turnout]) -> bool:
+        counted_at, changes, forgets, _count = kept
+        return (time.monotonic() - counted_at <= self.ttl
+                and changes == page_stamps.local_changes()
+                and forgets == self._forgets.get(draft_id, 0))
+
+    def get(self, session: Session, *, draft_ids: list[int],
+            claimed: frozenset[int] = frozenset()) -> dict[int, Turnout]:
+        """The counts, counting those that are stale (and those this request ``claim``ed).
+
+        A draft never counted yet is counted by one request while the others wait for it."""
+        needed = [d for d in draft_ids if self._needs(d, claimed)]
+        if any(d not in self._kept for d in needed):
+            with self._first:
+                return self._count(session, draft_ids, [d for d in needed if self._needs(d, claimed)])
+        return self._count(session, draft_ids, needed)
+
+    def _needs(self, draft_id: int, claimed: frozenset[int]) -> bool:
+        kept = self._kept.get(draft_id)
+        if kept is None:
+            return True
+        if draft_id not in claimed and draft_id in self._counting:
+            return False   # another request is counting: show the count before it
+        return not self._fresh(draft_id, kept)
+
+    def _count(self, session: Session, draft_ids: list[int], stale: list[int]) -> dict[int, Turnout]:
+        with self._lock:
+            self._counting.update(stale)
+            started = {d: (time.monotonic(), page_stamps.local_changes(), self._forgets.get(d, 0))
+                       for d in stale}
+        try:
+            for draft_id, counted in turnout(session, draft_ids=stale).items():
+                self._kept[draft_id] = (*started[draft_id], counted)
+        finally:
+            with self._lock:
+                self._counting.difference_update(stale)
+        return {d: self._kept[d][3] for d in draft_ids}
 
     def forget(self, draft_id: int) -> None:
         """Recount this draft next time (this process has just stored a comment on it)."""
-        self._kept.pop(draft_id, None)
+        with self._lock:
+            self._forgets[draft_id] = self._forgets.get(draft_id, 0) + 1
 
 
 @dataclass

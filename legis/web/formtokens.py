@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 
 from legis.errors import ValidationError
+from legis.web.signing import SignedValues
 
 MAX_AGE = 3 * 24 * 3600  # a resident may leave a page open for days
 
 
 class FormTokens:
     def __init__(self, secret_key: str):
-        self._serializer = URLSafeTimedSerializer(secret_key, salt="legis-form")
+        self._serializer = SignedValues(secret_key, salt="legis-form", timed=True)
 
     def issue(self) -> str:
         return self._serializer.dumps(secrets.token_urlsafe(12))
@@ -23,8 +24,11 @@ class FormTokens:
         if not token:
             raise ValidationError("表单缺少校验信息，请刷新页面后重新提交。")
         try:
-            return self._serializer.loads(token, max_age=MAX_AGE)
+            nonce = self._serializer.loads(token, max_age=MAX_AGE)
         except SignatureExpired as exc:
             raise ValidationError("页面打开太久已过期，请刷新页面后重新提交（您填写的内容已保留）。") from exc
         except BadSignature as exc:
             raise ValidationError("表单校验信息无效，请刷新页面后重新提交。") from exc
+        if not isinstance(nonce, str):
+            raise ValidationError("表单校验信息无效，请刷新页面后重新提交。")
+        return nonce

@@ -103,6 +103,7 @@ class CachedPage:
                 self.compressed.append(None)
                 offset += piece.width
         self.etag_base = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+        self._etags: dict[tuple, str] = {}
         self.size = len(frame) + sum(len(c) for c in self.compressed if c)
 
     def _fills(self, fills: dict[str, str]) -> dict[str, bytes] | None:
@@ -151,8 +152,13 @@ class CachedPage:
     def etag(self, *variant: object) -> str:
         """A weak ETag: the same page text, though each response carries its own form token."""
         epoch = int(time.time() // TOKEN_EPOCH_SECONDS)
-        digest = hashlib.sha256(repr((self.etag_base, epoch, variant)).encode()).hexdigest()[:24]
-        return f'W/"{digest}"'
+        tag = self._etags.get((epoch, variant))
+        if tag is None:   # once per day and variant, not per request
+            digest = hashlib.sha256(repr((self.etag_base, epoch, variant)).encode()).hexdigest()[:24]
+            if len(self._etags) > 64:
+                self._etags.clear()
+            tag = self._etags[(epoch, variant)] = f'W/"{digest}"'
+        return tag
 
 
 class PageCache:
@@ -188,6 +194,14 @@ class PageCache:
                 self._rendering.pop(key, None)
         return page
 
+    def peek(self, key: tuple) -> CachedPage | None:
+        """The page if it is made already; never renders (for the event loop)."""
+        return self._lookup(key)
+
+    def has(self, key: tuple) -> bool:
+        with self._lock:
+            return key in self._pages
+
     def _lookup(self, key: tuple) -> CachedPage | None:
         with self._lock:
             page = self._pages.get(key)
@@ -214,17 +228,19 @@ class PageCache:
 HEADERS = {"Cache-Control": "private, no-cache", "Vary": "Accept-Encoding, Cookie"}
 
 
-def respond(request: Request, page: CachedPage, fills: dict[str, str], etag: str,
+def respond(request: Request, page: CachedPage, fills: Callable[[], dict[str, str]], etag: str,
             status: int = 200) -> Response:
-    """The page with this request's fills: 304 when the browser has it, gzip when it takes it."""
+    """The page with this request's fills: 304 when the browser has it (no fills made, no
+    token signed), gzip when it takes it."""
     headers = dict(HEADERS, ETag=etag)
     if status == 200 and etag in _etags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
+    made = fills()
     if "gzip" in request.headers.get("accept-encoding", "").lower():
-        body = page.gzipped(fills)
+        body = page.gzipped(made)
         headers["Content-Encoding"] = "gzip"
     else:
-        body = page.plain(fills)
+        body = page.plain(made)
     return Response(body, status_code=status, media_type="text/html; charset=utf-8",
                     headers=headers)
 

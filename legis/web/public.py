@@ -12,9 +12,12 @@ from legis.services import comments as comment_service
 from legis.services import drafts as draft_service
 from legis.services import intake
 from legis.web.common import (
+    SeeOther,
     client_address,
+    endpoint,
     in_db,
     int_or_none,
+    plain_path,
     read_form,
     redirect,
     render,
@@ -38,7 +41,7 @@ async def home(request: Request) -> Response:
                                          "turnout": turnout})
 
 
-async def submit_comment(request: Request) -> Response:
+async def _submit_comment(request: Request) -> Response:
     slug = request.path_params["slug"]
     form = await read_form(request)
     settings = request.app.state.settings
@@ -106,7 +109,7 @@ async def submit_comment(request: Request) -> Response:
             }, status=422)
         stored = comment.receipt_code, draft.id, draft.slug
     code, draft_id, draft_slug = stored
-    receipt_url = url_path(request, "receipt", code=code)
+    receipt_url = plain_path(request, "receipt", code=code)
     if wants_json(request):
         codes = visits.codes(request, draft_id)
         response: Response = JSONResponse({
@@ -118,10 +121,13 @@ async def submit_comment(request: Request) -> Response:
             "own_url": url_path(request, "own_comments", slug=draft_slug),
         })
     else:
-        response = redirect(receipt_url + "?new=1")
+        response = SeeOther(receipt_url + "?new=1")
     visits.remember(request, response, visitor=visitor, draft_id=draft_id, code=code)
     request.app.state.turnouts.forget(draft_id)
     return response
+
+
+submit_comment = endpoint(_submit_comment)
 
 
 def _store_full(session: Session, *, slug: str, data: comment_service.CommentInput,

@@ -8,6 +8,8 @@ the thread pool: a render never holds up the event loop. See legis.web.page_cach
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -29,9 +31,12 @@ from legis.models import STATUS_DRAFT, STATUS_WITHDRAWN
 from legis.services import dispositions, feedback_wall, page_stamps, reading
 from legis.services import drafts as draft_service
 from legis.timefmt import today
+from legis.web import prerender
 from legis.web.common import int_or_none, pop_flashes
 from legis.web.formtokens import FormTokens
 from legis.web.page_cache import CachedPage, new_slot, respond
+
+log = logging.getLogger("legis.web")
 
 # Every form token has the same length (a fixed-size nonce, timestamp and signature).
 TOKEN_SLOT = new_slot("formtoken", len(FormTokens("width").issue()), pad=False)
@@ -48,33 +53,162 @@ async def in_page_threads(request: Request, work: Callable[..., Response], **kwa
 
     Submissions wait in the shared thread pool for SQLite's one writer; a page read waiting
     behind them would take seconds to start. Reads get threads they need not share."""
+    return await anyio.to_thread.run_sync(partial(work, request, **kwargs),
+                                          limiter=_page_threads(request))
+
+
+def _page_threads(request: Request) -> anyio.CapacityLimiter:
     limiter = getattr(request.app.state, "page_threads", None)
     if limiter is None:
         limiter = request.app.state.page_threads = anyio.CapacityLimiter(PAGE_THREADS)
-    return await anyio.to_thread.run_sync(partial(work, request, **kwargs), limiter=limiter)
+    return limiter
 
 
 async def draft_page(request: Request) -> Response:
     """A draft to read: the whole of a short one, a chapter of a long one."""
-    return await in_page_threads(request, _reading_page, slug=request.path_params["slug"],
-                                 part=request.path_params.get("part", 1),
-                                 token=request.query_params.get("s", "")[:40], by_qr=False)
+    slug, part = request.path_params["slug"], request.path_params.get("part", 1)
+    token = request.query_params.get("s", "")[:40]
+    return await _reading(request, ("read", slug, token), slug=slug, part=part, token=token,
+                          by_qr=False)
 
 
 async def meeting_page(request: Request) -> Response:
     """The page residents reach by scanning a meeting's QR code."""
-    return await in_page_threads(request, _reading_page, slug=None, part=1,
-                                 token=request.path_params["token"], by_qr=True)
+    token = request.path_params["token"]
+    return await _reading(request, ("qr", token), slug=None, part=1, token=token, by_qr=True)
+
+
+async def _reading(request: Request, lookup: tuple, **kwargs: Any) -> Response:
+    await _stamp_ready(request, lookup)
+    served = _reading_from_memory(request, lookup, kwargs["part"])
+    if isinstance(served, Response):
+        return served
+    try:   # ``served``: the drafts whose turnout this request has taken on to count
+        return await in_page_threads(request, _reading_page, claimed=served, **kwargs)
+    finally:
+        for draft_id in served:
+            request.app.state.turnouts.release(draft_id)
 
 
 async def comment_form_page(request: Request) -> Response:
     """One article and its form on a page of its own (no-JS fallback)."""
-    return await in_page_threads(request, _comment_form)
+    await _stamp_ready(request, ("read", request.path_params["slug"],
+                                 request.query_params.get("s", "")[:40]))
+    return _form_from_memory(request) or await in_page_threads(request, _comment_form)
 
 
 async def feedback_page(request: Request) -> Response:
     """回音壁: opinions with their supporters and dispositions, a page at a time; no personal data."""
-    return await in_page_threads(request, _wall)
+    await _stamp_ready(request, ("read", request.path_params["slug"], ""))
+    return _wall_from_memory(request) or await in_page_threads(request, _wall)
+
+
+# Served from memory, on the event loop: no thread hop, no database. Only when this server
+# read the draft's stamp within stamp_cache.FRESH_SECONDS (and changed no page since), the
+# page is made already and the turnout needs no count; anything else takes the full path.
+
+def _remembered(request: Request, lookup: tuple) -> tuple[page_stamps.Stamp, str] | None:
+    if "session" in request.scope and request.session.get("flashes"):
+        return None
+    found = request.app.state.stamps.peek(lookup)
+    if found is None or not _public(found[0]):
+        return None
+    return found
+
+
+async def _stamp_ready(request: Request, lookup: tuple) -> None:
+    """Have the stamp of ``lookup`` in memory: read in a thread of its own once for all the
+    requests asking at that moment (they wait for that one read, not each for a page thread
+    and a database round trip), or again in the background when it is getting old."""
+    state = request.app.state
+    found, read_again = state.stamps.get(lookup)
+    if found is not None:
+        if read_again:
+            _in_background(_read_stamp(request, lookup))
+        return
+    reads: dict[tuple, asyncio.Future] = state.stamp_reads
+    pending = reads.get(lookup)
+    if pending is None:
+        pending = reads[lookup] = asyncio.ensure_future(_read_stamp(request, lookup))
+        pending.add_done_callback(lambda _done: reads.pop(lookup, None))
+    await asyncio.wait([pending])
+
+
+_BACKGROUND: set[asyncio.Future] = set()   # held until done (the loop keeps weak references)
+
+
+def _in_background(work: Any) -> None:
+    task = asyncio.ensure_future(work)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_BACKGROUND.discard)
+
+
+STAMP_THREADS = 2   # stamp reads never queue behind page renders
+
+
+async def _read_stamp(request: Request, lookup: tuple) -> None:
+    state = request.app.state
+
+    def read() -> None:
+        with state.page_engine.connect() as connection:
+            if lookup[0] == "qr":
+                _look_up(connection, state, slug=None, token=lookup[1], by_qr=True)
+            else:
+                _look_up(connection, state, slug=lookup[1], token=lookup[2], by_qr=False)
+
+    limiter = getattr(state, "stamp_threads", None)
+    if limiter is None:
+        limiter = state.stamp_threads = anyio.CapacityLimiter(STAMP_THREADS)
+    try:
+        await anyio.to_thread.run_sync(read, limiter=limiter)
+    except Exception:
+        state.stamps.refresh_failed(lookup)
+        log.warning("reading the stamp of %s failed", lookup[:2], exc_info=True)
+
+
+def _reading_from_memory(request: Request, lookup: tuple, part: int, *,
+                         in_thread: bool = False) -> Response | frozenset[int]:
+    """The page, or the drafts whose turnout this request is to count on the full path.
+    ``in_thread``: a request that waited for a page thread looks again (the page it was
+    waiting for may be made by now); it claims nothing."""
+    state = request.app.state
+    found = _remembered(request, lookup)
+    if found is None:
+        return frozenset()
+    stamp, token = found
+    page = state.pages.peek(("draft", stamp.text_key, part, token, *_variant(request)))
+    if page is None:
+        return frozenset()
+    turnout = state.turnouts.current(stamp.draft_id)
+    if turnout is None and in_thread:
+        return frozenset()
+    if turnout is None:
+        # One request counts; those arriving meanwhile show the count before it.
+        turnout = state.turnouts.claim(stamp.draft_id)
+        if turnout is None:
+            return frozenset({stamp.draft_id})
+    return _reading_response(request, stamp, page, turnout)
+
+
+def _form_from_memory(request: Request) -> Response | None:
+    state = request.app.state
+    slug = request.path_params["slug"]
+    found = _remembered(request, ("read", slug, request.query_params.get("s", "")[:40]))
+    if found is None:
+        return None
+    stamp, token = found
+    article_id = int_or_none(request.query_params.get("article"))
+    page = state.pages.peek(("form", stamp.text_key, article_id, token, *_variant(request)))
+    return None if page is None else _form_response(request, page)
+
+
+def _wall_from_memory(request: Request) -> Response | None:
+    found = _remembered(request, ("read", request.path_params["slug"], ""))
+    if found is None:
+        return None
+    number = int_or_none(request.query_params.get("page")) or 1
+    page = request.app.state.pages.peek(("wall", found[0].results_key, number, *_variant(request)))
+    return None if page is None else respond(request, page, dict, page.etag())
 
 
 def _variant(request: Request) -> tuple:
@@ -84,11 +218,15 @@ def _variant(request: Request) -> tuple:
             request.cookies.get("legis_large") == "1", today().isoformat())
 
 
-def _cacheable(request: Request, stamp: page_stamps.Stamp | None) -> bool:
+def _public(stamp: page_stamps.Stamp | None) -> bool:
     # No stamp or a draft not public: the full path gives the clear message (or the redirect
-    # from an old address). A flash message is this visitor's own: render just for them.
-    return (stamp is not None and stamp.status not in {STATUS_DRAFT, STATUS_WITHDRAWN}
-            and not (("session" in request.scope) and request.session.get("flashes")))
+    # from an old address).
+    return stamp is not None and stamp.status not in {STATUS_DRAFT, STATUS_WITHDRAWN}
+
+
+def _cacheable(request: Request, stamp: page_stamps.Stamp | None) -> bool:
+    # A flash message is this visitor's own: render just for them.
+    return _public(stamp) and not (("session" in request.scope) and request.session.get("flashes"))
 
 
 def _render(request: Request, template: str, context: dict[str, Any], query: str) -> str:
@@ -116,44 +254,95 @@ def _meeting_of(connection: Connection, stamp: page_stamps.Stamp | None, token: 
     return token if page_stamps.meeting_draft(connection, token=token) == stamp.draft_id else ""
 
 
+def _look_up(connection: Connection, state: Any, *, slug: str | None, token: str,
+             by_qr: bool) -> tuple[page_stamps.Stamp | None, str]:
+    """The draft's stamp and the meeting token its page is made for (a QR code's, or an
+    ``s=`` that names a meeting of this draft; else ""), remembered for the event loop."""
+    started = state.stamps.started()
+    stamp = page_stamps.read(connection, meeting_token=token) if by_qr else \
+        page_stamps.read(connection, slug=slug)
+    meeting = token if by_qr else _meeting_of(connection, stamp, token)
+    lookup = ("qr", token) if by_qr else ("read", slug, token)
+    if stamp is None:
+        state.stamps.forget(lookup)
+    else:
+        state.stamps.put(lookup, (stamp, meeting), started)
+    return stamp, meeting
+
+
 def _reading_page(request: Request, *, slug: str | None, part: int, token: str,
-                  by_qr: bool) -> Response:
+                  by_qr: bool, claimed: frozenset[int] = frozenset()) -> Response:
     state = request.app.state
+    if not claimed:
+        served = _reading_from_memory(request, ("qr", token) if by_qr else ("read", slug, token),
+                                      part, in_thread=True)
+        if isinstance(served, Response):
+            return served
     with _read_only(state.page_engine) as (connection, session):
-        stamp = page_stamps.read(connection, meeting_token=token) if by_qr else \
-            page_stamps.read(connection, slug=slug)
+        stamp, token = _look_up(connection, state, slug=slug, token=token, by_qr=by_qr)
         if by_qr and stamp is None:
             raise NotFound("这个座谈会链接无效，请向联络员核对二维码或链接。")
-        if not by_qr:
-            token = _meeting_of(connection, stamp, token)
-
-        def make() -> CachedPage:
-            page = reading.other_page(session, _whole_draft(state, session, stamp, slug),
-                                      part=part, meeting_token=token)
-            accepting = draft_service.is_open(page.draft)
-            meeting_token = page.meeting.token if page.meeting else ""
-            body = state.templates.get_template("_draft_body.html").render({
-                "request": request, "page": page, "draft": page.draft, "accepting": accepting,
-                "form_token": TOKEN_SLOT.marker, "meeting_token": meeting_token})
-            html = _render(request, "draft.html", {
-                "page": page, "draft": page.draft, "body": Markup(body), "accepting": accepting,
-                "meeting_token": meeting_token, "turnout_html": Markup(TURNOUT_SLOT.marker),
-                "own_notice": Markup(OWN_SLOT.marker)}, query=f"s={token}" if token and not by_qr else "")
-            return CachedPage(html, SLOTS, key)
-
         key = ("draft", stamp.text_key if stamp else None, part, token, *_variant(request))
-        page = state.pages.get(key, make) if _cacheable(request, stamp) else make()
+        make = partial(_make_reading, request, session, stamp, slug, part, token, by_qr, key)
+        if _cacheable(request, stamp):
+            page = state.pages.get(key, make)
+            if not by_qr and not token:   # the other chapters, for the readers to come
+                base, _path, large, day = _variant(request)
+                prerender.schedule(
+                    request, (stamp.text_key, base, large, day),
+                    lambda: len(_whole_draft(state, session, stamp, slug).reading.parts),
+                    partial(_prerender_part, stamp=stamp, slug=slug or ""))
+        else:
+            page = make()
         if stamp is None:   # make() raised for a draft that is not there; never reached
             raise NotFound("没有找到这部草案，可能网址有误或已被删除。")
-        turnout = state.turnouts.get(session, draft_ids=[stamp.draft_id])[stamp.draft_id]
+        turnout = state.turnouts.get(session, draft_ids=[stamp.draft_id],
+                                     claimed=claimed)[stamp.draft_id]
+    return _reading_response(request, stamp, page, turnout)
+
+
+def _prerender_part(request: Request, part: int, *, stamp: page_stamps.Stamp, slug: str) -> None:
+    """Page ``part`` made and kept, as if a reader had asked for it (a background thread)."""
+    state = request.app.state
+    key = ("draft", stamp.text_key, part, "", *_variant(request))
+    if state.pages.has(key):
+        return
+    with _read_only(state.page_engine) as (_connection, session):
+        state.pages.get(key, partial(_make_reading, request, session, stamp, slug, part, "",
+                                     False, key))
+
+
+def _make_reading(request: Request, session: Session, stamp: page_stamps.Stamp | None,
+                  slug: str | None, part: int, token: str, by_qr: bool, key: tuple) -> CachedPage:
+    state = request.app.state
+    page = reading.other_page(session, _whole_draft(state, session, stamp, slug),
+                              part=part, meeting_token=token)
+    accepting = draft_service.is_open(page.draft)
+    meeting_token = page.meeting.token if page.meeting else ""
+    body = state.templates.get_template("_draft_body.html").render({
+        "request": request, "page": page, "draft": page.draft, "accepting": accepting,
+        "form_token": TOKEN_SLOT.marker, "meeting_token": meeting_token})
+    html = _render(request, "draft.html", {
+        "page": page, "draft": page.draft, "body": Markup(body), "accepting": accepting,
+        "meeting_token": meeting_token, "turnout_html": Markup(TURNOUT_SLOT.marker),
+        "own_notice": Markup(OWN_SLOT.marker)}, query=f"s={token}" if token and not by_qr else "")
+    return CachedPage(html, SLOTS, key)
+
+
+def _reading_response(request: Request, stamp: page_stamps.Stamp, page: CachedPage,
+                      turnout: Any) -> Response:
+    """The cached page with this request's form token, the turnout and the visitor's own count."""
+    state = request.app.state
     own_codes = state.visits.codes(request, stamp.draft_id)
-    fills = {
-        TOKEN_SLOT.marker: state.form_tokens.issue(),
-        TURNOUT_SLOT.marker: _turnout_html(state, turnout),
-        OWN_SLOT.marker: state.templates.get_template("_own_notice.html").render({
-            "request": request, "own_codes": own_codes, "draft": SimpleNamespace(slug=stamp.slug)})
-        if own_codes else "",
-    }
+
+    def fills() -> dict[str, str]:
+        return {
+            TOKEN_SLOT.marker: state.form_tokens.issue(),
+            TURNOUT_SLOT.marker: _turnout_html(state, turnout),
+            OWN_SLOT.marker: state.templates.get_template("_own_notice.html").render({
+                "request": request, "own_codes": own_codes,
+                "draft": SimpleNamespace(slug=stamp.slug)}) if own_codes else "",
+        }
     return respond(request, page, fills, page.etag(len(own_codes)))
 
 
@@ -174,8 +363,8 @@ def _comment_form(request: Request) -> Response:
     slug = request.path_params["slug"]
     article_id = int_or_none(request.query_params.get("article"))
     with _read_only(state.page_engine) as (connection, session):
-        stamp = page_stamps.read(connection, slug=slug)
-        token = _meeting_of(connection, stamp, request.query_params.get("s", "")[:40])
+        stamp, token = _look_up(connection, state, slug=slug,
+                                token=request.query_params.get("s", "")[:40], by_qr=False)
 
         def make() -> CachedPage:
             page = _whole_draft(state, session, stamp, slug)
@@ -193,7 +382,12 @@ def _comment_form(request: Request) -> Response:
 
         key = ("form", stamp.text_key if stamp else None, article_id, token, *_variant(request))
         page = state.pages.get(key, make) if _cacheable(request, stamp) else make()
-    return respond(request, page, {TOKEN_SLOT.marker: state.form_tokens.issue()}, page.etag())
+    return _form_response(request, page)
+
+
+def _form_response(request: Request, page: CachedPage) -> Response:
+    tokens = request.app.state.form_tokens
+    return respond(request, page, lambda: {TOKEN_SLOT.marker: tokens.issue()}, page.etag())
 
 
 def _wall(request: Request) -> Response:
@@ -201,7 +395,7 @@ def _wall(request: Request) -> Response:
     slug = request.path_params["slug"]
     number = int_or_none(request.query_params.get("page")) or 1
     with _read_only(state.page_engine) as (connection, session):
-        stamp = page_stamps.read(connection, slug=slug)
+        stamp, _token = _look_up(connection, state, slug=slug, token="", by_qr=False)
 
         def make() -> CachedPage:
             draft = draft_service.public_draft(session, slug=slug)
@@ -220,7 +414,7 @@ def _wall(request: Request) -> Response:
 
         key = ("wall", stamp.results_key if stamp else None, number, *_variant(request))
         page = state.pages.get(key, make) if _cacheable(request, stamp) else make()
-    return respond(request, page, {}, page.etag())
+    return respond(request, page, dict, page.etag())
 
 
 

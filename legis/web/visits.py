@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import secrets
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from starlette.requests import Request
 from starlette.responses import Response
+
+from legis.web.signing import SignedValues
 
 COOKIE = "legis_visit"
 MAX_CODES = 30      # per draft: a cookie stays well under 4 KB
@@ -21,7 +23,7 @@ SCOPE_KEY = "legis.visit"
 
 class Visits:
     def __init__(self, secret_key: str, *, https: bool = False):
-        self._serializer = URLSafeSerializer(secret_key, salt="legis-visit")
+        self._serializer = SignedValues(secret_key, salt="legis-visit")
         self._cookie = (f"{COOKIE}=%s; HttpOnly; Path=/; SameSite=lax"
                         + ("; Secure" if https else "")).encode()
 

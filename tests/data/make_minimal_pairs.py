@@ -16,7 +16,16 @@ characters, digits, a synonym from the base's own list, clauses in another order
 
 Rows carry "split": bases are split in two halves by their place in BASES (even: "dev",
 odd: "held"); only the "dev" half may be read while changing the matcher, the "held" half
-is reported. Run: python tests/data/make_minimal_pairs.py
+is reported.
+
+HAND (added by branch i13o) holds pairs written one by one, not from slots: for every
+contrast kind issue 13 names (a negation anywhere in a clause, 不能不/未必/并非/别/不必 among
+them; 应当/可以/不得; 以上/以下, 不超过/不低于, 全部/部分/半数/三分之二; a number or a unit
+changed; 甲改为乙 against 乙改为甲; 消防检查/卫生检查, 财政补贴/居民自筹), each opinion with
+harmless copies written by hand (a reason added, a particle, a homophone slip, a listed
+synonym, a wrapper). They are all on the "held" half (rows marked "source": "hand"): they
+measure the check, they were not read to change it.
+Run: python tests/data/make_minimal_pairs.py
 """
 
 from __future__ import annotations
@@ -129,6 +138,129 @@ def _noisy(text: str, synonyms: list[tuple[str, str]], rng: random.Random) -> st
     return text
 
 
+# (article, [(kind, [text, harmless copies ...]), ...]): the first group of an article is
+# the opinion ("paraphrase"), each other one a contrast of the named kind. Every text of
+# a group is the same opinion; every two groups of an article are different opinions.
+HAND: list[tuple[str, list[tuple[str, list[str]]]]] = [
+    ("路灯第八条", [
+        ("paraphrase", ["背街小巷需要安装路灯", "背街小巷需要安装路灯吧",
+                        "背街小巷需要安装路灯，方便居民夜间出行", "背街小巷需要按装路灯",
+                        "我觉得背街小巷需要安装路灯，谢谢"]),
+        ("negation", ["背街小巷未必需要安装路灯", "背街小巷未必需要安装路灯，晚上走的人很少"]),
+        ("negation", ["背街小巷不需要安装路灯", "背街小巷不需要安装路灯啊"]),
+    ]),
+    ("电梯第二十一条", [
+        ("paraphrase", ["电动自行车不得进入电梯", "电瓶车不得进入电梯",
+                        "电动自行车不得进入电梯，容易起火", "电动自行车不得进入升降梯",
+                        "电动自行车不得近入电梯"]),
+        ("modality", ["电动自行车可以进入电梯", "电瓶车可以进入电梯，方便上楼充电"]),
+    ]),
+    ("物业第四十条", [
+        ("paraphrase", ["物业公司调整收费标准应当经业主大会同意",
+                        "物业服务企业调整收费标准应该经业主大会同意",
+                        "物业公司调整收费标准应当经业主大会同意，不能说涨就涨",
+                        "物业公司调整收费标准应当经业主大会同意的",
+                        "物业公司调整收费标准因当经业主大会同意"]),
+        ("modality", ["物业公司调整收费标准可以经业主大会同意",
+                      "物业公司调整收费标准可以经业主大会同意吧"]),
+        ("negation", ["物业公司调整收费标准不必经业主大会同意",
+                      "物业公司调整收费标准不必经业主大会同意，公示就行"]),
+        ("quantity", ["物业公司调整收费标准应当经半数业主同意",
+                      "物业公司调整收费标准应当经半数业主同意，不然没人管"]),
+        ("quantity", ["物业公司调整收费标准应当经三分之二业主同意",
+                      "物业公司调整收费标准应该经三分之二业主同意"]),
+    ]),
+    ("停车第十二条", [
+        ("paraphrase", ["住宅小区停车位租金每月不超过三百元", "住宅小区停车位租金每月不超过300元",
+                        "住宅小区停车位租金每月不超过三百元，现在太贵了",
+                        "住宅小区停车位租金每个月不超过三百元", "住宅小区车位租金每月不超过三百元"]),
+        ("antonym", ["住宅小区停车位租金每月不低于三百元",
+                     "住宅小区停车位租金每月不低于三百元，太便宜了没人腾车位"]),
+        ("number", ["住宅小区停车位租金每月不超过五百元", "住宅小区停车位租金每月不超过500元"]),
+        ("unit", ["住宅小区停车位租金每年不超过三百元", "住宅小区停车位租金每年不超过三百元吧"]),
+    ]),
+    ("消防第二十五条", [
+        ("paraphrase", ["餐饮店每季度接受一次消防检查", "餐饮店每季度接受1次消防检查",
+                        "餐饮店每季度接受一次消防检查，厨房油烟太容易着火了",
+                        "餐饮店每个季度接受一次消防检查", "麻烦看一下，餐饮店每季度接受一次消防检查"]),
+        ("wording", ["餐饮店每季度接受一次卫生检查", "餐饮店每季度接受一次卫生检查，后厨太脏了"]),
+        ("wording", ["餐饮店每季度接受一次燃气检查", "餐饮店每季度接受1次燃气检查"]),
+    ]),
+    ("加装电梯第十六条", [
+        ("paraphrase", ["老旧小区加装电梯的费用由财政补贴", "老旧小区加装电梯的费用由财政补贴吧",
+                        "老旧小区加装电梯的费用由财政补贴，老人爬楼太难了",
+                        "老旧小区加装升降梯的费用由财政补贴", "老旧小区加装电梯地费用由财政补贴"]),
+        ("wording", ["老旧小区加装电梯的费用由居民自筹", "老旧小区加装电梯的费用由居民自筹，政府没有这笔钱"]),
+        ("wording", ["老旧小区加装电梯的费用由开发商承担", "老旧小区加装电梯的费用由开发商承担吧"]),
+    ]),
+    ("垃圾分类第九条", [
+        ("paraphrase", ["垃圾投放点的管理由物业公司改为居委会", "垃圾投放点的管理由物业服务企业改为居委会",
+                        "垃圾投放点的管理由物业公司改成居委会",
+                        "垃圾投放点的管理由物业公司改为居委会，物业根本不管",
+                        "垃圾投放点的管理由物业公司改为居民委员会"]),
+        ("swap", ["垃圾投放点的管理由居委会改为物业公司",
+                  "垃圾投放点的管理由居委会改成物业公司，居委会人手不够"]),
+    ]),
+    ("噪声第十八条", [
+        ("paraphrase", ["广场舞音响音量应当控制在六十分贝以下", "广场舞音响音量应当控制在60分贝以下",
+                        "广场舞音响音量应该控制在六十分贝以下",
+                        "广场舞音响音量应当控制在六十分贝以下，孩子晚上要睡觉",
+                        "广场舞音响音量应当控制在六十分贝以下嘛"]),
+        ("antonym", ["广场舞音响音量应当保持在六十分贝以上",
+                     "广场舞音响音量应当保持在六十分贝以上，太小了听不见"]),
+    ]),
+    ("占道经营第七条", [
+        ("paraphrase", ["早市摊贩收摊后应当清扫摊位", "早市摊贩收摊后应该清扫摊位",
+                        "早市摊贩收摊后应当清扫摊位，不然满地都是菜叶",
+                        "早市摊贩收摊后应当清扫一下摊位", "早市摊贩收摊后应当清扫摊位啊"]),
+        ("negation", ["早市摊贩收摊后不必清扫摊位", "早市摊贩收摊后不必清扫摊位，有环卫工人扫"]),
+    ]),
+    ("控烟第十四条", [
+        ("paraphrase", ["请勿在电梯里吸烟", "请勿在电梯里吸烟，烟味散不出去", "请勿再电梯里吸烟",
+                        "请勿在升降梯里吸烟", "请勿在电梯里吸烟哦"]),
+        ("wording", ["请勿在楼道里吸烟", "请勿在楼道里吸烟，烟味散不出去"]),
+    ]),
+    ("烟花爆竹第五条", [
+        ("paraphrase", ["春节期间别在小区里放鞭炮", "春节期间别在小区里放鞭炮，吓到小孩",
+                        "春节期间别在小区里放鞭炮了", "春节期间别再小区里放鞭炮",
+                        "春节期间别在社区里放鞭炮"]),
+        ("negation", ["春节期间允许在小区里放鞭炮", "春节期间允许在小区里放鞭炮，图个热闹"]),
+    ]),
+    ("维修资金第二十条", [
+        ("paraphrase", ["维修资金的收益全部用于电梯维修", "维修资金的收益全部用于电梯维修，电梯老出故障",
+                        "维修基金的收益全部用于电梯维修", "维修资金的收益全部用于升降梯维修",
+                        "维修资金地收益全部用于电梯维修"]),
+        ("quantity", ["维修资金的收益部分用于电梯维修", "维修资金的收益一部分用于电梯维修，剩下的存起来"]),
+        ("quantity", ["维修资金的收益半数用于电梯维修", "维修资金的收益半数用于电梯维修吧"]),
+    ]),
+    ("业主大会第六条", [
+        ("paraphrase", ["业主大会的决定应当在小区公告栏公示十五日", "业主大会的决定应当在小区公告栏公示15天",
+                        "业主大会的决定应该在小区公告栏公示十五日",
+                        "业主大会的决定应当在小区公告栏公布十五日",
+                        "业主大会的决定应当在小区公告栏公示十五日，好让上班的人也能看到"]),
+        ("number", ["业主大会的决定应当在小区公告栏公示三十日", "业主大会的决定应当在小区公告栏公示30日"]),
+        ("unit", ["业主大会的决定应当在小区公告栏公示十五个月", "业主大会的决定应当在小区公告栏公示十五个月吧"]),
+    ]),
+    ("配套设施第十一条", [
+        ("paraphrase", ["新建小区可以不配建幼儿园", "新建小区可以不配建幼儿园，周边已经有好几所",
+                        "新建小区可不配建幼儿园", "新建小区可以不配建幼儿园吧", "新建小区可以不配建幼儿圆"]),
+        ("negation", ["新建小区不能不配建幼儿园", "新建小区不能不配建幼儿园，孩子上学太远了"]),
+    ]),
+    ("共享单车第九条", [
+        ("paraphrase", ["共享单车乱停主要是企业管理的问题", "共享单车乱停主要是企业管理的问题，调度员太少",
+                        "共享单车乱停主要是企业管理地问题", "共享单车乱停主要是企业管理的问题吧",
+                        "我认为共享单车乱停主要是企业管理的问题"]),
+        ("negation", ["共享单车乱停并非主要是企业管理的问题",
+                      "共享单车乱停并非主要是企业管理的问题，是骑车的人不自觉"]),
+    ]),
+    ("装修第十条", [
+        ("paraphrase", ["业主装修可以在周末施工", "业主装修可以在周末施工，平时要上班没人看着",
+                        "业主装修可在周末施工", "业主装修可以再周末施工", "业主装修可以在周末施工吧"]),
+        ("modality", ["业主装修不得在周末施工", "业主装修不得在周末施工，大家要休息"]),
+    ]),
+]
+
+
 def generate() -> list[dict]:
     rng = random.Random(SEED)
     rows: list[dict] = []
@@ -145,6 +277,13 @@ def generate() -> list[dict]:
                 rows.append({"id": f"m{len(rows) + 1:04d}", "article": article, "group": group,
                              "kind": kind, "split": split, "text": body,
                              "variant": "base" if n == 0 else "noisy"})
+            group += 1
+    for article, groups in HAND:
+        for kind, texts in groups:
+            for n, body in enumerate(texts):
+                rows.append({"id": f"m{len(rows) + 1:04d}", "article": article, "group": group,
+                             "kind": kind, "split": "held", "text": body,
+                             "variant": "base" if n == 0 else "harmless", "source": "hand"})
             group += 1
     return rows
 
