@@ -139,6 +139,68 @@ def test_empty_input_and_bad_threshold():
         cluster(["甲"], threshold=0.85)
 
 
+# --- listed synonyms (data/synonyms.txt) -------------------------------------------------
+
+def test_rewordings_in_listed_synonyms_end_in_one_opinion():
+    # The words differ, the opinion does not: 到期/期满, 换/另行选聘, 物业/物业服务企业,
+    # 电瓶车/电动自行车 (in traditional characters too), 乱停车/违章停车, 罚款/处以罚款.
+    for first, second in [
+        ("合同到期后换物业", "合同期满后另行选聘物业服务企业"),
+        ("合同到期后，业主可以换物业", "物业服务合同期满后，业主有权另行选聘物业公司"),
+        ("電瓶車不得進樓道", "电动自行车不得进入楼道"),
+        ("小区里乱停车要罚款", "住宅小区内违章停车应当处以罚款"),
+        ("养狗必须拴狗绳", "养犬必须使用牵引绳"),
+    ]:
+        assert cluster([first, second]) == [0, 0], (first, second)
+
+
+def test_short_supportive_comments_in_other_words_are_one_opinion():
+    texts = ["条例写得很好，很有必要", "草案写得好，非常必要", "这个办法写得不错，十分必要"]
+    assert cluster(texts) == [0, 0, 0]
+    assert cluster(["赞成这个条例", "拥护本草案", "支持这个规定", "同意这个办法"]) == [0, 0, 0, 0]
+
+
+def test_listed_synonyms_never_fold_opposites_together():
+    assert cluster(["物业费上调", "物业费下调"]) == [0, 1]
+    assert cluster(["建议物业费上调百分之十", "建议物业费下调百分之十"]) == [0, 1]
+    assert cluster(["电瓶车可以进楼道", "电动自行车不得进入楼道"]) == [0, 1]
+    assert cluster(["合同到期后换物业", "合同到期后续聘物业"]) == [0, 1]
+    assert cluster(["延长至六十日", "缩短至六十日"]) == [0, 1]
+    assert cluster(["支持这个条例", "反对这个条例"]) == [0, 1]
+
+
+def test_the_synonym_list_keeps_every_axis_and_negation():
+    # A group put in one form must not change what the contrast check reads: two ends of
+    # one axis in a group the score reads would make opposites one word, a word naming a
+    # direction (an axis word of two characters or more) the group's first word does not
+    # name would lose or gain it, and a negation in some words of a group only would be
+    # lost. The line of words that set a value (改为, 延长至, 缩短至 …) is the contrast
+    # check's alone: it reads the directions before the synonyms.
+    import importlib
+
+    from legis.matching.lexicon import axis_values, negations
+
+    normalise_module = importlib.import_module("legis.matching.normalise")
+    groups = normalise_module.synonym_groups()
+    read = normalise_module._SYNONYM_FORM
+    words = [w for group in groups for w in group]
+    assert len(words) == len(set(words)), "a word is listed in two groups"
+    assert "延长至" not in read and "缩短至" not in read
+    for group in groups:
+        first = group[0]
+        for word in group:
+            assert negations(word) == negations(first), (first, word)
+        if first not in read:
+            continue
+        sides: dict[int, set[int]] = {}
+        for word in group:
+            assert read.get(word, first) == first, (first, word)
+            for axis, side in axis_values(word):
+                sides.setdefault(axis, set()).add(side)
+            assert set(axis_values(word, 2)) == set(axis_values(first, 2)), (first, word)
+        assert all(len(s) == 1 for s in sides.values()), group
+
+
 # --- joining later comments -------------------------------------------------------------
 
 def test_assign_joins_existing_opinions_with_the_same_rules():
@@ -515,6 +577,22 @@ def test_a_comment_of_punctuation_only_last_in_the_batch_is_its_own_group():
     texts = [TEMPLATE, TEMPLATE.replace("。", "吧。"), "！！"]
     assert cluster(texts) == [0, 0, 1]
     assert cluster(["！！", TEMPLATE, "？"]) == [0, 1, 0]
+
+
+def test_synonyms_found_on_arrays_give_what_the_plain_substitution_gives():
+    import importlib
+    import random
+
+    normalise_module = importlib.import_module("legis.matching.normalise")
+    form = normalise_module._SYNONYM_FORM
+    words = sorted(form)
+    rng = random.Random(7)
+    # Listed words next to each other, overlapping, cut in half and among other text.
+    pieces = words + [w[:-1] for w in words] + list("的了在和\n 业主电梯停车犬")
+    for _ in range(200):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
+        plain = normalise_module._SYNONYM.sub(lambda m: form[m.group()], text)
+        assert normalise_module._synonym_forms(text) == plain, text
 
 
 # --- the negation reading of alike comments, read only where the comments differ ---------

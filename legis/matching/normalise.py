@@ -254,8 +254,121 @@ def _tidy(joined: str) -> str:
     return joined.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
-def spaced_many(texts: Sequence[str]) -> list[str]:
-    """Normalised texts with their clauses separated by one space (the form the matcher uses).
+# Listed synonyms (data/synonyms.txt): words residents and drafters use for one another
+# in a comment on a regulation (到期/期满/届满, 电瓶车/电动自行车), one group a line, the
+# first word the form the group is written in. The matcher compares texts with every
+# listed word of SYNONYM_SHORTEST characters or more in that form (one pass per batch of
+# distinct texts, so the cost grows with texts, not pairs); the text shown to staff stays
+# the resident's own. Shorter words (日/天, 可/可以) are read by the contrast check only
+# (lexicon.synonym_form): put in one form inside every word holding them (天然, 可能)
+# they would change what a text says.
+SYNONYM_SHORTEST = 2     # two at least: _synonym_forms looks for two characters
+
+
+def synonym_groups() -> list[list[str]]:
+    """The groups of synonyms.txt, each word in its basic form, the form first."""
+    groups = []
+    for line in load_lines("synonyms.txt"):
+        words = list(dict.fromkeys(basic(w) for w in line.split()))
+        if len(words) > 1:
+            groups.append(words)
+    return groups
+
+
+def _negating(word: str, negations: list[str], not_negations: list[str]) -> bool:
+    for harmless in not_negations:
+        word = word.replace(harmless, " ")
+    return any(negation in word for negation in negations)
+
+
+def _axis_sides() -> dict[str, tuple[int, int]]:
+    """(axis, side) of every word of axes.txt ("理由: words | words", one axis a line)."""
+    side_of: dict[str, tuple[int, int]] = {}
+    for axis, line in enumerate(load_lines("axes.txt")):
+        for side, words in enumerate(line.partition(":")[2].split("|")):
+            for word in words.split():
+                side_of.setdefault(basic(word), (axis, side))
+    return side_of
+
+
+def _synonym_table(shortest: int) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """The words the matcher puts in one form, longest first, and the form of each.
+
+    A group holding a negation (不得/不准/不能, 反对/不支持) is left to the contrast check:
+    put in one form inside the text it would change what the negation counter reads
+    (不能不 is two negations, 不得不 none)."""
+    negations = [basic(w) for line in load_lines("negations.txt") for w in line.split()]
+    not_negations = sorted((basic(w) for line in load_lines("not_negations.txt")
+                            for w in line.split()), key=lambda w: (-len(w), w))
+    side_of = _axis_sides()
+    axis_words = re.compile(_trie(sorted(side_of, key=lambda w: (-len(w), w))))
+
+    def directions(word: str) -> set[tuple[int, int]]:
+        return {side_of[w] for w in axis_words.findall(word) if len(w) >= 2}
+
+    form: dict[str, str] = {}
+    for words in synonym_groups():
+        if any(_negating(word, negations, not_negations) for word in words):
+            continue
+        # A group whose words name different directions (改为, 延长至 and 缩短至; 公示 and
+        # 公布, of the axis 公开 | 保密) is one word to the contrast check, which reads the
+        # directions first; put in one form in the text, a direction would be lost or
+        # gained.
+        if any(directions(word) != directions(words[0]) for word in words):
+            continue
+        for word in words:
+            if len(word) >= shortest:
+                form.setdefault(word, words[0])
+    # Every listed word is matched, its own form too: the longest word found at a place
+    # is the one replaced (停车位 is one word, not 停车 and 位).
+    words = sorted(form, key=lambda w: (-len(w), w))
+    return (re.compile(_trie(words)) if words else None), form
+
+
+
+def _synonym_forms(joined: str) -> str:
+    """_SYNONYM.sub(form of the word found, joined), trying the pattern only where a listed
+    word's first two characters stand (found on code point arrays): a regex scan of every
+    place of a long string costs far more than the few words it finds."""
+    if _SYNONYM is None or len(joined) < 2:
+        return joined
+    points = _points(joined)
+    places = np.flatnonzero(_SYNONYM_FIRST[points[:-1]] & _SYNONYM_SECOND[points[1:]])
+    if not len(places):
+        return joined
+    pairs = (points[places].astype(np.uint64) << np.uint64(21)) | points[places + 1]
+    places = places[np.isin(pairs, _SYNONYM_PAIRS)]
+    match, form = _SYNONYM.match, _SYNONYM_FORM
+    pieces: list[str] = []
+    copied = after = 0
+    for place in places.tolist():
+        if place < after:
+            continue            # inside the word found last (matches do not overlap)
+        found = match(joined, place)
+        if found is None:
+            continue
+        word, after = found.group(), found.end()
+        if form[word] != word:
+            pieces += (joined[copied:place], form[word])
+            copied = after
+    pieces.append(joined[copied:])
+    return "".join(pieces)
+
+
+def _synonym_prefixes(words: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which characters start a listed word, which come second, and the first two of each
+    word as one number (first << 21 | second)."""
+    first = np.zeros(0x110000, dtype=bool)
+    second = np.zeros(0x110000, dtype=bool)
+    pairs = sorted({ord(w[0]) << 21 | ord(w[1]) for w in words})
+    first[[p >> 21 for p in pairs]] = True
+    second[[p & 0x1FFFFF for p in pairs]] = True
+    return first, second, np.array(pairs, dtype=np.uint64)
+
+
+def spaced_many(texts: Sequence[str], *, synonyms: bool = True) -> list[str]:
+    """Normalised texts with their clauses separated by one space (the form the matcher
+    uses), listed synonyms in one form unless ``synonyms`` is false.
 
     Exact duplicates are normalised once (campaigns repeat texts word for word)."""
     texts = list(texts)
@@ -266,8 +379,11 @@ def spaced_many(texts: Sequence[str]) -> list[str]:
         kept = _strip_wrappers(parts)
         # A comment made only of wrappers ("谢谢！") keeps its words: it is still what
         # was said.
-        out.extend([spaced or whole for spaced, whole in
-                    zip(_tidy(_single_spaces(kept)).split("\n"), parts.split("\n"))])
+        lines = [spaced or whole for spaced, whole in
+                 zip(_tidy(_single_spaces(kept)).split("\n"), parts.split("\n"))]
+        if synonyms:
+            lines = _synonym_forms("\n".join(lines)).split("\n")
+        out.extend(lines)
     if len(unique) == len(texts):
         return out
     form = dict(zip(unique, out))
@@ -275,14 +391,16 @@ def spaced_many(texts: Sequence[str]) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """The comparison form of a comment: NFKC, simplified characters, one form of numbers,
-    的/地/得 folded, no punctuation or white space, and no wrappers (我建议：, 谢谢！)."""
-    return spaced_many([text])[0].replace(" ", "")
+    """The character form of a comment: NFKC, simplified characters, one form of numbers,
+    的/地/得 folded, no punctuation or white space, and no wrappers (我建议：, 谢谢！). The
+    matcher compares ``spaced_many`` forms, which put listed synonyms in one form too."""
+    return spaced_many([text], synonyms=False)[0].replace(" ", "")
 
 
 def normalise_many(texts: Iterable[str]) -> list[str]:
     """``normalise`` over many texts, converting characters in batches (much faster)."""
-    return [s.replace(" ", "") for s in spaced_many(list(texts))]
+    return [s.replace(" ", "") for s in spaced_many(list(texts), synonyms=False)]
+
 
 
 def basic(text: str) -> str:
@@ -297,3 +415,8 @@ normalise_basic = basic
 def is_simplified(text: str) -> bool:
     """Whether a text is written in simplified characters (OpenCC changes nothing)."""
     return _T2S.convert(text) == text
+
+
+# Read after ``basic`` exists (the words are written in its form).
+_SYNONYM, _SYNONYM_FORM = _synonym_table(SYNONYM_SHORTEST)
+_SYNONYM_FIRST, _SYNONYM_SECOND, _SYNONYM_PAIRS = _synonym_prefixes(_SYNONYM_FORM)
