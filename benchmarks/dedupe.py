@@ -153,12 +153,13 @@ def run_engine_memory(items, threshold: float) -> dict:
     """legis's own pipeline on the items in memory, one process (no JSON files): the
     like-for-like time to set against the baselines below."""
     from legis.matching import cluster_by_article
-    from legis.matching.leaders import VERIFIED_PAIRS
-    before = VERIFIED_PAIRS[0]
-    started = time.perf_counter()
+    from legis.matching.leaders import CONTRAST_CHECKS, VERIFIED_PAIRS
+    before, checks = VERIFIED_PAIRS[0], CONTRAST_CHECKS[0]
+    started, cpu = time.perf_counter(), time.process_time()
     groups = cluster_by_article(items, threshold=threshold)
-    return {"seconds": time.perf_counter() - started, "groups": groups,
-            "pairs": VERIFIED_PAIRS[0] - before}
+    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+            "groups": groups, "pairs": VERIFIED_PAIRS[0] - before,
+            "checks": CONTRAST_CHECKS[0] - checks}
 
 
 MINHASH_PERM = 64
@@ -180,11 +181,11 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
     readings, the contrast check, the best compatible leader wins). So the
     comparison is of candidate generation alone."""
     from legis.matching.bigrams import coded_arrays
-    from legis.matching.leaders import Leaders
+    from legis.matching.leaders import CONTRAST_CHECKS, Leaders
     from legis.matching.normalise import spaced_many
     if kind == "minhash":
         from datasketch import MinHash, MinHashLSH
-    started = time.perf_counter()
+    started, cpu, checks = time.perf_counter(), time.process_time(), CONTRAST_CHECKS[0]
     by_article: dict = {}
     for i, (article, _) in enumerate(items):
         by_article.setdefault(article, []).append(i)
@@ -233,8 +234,9 @@ def run_baseline(kind: str, items, threshold: float) -> dict:
                 leader_of[u] = leaders.keys[leader]
         for i, u in zip(positions, unit):
             groups[i] = (article, leader_of[u])
-    return {"seconds": time.perf_counter() - started, "groups": groups,
-            "pairs": verified, "examined": examined}
+    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+            "groups": groups, "pairs": verified, "examined": examined,
+            "checks": CONTRAST_CHECKS[0] - checks}
 
 
 def _rss_mib() -> float:
@@ -262,7 +264,8 @@ def run_hot(kind: str, n: int, threshold: float) -> dict:
     p, r = pair_scores(labels, result["groups"])
     return {"seconds": result["seconds"], "cpu": cpu, "precision": p, "recall": r,
             "data_mib": data,
-            "groups": len(set(result["groups"])), "pairs": result["pairs"]}
+            "groups": len(set(result["groups"])), "pairs": result["pairs"],
+            "checks": result["checks"]}
 
 
 def hot_article(sizes: list[int], threshold: float, minhash_max: int, repeat: int) -> None:
@@ -291,7 +294,8 @@ def hot_article(sizes: list[int], threshold: float, minhash_max: int, repeat: in
             print(f"{n:>9,} {name:22s} {res['seconds']:7.2f} s (best of {_times(res)}), "
                   f"CPU {res['cpu']:6.2f} s, "
                   f"peak {res['peak']:6.0f} MiB (data {res['data_mib']:4.0f} MiB), "
-                  f"pairs verified {res['pairs']:,}, groups {res['groups']:,}, "
+                  f"pairs verified {res['pairs']:,}, contrast checks {res['checks']:,}, "
+                  f"groups {res['groups']:,}, "
                   f"P {res['precision']:.4f} R {res['recall']:.4f}")
         points.append((n, runs["legis"]["cpu"]))
         if "minhash" in runs:
@@ -410,7 +414,8 @@ def main() -> None:
                 mem = _best_of(repeat, run_engine_memory, items, threshold)
                 p, r = pair_scores(labels, mem["groups"])
                 print(f"{n:>9,} legis in memory (1 process):  {mem['seconds']:7.2f} s "
-                      f"(best of {_times(mem)}), pairs verified {mem['pairs']:,}, "
+                      f"(best of {_times(mem)}), CPU {mem['cpu']:.2f} s, "
+                      f"pairs verified {mem['pairs']:,}, "
                       f"P {p:.4f} R {r:.4f}")
             if n <= 10_000:
                 res = run_baseline("naive", items, threshold)
@@ -430,9 +435,10 @@ def main() -> None:
                 res = _best_of(repeat, run_baseline, "minhash", items, threshold)
                 p, r = pair_scores(labels, res["groups"])
                 print(f"{n:>9,} datasketch MinHashLSH (1 process): {res['seconds']:7.2f} s "
-                      f"(best of {_times(res)}), candidates {res['examined']:,}, pairs verified "
-                      f"{res['pairs']:,}, P {p:.4f} R {r:.4f}; "
-                      f"{res['seconds'] / mem['seconds']:.1f}x legis in memory (best against best)")
+                      f"(best of {_times(res)}), CPU {res['cpu']:.2f} s, candidates "
+                      f"{res['examined']:,}, pairs verified {res['pairs']:,}, P {p:.4f} R {r:.4f}; "
+                      f"{res['seconds'] / mem['seconds']:.1f}x legis in memory (best against best), "
+                      f"{res['cpu'] / mem['cpu']:.1f}x in CPU")
             path.unlink()
     if len(engine_points) > 1:
         print(f"log-log slope of legis time vs size: {_slope(engine_points):.2f}")

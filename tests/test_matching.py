@@ -593,3 +593,51 @@ def test_synonyms_found_on_arrays_give_what_the_plain_substitution_gives():
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
         plain = normalise_module._SYNONYM.sub(lambda m: form[m.group()], text)
         assert normalise_module._synonym_forms(text) == plain, text
+
+
+# --- the negation reading of alike comments, read only where the comments differ ---------
+
+def _alike_pairs() -> list[tuple[str, str]]:
+    """Pairs of normalised comments that the contrast check meets: every pair of one
+    article in the labelled set and the minimal pairs, the OCNLI pairs that look alike
+    (when the corpus is beside the project), and a synthetic campaign's variants."""
+    from legis.matching.normalise import spaced_many
+    from tests.ocnli import CORPUS, alike_pairs
+    pairs: list[tuple[str, str]] = []
+    for name in ("labelled_comments.jsonl", "minimal_pairs.jsonl"):
+        by_article: dict[str, list[str]] = {}
+        for line in (Path(__file__).parent / "data" / name).open(encoding="utf-8"):
+            row = json.loads(line)
+            by_article.setdefault(row["article"], []).append(row["text"])
+        for texts in by_article.values():
+            spaced = spaced_many(texts)
+            pairs += [(x, y) for i, x in enumerate(spaced) for y in spaced[i + 1:i + 40]]
+    if CORPUS.exists():
+        found = alike_pairs()
+        pairs += list(zip(spaced_many([a for a, _, _, _ in found]),
+                          spaced_many([b for _, b, _, _ in found])))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from dedupe import generate
+    items, labels = generate(3000)
+    campaigns: dict[int, list[str]] = {}
+    for text, label in zip(spaced_many([text for _, text in items]), labels):
+        campaigns.setdefault(label, []).append(text)
+    pairs += [(texts[0], other) for texts in campaigns.values() for other in texts[1:]]
+    return pairs
+
+
+def test_a_negation_turned_around_is_found_reading_only_where_alike_comments_differ():
+    """polarity_flipped reads the predicates of the clauses one comment alone holds: the
+    same answer as comparing every predicate of both comments (flipped_words), on every
+    pair set we have, both ways round."""
+    from legis.matching.lexicon import flipped_words, negations, polarity_flipped
+    pairs = _alike_pairs()
+    flipped = 0
+    for a, b in pairs:
+        for x, y in ((a, b), (b, a)):
+            whole = bool((negations(x) or negations(y)) and flipped_words(x, y))
+            assert polarity_flipped(x, y) == whole, (x, y)
+            flipped += whole
+    assert flipped >= 20          # the sets hold pairs it finds, not only pairs it does not
+    assert polarity_flipped("我们不知道这件事", "我们知道这件事")
+    assert not polarity_flipped("我们不知道这件事 谢谢", "我们不知道这件事")

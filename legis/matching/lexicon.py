@@ -77,6 +77,9 @@ _NEGATES = {**{w: False for w in _words("not_negations.txt")},
             **{w: True for w in _words("negations.txt")}}
 _NEGATION = _alternation(sorted(_NEGATES, key=lambda w: (-len(w), w)))
 _FUNCTION = _alternation(_words("function_words.txt"))
+# The negations alone: a clause none of them stands in negates nothing.
+_NEGATING = _alternation(sorted((w for w, negates in _NEGATES.items() if negates),
+                                key=lambda w: (-len(w), w)))
 # Every character a negation, a word that is not one, or an axis word holds, and digits:
 # two texts that differ in none of these differ in no negation, axis word or number.
 SENSITIVE = frozenset("".join(_NEGATES) + "".join(_SIDE_OF) + "0123456789点")
@@ -146,7 +149,6 @@ def axis_values(text: str, shortest: int = 1) -> Counter:
     return Counter(_SIDE_OF[w] for w in _AXIS.findall(text) if len(w) >= shortest and w not in _NOT_AXIS)
 
 
-@lru_cache(maxsize=1 << 16)
 def polarities(text: str) -> dict[str, frozenset[bool]]:
     """The predicates of a text (verbs and adjectives of two characters or more, as
     rjieba tags them, holding no negation) with whether each stands negated where it
@@ -155,27 +157,37 @@ def polarities(text: str) -> dict[str, frozenset[bool]]:
     (跟不上, 不罚); an odd number of them negates."""
     out: dict[str, set[bool]] = {}
     for clause in text.split(" "):
-        pending = 0
-        for word, tag in predicates(clause):
-            found = [w for w in _NEGATION.findall(word) if _NEGATES[w]]
-            if found and word not in _NEGATES:
-                pending = 0             # a word holding a negation takes it
-                continue
-            if found:
-                pending += len(found)
-                continue
-            if word == "的" and pending:
-                # Right after a negation 的 is 得 folded (不得, a negated modal: it takes
-                # the negation as 不能 does); after other words it closes a modifier the
-                # negation stands in (合同未到期的业主大会: 未 does not reach 解聘).
-                pending = 0
-                continue
-            if tag is None:
-                continue
-            if tag == "p" and content(word) == word:
-                out.setdefault(word, set()).add(pending % 2 == 1)
-            pending = 0
+        for word, seen in _clause_polarities(clause):
+            out.setdefault(word, set()).add(seen)
     return {word: frozenset(seen) for word, seen in out.items()}
+
+
+@lru_cache(maxsize=1 << 17)
+def _clause_polarities(clause: str) -> tuple[tuple[str, bool], ...]:
+    # Read per clause (a negation does not reach past its clause): the comments of a
+    # campaign share most of their clauses, and two alike comments nearly all of theirs.
+    found_words: list[tuple[str, bool]] = []
+    pending = 0
+    for word, tag in predicates(clause):
+        found = [w for w in _NEGATION.findall(word) if _NEGATES[w]]
+        if found and word not in _NEGATES:
+            pending = 0             # a word holding a negation takes it
+            continue
+        if found:
+            pending += len(found)
+            continue
+        if word == "的" and pending:
+            # Right after a negation 的 is 得 folded (不得, a negated modal: it takes
+            # the negation as 不能 does); after other words it closes a modifier the
+            # negation stands in (合同未到期的业主大会: 未 does not reach 解聘).
+            pending = 0
+            continue
+        if tag is None:
+            continue
+        if tag == "p" and content(word) == word:
+            found_words.append((word, pending % 2 == 1))
+        pending = 0
+    return tuple(found_words)
 
 
 def polarity_flipped(a: str, b: str) -> bool:
@@ -183,7 +195,22 @@ def polarity_flipped(a: str, b: str) -> bool:
     wherever it occurs (我们就知道 vs 我们不知道; 没有人要防止 vs 必须切实防止)."""
     if not (negations(a) or negations(b)):
         return False
-    return bool(flipped_words(a, b))
+    # Same answer as flipped_words, far cheaper on alike texts. A word stands negated in
+    # one text only if a clause of that text negates it that the other text lacks (a
+    # clause both hold negates it in both): only the words such clauses negate are looked
+    # up, each in the clauses of both texts that hold it.
+    clauses_a, clauses_b = Counter(a.split(" ")), Counter(b.split(" "))
+    own = [clause for clause in (clauses_a - clauses_b) + (clauses_b - clauses_a)
+           if _NEGATING.search(clause)]
+    negated = {word for clause in own for word, seen in _clause_polarities(clause) if seen}
+    for word in negated:
+        mine = {seen for clause in clauses_a if word in clause
+                for found, seen in _clause_polarities(clause) if found == word}
+        theirs = {seen for clause in clauses_b if word in clause
+                  for found, seen in _clause_polarities(clause) if found == word}
+        if len(mine) == 1 and len(theirs) == 1 and mine != theirs:
+            return True
+    return False
 
 
 def flipped_words(a: str, b: str) -> list[str]:
