@@ -50,9 +50,12 @@ from legis.matching.leaders import (
     score_pair,
 )
 
-# Articles with more distinct texts than this keep the leader pass's opinions (the pairs
-# compared here grow with the square of a campaign's wordings; see docs/benchmarks.md).
-GROUPING_MAX = 3000
+# Articles with more distinct texts than this keep the leader pass's opinions. The pairs
+# compared here grow with the square of a campaign's wordings: at 3,000 the pass nearly
+# doubled the CPU of the synthetic 100k merge (about 1,000 texts an article) for recall
+# +0.004 there; at 500 it runs on every article of the labelled set and the 10k set and
+# on none of the 100k set's (docs/benchmarks.md, "Grouping with cannot-links").
+GROUPING_MAX = 500
 # Share of all the pairs across two opinions (weighted by comments) that must be links.
 AGREE_SHARE = 0.9
 # Pairs of opinions whose compared pairs weigh under this share of all their pairs are
