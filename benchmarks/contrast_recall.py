@@ -34,11 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 import rjieba
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from legis.matching.bigrams import grams_of
 from legis.matching.cluster import DEFAULT_THRESHOLD
-from legis.matching.contrast import PAIR_RATIO, reason
+from legis.matching.contrast import PAIR_RATIO, differing_spans, reason
 from legis.matching.leaders import score_pair
 from legis.matching.lexicon import negations
 from legis.matching.normalise import spaced_many
@@ -59,15 +58,7 @@ def shared_clauses(a: str, b: str) -> tuple[str, str]:
 
 
 def spans(a: str, b: str) -> list[str]:
-    out: list[list[int]] = []
-    for op in Levenshtein.opcodes(a, b):
-        if op.tag == "equal":
-            continue
-        if out and out[-1][1] == op.src_start and out[-1][3] == op.dest_start:
-            out[-1][1], out[-1][3] = op.src_end, op.dest_end
-        else:
-            out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-    return [f"{a[s1:e1] or '∅'}/{b[s2:e2] or '∅'}" for s1, e1, s2, e2 in out]
+    return [f"{a[s1:e1] or '∅'}/{b[s2:e2] or '∅'}" for s1, e1, s2, e2 in differing_spans(a, b)]
 
 
 def lexical_negation(a: str, b: str) -> bool:

@@ -193,10 +193,9 @@ def _ordered(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str, list
     return " ".join(p for p, _ in parts), " ".join(p for _, p in parts), segments
 
 
-def _blocks(a: str, b: str) -> list[Block]:
-    """Spans where two texts differ, adjacent edit operations joined. A span at the end
-    (or the start) of a clause in both where one side runs ADDED_CHARS or more past the
-    other is cut in two: what stands against the shorter side, and the rest (added)."""
+def differing_spans(a: str, b: str) -> list[list[int]]:
+    """[start_a, end_a, start_b, end_b] of each span where two texts differ, adjacent
+    edit operations joined."""
     out: list[list[int]] = []
     for op in Levenshtein.opcodes(a, b):
         if op.tag == "equal":
@@ -205,8 +204,15 @@ def _blocks(a: str, b: str) -> list[Block]:
             out[-1][1], out[-1][3] = op.src_end, op.dest_end
         else:
             out.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    return out
+
+
+def _blocks(a: str, b: str) -> list[Block]:
+    """Spans where two texts differ (differing_spans). A span at the end (or the start) of
+    a clause in both where one side runs ADDED_CHARS or more past the other is cut in two:
+    what stands against the shorter side, and the rest (added)."""
     blocks: list[Block] = []
-    for s1, e1, s2, e2 in out:
+    for s1, e1, s2, e2 in differing_spans(a, b):
         short = min(e1 - s1, e2 - s2)
         if short and abs((e1 - s1) - (e2 - s2)) >= ADDED_CHARS:
             if _clause_end(a, e1) and _clause_end(b, e2):
