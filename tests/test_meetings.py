@@ -13,6 +13,7 @@ from sqlmodel import select
 from legis.errors import LegisError
 from legis.models import AuditLog, Comment, Meeting, Opinion
 from legis.services import meetings as meeting_service
+from legis.services.drafts import articles_of, current_version
 from legis.timefmt import today
 from tests.factories import article, make_draft, make_meeting, make_point
 
@@ -369,3 +370,18 @@ def test_sessions_only_for_drafts_put_out_for_comment(db):
     with pytest.raises(LegisError) as caught:
         meeting_service.save_meeting(db, data=data)
     assert "还没有开始征求意见" in caught.value.message
+
+
+def test_a_meeting_link_to_a_draft_with_no_articles_opens_a_page_not_an_error(client, db):
+    # A version with no articles cannot come from an import, but can be left by hand
+    # edits to the database; the meeting's link must still open.
+    draft = make_draft(db, slug="empty")
+    version = current_version(db, draft=draft)
+    for row in articles_of(db, version=version):
+        db.delete(row)
+    db.commit()
+    cs = make_meeting(db, draft=draft, point=make_point(db), held_on=today())
+    page = client.get(f"/s/{cs.token}")
+    assert page.status_code == 200
+    assert cs.title in page.text
+    assert client.get("/drafts/empty").status_code == 200

@@ -28,6 +28,8 @@ class Part:
 
     @property
     def span(self) -> str:
+        if not self.articles:     # a version with no articles yet (made outside the import)
+            return ""
         first, last = self.articles[0].label, self.articles[-1].label
         return first if first == last else f"{first}—{last}"
 
