@@ -64,12 +64,21 @@ def _page_threads(request: Request) -> anyio.CapacityLimiter:
     return limiter
 
 
+def _meeting_token(request: Request) -> str:
+    """The meeting a draft page was reached from (``?s=``), as far as a token can be long."""
+    return request.query_params.get("s", "")[:40]
+
+
+def _read_lookup(request: Request) -> tuple:
+    """The stamp lookup of a draft's pages opened by address: slug and meeting token."""
+    return ("read", request.path_params["slug"], _meeting_token(request))
+
+
 async def draft_page(request: Request) -> Response:
     """A draft to read: the whole of a short one, a chapter of a long one."""
-    slug, part = request.path_params["slug"], request.path_params.get("part", 1)
-    token = request.query_params.get("s", "")[:40]
-    return await _reading(request, ("read", slug, token), slug=slug, part=part, token=token,
-                          by_qr=False)
+    lookup = _read_lookup(request)
+    return await _reading(request, lookup, slug=lookup[1], part=request.path_params.get("part", 1),
+                          token=lookup[2], by_qr=False)
 
 
 async def meeting_page(request: Request) -> Response:
@@ -92,8 +101,7 @@ async def _reading(request: Request, lookup: tuple, **kwargs: Any) -> Response:
 
 async def comment_form_page(request: Request) -> Response:
     """One article and its form on a page of its own (no-JS fallback)."""
-    await _stamp_ready(request, ("read", request.path_params["slug"],
-                                 request.query_params.get("s", "")[:40]))
+    await _stamp_ready(request, _read_lookup(request))
     return _form_from_memory(request) or await in_page_threads(request, _comment_form)
 
 
@@ -192,8 +200,7 @@ def _reading_from_memory(request: Request, lookup: tuple, part: int, *,
 
 def _form_from_memory(request: Request) -> Response | None:
     state = request.app.state
-    slug = request.path_params["slug"]
-    found = _remembered(request, ("read", slug, request.query_params.get("s", "")[:40]))
+    found = _remembered(request, _read_lookup(request))
     if found is None:
         return None
     stamp, token = found
@@ -363,8 +370,8 @@ def _comment_form(request: Request) -> Response:
     slug = request.path_params["slug"]
     article_id = int_or_none(request.query_params.get("article"))
     with _read_only(state.page_engine) as (connection, session):
-        stamp, token = _look_up(connection, state, slug=slug,
-                                token=request.query_params.get("s", "")[:40], by_qr=False)
+        stamp, token = _look_up(connection, state, slug=slug, token=_meeting_token(request),
+                                by_qr=False)
 
         def make() -> CachedPage:
             page = _whole_draft(state, session, stamp, slug)

@@ -54,12 +54,8 @@ class StampCache:
         lookup is older than FRESH_SECONDS or a page changed through this server since (look
         it up before answering). Read again is True for one caller once it is older than
         REFRESH_SECONDS (until ``put`` or ``refresh_failed``)."""
-        kept = self._kept.get(lookup)
-        if kept is None:
-            return None, False
-        read_at, changes, found = kept
-        age = time.monotonic() - read_at
-        if changes != page_stamps.local_changes() or age > self.fresh_seconds:
+        found, age = self._fresh(lookup)
+        if found is None:
             return None, False
         if age > self.refresh_seconds and lookup not in self._refreshing:
             self._refreshing.add(lookup)
@@ -68,13 +64,19 @@ class StampCache:
 
     def peek(self, lookup: tuple) -> Any | None:
         """What the lookup found, if still fresh (as ``get``, claiming no read)."""
+        return self._fresh(lookup)[0]
+
+    def _fresh(self, lookup: tuple) -> tuple[Any | None, float]:
+        """(what the lookup found, its age in seconds); found is None when nothing is kept,
+        it is older than fresh_seconds, or a page changed through this server since."""
         kept = self._kept.get(lookup)
         if kept is None:
-            return None
+            return None, 0.0
         read_at, changes, found = kept
-        if changes != page_stamps.local_changes() or time.monotonic() - read_at > self.fresh_seconds:
-            return None
-        return found
+        age = time.monotonic() - read_at
+        if changes != page_stamps.local_changes() or age > self.fresh_seconds:
+            return None, age
+        return found, age
 
     def refresh_failed(self, lookup: tuple) -> None:
         self._refreshing.discard(lookup)
