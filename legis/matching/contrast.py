@@ -22,6 +22,7 @@ axes of earlier versions are cases of this one check.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -31,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from legis.matching.lexicon import (
     NEGATION,
+    NEGATION_WORDS,
     NUMBERS,
     OPPOSITE,
     QUANTITY,
@@ -41,15 +43,18 @@ from legis.matching.lexicon import (
     axis_values,
     claim_negations,
     content,
+    demands,
+    flipped_words,
     homophones,
     negations,
+    polarities,
     polarity_flipped,
     synonym_form,
     vague_against_number,
 )
 from legis.matching.normalise import NUMBER, basic, load_lines
 from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
-from legis.matching.words import noun_phrase, nouns_at
+from legis.matching.words import noun_phrase, nouns_at, predicates
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -88,6 +93,9 @@ PAIR_RATIO = 40
 INSIDE_RATIO = 70
 # Two clauses this alike are one clause: a negation in one stands against the other.
 SAME_CLAUSE = 60
+# A clause of one comment holding this many content characters or more, asking nothing
+# and sharing no word with the other comment, is a reason of its own (see _own_clause).
+OWN_CHARS = 4
 
 Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 
@@ -96,6 +104,11 @@ Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
 # "Every" before a period or a measure word (每天, 每2天).
 _PER = frozenset("每")
+
+
+# Characters of negations, blanked before a clause is searched for a word the other
+# comment has (不要 in both says nothing of what each is about).
+_NEGATION_CHARS = re.compile("[" + "".join(sorted(set("".join(NEGATION_WORDS)))) + "]")
 
 
 def _load_verdicts() -> dict[str, tuple[str, ...]]:
@@ -553,6 +566,79 @@ def _negations_differ(a: str, b: str) -> bool:
     return negations(a) != negations(b) and claim_negations(a, b) != claim_negations(b, a)
 
 
+def _flipped(a: str, b: str) -> bool:
+    """lexicon.polarity_flipped, less the words that stand plain in one text right after
+    a verb that takes the negation both texts hold (不能只靠居民委员会出面调解 vs 不能只由
+    居民委员会调解处理: 出面 takes 不能 in the first, 调解 in the second; both say the same
+    不能 of the same act, two verbs in a row)."""
+    if not polarity_flipped(a, b):
+        return False
+    return any(not _taken_before(a, b, word) and not _taken_before(b, a, word)
+               for word in flipped_words(a, b))
+
+
+def _taken_before(text: str, other: str, word: str) -> bool:
+    """Whether a word stands plain in a text, in each clause that holds it, right after a
+    negated verb the other text lacks, as many negations before it in its clause as in the
+    other text's."""
+    found = False
+    for clause in text.split(" "):
+        words = [w for w, _ in predicates(clause)]
+        if word not in words:
+            continue
+        k = words.index(word)
+        before = words[k - 1] if k else ""
+        if polarities(clause).get(before) != frozenset([True]) or before in other \
+                or polarities(clause).get(word) != frozenset([False]):
+            return False
+        found = True
+    at_other = {negations(c[:c.index(word)]) for c in other.split(" ") if word in c}
+    at_text = {negations(c[:c.index(word)]) for c in text.split(" ") if word in c}
+    return found and at_other == at_text
+
+
+def _own_clause(clause: str, other: str, others: list[str]) -> bool:
+    """Whether a clause of one comment is a reason, a complaint or a story of its own
+    (这个问题反映过很多次了, 一直没解决, 晚上根本睡不好): it asks for nothing (no modal, no
+    imperative, no measure: lexicon.demands), holds no number, is alike to none of the
+    other comment's clauses nor found inside one, and shares no word with the other
+    comment (two characters that are not function words, negations blanked). A clause
+    that names what the other says (楼道垃圾桶 | 不要保留 against 保留楼道垃圾桶) or asks
+    something (开发商不得干预, 一定要罚) is judged."""
+    if len(content(clause)) < OWN_CHARS or demands(clause) or NUMBER.search(clause):
+        return False
+    if any(fuzz.ratio(clause, x) >= PAIR_RATIO or fuzz.partial_ratio(clause, x) >= INSIDE_RATIO
+           for x in others):
+        return False
+    plain = _NEGATION_CHARS.sub(" ", clause)
+    return not any(" " not in plain[i:i + 2] and content(plain[i:i + 2]) and plain[i:i + 2] in other
+                   for i in range(len(plain) - 1))
+
+
+def _negations_agree_without_own(clauses_a: list[str], clauses_b: list[str]) -> bool:
+    """Whether two comments negate the same once the clauses each makes of its own
+    (_own_clause; never a comment's first clause, where it says what it asks) are left
+    out, what is left being clauses the two share (each alike to or inside one of the
+    other's) and nothing left out a verdict against the other (_verdict)."""
+    a, b = " ".join(clauses_a), " ".join(clauses_b)
+    keep_a = clauses_a[:1] + [x for x in clauses_a[1:] if not _own_clause(x, b, clauses_b)]
+    keep_b = clauses_b[:1] + [y for y in clauses_b[1:] if not _own_clause(y, a, clauses_a)]
+    if len(keep_a) + len(keep_b) == len(clauses_a) + len(clauses_b):
+        return False
+    if any(_verdict(x) for x in clauses_a + clauses_b if x not in keep_a and x not in keep_b):
+        return False
+    for keep, others in ((keep_a, keep_b), (keep_b, keep_a)):
+        if not all(any(fuzz.ratio(x, y) >= PAIR_RATIO or fuzz.partial_ratio(x, y) >= INSIDE_RATIO
+                       for y in others) for x in keep):
+            return False
+    kept_a, kept_b = " ".join(keep_a), " ".join(keep_b)
+    # A value of an axis one side alone names in what is left (经业主大会 vs 经半数业主)
+    # is a difference of its own: the negation in a reason is then no reason to merge.
+    if axis_values(kept_a, 2) != axis_values(kept_b, 2):
+        return False
+    return not _negations_differ(kept_a, kept_b) and not _flipped(kept_a, kept_b)
+
+
 @lru_cache(maxsize=1 << 16)
 def _numbers(text: str) -> frozenset[str]:
     # Read once per comment: a comment meets many leaders, a leader many comments.
@@ -619,7 +705,8 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if (e2 == s2 and _verdict(a[s1:e1].strip())) or (e1 == s1 and _verdict(b[s2:e2].strip())):
             return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
-    if _negations_differ(whole_a, whole_b) or polarity_flipped(whole_a, whole_b):
+    if (_negations_differ(whole_a, whole_b) or _flipped(whole_a, whole_b)) \
+            and not _negations_agree_without_own(clauses_a, clauses_b):
         return NEGATION
     if vague_against_number(whole_a, whole_b):
         return QUANTITY
