@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from legis.matching.lexicon import (
+    MODALITY,
     NEGATION,
     NEGATION_WORDS,
     NUMBERS,
@@ -39,6 +40,7 @@ from legis.matching.lexicon import (
     SENSITIVE,
     SWAPPED,
     WORDING,
+    axis_name,
     axis_reason,
     axis_values,
     claim_negations,
@@ -109,6 +111,24 @@ _PER = frozenset("每")
 # Characters of negations, blanked before a clause is searched for a word the other
 # comment has (不要 in both says nothing of what each is about).
 _NEGATION_CHARS = re.compile("[" + "".join(sorted(set("".join(NEGATION_WORDS)))) + "]")
+
+
+def _load_rules() -> dict[str, list[str]]:
+    places: dict[str, list[str]] = {"unless": [], "not": [], "only": [], "less": []}
+    for line in load_lines("only_if.txt"):
+        place, _, words = line.partition(":")
+        if place.strip() not in places or not words.split():
+            raise ValueError(f"only_if.txt: expected 'unless|not|only|less: words', got {line!r}")
+        places[place.strip()] += [basic(w) for w in words.split()]
+    return places
+
+
+_RULES = _load_rules()
+# 没经过居民投票通过的 (不能)出台: a negation, the condition it negates closed by 的, up to a
+# few words, and the negation of what may then be done.
+_DOUBLE = re.compile("(" + "|".join(_RULES["unless"]) + r")([^ ]{1,16}?的)([^ ]{0,8}? ?[^ ]{0,8}?)("
+                     + "|".join(sorted(_RULES["not"], key=len, reverse=True)) + ")")
+_LESS_THAN = re.compile(r"不到(?=\d)")
 
 
 def _load_verdicts() -> dict[str, tuple[str, ...]]:
@@ -474,7 +494,7 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
 def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     """``reason`` for two texts that differ only in short spans (the same clauses in the
     same order): the same checks, read in the spans and a few characters around them."""
-    if _negations_differ(a, b) or polarity_flipped(a, b):
+    if (_negations_differ(a, b) or _flipped(a, b)) and not _negations_agree(a, b):
         return NEGATION
     if vague_against_number(a, b):
         return QUANTITY
@@ -588,13 +608,21 @@ def _taken_before(text: str, other: str, word: str) -> bool:
             continue
         k = words.index(word)
         before = words[k - 1] if k else ""
-        if polarities(clause).get(before) != frozenset([True]) or before in other \
-                or polarities(clause).get(word) != frozenset([False]):
+        # The word before took the negation: a negated verb, or a word holding one (不是,
+        # where the other text writes 并非 and the negation reaches the word).
+        took = polarities(clause).get(before) == frozenset([True]) or negations(before) > 0
+        if not took or before in other or polarities(clause).get(word) != frozenset([False]):
             return False
         found = True
     at_other = {negations(c[:c.index(word)]) for c in other.split(" ") if word in c}
     at_text = {negations(c[:c.index(word)]) for c in text.split(" ") if word in c}
     return found and at_other == at_text
+
+
+def _valued(text: str) -> Counter:
+    # The values a text names on axes other than modality (a duty one side states, 应当经
+    # …同意 vs 经…同意, is judged in the spans).
+    return Counter({key: n for key, n in axis_values(text, 2).items() if axis_name(key) != MODALITY})
 
 
 def _own_clause(clause: str, other: str, others: list[str]) -> bool:
@@ -615,28 +643,73 @@ def _own_clause(clause: str, other: str, others: list[str]) -> bool:
                    for i in range(len(plain) - 1))
 
 
-def _negations_agree_without_own(clauses_a: list[str], clauses_b: list[str]) -> bool:
-    """Whether two comments negate the same once the clauses each makes of its own
-    (_own_clause; never a comment's first clause, where it says what it asks) are left
-    out, what is left being clauses the two share (each alike to or inside one of the
-    other's) and nothing left out a verdict against the other (_verdict)."""
+def _negations_agree(a: str, b: str) -> bool:
+    """Whether two comments (what one adds left out) negate the same once what negates
+    nothing they ask is read as what it says: a comparative before a number (不到45分贝 =
+    less than 45: _comparatives), a requirement said as a double negation (没经过投票的不
+    能出台 against 经过投票才能出台: _only_if) and the clauses each makes of its own
+    (_own_clauses_left_out)."""
+    a, b = _as_said(" ".join(a.split()), " ".join(b.split()))
+    if not _negations_differ(a, b) and not _flipped(a, b):
+        return True
+    kept = _own_clauses_left_out(a.split(" "), b.split(" "))
+    return kept is not None and not _negations_differ(*kept) and not _flipped(*kept)
+
+
+def _as_said(a: str, b: str) -> tuple[str, str]:
+    """Two texts with their comparatives and double negations read as what they say
+    (_comparatives, _only_if)."""
+    return _only_if(_comparatives(a), b), _only_if(_comparatives(b), a)
+
+
+def _own_negations_hide(clauses_a: list[str], clauses_b: list[str]) -> bool:
+    """Whether two comments differ in the negations of the clauses they share once the
+    clauses each makes of its own are left out (业主就能重新选车位 … 一直没解决 against 业主
+    不能重新选车位: the 没 of a complaint hides the 不 of the claim)."""
+    if not _NEGATION_CHARS.search("".join(clauses_a + clauses_b)):
+        return False
+    kept = _own_clauses_left_out(clauses_a, clauses_b)
+    return kept is not None and _negations_differ(*kept)
+
+
+def _comparatives(text: str) -> str:
+    """A text with 不到 before a number read as 少于 ("less than": 噪声不到45分贝), the
+    comparative axes.txt reads it as; elsewhere (做不到, 找不到) it stays a negation."""
+    return _LESS_THAN.sub(_RULES["less"][0], text)
+
+
+def _only_if(text: str, other: str) -> str:
+    """A text with a requirement said as a double negation (没经过居民投票通过的 不能出台:
+    what lacks the condition may not be done) read as the condition required (经过居民投
+    票通过的 能出台), when the other comment says it with 才 ("only then": 通过以后才能出
+    台). A condition negated alone (没经过投票的 可以出台) is left as it is."""
+    if not any(word in other for word in _RULES["only"]):
+        return text
+    return _DOUBLE.sub(lambda m: m.group(2) + m.group(3) + m.group(4)[1:], text)
+
+
+def _own_clauses_left_out(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str] | None:
+    """The two comments without the clauses each makes of its own (_own_clause; never a
+    comment's first clause, where it says what it asks), or None when there are none,
+    when what is left are not clauses the two share (each alike to or inside one of the
+    other's), when a clause left out is a verdict against the other (_verdict), or when
+    what is left names a value of an axis on one side alone (经业主大会 vs 经半数业主:
+    a difference of its own, not to be merged for want of a negation)."""
     a, b = " ".join(clauses_a), " ".join(clauses_b)
     keep_a = clauses_a[:1] + [x for x in clauses_a[1:] if not _own_clause(x, b, clauses_b)]
     keep_b = clauses_b[:1] + [y for y in clauses_b[1:] if not _own_clause(y, a, clauses_a)]
     if len(keep_a) + len(keep_b) == len(clauses_a) + len(clauses_b):
-        return False
+        return None
     if any(_verdict(x) for x in clauses_a + clauses_b if x not in keep_a and x not in keep_b):
-        return False
+        return None
     for keep, others in ((keep_a, keep_b), (keep_b, keep_a)):
         if not all(any(fuzz.ratio(x, y) >= PAIR_RATIO or fuzz.partial_ratio(x, y) >= INSIDE_RATIO
                        for y in others) for x in keep):
-            return False
+            return None
     kept_a, kept_b = " ".join(keep_a), " ".join(keep_b)
-    # A value of an axis one side alone names in what is left (经业主大会 vs 经半数业主)
-    # is a difference of its own: the negation in a reason is then no reason to merge.
-    if axis_values(kept_a, 2) != axis_values(kept_b, 2):
-        return False
-    return not _negations_differ(kept_a, kept_b) and not _flipped(kept_a, kept_b)
+    if _valued(kept_a) != _valued(kept_b):
+        return None
+    return kept_a, kept_b
 
 
 @lru_cache(maxsize=1 << 16)
@@ -706,13 +779,15 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
             return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
     if (_negations_differ(whole_a, whole_b) or _flipped(whole_a, whole_b)) \
-            and not _negations_agree_without_own(clauses_a, clauses_b):
+            and not _negations_agree(whole_a, whole_b):
+        return NEGATION
+    if _own_negations_hide(clauses_a, clauses_b):
         return NEGATION
     if vague_against_number(whole_a, whole_b):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
-        if (" " not in a[s1:e1] and " " not in b[s2:e2] and _negations_differ(one_a, one_b)
+        if (" " not in a[s1:e1] and " " not in b[s2:e2] and _negations_differ(*_as_said(one_a, one_b))
                 and fuzz.ratio(a[s1:e1], b[s2:e2]) >= SAME_CLAUSE):
             return NEGATION
     # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),

@@ -244,6 +244,14 @@ def vague_against_number(a: str, b: str) -> bool:
                 or ((counted_b - counted_a) & (vague_a - vague_b)))
 
 
+MODALITY = "情态不同"
+
+
+def axis_name(key: tuple[int, int]) -> str:
+    """The reason of the axis of an (axis, side) of axis_values (方向相反, 情态不同 ...)."""
+    return _REASONS[key[0]]
+
+
 def directions(text: str) -> frozenset[tuple[int, int]]:
     """(axis, side) of the direction words (方向相反 axes, two characters or more) of a text."""
     return frozenset(key for key in axis_values(text, 2) if _REASONS[key[0]] == OPPOSITE)
@@ -251,7 +259,7 @@ def directions(text: str) -> frozenset[tuple[int, int]]:
 
 # Modal words (the 情态不同 axis of axes.txt) and the words of data/demands.txt: what
 # makes a clause something a resident asks for.
-_DEMANDS = _alternation(sorted({w for w, (axis, _) in _SIDE_OF.items() if _REASONS[axis] == "情态不同"}
+_DEMANDS = _alternation(sorted({w for w, (axis, _) in _SIDE_OF.items() if _REASONS[axis] == MODALITY}
                                | set(_words("demands.txt")), key=lambda w: (-len(w), w)))
 
 
