@@ -48,6 +48,10 @@ JOINS = [
     # a requirement said as a double negation (没…的 不能…) and with 才 ("only then")
     ("没有办理登记的电动自行车，不能进小区", "电动自行车办理登记以后才能进小区"),
     ("物业费涨价方案没经过业主大会表决的不能执行", "物业费涨价方案经过业主大会表决以后才能执行"),
+    # a placeholder noun ("the matter of": 问题, 情况) said or not around what is spoken of
+    ("小区噪声问题应当由物业先行劝阻", "小区噪声扰民应当由物业先行劝阻"),
+    # the condition required, said with "only then" (才可以)
+    ("加装电梯应当经本单元全部业主同意", "加装电梯经本单元全部业主同意才可以"),
 ]
 
 # Different opinions: the claim itself is negated (or its potential form turned around).
@@ -77,6 +81,9 @@ APART = [
     # a condition negated alone, or the consequence turned around
     ("物业费涨价方案没经过业主大会表决的也能执行", "物业费涨价方案经过业主大会表决以后才能执行", "否定不同"),
     ("物业费涨价方案没经过业主大会表决的不能执行", "物业费涨价方案没经过业主大会表决的也能执行", "否定不同"),
+    # another party beside the placeholder noun; the condition waived
+    ("小区噪声问题应当由物业先行劝阻", "小区噪声问题应当由街道先行劝阻", "用词不同"),
+    ("加装电梯经本单元全部业主同意才可以", "加装电梯不经本单元全部业主同意也可以", "否定不同"),
 ]
 
 
