@@ -52,6 +52,8 @@ JOINS = [
     ("小区噪声问题应当由物业先行劝阻", "小区噪声扰民应当由物业先行劝阻"),
     # the condition required, said with "only then" (才可以)
     ("加装电梯应当经本单元全部业主同意", "加装电梯经本单元全部业主同意才可以"),
+    # a story each resident tells: 小区 is no "small", 大家 no "big" (not_axis_words.txt)
+    ("楼道灯应当改成声控灯，小区里好多人关心", "楼道灯应当改成声控灯，单元群里大家讨论过"),
 ]
 
 # Different opinions: the claim itself is negated (or its potential form turned around).
@@ -84,6 +86,9 @@ APART = [
     # another party beside the placeholder noun; the condition waived
     ("小区噪声问题应当由物业先行劝阻", "小区噪声问题应当由街道先行劝阻", "用词不同"),
     ("加装电梯经本单元全部业主同意才可以", "加装电梯不经本单元全部业主同意也可以", "否定不同"),
+    # 大 / 小 and 上 / 下 that do name a value: the dog's size, the neighbour's floor
+    ("大型犬出门应当戴嘴套，小区里孩子多", "小型犬出门应当戴嘴套，小区里孩子多", "方向相反"),
+    ("楼上噪声扰民应当由居委会调解", "楼下噪声扰民应当由居委会调解", "方向相反"),
 ]
 
 
