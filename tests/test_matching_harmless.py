@@ -54,6 +54,8 @@ JOINS = [
     ("加装电梯应当经本单元全部业主同意", "加装电梯经本单元全部业主同意才可以"),
     # a story each resident tells: 小区 is no "small", 大家 no "big" (not_axis_words.txt)
     ("楼道灯应当改成声控灯，小区里好多人关心", "楼道灯应当改成声控灯，单元群里大家讨论过"),
+    # 保持…不变 is 保持…: "unchanged" is a value of the 是否改变 axis, not a negation
+    ("公共活动用房面积标准保持100平方米不变", "公共活动用房面积标准保持100平方米"),
 ]
 
 # Different opinions: the claim itself is negated (or its potential form turned around).
@@ -89,6 +91,8 @@ APART = [
     # 大 / 小 and 上 / 下 that do name a value: the dog's size, the neighbour's floor
     ("大型犬出门应当戴嘴套，小区里孩子多", "小型犬出门应当戴嘴套，小区里孩子多", "方向相反"),
     ("楼上噪声扰民应当由居委会调解", "楼下噪声扰民应当由居委会调解", "方向相反"),
+    # unchanged against changed
+    ("物业费标准三年内不变", "物业费标准三年内要变", "是否改变"),
 ]
 
 

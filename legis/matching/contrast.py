@@ -98,6 +98,9 @@ SAME_CLAUSE = 60
 # A clause of one comment holding this many content characters or more, asking nothing
 # and sharing no word with the other comment, is a reason of its own (see _own_clause).
 OWN_CHARS = 4
+# ... and what is left of the two is at least this alike (fuzz.ratio, clause breaks
+# dropped), or made of clauses each alike to or inside one of the other's.
+KEPT_RATIO = 60
 
 Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 
@@ -668,7 +671,9 @@ def _own_negations_hide(clauses_a: list[str], clauses_b: list[str]) -> bool:
     不能重新选车位: the 没 of a complaint hides the 不 of the claim)."""
     if not _NEGATION_CHARS.search("".join(clauses_a + clauses_b)):
         return False
-    kept = _own_clauses_left_out(clauses_a, clauses_b)
+    # Every clause left paired with one of the other's: a demand one comment alone makes
+    # (不要走过场) is not set against the other's complaint left out.
+    kept = _own_clauses_left_out(clauses_a, clauses_b, paired=True)
     return kept is not None and _negations_differ(*kept)
 
 
@@ -688,11 +693,12 @@ def _only_if(text: str, other: str) -> str:
     return _DOUBLE.sub(lambda m: m.group(2) + m.group(3) + m.group(4)[1:], text)
 
 
-def _own_clauses_left_out(clauses_a: list[str], clauses_b: list[str]) -> tuple[str, str] | None:
+def _own_clauses_left_out(clauses_a: list[str], clauses_b: list[str],
+                          paired: bool = False) -> tuple[str, str] | None:
     """The two comments without the clauses each makes of its own (_own_clause; never a
     comment's first clause, where it says what it asks), or None when there are none,
-    when what is left are not clauses the two share (each alike to or inside one of the
-    other's), when a clause left out is a verdict against the other (_verdict), or when
+    when what is left is not what the two share (alike as a whole, KEPT_RATIO, or clause
+    by clause; clause by clause only when ``paired``), when a clause left out is a verdict against the other (_verdict), or when
     what is left names a value of an axis on one side alone (经业主大会 vs 经半数业主:
     a difference of its own, not to be merged for want of a negation)."""
     a, b = " ".join(clauses_a), " ".join(clauses_b)
@@ -702,11 +708,12 @@ def _own_clauses_left_out(clauses_a: list[str], clauses_b: list[str]) -> tuple[s
         return None
     if any(_verdict(x) for x in clauses_a + clauses_b if x not in keep_a and x not in keep_b):
         return None
-    for keep, others in ((keep_a, keep_b), (keep_b, keep_a)):
-        if not all(any(fuzz.ratio(x, y) >= PAIR_RATIO or fuzz.partial_ratio(x, y) >= INSIDE_RATIO
-                       for y in others) for x in keep):
-            return None
     kept_a, kept_b = " ".join(keep_a), " ".join(keep_b)
+    if paired or fuzz.ratio(kept_a.replace(" ", ""), kept_b.replace(" ", "")) < KEPT_RATIO:
+        for keep, others in ((keep_a, keep_b), (keep_b, keep_a)):
+            if not all(any(fuzz.ratio(x, y) >= PAIR_RATIO or fuzz.partial_ratio(x, y) >= INSIDE_RATIO
+                           for y in others) for x in keep):
+                return None
     if _valued(kept_a) != _valued(kept_b):
         return None
     return kept_a, kept_b
