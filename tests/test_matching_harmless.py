@@ -3,7 +3,9 @@
 folded 得 (不得/不能), a negation inside a modifier (合同未到期的…), a condition said to suffice
 (…同意即可) against the same condition required, the same negation taken by another verb of
 the same act, a limit said as a prohibition (不得超过), 不到 before a number, a requirement
-said as a double negation (没…的不能… = …才能…). The opposite opinions next to each of them stay apart: the same words with the
+said as a double negation (没…的不能… = …才能…), a placeholder noun (问题), a condition said
+with 才可以, everyday words holding a one-character axis word (小区, 大家), 保持…不变, one
+word written short or long (绳长 / 绳子长度). The opposite opinions next to each of them stay apart: the same words with the
 claim itself negated, or a duty against a discretion."""
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ JOINS = [
     ("楼道灯应当改成声控灯，小区里好多人关心", "楼道灯应当改成声控灯，单元群里大家讨论过"),
     # 保持…不变 is 保持…: "unchanged" is a value of the 是否改变 axis, not a negation
     ("公共活动用房面积标准保持100平方米不变", "公共活动用房面积标准保持100平方米"),
+    # one word written short or long: the short one's characters kept in order (绳长 / 绳子长度)
+    ("大型犬出门应当戴嘴套，防止伤人", "大型犬出门应当戴嘴套，防止咬伤行人"),
+    ("遛狗的绳子长度不超过1.5米", "遛狗的绳长不超过1.5米"),
+    ("社区居民委员会应当每季度公布收支", "社区居委应当每季度公布收支"),
 ]
 
 # Different opinions: the claim itself is negated (or its potential form turned around).
@@ -93,6 +99,10 @@ APART = [
     ("楼上噪声扰民应当由居委会调解", "楼下噪声扰民应当由居委会调解", "方向相反"),
     # unchanged against changed
     ("物业费标准三年内不变", "物业费标准三年内要变", "是否改变"),
+    # another word in its place, not the same word written long
+    ("大型犬出门应当戴嘴套，防止伤人", "大型犬出门应当戴项圈，防止伤人", "用词不同"),
+    ("遛狗的绳子长度不超过1.5米", "遛狗的绳子粗细不超过1.5米", "用词不同"),
+    ("社区居民委员会应当每季度公布收支", "社区业主委员会应当每季度公布收支", "用词不同"),
 ]
 
 

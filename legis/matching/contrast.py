@@ -523,7 +523,7 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     for s1, e1, s2, e2 in joined:
         # Listed synonyms: the span with the words around it, in one form.
         near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
-        if synonym_form(near_a) == synonym_form(near_b):
+        if synonym_form(near_a) == synonym_form(near_b) or _contracted(a, b, (s1, e1, s2, e2)):
             continue
         if (len(joined) == 1 and (_one_word(a, b, joined[0]) or _noun_char(a, b, joined[0]))) \
                 or _traded(a, b, (s1, e1, s2, e2)):
@@ -626,6 +626,19 @@ def _valued(text: str) -> Counter:
     # The values a text names on axes other than modality (a duty one side states, 应当经
     # …同意 vs 经…同意, is judged in the spans).
     return Counter({key: n for key, n in axis_values(text, 2).items() if axis_name(key) != MODALITY})
+
+
+def _contracted(a: str, b: str, block: Block) -> bool:
+    """Whether a span only adds characters to what the other text has there, the word
+    around it read with it (绳长 / 绳子长度, 居委 / 居民委员会, 伤人 / 咬伤行人): one word
+    written short or long, as harmless as a word one side adds, which is left alone."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[max(0, s1 - 1):e1 + 1], b[max(0, s2 - 1):e2 + 1]
+    short, long = sorted((mine, theirs), key=len)
+    if len(short) == len(long) or not content(short):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _own_clause(clause: str, other: str, others: list[str]) -> bool:
@@ -832,11 +845,12 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # synonyms put in one form first, whole words at a time).
     a, b = synonym_form(a), synonym_form(b)
     blocks = _joined(_judged(a, b)[0])
-    if len(blocks) == 1 and (_one_word(a, b, blocks[0]) or _noun_char(a, b, blocks[0])):
+    if len(blocks) == 1 and not _contracted(a, b, blocks[0]) \
+            and (_one_word(a, b, blocks[0]) or _noun_char(a, b, blocks[0])):
         return WORDING
     if len(blocks) > WORDING_SPANS:
         return None         # reworded throughout: what it negates and points to is judged
-    traded = [block for block in blocks if _traded(a, b, block)]
+    traded = [block for block in blocks if _traded(a, b, block) and not _contracted(a, b, block)]
     if traded and len(traded) <= TRADED_SPANS:
         differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)
         if len(a) - differing >= SHARED_SHARE * min(len(a), len(b)):
