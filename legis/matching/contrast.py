@@ -22,6 +22,7 @@ axes of earlier versions are cases of this one check.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -30,26 +31,32 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from legis.matching.lexicon import (
+    MODALITY,
     NEGATION,
+    NEGATION_WORDS,
     NUMBERS,
     OPPOSITE,
     QUANTITY,
     SENSITIVE,
     SWAPPED,
     WORDING,
+    axis_name,
     axis_reason,
     axis_values,
     claim_negations,
     content,
+    demands,
+    flipped_words,
     homophones,
     negations,
+    polarities,
     polarity_flipped,
     synonym_form,
     vague_against_number,
 )
 from legis.matching.normalise import NUMBER, basic, load_lines
 from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
-from legis.matching.words import noun_phrase, nouns_at
+from legis.matching.words import noun_phrase, nouns_at, predicates
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -88,6 +95,12 @@ PAIR_RATIO = 40
 INSIDE_RATIO = 70
 # Two clauses this alike are one clause: a negation in one stands against the other.
 SAME_CLAUSE = 60
+# A clause of one comment holding this many content characters or more, asking nothing
+# and sharing no word with the other comment, is a reason of its own (see _own_clause).
+OWN_CHARS = 4
+# ... and what is left of the two is at least this alike (fuzz.ratio, clause breaks
+# dropped), or made of clauses each alike to or inside one of the other's.
+KEPT_RATIO = 60
 
 Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 
@@ -96,6 +109,29 @@ Block = tuple[int, int, int, int]      # a start, a end, b start, b end
 _NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿")
 # "Every" before a period or a measure word (每天, 每2天).
 _PER = frozenset("每")
+
+
+# Characters of negations, blanked before a clause is searched for a word the other
+# comment has (不要 in both says nothing of what each is about).
+_NEGATION_CHARS = re.compile("[" + "".join(sorted(set("".join(NEGATION_WORDS)))) + "]")
+
+
+def _load_rules() -> dict[str, list[str]]:
+    places: dict[str, list[str]] = {"unless": [], "not": [], "only": [], "less": []}
+    for line in load_lines("only_if.txt"):
+        place, _, words = line.partition(":")
+        if place.strip() not in places or not words.split():
+            raise ValueError(f"only_if.txt: expected 'unless|not|only|less: words', got {line!r}")
+        places[place.strip()] += [basic(w) for w in words.split()]
+    return places
+
+
+_RULES = _load_rules()
+# 没经过居民投票通过的 (不能)出台: a negation, the condition it negates closed by 的, up to a
+# few words, and the negation of what may then be done.
+_DOUBLE = re.compile("(" + "|".join(_RULES["unless"]) + r")([^ ]{1,16}?的)([^ ]{0,8}? ?[^ ]{0,8}?)("
+                     + "|".join(sorted(_RULES["not"], key=len, reverse=True)) + ")")
+_LESS_THAN = re.compile(r"不到(?=\d)")
 
 
 def _load_verdicts() -> dict[str, tuple[str, ...]]:
@@ -461,7 +497,7 @@ def _slips(a: str, b: str, blocks: list[Block]) -> bool:
 def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     """``reason`` for two texts that differ only in short spans (the same clauses in the
     same order): the same checks, read in the spans and a few characters around them."""
-    if _negations_differ(a, b) or polarity_flipped(a, b):
+    if (_negations_differ(a, b) or _flipped(a, b)) and not _negations_agree(a, b):
         return NEGATION
     if vague_against_number(a, b):
         return QUANTITY
@@ -487,7 +523,7 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     for s1, e1, s2, e2 in joined:
         # Listed synonyms: the span with the words around it, in one form.
         near_a, near_b = _around(a, s1, e1), _around(b, s2, e2)
-        if synonym_form(near_a) == synonym_form(near_b):
+        if synonym_form(near_a) == synonym_form(near_b) or _contracted(a, b, (s1, e1, s2, e2)):
             continue
         if (len(joined) == 1 and (_one_word(a, b, joined[0]) or _noun_char(a, b, joined[0]))) \
                 or _traded(a, b, (s1, e1, s2, e2)):
@@ -551,6 +587,149 @@ def _negations_differ(a: str, b: str) -> bool:
     potential form, 睡不着, is a resident's reason unless the other says 睡着: see
     lexicon.claim_negations)."""
     return negations(a) != negations(b) and claim_negations(a, b) != claim_negations(b, a)
+
+
+def _flipped(a: str, b: str) -> bool:
+    """lexicon.polarity_flipped, less the words that stand plain in one text right after
+    a verb that takes the negation both texts hold (不能只靠居民委员会出面调解 vs 不能只由
+    居民委员会调解处理: 出面 takes 不能 in the first, 调解 in the second; both say the same
+    不能 of the same act, two verbs in a row)."""
+    if not polarity_flipped(a, b):
+        return False
+    return any(not _taken_before(a, b, word) and not _taken_before(b, a, word)
+               for word in flipped_words(a, b))
+
+
+def _taken_before(text: str, other: str, word: str) -> bool:
+    """Whether a word stands plain in a text, in each clause that holds it, right after a
+    negated verb the other text lacks, as many negations before it in its clause as in the
+    other text's."""
+    found = False
+    for clause in text.split(" "):
+        words = [w for w, _ in predicates(clause)]
+        if word not in words:
+            continue
+        k = words.index(word)
+        before = words[k - 1] if k else ""
+        # The word before took the negation: a negated verb, or a word holding one (不是,
+        # where the other text writes 并非 and the negation reaches the word).
+        took = polarities(clause).get(before) == frozenset([True]) or negations(before) > 0
+        if not took or before in other or polarities(clause).get(word) != frozenset([False]):
+            return False
+        found = True
+    at_other = {negations(c[:c.index(word)]) for c in other.split(" ") if word in c}
+    at_text = {negations(c[:c.index(word)]) for c in text.split(" ") if word in c}
+    return found and at_other == at_text
+
+
+def _valued(text: str) -> Counter:
+    # The values a text names on axes other than modality (a duty one side states, 应当经
+    # …同意 vs 经…同意, is judged in the spans).
+    return Counter({key: n for key, n in axis_values(text, 2).items() if axis_name(key) != MODALITY})
+
+
+def _contracted(a: str, b: str, block: Block) -> bool:
+    """Whether a span only adds characters to what the other text has there, the word
+    around it read with it (绳长 / 绳子长度, 居委 / 居民委员会, 伤人 / 咬伤行人): one word
+    written short or long, as harmless as a word one side adds, which is left alone."""
+    s1, e1, s2, e2 = block
+    mine, theirs = a[max(0, s1 - 1):e1 + 1], b[max(0, s2 - 1):e2 + 1]
+    short, long = sorted((mine, theirs), key=len)
+    if len(short) == len(long) or not content(short):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+def _own_clause(clause: str, other: str, others: list[str]) -> bool:
+    """Whether a clause of one comment is a reason, a complaint or a story of its own
+    (这个问题反映过很多次了, 一直没解决, 晚上根本睡不好): it asks for nothing (no modal, no
+    imperative, no measure: lexicon.demands), holds no number, is alike to none of the
+    other comment's clauses nor found inside one, and shares no word with the other
+    comment (two characters that are not function words, negations blanked). A clause
+    that names what the other says (楼道垃圾桶 | 不要保留 against 保留楼道垃圾桶) or asks
+    something (开发商不得干预, 一定要罚) is judged."""
+    if len(content(clause)) < OWN_CHARS or demands(clause) or NUMBER.search(clause):
+        return False
+    if any(fuzz.ratio(clause, x) >= PAIR_RATIO or fuzz.partial_ratio(clause, x) >= INSIDE_RATIO
+           for x in others):
+        return False
+    plain = _NEGATION_CHARS.sub(" ", clause)
+    return not any(" " not in plain[i:i + 2] and content(plain[i:i + 2]) and plain[i:i + 2] in other
+                   for i in range(len(plain) - 1))
+
+
+def _negations_agree(a: str, b: str) -> bool:
+    """Whether two comments (what one adds left out) negate the same once what negates
+    nothing they ask is read as what it says: a comparative before a number (不到45分贝 =
+    less than 45: _comparatives), a requirement said as a double negation (没经过投票的不
+    能出台 against 经过投票才能出台: _only_if) and the clauses each makes of its own
+    (_own_clauses_left_out)."""
+    a, b = _as_said(" ".join(a.split()), " ".join(b.split()))
+    if not _negations_differ(a, b) and not _flipped(a, b):
+        return True
+    kept = _own_clauses_left_out(a.split(" "), b.split(" "))
+    return kept is not None and not _negations_differ(*kept) and not _flipped(*kept)
+
+
+def _as_said(a: str, b: str) -> tuple[str, str]:
+    """Two texts with their comparatives and double negations read as what they say
+    (_comparatives, _only_if)."""
+    return _only_if(_comparatives(a), b), _only_if(_comparatives(b), a)
+
+
+def _own_negations_hide(clauses_a: list[str], clauses_b: list[str]) -> bool:
+    """Whether two comments differ in the negations of the clauses they share once the
+    clauses each makes of its own are left out (业主就能重新选车位 … 一直没解决 against 业主
+    不能重新选车位: the 没 of a complaint hides the 不 of the claim)."""
+    if not _NEGATION_CHARS.search("".join(clauses_a + clauses_b)):
+        return False
+    # Every clause left paired with one of the other's: a demand one comment alone makes
+    # (不要走过场) is not set against the other's complaint left out.
+    kept = _own_clauses_left_out(clauses_a, clauses_b, paired=True)
+    return kept is not None and _negations_differ(*kept)
+
+
+def _comparatives(text: str) -> str:
+    """A text with 不到 before a number read as 少于 ("less than": 噪声不到45分贝), the
+    comparative axes.txt reads it as; elsewhere (做不到, 找不到) it stays a negation."""
+    return _LESS_THAN.sub(_RULES["less"][0], text)
+
+
+def _only_if(text: str, other: str) -> str:
+    """A text with a requirement said as a double negation (没经过居民投票通过的 不能出台:
+    what lacks the condition may not be done) read as the condition required (经过居民投
+    票通过的 能出台), when the other comment says it with 才 ("only then": 通过以后才能出
+    台). A condition negated alone (没经过投票的 可以出台) is left as it is."""
+    if not any(word in other for word in _RULES["only"]):
+        return text
+    return _DOUBLE.sub(lambda m: m.group(2) + m.group(3) + m.group(4)[1:], text)
+
+
+def _own_clauses_left_out(clauses_a: list[str], clauses_b: list[str],
+                          paired: bool = False) -> tuple[str, str] | None:
+    """The two comments without the clauses each makes of its own (_own_clause; never a
+    comment's first clause, where it says what it asks), or None when there are none,
+    when what is left is not what the two share (alike as a whole, KEPT_RATIO, or clause
+    by clause; clause by clause only when ``paired``), when a clause left out is a verdict against the other (_verdict), or when
+    what is left names a value of an axis on one side alone (经业主大会 vs 经半数业主:
+    a difference of its own, not to be merged for want of a negation)."""
+    a, b = " ".join(clauses_a), " ".join(clauses_b)
+    keep_a = clauses_a[:1] + [x for x in clauses_a[1:] if not _own_clause(x, b, clauses_b)]
+    keep_b = clauses_b[:1] + [y for y in clauses_b[1:] if not _own_clause(y, a, clauses_a)]
+    if len(keep_a) + len(keep_b) == len(clauses_a) + len(clauses_b):
+        return None
+    if any(_verdict(x) for x in clauses_a + clauses_b if x not in keep_a and x not in keep_b):
+        return None
+    kept_a, kept_b = " ".join(keep_a), " ".join(keep_b)
+    if paired or fuzz.ratio(kept_a.replace(" ", ""), kept_b.replace(" ", "")) < KEPT_RATIO:
+        for keep, others in ((keep_a, keep_b), (keep_b, keep_a)):
+            if not all(any(fuzz.ratio(x, y) >= PAIR_RATIO or fuzz.partial_ratio(x, y) >= INSIDE_RATIO
+                           for y in others) for x in keep):
+                return None
+    if _valued(kept_a) != _valued(kept_b):
+        return None
+    return kept_a, kept_b
 
 
 @lru_cache(maxsize=1 << 16)
@@ -619,13 +798,16 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         if (e2 == s2 and _verdict(a[s1:e1].strip())) or (e1 == s1 and _verdict(b[s2:e2].strip())):
             return JUDGEMENT
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
-    if _negations_differ(whole_a, whole_b) or polarity_flipped(whole_a, whole_b):
+    if (_negations_differ(whole_a, whole_b) or _flipped(whole_a, whole_b)) \
+            and not _negations_agree(whole_a, whole_b):
+        return NEGATION
+    if _own_negations_hide(clauses_a, clauses_b):
         return NEGATION
     if vague_against_number(whole_a, whole_b):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
-        if (" " not in a[s1:e1] and " " not in b[s2:e2] and _negations_differ(one_a, one_b)
+        if (" " not in a[s1:e1] and " " not in b[s2:e2] and _negations_differ(*_as_said(one_a, one_b))
                 and fuzz.ratio(a[s1:e1], b[s2:e2]) >= SAME_CLAUSE):
             return NEGATION
     # Axis words: each span on its own (多划 vs 少划 where 太少 vs 太多 stands beside it),
@@ -663,11 +845,12 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     # synonyms put in one form first, whole words at a time).
     a, b = synonym_form(a), synonym_form(b)
     blocks = _joined(_judged(a, b)[0])
-    if len(blocks) == 1 and (_one_word(a, b, blocks[0]) or _noun_char(a, b, blocks[0])):
+    if len(blocks) == 1 and not _contracted(a, b, blocks[0]) \
+            and (_one_word(a, b, blocks[0]) or _noun_char(a, b, blocks[0])):
         return WORDING
     if len(blocks) > WORDING_SPANS:
         return None         # reworded throughout: what it negates and points to is judged
-    traded = [block for block in blocks if _traded(a, b, block)]
+    traded = [block for block in blocks if _traded(a, b, block) and not _contracted(a, b, block)]
     if traded and len(traded) <= TRADED_SPANS:
         differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)
         if len(a) - differing >= SHARED_SHARE * min(len(a), len(b)):

@@ -75,6 +75,8 @@ _SYNONYM, _FORM = _load_synonyms()
 # first, so 不同 is read as itself and 不同意 as a negation.
 _NEGATES = {**{w: False for w in _words("not_negations.txt")},
             **{w: True for w in _words("negations.txt")}}
+# The words that negate (data/negations.txt).
+NEGATION_WORDS = tuple(w for w, negates in _NEGATES.items() if negates)
 _NEGATION = _alternation(sorted(_NEGATES, key=lambda w: (-len(w), w)))
 _FUNCTION = _alternation(_words("function_words.txt"))
 # The negations alone: a clause none of them stands in negates nothing.
@@ -242,9 +244,29 @@ def vague_against_number(a: str, b: str) -> bool:
                 or ((counted_b - counted_a) & (vague_a - vague_b)))
 
 
+MODALITY = "情态不同"
+
+
+def axis_name(key: tuple[int, int]) -> str:
+    """The reason of the axis of an (axis, side) of axis_values (方向相反, 情态不同 ...)."""
+    return _REASONS[key[0]]
+
+
 def directions(text: str) -> frozenset[tuple[int, int]]:
     """(axis, side) of the direction words (方向相反 axes, two characters or more) of a text."""
     return frozenset(key for key in axis_values(text, 2) if _REASONS[key[0]] == OPPOSITE)
+
+
+# Modal words (the 情态不同 axis of axes.txt) and the words of data/demands.txt: what
+# makes a clause something a resident asks for.
+_DEMANDS = _alternation(sorted({w for w, (axis, _) in _SIDE_OF.items() if _REASONS[axis] == MODALITY}
+                               | set(_words("demands.txt")), key=lambda w: (-len(w), w)))
+
+
+def demands(text: str) -> bool:
+    """Whether a text asks for something (a modal word, an imperative, a measure: 应当,
+    不要, 一定要罚, 保留): a clause that does not is a reason, a complaint or a story."""
+    return _DEMANDS.search(text) is not None
 
 
 def synonym_form(text: str) -> str:
