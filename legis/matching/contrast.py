@@ -49,7 +49,7 @@ from legis.matching.lexicon import (
 )
 from legis.matching.normalise import NUMBER, basic, load_lines
 from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
-from legis.matching.words import noun_phrase, nouns_at
+from legis.matching.words import names, noun_phrase, nouns_at, predicates
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -546,6 +546,29 @@ def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
     return found if found == OPPOSITE else None
 
 
+def _added_against(a: str, b: str, added: list[Block]) -> str | None:
+    """The reason when a span one comment adds and a span the other adds are one
+    statement said two ways: both hold a verb or an adjective of two characters or more
+    (必须切实防止 dropped, 没有人要防止 added elsewhere; 列宁曾经指出 dropped, 这是斯大林首先
+    指出来的 added). Clause pairing left them apart (a clause split or joined otherwise, a
+    sentence turned round), so they are read against each other, not each as a sentence
+    of its own: one negated and the other not, or each naming a person, place or body
+    the other text does not."""
+    # Clause by clause: a negation must stand in the clause that holds the verb.
+    mine = [x for s1, e1, _, _ in added for x in a[s1:e1].split(" ") if x]
+    theirs = [y for _, _, s2, e2 in added for y in b[s2:e2].split(" ") if y]
+    for x in mine:
+        verbs = {word for word, kind in predicates(x) if kind == "p"}
+        for y in theirs:
+            if verbs.isdisjoint(word for word, kind in predicates(y) if kind == "p"):
+                continue
+            if _negations_differ(x, y):
+                return NEGATION
+            if names(x) - names(b) and names(y) - names(a):
+                return WORDING
+    return None
+
+
 def _negations_differ(a: str, b: str) -> bool:
     """Whether two texts hold a different count of negations of what they ask (the 不 of a
     potential form, 睡不着, is a resident's reason unless the other says 睡着: see
@@ -599,12 +622,15 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         # clause pairing.
         blocks = [block for block in blocks if block not in added]
         if not blocks:
-            return None
+            return _added_against(a, b, added)
     else:
         a, b, segments = _ordered(clauses_a, clauses_b)
         a, b = a.strip(), b.strip()
         blocks, added = _judged(a, b)
         if not blocks:
+            found = _added_against(a, b, added)
+            if found:
+                return found
             # Words moved inside one clause around a word that gives each a role (先征求意见
             # 再施工 vs 先施工再征求意见) trade places; moved clauses are harmless.
             if " " not in a and " " not in b and len(a) <= SWAP_CHARS \
@@ -621,6 +647,9 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     whole_a, whole_b = _blank(a, added, 0), _blank(b, added, 2)
     if _negations_differ(whole_a, whole_b) or polarity_flipped(whole_a, whole_b):
         return NEGATION
+    found = _added_against(a, b, added)
+    if found:
+        return found
     if vague_against_number(whole_a, whole_b):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
