@@ -113,6 +113,9 @@ CONTRASTS = [
     ("小区东门口偶尔有人乱停电动自行车", "小区东门口经常有人乱停电动自行车", "频率不同"),
     ("厨余垃圾应当投进绿色的桶里", "厨余垃圾应当投进灰色的桶里", "颜色不同"),
     ("一只蓝色的垃圾桶放在了3号楼门口", "放在3号楼门口的垃圾桶是红色的", "颜色不同"),
+    # "only" put before what both say
+    ("物业只负责公共区域的保洁", "物业负责公共区域的保洁", "数量不同"),
+    ("楼上噪声扰民，不能只靠居委会调解", "楼上噪声扰民，不能靠居委会调解", "数量不同"),
     # one statement split into clauses otherwise on each side: its counterpart read
     # against it, negated on one side only, or said by another person, place or body
     ("物业必须认真巡查和及时清理楼道里堆放的杂物", "没有人会巡查 清理楼道里堆放的杂物", "否定不同"),
@@ -168,6 +171,9 @@ HARMLESS = [
     ("物业的服务态度很好", "物业的服务态度良好"),
     # a change up beside a state that asks for it (提高 for 太小 is no contrast)
     ("社区活动室面积太小，建议提高面积标准", "建议提高社区活动室的面积标准"),
+    # 只 that is no "only" (犬只: dogs; 只要: as long as)
+    ("犬只粪便应当及时清理", "犬只的粪便应当及时清理"),
+    ("只要业主同意就可以加装电梯", "只要业主都同意就可以加装电梯"),
     # a clause moved, and a negated reason one comment adds: the reason shares no verb
     # with the moved clause, so it is no counterpart of it
     ("晚上十点以后禁止广场舞放音乐，管好音响就行，这个问题反映过很多次，一直没解决",

@@ -109,6 +109,8 @@ def _load_verdicts() -> dict[str, tuple[str, ...]]:
 
 
 _VERDICTS = _load_verdicts()
+# "Only" (data/restrictions.txt): the whole of a span one comment adds.
+_RESTRICTIONS = frozenset(basic(w) for line in load_lines("restrictions.txt") for w in line.split())
 # Words that join two names into a list (data/joiners.txt): no role between them.
 _JOINERS = frozenset(basic(w) for line in load_lines("joiners.txt") for w in line.split())
 
@@ -463,7 +465,7 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     same order): the same checks, read in the spans and a few characters around them."""
     if _negations_differ(a, b) or polarity_flipped(a, b):
         return NEGATION
-    if vague_against_number(a, b):
+    if vague_against_number(a, b) or _restricted(a, b, blocks):
         return QUANTITY
     near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
     near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
@@ -569,6 +571,16 @@ def _added_against(a: str, b: str, added: list[Block]) -> str | None:
     return None
 
 
+def _restricted(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether one comment adds "only" (只, 仅: data/restrictions.txt) before what both
+    say, the word the whole of what differs there (物业只负责公共区域 vs 物业负责公共区域)."""
+    for s1, e1, s2, e2 in blocks:
+        mine, theirs = a[s1:e1].strip(), b[s2:e2].strip()
+        if (mine if not theirs else theirs if not mine else "") in _RESTRICTIONS:
+            return True
+    return False
+
+
 def _negations_differ(a: str, b: str) -> bool:
     """Whether two texts hold a different count of negations of what they ask (the 不 of a
     potential form, 睡不着, is a resident's reason unless the other says 睡着: see
@@ -650,7 +662,7 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
     found = _added_against(a, b, added)
     if found:
         return found
-    if vague_against_number(whole_a, whole_b):
+    if vague_against_number(whole_a, whole_b) or _restricted(a, b, blocks):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
