@@ -116,6 +116,9 @@ CONTRASTS = [
     # hearsay or likeness against a fact stated
     ("楼下的狗叫声好像是3楼那家的", "楼下的狗叫声就是3楼那家的", "确定不同"),
     ("听说小区的维修资金已经用完了", "小区的维修资金确实已经用完了", "确定不同"),
+    # a clause added that the alignment glues to the clause before, hiding the noun
+    # traded there (车棚 against 楼道)
+    ("我本来想把电动车停在车棚，结果要停在楼道", "我本来想把电动车停在楼道", "用词不同"),
     # "only" put before what both say
     ("物业只负责公共区域的保洁", "物业负责公共区域的保洁", "数量不同"),
     ("楼上噪声扰民，不能只靠居委会调解", "楼上噪声扰民，不能靠居委会调解", "数量不同"),
@@ -174,6 +177,8 @@ HARMLESS = [
     ("物业的服务态度很好", "物业的服务态度良好"),
     # a change up beside a state that asks for it (提高 for 太小 is no contrast)
     ("社区活动室面积太小，建议提高面积标准", "建议提高社区活动室的面积标准"),
+    # a clause added that names again what both say
+    ("我本来想把电动车停在车棚，结果车棚满了", "我本来想把电动车停在车棚"),
     # 像 that compares nothing (像这样的: "such")
     ("像这样的噪声应当有人管", "这样的噪声应当有人管"),
     # 只 that is no "only" (犬只: dogs; 只要: as long as)

@@ -713,6 +713,34 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)
         if len(a) - differing >= SHARED_SHARE * min(len(a), len(b)):
             return WORDING
+    return _clause_dropped(a, b, blocks)
+
+
+def _clause_dropped(a: str, b: str, blocks: list[Block]) -> str | None:
+    """A noun traded for another, read once the clause one comment adds is left out,
+    where the alignment glued it to the clause before: a span only one text has, running
+    from inside one clause into the next (我本来想穿西装 结果要穿裙子 against 我本来想穿裙子 aligns 裙子 with
+    the added clause's 裙子 and hides 西装 against 裙子). A clause added is harmless only
+    if what is left says what the other says; only a noun traded is read there (other
+    rewordings are judged in the whole texts)."""
+    for s1, e1, s2, e2 in blocks:
+        for text, other, start, end, first in ((a, b, s1, e1, True), (b, a, s2, e2, False)):
+            span = text[start:end]
+            if (first and s2 != e2) or (not first and s1 != e1) or " " not in span.strip():
+                continue
+            cut = start + span.index(" ", len(span) - len(span.lstrip()))
+            if cut == start or text[cut - 1] == " ":
+                continue
+            close = text.find(" ", cut + 1)
+            shorter = text[:cut] + (text[close:] if close >= 0 else "")
+            # Only where what is left is the other text said again, a word put for a word.
+            if fuzz.ratio(shorter, other) < SAME_CLAUSE \
+                    or len(shorter.split(" ")) != len(other.split(" ")):
+                continue
+            x, y = (shorter, other) if first else (other, shorter)
+            left = _joined(_judged(x, y)[0])
+            if len(left) == 1 and (_traded(x, y, left[0]) or _noun_char(x, y, left[0])):
+                return WORDING
     return None
 
 
