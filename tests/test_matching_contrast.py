@@ -119,6 +119,8 @@ CONTRASTS = [
     # a clause added that the alignment glues to the clause before, hiding the noun
     # traded there (车棚 against 楼道)
     ("我本来想把电动车停在车棚，结果要停在楼道", "我本来想把电动车停在楼道", "用词不同"),
+    # an idiom put for another idiom where the texts differ in more than one place
+    ("装修队在楼里偷偷摸摸地干活到半夜", "装修队在楼里明目张胆干活到了半夜", "用词不同"),
     # "only" put before what both say
     ("物业只负责公共区域的保洁", "物业负责公共区域的保洁", "数量不同"),
     ("楼上噪声扰民，不能只靠居委会调解", "楼上噪声扰民，不能靠居委会调解", "数量不同"),
@@ -179,6 +181,8 @@ HARMLESS = [
     ("社区活动室面积太小，建议提高面积标准", "建议提高社区活动室的面积标准"),
     # a clause added that names again what both say
     ("我本来想把电动车停在车棚，结果车棚满了", "我本来想把电动车停在车棚"),
+    # an idiom mistyped with a character that reads the same
+    ("对群租房的整治要坚持不懈", "对群租房的整治要坚持不泄"),
     # 像 that compares nothing (像这样的: "such")
     ("像这样的噪声应当有人管", "这样的噪声应当有人管"),
     # 只 that is no "only" (犬只: dogs; 只要: as long as)

@@ -49,7 +49,7 @@ from legis.matching.lexicon import (
 )
 from legis.matching.normalise import NUMBER, basic, load_lines
 from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
-from legis.matching.words import names, noun_phrase, nouns_at, predicates
+from legis.matching.words import idioms, names, noun_phrase, nouns_at, predicates
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -708,12 +708,26 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         return WORDING
     if len(blocks) > WORDING_SPANS:
         return None         # reworded throughout: what it negates and points to is judged
+    if _idiom_traded(a, b, blocks):
+        return WORDING
     traded = [block for block in blocks if _traded(a, b, block)]
     if traded and len(traded) <= TRADED_SPANS:
         differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)
         if len(a) - differing >= SHARED_SHARE * min(len(a), len(b)):
             return WORDING
     return _clause_dropped(a, b, blocks)
+
+
+def _idiom_traded(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether, where the texts differ, each names a four-character idiom the other text
+    lacks (偷偷摸摸 against 光明正大, 一心一意 against 三心二意): an idiom says a whole
+    judgement in one word, and another idiom says another. The same characters in another
+    order (离乡背井, 背井离乡) or a homophone (坚忍/坚韧不拔) is the same idiom."""
+    mine = {w for s, e, w in idioms(a)
+            if w not in b and any(s < e1 and e > s1 for s1, e1, _, _ in blocks)}
+    theirs = {w for s, e, w in idioms(b)
+              if w not in a and any(s < e2 and e > s2 for _, _, s2, e2 in blocks)}
+    return any(sorted(x) != sorted(y) and not homophones(x, y) for x in mine for y in theirs)
 
 
 def _clause_dropped(a: str, b: str, blocks: list[Block]) -> str | None:

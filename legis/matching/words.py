@@ -80,3 +80,14 @@ def names(text: str) -> frozenset[str]:
     tagger reads some common words as names (养犬, 顾客): read only in a clause already
     known to say what a clause of the other comment says."""
     return frozenset(word for word, tag in rjieba.tag(text) if tag in _NAMES and len(word) >= 2)
+
+
+@lru_cache(maxsize=65536)
+def idioms(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The four-character idioms (成语, rjieba tag "i") of a text: (start, end, idiom)."""
+    out, at = [], 0
+    for word, tag in tagged(text):
+        if tag == "i" and len(word) == 4:
+            out.append((at, at + 4, word))
+        at += len(word)
+    return tuple(out)
