@@ -252,9 +252,8 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
     hits, total = rates[("contradiction", "all")]
     entailed, entail_total = rates[("entailment", "all")]
     assert total > 400
-    # Before the contrast check about half were merged (253/514); the floor this check
-    # holds (28/514 now), so that it does not slip back while the 5 % target below is
-    # not met.
+    # Before the contrast check about half were merged (253/514); 28/514 in session 6,
+    # 19/514 (dev 8/263, test 11/251) after branch i13o2's classes of contrast.
     assert hits / total <= 0.055, f"{hits}/{total} contradictions merged"
     assert entailed / entail_total > 3 * hits / total
 

@@ -574,6 +574,8 @@ def _added_against(a: str, b: str, added: list[Block]) -> str | None:
 def _restricted(a: str, b: str, blocks: list[Block]) -> bool:
     """Whether one comment adds "only" (只, 仅: data/restrictions.txt) before what both
     say, the word the whole of what differs there (物业只负责公共区域 vs 物业负责公共区域)."""
+    if not any(word in a or word in b for word in _RESTRICTIONS):
+        return False
     for s1, e1, s2, e2 in blocks:
         mine, theirs = a[s1:e1].strip(), b[s2:e2].strip()
         if (mine if not theirs else theirs if not mine else "") in _RESTRICTIONS:
