@@ -107,6 +107,34 @@ CONTRASTS = [
     ("要是以为遛狗可以不拴绳，那就大错特错了", "遛狗可以不拴绳", "评价相反"),
     ("以为装了监控就能杜绝高空抛物，这根本不可能", "装了监控就能杜绝高空抛物", "评价相反"),
     ("楼道内禁止停放电动自行车，这种做法不对", "楼道里禁止停放电动自行车", "评价相反"),
+    # closed sets whose members exclude one another: how often (frequency adverbs), and
+    # a colour, also where the sentence is turned round
+    ("楼下烧烤店有时营业到凌晨两点", "楼下烧烤店一直营业到凌晨两点", "频率不同"),
+    ("小区东门口偶尔有人乱停电动自行车", "小区东门口经常有人乱停电动自行车", "频率不同"),
+    ("厨余垃圾应当投进绿色的桶里", "厨余垃圾应当投进灰色的桶里", "颜色不同"),
+    ("一只蓝色的垃圾桶放在了3号楼门口", "放在3号楼门口的垃圾桶是红色的", "颜色不同"),
+    # an amount said to rise against one said to be zero
+    ("小区停车位的租金收入进一步提高", "小区停车位的租金收入为零", "方向相反"),
+    # hearsay or likeness against a fact stated
+    ("楼下的狗叫声好像是3楼那家的", "楼下的狗叫声就是3楼那家的", "确定不同"),
+    ("听说小区的维修资金已经用完了", "小区的维修资金确实已经用完了", "确定不同"),
+    # a clause added that the alignment glues to the clause before, hiding the noun
+    # traded there (车棚 against 楼道)
+    ("我本来想把电动车停在车棚，结果要停在楼道", "我本来想把电动车停在楼道", "用词不同"),
+    # an idiom put for another idiom where the texts differ in more than one place
+    ("装修队在楼里偷偷摸摸地干活到半夜", "装修队在楼里明目张胆干活到了半夜", "用词不同"),
+    # "only" put before what both say
+    ("物业只负责公共区域的保洁", "物业负责公共区域的保洁", "数量不同"),
+    ("楼上噪声扰民，不能只靠居委会调解", "楼上噪声扰民，不能靠居委会调解", "数量不同"),
+    # one statement split into clauses otherwise on each side: its counterpart read
+    # against it, negated on one side only, or said by another person, place or body
+    ("物业必须认真巡查和及时清理楼道里堆放的杂物", "没有人会巡查 清理楼道里堆放的杂物", "否定不同"),
+    ("应当严格制止和处罚高空抛物的行为，保护行人安全", "没有人制止，处罚高空抛物的行为，保护行人安全",
+     "否定不同"),
+    ("朝阳区曾经提出：电梯加装的费用由业主分摊", "电梯加装的费用由业主分摊，这是海淀区首先提出来的",
+     "用词不同"),
+    ("张建国曾经提出，小区的停车位应当先租给本小区业主", "小区的停车位应当先租给本小区业主，这是李秀英首先提出来的",
+     "用词不同"),
 ]
 
 # (merged: a, b)
@@ -153,6 +181,19 @@ HARMLESS = [
     ("物业的服务态度很好", "物业的服务态度良好"),
     # a change up beside a state that asks for it (提高 for 太小 is no contrast)
     ("社区活动室面积太小，建议提高面积标准", "建议提高社区活动室的面积标准"),
+    # a clause added that names again what both say
+    ("我本来想把电动车停在车棚，结果车棚满了", "我本来想把电动车停在车棚"),
+    # an idiom mistyped with a character that reads the same
+    ("对群租房的整治要坚持不懈", "对群租房的整治要坚持不泄"),
+    # 像 that compares nothing (像这样的: "such")
+    ("像这样的噪声应当有人管", "这样的噪声应当有人管"),
+    # 只 that is no "only" (犬只: dogs; 只要: as long as)
+    ("犬只粪便应当及时清理", "犬只的粪便应当及时清理"),
+    ("只要业主同意就可以加装电梯", "只要业主都同意就可以加装电梯"),
+    # a clause moved, and a negated reason one comment adds: the reason shares no verb
+    # with the moved clause, so it is no counterpart of it
+    ("晚上十点以后禁止广场舞放音乐，管好音响就行，这个问题反映过很多次，一直没解决",
+     "管好音响就行，晚上十点以后禁止广场舞放音乐"),
     # a state (太短) where the other names the change it asks for (延长)
     ("征求意见的时间太短，很多居民还不知道这件事", "征求意见的时间延长一些，很多居民都还不知道这件事"),
 ]
@@ -211,17 +252,13 @@ def test_ocnli_contradictions_that_look_alike_are_merged_far_less_than_paraphras
     hits, total = rates[("contradiction", "all")]
     entailed, entail_total = rates[("entailment", "all")]
     assert total > 400
-    # Before the contrast check about half were merged (253/514); the floor this check
-    # holds (28/514 now), so that it does not slip back while the 5 % target below is
-    # not met.
+    # Before the contrast check about half were merged (253/514); 28/514 in session 6,
+    # 19/514 (dev 8/263, test 11/251) after branch i13o2's classes of contrast.
     assert hits / total <= 0.055, f"{hits}/{total} contradictions merged"
     assert entailed / entail_total > 3 * hits / total
 
 
 @_NO_CORPUS
-@pytest.mark.xfail(strict=True, reason="target of issue 13 not met yet: 28/514 (5.4 %) of "
-                   "alike contradiction pairs merged (docs/benchmarks.md, 'Contrast check, "
-                   "fourth pass')")
 def test_ocnli_contradictions_that_look_alike_are_merged_at_most_five_percent():
     hits, total = _ocnli_rates()[("contradiction", "all")]
     assert hits / total <= 0.05, f"{hits}/{total} contradictions merged"

@@ -56,7 +56,7 @@ from legis.matching.lexicon import (
 )
 from legis.matching.normalise import NUMBER, basic, load_lines
 from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
-from legis.matching.words import noun_phrase, nouns_at, predicates
+from legis.matching.words import idioms, names, noun_phrase, nouns_at, predicates
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
 # word the span cuts (不|得 vs 不|能, 过|高 vs 过|低).
@@ -145,6 +145,8 @@ def _load_verdicts() -> dict[str, tuple[str, ...]]:
 
 
 _VERDICTS = _load_verdicts()
+# "Only" (data/restrictions.txt): the whole of a span one comment adds.
+_RESTRICTIONS = frozenset(basic(w) for line in load_lines("restrictions.txt") for w in line.split())
 # Words that join two names into a list (data/joiners.txt): no role between them.
 _JOINERS = frozenset(basic(w) for line in load_lines("joiners.txt") for w in line.split())
 
@@ -499,7 +501,7 @@ def _near_duplicates(a: str, b: str, blocks: list[Block]) -> str | None:
     same order): the same checks, read in the spans and a few characters around them."""
     if (_negations_differ(a, b) or _flipped(a, b)) and not _negations_agree(a, b):
         return NEGATION
-    if vague_against_number(a, b):
+    if vague_against_number(a, b) or _restricted(a, b, blocks):
         return QUANTITY
     near = [(_around(a, s1, e1), _around(b, s2, e2)) for s1, e1, s2, e2 in blocks]
     near = [(x, y) for x, y in near if not SENSITIVE.isdisjoint(x + y)]
@@ -580,6 +582,41 @@ def _against_whole(near: str, other: str, theirs: Counter) -> str | None:
     # Antonyms only: a modal one side adds (即可) is judged in the spans, not against the
     # whole of the other comment (应当…同意 vs …同意即可).
     return found if found == OPPOSITE else None
+
+
+def _added_against(a: str, b: str, added: list[Block]) -> str | None:
+    """The reason when a span one comment adds and a span the other adds are one
+    statement said two ways: both hold a verb or an adjective of two characters or more
+    (必须切实防止 dropped, 没有人要防止 added elsewhere; 列宁曾经指出 dropped, 这是斯大林首先
+    指出来的 added). Clause pairing left them apart (a clause split or joined otherwise, a
+    sentence turned round), so they are read against each other, not each as a sentence
+    of its own: one negated and the other not, or each naming a person, place or body
+    the other text does not."""
+    # Clause by clause: a negation must stand in the clause that holds the verb.
+    mine = [x for s1, e1, _, _ in added for x in a[s1:e1].split(" ") if x]
+    theirs = [y for _, _, s2, e2 in added for y in b[s2:e2].split(" ") if y]
+    for x in mine:
+        verbs = {word for word, kind in predicates(x) if kind == "p"}
+        for y in theirs:
+            if verbs.isdisjoint(word for word, kind in predicates(y) if kind == "p"):
+                continue
+            if _negations_differ(x, y):
+                return NEGATION
+            if names(x) - names(b) and names(y) - names(a):
+                return WORDING
+    return None
+
+
+def _restricted(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether one comment adds "only" (只, 仅: data/restrictions.txt) before what both
+    say, the word the whole of what differs there (物业只负责公共区域 vs 物业负责公共区域)."""
+    if not any(word in a or word in b for word in _RESTRICTIONS):
+        return False
+    for s1, e1, s2, e2 in blocks:
+        mine, theirs = a[s1:e1].strip(), b[s2:e2].strip()
+        if (mine if not theirs else theirs if not mine else "") in _RESTRICTIONS:
+            return True
+    return False
 
 
 def _negations_differ(a: str, b: str) -> bool:
@@ -778,12 +815,15 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         # clause pairing.
         blocks = [block for block in blocks if block not in added]
         if not blocks:
-            return None
+            return _added_against(a, b, added)
     else:
         a, b, segments = _ordered(clauses_a, clauses_b)
         a, b = a.strip(), b.strip()
         blocks, added = _judged(a, b)
         if not blocks:
+            found = _added_against(a, b, added)
+            if found:
+                return found
             # Words moved inside one clause around a word that gives each a role (先征求意见
             # 再施工 vs 先施工再征求意见) trade places; moved clauses are harmless.
             if " " not in a and " " not in b and len(a) <= SWAP_CHARS \
@@ -803,7 +843,10 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         return NEGATION
     if _own_negations_hide(clauses_a, clauses_b):
         return NEGATION
-    if vague_against_number(whole_a, whole_b):
+    found = _added_against(a, b, added)
+    if found:
+        return found
+    if vague_against_number(whole_a, whole_b) or _restricted(a, b, blocks):
         return QUANTITY
     for s1, e1, s2, e2 in segments[:-1]:
         one_a, one_b = whole_a[s1:e1], whole_b[s2:e2]
@@ -850,11 +893,53 @@ def reason(a: str, b: str) -> str | None:  # noqa: C901 (one decision, read top 
         return WORDING
     if len(blocks) > WORDING_SPANS:
         return None         # reworded throughout: what it negates and points to is judged
+    if _idiom_traded(a, b, blocks):
+        return WORDING
     traded = [block for block in blocks if _traded(a, b, block) and not _contracted(a, b, block)]
     if traded and len(traded) <= TRADED_SPANS:
         differing = sum(max(e1 - s1, e2 - s2) for s1, e1, s2, e2 in blocks)
         if len(a) - differing >= SHARED_SHARE * min(len(a), len(b)):
             return WORDING
+    return _clause_dropped(a, b, blocks)
+
+
+def _idiom_traded(a: str, b: str, blocks: list[Block]) -> bool:
+    """Whether, where the texts differ, each names a four-character idiom the other text
+    lacks (偷偷摸摸 against 光明正大, 一心一意 against 三心二意): an idiom says a whole
+    judgement in one word, and another idiom says another. The same characters in another
+    order (离乡背井, 背井离乡) or a homophone (坚忍/坚韧不拔) is the same idiom."""
+    mine = {w for s, e, w in idioms(a)
+            if w not in b and any(s < e1 and e > s1 for s1, e1, _, _ in blocks)}
+    theirs = {w for s, e, w in idioms(b)
+              if w not in a and any(s < e2 and e > s2 for _, _, s2, e2 in blocks)}
+    return any(sorted(x) != sorted(y) and not homophones(x, y) for x in mine for y in theirs)
+
+
+def _clause_dropped(a: str, b: str, blocks: list[Block]) -> str | None:
+    """A noun traded for another, read once the clause one comment adds is left out,
+    where the alignment glued it to the clause before: a span only one text has, running
+    from inside one clause into the next (我本来想穿西装 结果要穿裙子 against 我本来想穿裙子 aligns 裙子 with
+    the added clause's 裙子 and hides 西装 against 裙子). A clause added is harmless only
+    if what is left says what the other says; only a noun traded is read there (other
+    rewordings are judged in the whole texts)."""
+    for s1, e1, s2, e2 in blocks:
+        for text, other, start, end, first in ((a, b, s1, e1, True), (b, a, s2, e2, False)):
+            span = text[start:end]
+            if (first and s2 != e2) or (not first and s1 != e1) or " " not in span.strip():
+                continue
+            cut = start + span.index(" ", len(span) - len(span.lstrip()))
+            if cut == start or text[cut - 1] == " ":
+                continue
+            close = text.find(" ", cut + 1)
+            shorter = text[:cut] + (text[close:] if close >= 0 else "")
+            # Only where what is left is the other text said again, a word put for a word.
+            if fuzz.ratio(shorter, other) < SAME_CLAUSE \
+                    or len(shorter.split(" ")) != len(other.split(" ")):
+                continue
+            x, y = (shorter, other) if first else (other, shorter)
+            left = _joined(_judged(x, y)[0])
+            if len(left) == 1 and (_traded(x, y, left[0]) or _noun_char(x, y, left[0])):
+                return WORDING
     return None
 
 
