@@ -65,3 +65,37 @@ def test_arriving_one_by_one_the_chain_is_one_opinion_and_the_opposite_a_new_one
     assert place(CHAIN[1:], [(3, CHAIN[:1])]) == [3] * 5
     placed = place(CHAIN + [OPPOSITE], [])
     assert placed[:6] == ["new:0"] * 6 and placed[6] == "new:1"
+
+
+# A campaign: a short wording sent most, the fuller template, and the template again with
+# a sentence of each resident's own. The template plus a sentence scores under the
+# threshold against the short wording, so it is not the first pass's to join.
+CHARGING_SHORT = "不得在楼道给电动自行车充电"
+CHARGING = "电动自行车不得在楼道里充电，应当到集中充电点充电"
+OWN_SENTENCES = ["我家楼下上个月就差点着了火，想起来都后怕",
+                 "这是我们整栋楼住户开会商量后的共同心愿",
+                 "每天晚上下班回家都能看到好几辆车在楼道里",
+                 "老人孩子住在楼上，真出了事根本跑不出来"]
+CAMPAIGN = [CHARGING_SHORT] * 5 + [CHARGING] * 3 + [f"{CHARGING}，{s}" for s in OWN_SENTENCES]
+
+
+def test_a_template_sent_again_with_a_sentence_of_ones_own_stays_in_its_campaign():
+    assert cluster(CAMPAIGN) == [0] * len(CAMPAIGN)
+
+
+def test_the_opposite_request_sent_again_with_the_same_sentences_stays_apart():
+    allowed = "电动自行车可以在楼道里充电，不必到集中充电点充电"
+    texts = CAMPAIGN + ["允许在楼道给电动自行车充电"] * 4 + [allowed] * 2 + \
+        [f"{allowed}，{s}" for s in OWN_SENTENCES[:3]]
+    groups = cluster(texts)
+    assert groups[:len(CAMPAIGN)] == [0] * len(CAMPAIGN)
+    assert 0 not in groups[len(CAMPAIGN):]
+
+
+def test_a_comment_making_two_requests_does_not_carry_one_opinion_into_the_other():
+    # The charging template with a second request whole after it: it restates the
+    # template (its opinion), and the second request's opinion only appears in it.
+    extinguishers = "物业要在车棚旁边配好灭火器和消防沙箱"
+    texts = spaced_many([CHARGING, f"{CHARGING}，{extinguishers}", extinguishers])
+    joined = regroup(texts, [1, 3, 2], [0, 0, 2], DEFAULT_THRESHOLD)
+    assert joined[0] == joined[1] != joined[2]

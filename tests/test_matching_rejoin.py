@@ -33,3 +33,15 @@ def test_the_opposite_opinion_stays_apart_although_its_members_look_alike():
 def test_opinions_of_one_text_are_left_as_the_leader_pass_made_them():
     texts = spaced_many(NO_WORK_AT_NIGHT + SAID_OTHERWISE[:1])
     assert rejoin(texts, [1, 1, 1], [0, 0, 2], DEFAULT_THRESHOLD) == [0, 0, 2]
+
+
+def test_two_requests_closed_with_the_same_sentence_do_not_carry_one_into_a_campaign():
+    # The leader pass put the two together for the sentence both residents closed with;
+    # the first is the campaign's request, the second another matter: the second must
+    # not be joined to the campaign (its opinion's texts are split on the campaign).
+    closing = "，这是我们整栋楼住户开会商量后的共同心愿"
+    split = ["晚上十点以后小区内禁止装修施工" + closing,
+             "小区健身器材坏了很久，请街道尽快派人修好" + closing]
+    texts = spaced_many(NO_WORK_AT_NIGHT + split)
+    joined = rejoin(texts, [1, 1, 1, 1], [0, 0, 2, 2], DEFAULT_THRESHOLD)
+    assert joined[3] != joined[0]

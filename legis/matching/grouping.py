@@ -16,7 +16,14 @@ ties by the texts themselves) and each joins the two opinions its texts are in, 
 - under AGREE_SHARE of all the pairs across the two opinions (weighted by how many
   comments sent each text; a pair not close enough to compare counts as failing) are
   links: an average-link gate, so a chain of single close pairs does not carry one
-  opinion into another;
+  opinion into another. A text of the lighter opinion that **restates** a text of the
+  other (a link scoring STRONG or more that is not a cannot-link, the text no shorter
+  than RESTATED_LENGTH of the other: the same text with a typo, or with a sentence of
+  the resident's own) counts as linked to all of the other opinion, as the text it
+  restates would be: a template sent again with a personal sentence scores under the
+  threshold against the other wordings of its campaign although it says what the
+  template says. The length rule keeps a comment that makes two requests from
+  carrying the opinion of the second (a shorter text it holds whole) into the first;
 - the first-ranked texts of the two opinions are a cannot-link;
 - the cannot-links weigh at least half of the links across the two opinions;
 - the link itself is a cannot-link.
@@ -60,8 +67,17 @@ GROUPING_MAX = 500
 AGREE_SHARE = 0.9
 # Pairs of opinions whose compared pairs weigh under this share of all their pairs are
 # not scored (they cannot pass the gate above; a share under it leaves room for the
-# opinions to grow first).
+# opinions to grow first). Texts restated (below) can lift a pair of opinions over the
+# gate with fewer links, but scoring every pair (0.0) joined nothing more on the
+# labelled set, the minimal pairs or the synthetic campaigns.
 SCORED_SHARE = 0.4
+# A link at or over this score that the contrast check does not keep apart is a text
+# restated (score_pair reads a text held whole in a longer one as 100, a typo or two
+# as a little less) ...
+STRONG = 90.0
+# ... by a text at least this share of the other's length (not a shorter text held
+# whole in a comment that says more).
+RESTATED_LENGTH = 0.9
 
 
 class Compared:
@@ -238,12 +254,35 @@ def join_linked(pairs: Compared, counts: Sequence[int], threshold: float,  # noq
                 across[ra].setdefault(other, []).extend(ks)
         across[rb] = {}
 
+    def restated(ra: int, rb: int, cross: list[int], total: int) -> bool:
+        """Whether the links across reach AGREE_SHARE once every text of the lighter
+        opinion that restates a text of the other (see STRONG) counts as linked to all
+        of the other. The contrast check runs only while the answer can still be yes."""
+        if (weight[ra], -rank[top[ra]]) > (weight[rb], -rank[top[rb]]):
+            ra, rb = rb, ra
+        need = AGREE_SHARE * weight[ra] * weight[rb]
+        own: dict[int, int] = {}        # the lighter side's text: its link weight across
+        strong: dict[int, list[int]] = {}
+        for j in cross:
+            u, v = (pa[j], pb[j]) if root(pa[j]) == ra else (pb[j], pa[j])
+            own[u] = own.get(u, 0) + counts[u] * counts[v]
+            if ps[j] >= STRONG and len(spaced[u]) >= RESTATED_LENGTH * len(spaced[v]):
+                strong.setdefault(u, []).append(j)
+        gain = {u: counts[u] * weight[rb] - own[u] for u in strong}
+        best = total + sum(gain.values())
+        for u in sorted(strong, key=lambda u: (-gain[u], rank[u])):
+            if best < need:
+                return False
+            if all(pairs.apart(j) for j in strong[u]):
+                best -= gain[u]
+        return best >= need
+
     def refused(ra: int, rb: int) -> bool:
         cross = across[ra][rb]
         total = 0
         for j in cross:
             total += counts[pa[j]] * counts[pb[j]]
-        if total < AGREE_SHARE * weight[ra] * weight[rb]:
+        if total < AGREE_SHARE * weight[ra] * weight[rb] and not restated(ra, rb, cross, total):
             return True
         x, y = sorted((top[ra], top[rb]))
         leaders = pair_at.get((x, y))

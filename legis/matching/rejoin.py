@@ -6,7 +6,7 @@ is close to the members of an opinion but not to the text that leads it starts a
 opinion of its own. Here a few members of every opinion (the most frequent distinct
 texts, the leader first) are compared across opinions that share rare bigrams (the
 candidate index of the leader pass). Two opinions of at least MIN_MEMBERS distinct texts
-each are joined when, weighted by how many comments sent each text, at least AGREE_SHARE
+each are joined when, weighted by how many comments sent each text, more than AGREE_SHARE
 of their compared pairs pass the threshold and the contrast check, and the contrast
 check keeps none of the pairs that come within NEAR of the threshold apart. A single
 passing pair is not enough: a chain of single links folds opposite opinions together
@@ -35,7 +35,11 @@ PROBE_BLOCK = 256
 # Opinions with fewer distinct texts are left as the leader pass made them: a lone text
 # has been compared with the leaders near it already, and one pair is too little to go by.
 MIN_MEMBERS = 2
-# Share of the compared pairs (weighted by comments) that must pass ...
+# The compared pairs that pass must weigh more than this share of them all (by comments).
+# At exactly half an opinion's own texts are split on the other opinion (one of two agrees
+# with it, the other does not: two requests the leader pass put together because the
+# residents closed them with the same sentence), and joining would carry the one that
+# does not agree along ...
 AGREE_SHARE = 0.5
 # ... and how far under the threshold a pair the contrast check keeps apart still stops
 # the join (a negation or a number changed makes a pair score a little lower).
@@ -115,7 +119,7 @@ def _close(values: np.ndarray, bounds: np.ndarray, lengths: list[int], opinion: 
 def _agreement(mine: list[int], theirs: list[int], queries: dict[int, Query],
                spaced: Sequence[str], counts: Sequence[int], threshold: float) -> float | None:
     """The weighted share of passing pairs of two opinions' compared texts, or None when
-    it is under AGREE_SHARE or the contrast check keeps a near pair apart. A pair sharing
+    it is not over AGREE_SHARE or the contrast check keeps a near pair apart. A pair sharing
     under MIN_SHARED of the shorter text's bigrams neither passes nor comes near (as in
     the leader pass, which does not verify it); scoring stops once the pairs failed
     leave too little weight to reach AGREE_SHARE."""
@@ -138,7 +142,7 @@ def _agreement(mine: list[int], theirs: list[int], queries: dict[int, Query],
                                    unshared)
             if score < low:
                 failed += weight
-                if failed > allowed:
+                if failed >= allowed:
                     return None
             if score >= low - NEAR:
                 near.append((a, b, weight, score >= low))
