@@ -2,7 +2,7 @@
 a log line for every failed answer (4xx but 404, 5xx) the error handlers did not log already
 (all three applied by web/front.py).
 
-With uvicorn's access log off (the default, LEGIS_ACCESS_LOG) this is what records a form
+With uvicorn's access log off (the default, LEGIS_ACCESS_LOG) web/front.py records a form
 refused with 422 or a body refused at the edge; only method, path and status are logged.
 """
 
