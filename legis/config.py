@@ -38,7 +38,7 @@ class Settings:
     db_pool_size: int = 5
     db_statement_timeout_ms: int = 30_000
     # uvicorn's line per request (off: it cost 8% of a comment's CPU); failed requests
-    # are logged by legis itself either way (web/errors.py, web/security.py).
+    # are logged by legis itself either way (web/errors.py, web/front.py).
     access_log: bool = False
     # Comments arriving together are stored in one transaction (web/comment_intake.py).
     group_commit: bool = True

@@ -183,3 +183,36 @@ def test_first_admin_only_on_empty_database(engine, db):
 def test_password_is_stored_as_argon2_hash(db):
     user = make_user(db, "clerk", "staff")
     assert user.password_hash.startswith("$argon2") and PASSWORD not in user.password_hash
+
+
+def test_a_session_cookie_keeps_starlettes_format(anon, db, settings, engine):
+    """Staff signed in before an upgrade stay signed in: the cookie legis writes is the one
+    Starlette's SessionMiddleware reads and writes, both ways."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.sessions import SessionMiddleware
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    async def rewrite(request):
+        request.session["auth"] = list(request.session["auth"])   # marks it changed: re-signed
+        return JSONResponse(request.session)
+
+    secret = settings.ensure_secret_key(engine)
+    plain = Starlette(routes=[Route("/", rewrite)], middleware=[
+        Middleware(SessionMiddleware, secret_key=secret, session_cookie="legis_session",
+                   max_age=12 * 3600)])
+    make_user(db, "clerk", "staff")
+    login(anon, "clerk")
+    with TestClient(plain) as other:
+        other.cookies.set("legis_session", anon.cookies["legis_session"])
+        answer = other.get("/")
+        assert answer.status_code == 200 and answer.json()["auth"]
+        rewritten = answer.cookies["legis_session"]
+    anon.cookies.clear()
+    assert anon.get("/manage/").status_code == 303
+    anon.cookies.set("legis_session", rewritten)
+    assert anon.get("/manage/").status_code == 200
+    anon.post("/logout")
+    assert anon.get("/manage/").status_code == 303

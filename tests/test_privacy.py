@@ -37,6 +37,11 @@ from legis.privacy import id_check_ok, kinds, luhn_ok, mask
     ("张三（电话13900001111）", "张某（电话139****1111）", ["姓名", "电话"]),
     ("住3#楼502，晚上狗叫", "住3#楼***，晚上狗叫", ["住址"]),
     ("我家在A座1203，楼下就是草坪", "我家在A座***，楼下就是草坪", ["住址"]),
+    # No digit at all: what needs no digit (a building numbered in words, an address label,
+    # a name in 我是…) is still found when the digit patterns are skipped.
+    ("我住三号楼五零二，楼道灯坏了半年没人修。", "我住三号楼***，楼道灯坏了半年没人修。", ["住址"]),
+    ("住址：幸福路东侧小区，电梯常坏。", "住址：***，电梯常坏。", ["住址"]),
+    ("邮箱wang.xl＠example.com，请回信。", "邮箱w***@example.com，请回信。", ["邮箱"]),
 ])
 def test_personal_data_is_masked(text, masked, found):
     assert mask(text) == masked

@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.templating import Jinja2Templates
 
@@ -25,14 +24,12 @@ from legis.resources import resource_dir
 from legis.services.participation import TurnoutCache
 from legis.timefmt import fmt_date, fmt_datetime
 from legis.web.comment_intake import CommentIntake
-from legis.web.compression import PageCompression
-from legis.web.edge import EdgeMiddleware
 from legis.web.errors import http_error, legis_error, server_error
 from legis.web.formtokens import FormTokens
+from legis.web.front import Front
 from legis.web.page_cache import PageCache
 from legis.web.public_pages import PAGE_THREADS, STAMP_THREADS
 from legis.web.ratelimit import BatchedCounts, RateLimiter
-from legis.web.security import SecurityMiddleware
 from legis.web.stamp_cache import StampCache
 from legis.web.visits import Visits
 
@@ -74,17 +71,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityMiddleware),
-            Middleware(EdgeMiddleware),
-            # Level 6: nearly the size of 9 at a fraction of the CPU on big draft pages.
-            Middleware(PageCompression, minimum_size=1000, compresslevel=6),
+            # Security, edge checks, session and page gzip in one layer (web/front.py).
             Middleware(
-                SessionMiddleware,
+                Front,
                 secret_key=secret,
                 session_cookie="legis_session",
                 same_site="lax",
                 https_only=settings.https,
                 max_age=12 * 3600,
+                # Level 6: nearly the size of 9 at a fraction of the CPU on big draft pages.
+                minimum_size=1000,
+                compresslevel=6,
             ),
         ],
         exception_handlers={

@@ -1,13 +1,14 @@
-"""What is refused before any handler runs: control characters in the address, unknown hosts, bodies over the limit."""
+"""What is refused before any handler runs: control characters in the address, unknown hosts,
+bodies over the limit (checked by web/front.py)."""
 
 from __future__ import annotations
 
 from urllib.parse import unquote
 
-from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from legis.config import Settings
 from legis.errors import TooLarge
 from legis.textclean import has_address_controls
 
@@ -26,35 +27,15 @@ class BodyTooLarge(TooLarge):
     """A request body that went past the upload limit while it was being read."""
 
 
-class EdgeMiddleware:
-    """Checks every HTTP request's address, host and body size against the app's settings."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        settings = scope["app"].state.settings
-        query = unquote(scope.get("query_string", b"").decode("latin-1"), errors="replace")
-        if has_address_controls(scope["path"]) or has_address_controls(
-                query.replace("\t", "").replace("\n", "").replace("\r", "")):
-            await _refuse(scope, receive, send, 400, *BAD_ADDRESS)
-            return
-        headers = Headers(scope=scope)
-        if settings.allowed_hosts and not host_allowed(headers.get("host", ""),
-                                                       settings.allowed_hosts):
-            await _refuse(scope, receive, send, 400, *BAD_HOST)
-            return
-        limit = settings.max_upload_bytes + FORM_SLACK
-        too_large = TOO_LARGE[0], TOO_LARGE[1].format(mb=settings.max_upload_bytes // 2**20)
-        length = headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            # Refused on the declared size: nothing is read or spooled to disk.
-            await _refuse(scope, receive, send, 413, *too_large)
-            return
-        await self.app(scope, _capped(receive, limit, too_large[1]), send)
+def bad_address(scope: Scope) -> bool:
+    """A control character in the path or the (decoded) query: refused with 400."""
+    if has_address_controls(scope["path"]):
+        return True
+    raw = scope.get("query_string", b"")
+    if not raw:
+        return False
+    query = unquote(raw.decode("latin-1"), errors="replace")
+    return has_address_controls(query.replace("\t", "").replace("\n", "").replace("\r", ""))
 
 
 def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
@@ -68,7 +49,7 @@ def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     return False
 
 
-def _capped(receive: Receive, limit: int, message: str) -> Receive:
+def capped(receive: Receive, limit: int, settings: Settings) -> Receive:
     """A receive that stops the request once more than ``limit`` body bytes arrived (chunked bodies)."""
     seen = 0
 
@@ -78,13 +59,13 @@ def _capped(receive: Receive, limit: int, message: str) -> Receive:
         if message_["type"] == "http.request":
             seen += len(message_.get("body", b""))
             if seen > limit:
-                raise BodyTooLarge(message)
+                raise BodyTooLarge(TOO_LARGE[1].format(mb=settings.max_upload_bytes // 2**20))
         return message_
 
     return wrapped
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, title: str,
+async def refuse(scope: Scope, receive: Receive, send: Send, status: int, title: str,
                   message: str) -> None:
     response = HTMLResponse(PAGE.format(title=title, message=message), status_code=status,
                             headers={"Connection": "close"} if status == 413 else None)
