@@ -35,6 +35,9 @@ from legis.privacy import id_check_ok, kinds, luhn_ok, mask
     ("有问题找王秀兰 13812345678", "有问题找王某 138****5678", ["姓名", "电话"]),
     ("联系人王秀兰13812345678", "联系人王某138****5678", ["姓名", "电话"]),
     ("张三（电话13900001111）", "张某（电话139****1111）", ["姓名", "电话"]),
+    # A phone typed in full-width digits (a phone keyboard's Chinese mode) marks the name too.
+    ("有问题找王秀兰 １３８１２３４５６７８", "有问题找王某 138****5678", ["姓名", "电话"]),
+    ("联系人王秀兰１３８-１２３４-５６７８", "联系人王某138****5678", ["姓名", "电话"]),
     ("住3#楼502，晚上狗叫", "住3#楼***，晚上狗叫", ["住址"]),
     ("我家在A座1203，楼下就是草坪", "我家在A座***，楼下就是草坪", ["住址"]),
     # No digit at all: what needs no digit (a building numbered in words, an address label,

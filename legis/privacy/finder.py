@@ -174,7 +174,9 @@ def find(text: str) -> list[Finding]:
     if digits:
         candidates += _numbers(probe, r)
     candidates += _places(probe, r, digits)
-    candidates += _names(text, r, digits)
+    # Names are read in the probe too: a phone written in full-width digits (王秀兰１３８…)
+    # still marks the name before it; folding leaves Chinese characters where they are.
+    candidates += _names(probe, r, digits)
     chosen: list[Finding] = []
     taken: list[tuple[int, int]] = []
     # Earlier rules win an overlap (an ID number is not also a phone number).
