@@ -1,0 +1,44 @@
+"""What the contrast check reads in one text or one span, read once and kept.
+
+The check (contrast.py) asks the same questions of the same strings many times: a leader
+meets many comments, and the spans where two texts differ, with the words around them,
+recur across a campaign's comments. Each reading here depends on its one argument only,
+is the reading of lexicon.py / poles.py unchanged, and is kept in a bounded cache
+(READINGS strings each), so the rules stay where they are and a merge of any size keeps
+its memory bounded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+from legis.matching import lexicon
+
+# Distinct strings kept per reading (a few hundred bytes each: tens of MiB at most).
+READINGS = 1 << 16
+
+
+@lru_cache(maxsize=READINGS)
+def content(text: str) -> str:
+    """lexicon.content, kept."""
+    return lexicon.content(text)
+
+
+@lru_cache(maxsize=READINGS)
+def synonym_form(text: str) -> str:
+    """lexicon.synonym_form, kept."""
+    return lexicon.synonym_form(text)
+
+
+@lru_cache(maxsize=READINGS)
+def char_counts(text: str) -> Counter:
+    """How many times each character stands in a text (callers must not change it)."""
+    return Counter(text)
+
+
+def clear_readings() -> None:
+    """Every kept reading forgotten (a test proving verdicts do not hang on what was asked
+    before starts from here)."""
+    for reading in (content, synonym_form, char_counts):
+        reading.cache_clear()
