@@ -48,9 +48,7 @@ DIRECT_RATIO = 50
 
 def _asked(run: Callable[[], object]) -> list[tuple[str, str]]:
     """The pairs ``run`` asks the contrast check about, in order."""
-    import legis.matching.contrast as contrast
-    import legis.matching.near as near
-    import legis.matching.signatures as signatures
+    from legis.matching import contrast, near, signatures
     original = contrast.reason
     seen: list[tuple[str, str]] = []
 
@@ -135,7 +133,7 @@ def _clear_caches() -> None:
     was asked before."""
     import functools
 
-    import legis.matching as matching
+    from legis import matching
     for module in list(sys.modules.values()):
         if not getattr(module, "__name__", "").startswith(matching.__name__):
             continue

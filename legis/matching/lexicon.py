@@ -215,9 +215,10 @@ def polarity_flipped(a: str, b: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _clause_counts(text: str) -> Counter:
-    # Read once per text (a leader meets many comments); callers must not change it.
+    # Read once per text (a leader meets many comments; the leaders asked about most
+    # stay); callers must not change it.
     return Counter(text.split(" "))
 
 

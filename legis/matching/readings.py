@@ -15,8 +15,11 @@ from functools import lru_cache
 
 from legis.matching import lexicon
 
-# Distinct strings kept per reading (a few hundred bytes each: tens of MiB at most).
+# Distinct strings kept per reading (short strings: a few MiB each at most).
 READINGS = 1 << 16
+# Character counts are larger (a dict per text) and asked of few texts (those differing
+# in two spans or more, under SWAP_CHARS): fewer kept.
+COUNTS = 1 << 12
 
 
 @lru_cache(maxsize=READINGS)
@@ -31,7 +34,7 @@ def synonym_form(text: str) -> str:
     return lexicon.synonym_form(text)
 
 
-@lru_cache(maxsize=READINGS)
+@lru_cache(maxsize=COUNTS)
 def char_counts(text: str) -> Counter:
     """How many times each character stands in a text (callers must not change it)."""
     return Counter(text)
