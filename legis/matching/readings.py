@@ -17,6 +17,9 @@ from legis.matching import lexicon
 
 # Distinct strings kept per reading (short strings: a few MiB each at most).
 READINGS = 1 << 16
+# Whole texts (synonym_form is asked of a pair's whole texts and of the words around each
+# span): the leaders asked about most stay, the memory of a 400k merge stays bounded.
+TEXTS = 1 << 13
 # Character counts are larger (a dict per text) and asked of few texts (those differing
 # in two spans or more, under SWAP_CHARS): fewer kept.
 COUNTS = 1 << 12
@@ -28,7 +31,7 @@ def content(text: str) -> str:
     return lexicon.content(text)
 
 
-@lru_cache(maxsize=READINGS)
+@lru_cache(maxsize=TEXTS)
 def synonym_form(text: str) -> str:
     """lexicon.synonym_form, kept."""
     return lexicon.synonym_form(text)
