@@ -235,12 +235,12 @@ _VAGUE = _alternation(_words("vague_quantities.txt"))
 _COUNTED = re.compile(r"\d+(?:点\d+)?([\u4e00-\u9fff])")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _vague_measures(text: str) -> frozenset[str]:
     return frozenset(text[m.end()] for m in _VAGUE.finditer(text) if m.end() < len(text))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _counted(text: str) -> frozenset[str]:
     return frozenset(_COUNTED.findall(text))
 

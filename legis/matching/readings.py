@@ -15,8 +15,10 @@ from functools import lru_cache
 
 from legis.matching import lexicon
 
-# Distinct strings kept per reading (short strings: a few MiB each at most).
-READINGS = 1 << 16
+# Distinct spans kept per reading: the merge asks about new comments all the time (a
+# comment meets ~1.1 leaders), so what comes back is mostly a leader's or a frequent
+# span's; a few MiB at most (the 400k hot merge is near its 1 GiB limit).
+READINGS = 1 << 13
 # Whole texts (synonym_form is asked of a pair's whole texts and of the words around each
 # span): the leaders asked about most stay, the memory of a 400k merge stays bounded.
 TEXTS = 1 << 13
