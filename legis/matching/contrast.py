@@ -44,18 +44,17 @@ from legis.matching.lexicon import (
     axis_reason,
     axis_values,
     claim_negations,
-    content,
     demands,
     flipped_words,
     homophones,
     negations,
     polarities,
     polarity_flipped,
-    synonym_form,
     vague_against_number,
 )
 from legis.matching.normalise import NUMBER, basic, load_lines
 from legis.matching.poles import JUDGEMENT, condemns, pole_reason, poles, shared_scales
+from legis.matching.readings import char_counts, content, synonym_form
 from legis.matching.words import idioms, names, noun_phrase, nouns_at, predicates
 
 # Characters of text around a differing span read with it: enough to hold the rest of a
@@ -458,7 +457,7 @@ def _swapped_near(a: str, b: str, blocks: list[Block]) -> bool:
     the two words share 库, so only 车 and 仓 differ; or 东门 and 西门 around 进). What
     stands between must say something of its own (改为, 交给): 业主和物业 vs 物业和业主 is
     a list in another order."""
-    if len(blocks) < 2 or len(a) > SWAP_CHARS or Counter(a) != Counter(b):
+    if len(blocks) < 2 or len(a) > SWAP_CHARS or char_counts(a) != char_counts(b):
         return False
     for k, (s1, e1, s2, e2) in enumerate(blocks):
         for t1, f1, t2, f2 in blocks[k + 1:]:

@@ -9,8 +9,9 @@ from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
-from legis.matching.normalise import _trie, basic, load_lines
+from legis.matching.normalise import basic, load_lines
 from legis.matching.words import predicates, tagged
+from legis.matching.wordsets import compile_words
 
 # Reasons, as the review page shows them (those of axes come from data/axes.txt).
 NEGATION = "否定不同"
@@ -26,8 +27,9 @@ def _words(name: str) -> list[str]:
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
     # Written as a tree of characters (normalise._trie): the same matches as the words
-    # longest first, far faster than trying them one after another.
-    return re.compile(_trie(words))
+    # longest first, far faster than trying them one after another; only the branch of
+    # the character found at a place is tried there (wordsets.py).
+    return compile_words(words)
 
 
 # Axes (marked "*" in axes.txt) whose words, added on one side alone, change what is said
@@ -201,7 +203,7 @@ def polarity_flipped(a: str, b: str) -> bool:
     # one text only if a clause of that text negates it that the other text lacks (a
     # clause both hold negates it in both): only the words such clauses negate are looked
     # up, each in the clauses of both texts that hold it.
-    clauses_a, clauses_b = Counter(a.split(" ")), Counter(b.split(" "))
+    clauses_a, clauses_b = _clause_counts(a), _clause_counts(b)
     own = [clause for clause in (clauses_a - clauses_b) + (clauses_b - clauses_a)
            if _NEGATING.search(clause)]
     negated = {word for clause in own for word, seen in _clause_polarities(clause) if seen}
@@ -213,6 +215,13 @@ def polarity_flipped(a: str, b: str) -> bool:
         if len(mine) == 1 and len(theirs) == 1 and mine != theirs:
             return True
     return False
+
+
+@lru_cache(maxsize=1 << 13)
+def _clause_counts(text: str) -> Counter:
+    # Read once per text (a leader meets many comments; the leaders asked about most
+    # stay); callers must not change it.
+    return Counter(text.split(" "))
 
 
 def flipped_words(a: str, b: str) -> list[str]:
@@ -228,15 +237,21 @@ _VAGUE = _alternation(_words("vague_quantities.txt"))
 _COUNTED = re.compile(r"\d+(?:点\d+)?([\u4e00-\u9fff])")
 
 
-def _vague_measures(text: str) -> set[str]:
-    return {text[m.end()] for m in _VAGUE.finditer(text) if m.end() < len(text)}
+@lru_cache(maxsize=1 << 13)
+def _vague_measures(text: str) -> frozenset[str]:
+    return frozenset(text[m.end()] for m in _VAGUE.finditer(text) if m.end() < len(text))
+
+
+@lru_cache(maxsize=1 << 13)
+def _counted(text: str) -> frozenset[str]:
+    return frozenset(_COUNTED.findall(text))
 
 
 def vague_against_number(a: str, b: str) -> bool:
     """Whether one text counts something with a number (增加1次) and the other with a
     word for an amount left unsaid (增加很多次), the same measure word after both, and
     neither text also says it the other way."""
-    counted_a, counted_b = set(_COUNTED.findall(a)), set(_COUNTED.findall(b))
+    counted_a, counted_b = _counted(a), _counted(b)
     if not counted_a and not counted_b:
         return False
     vague_a, vague_b = _vague_measures(a), _vague_measures(b)
@@ -298,6 +313,7 @@ def homophones(a: str, b: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 16)
 def _near_sounds(a: frozenset[str], b: frozenset[str]) -> bool:
     # Front and back nasals (in/ing, en/eng) sound alike in most of the country.
     def loose(s: str) -> str:

@@ -9,7 +9,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from legis.matching.normalise import _trie, basic, load_lines
+from legis.matching.normalise import basic, load_lines
+from legis.matching.wordsets import compile_words
 
 _NONE = -1
 # The reason of the judgement scale (a text judged good against one judged bad).
@@ -34,7 +35,7 @@ def _load() -> tuple[re.Pattern[str], dict[str, tuple[int, int]], list[str]]:
                     raise ValueError(f"poles.txt: {word!r} appears twice")
                 side_of[basic(word)] = (len(reasons), side)
         reasons.append(reason.strip())
-    return re.compile(_trie(sorted(side_of, key=lambda w: (-len(w), w)))), side_of, reasons
+    return compile_words(sorted(side_of, key=lambda w: (-len(w), w))), side_of, reasons
 
 
 _POLE, _SIDE_OF, _REASONS = _load()
