@@ -25,13 +25,14 @@ CONTAIN_LENGTH_RATIO = 0.35
 CONTAIN_PENALTY = 10.0
 
 # The word reading (wording.py: content words, synonyms in one form) is taken for a pair
-# whose bigram Dice reaches WORD_BAND and whose character readings fall short of the score
-# asked for (the texts share some wording: a pair sharing little is not a paraphrase this
-# reading can vouch for),
-# and counts WORD_PENALTY less (words are a looser reading than characters). Chosen on
-# the labelled set with OCNLI and the minimal pairs held (docs/benchmarks.md, session 7,
-# branch i13s).
+# whose bigram Dice reaches WORD_BAND (the texts share some wording: a pair sharing little
+# is not a paraphrase this reading can vouch for) and whose character readings stay under
+# WORD_TOP (over it they are trusted as they are) and under the score asked for. It counts
+# WORD_PENALTY less (words are a looser reading than characters), and only when it reaches
+# the threshold: the words vouch for a pair or say nothing. Chosen on the labelled set with
+# OCNLI and the minimal pairs held (docs/benchmarks.md, session 7, branch i13s).
 WORD_BAND = 20.0
+WORD_TOP = 70.0
 WORD_PENALTY = 3.0
 # What the matcher knows of one comment: flat text, clauses spaced, and its bigrams coded
 # as a sorted string (see GramCoder).
@@ -72,9 +73,10 @@ def score_pair(a_flat: str, a_spaced: str, a_code: str, b_flat: str, b_spaced: s
     - for a shorter text that is long enough and a fair share of the longer one (a
       template plus a personal sentence): 2 * partial_ratio - 100, and the share of
       its bigrams found in the longer one less CONTAIN_PENALTY;
-    - when the bigram Dice is WORD_BAND or more and the rest less than asked for: the
-      weighted Dice of the content words (wording.py; other words for one thing: 每天 /
-      1天, 删除 / 取消) less WORD_PENALTY.
+    - when the bigram Dice is WORD_BAND or more and the rest under WORD_TOP and under
+      ``enough``: the weighted Dice of the content words (wording.py; other words for
+      one thing: 每天 / 每日, 资金 / 钱) less WORD_PENALTY, if that reaches the default
+      threshold.
 
     Readings are taken cheapest first (Dice and the containment share come from one
     Indel distance of the codes, ``unshared`` if the caller has it). ``floor``: a
@@ -128,10 +130,10 @@ def _with_words(score: float, dice: float, floor: float, enough: float, a_spaced
     answer: a text's words are found once (cached), but a pair's first reading costs a
     segmentation of both texts. The band is read on the bigram Dice, which is exact
     whatever ``floor`` is, so the answer at the threshold never depends on the cut-offs."""
-    if dice < WORD_BAND or score >= min(enough, 100.0 - WORD_PENALTY) \
-            or floor > 100.0 - WORD_PENALTY:
+    if dice < WORD_BAND or score >= min(enough, WORD_TOP) or floor >= WORD_TOP:
         return score
-    return max(score, word_score(a_spaced, b_spaced) - WORD_PENALTY)
+    words = word_score(a_spaced, b_spaced) - WORD_PENALTY
+    return words if words > score and words >= DEFAULT_THRESHOLD else score
 
 
 _ratio = fuzz.ratio

@@ -2,7 +2,7 @@
 
 Character readings (leaders.score_pair) miss a paraphrase whose characters differ
 (厨余垃圾要1天一清 / 厨余垃圾应当每天清运1次). Here a comment is read as the set of its
-content words: rjieba segments and tags it; function words, modal verbs
+content words: rjieba segments it; function words, modal verbs
 (data/loose_words.txt), numbers and words of the parts of speech that carry no topic are
 left out; listed synonyms (synonyms.txt, one-character words too: a whole word is
 compared, so 天 never touches 天然) and near synonyms (data/near_words.txt) are put in
@@ -18,6 +18,7 @@ check (contrast.py) still decides them.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import rjieba
 
@@ -53,37 +54,47 @@ _LOOSE = {basic(w) for name in ("function_words.txt", "loose_words.txt")
 _LOOSE |= {_FORM.get(w, w) for w in _LOOSE}
 
 
+class Words(NamedTuple):
+    """The content words of a text: those of two characters or more, those of one, what
+    they weigh together, and the characters of all."""
+
+    long: frozenset[str]
+    short: frozenset[str]
+    weight: float
+    chars: frozenset[str]
+
+    @property
+    def words(self) -> frozenset[str]:
+        return self.long | self.short
+
+
 @lru_cache(maxsize=1 << 17)
-def content_words(spaced: str) -> frozenset[str]:
+def content_words(spaced: str) -> Words:
     """The content words of a normalised comment, each in its listed form."""
-    found = set()
-    for word, tag in rjieba.tag(spaced):
-        if tag.startswith(_NO_TOPIC) or word.isspace() or word.isdigit():
-            continue
-        word = _FORM.get(word, word)
-        if word not in _LOOSE:
-            found.add(word)
-    return frozenset(found)
+    found = {_FORM.get(word, word) for word, tag in rjieba.tag(spaced, False)
+             if not tag.startswith(_NO_TOPIC) and not word.isspace() and not word.isdigit()}
+    found -= _LOOSE
+    long = frozenset(w for w in found if len(w) > 1)
+    short = frozenset(found - long)
+    return Words(long, short, len(long) + SINGLE_WEIGHT * len(short), frozenset("".join(found)))
 
 
-def _weight(word: str) -> float:
-    return 1.0 if len(word) > 1 else SINGLE_WEIGHT
-
-
-def _found(words: frozenset[str], other: frozenset[str], other_chars: str) -> float:
-    total = 0.0
-    for word in words:
-        if word in other:
-            total += _weight(word)
-        elif any(ch in other_chars for ch in word):
-            total += PART_CREDIT * _weight(word)
-    return total
+def _found(own: Words, other: Words) -> float:
+    """What the words of ``own`` found in ``other`` weigh (PART_CREDIT for a word found
+    only by its characters)."""
+    long = own.long & other.long
+    short = own.short & other.short
+    found = len(long) + SINGLE_WEIGHT * len(short)
+    # A one-character word found inside a longer word of the other text.
+    found += PART_CREDIT * SINGLE_WEIGHT * len((own.short - short) & other.chars)
+    chars = other.chars
+    found += PART_CREDIT * sum(1 for word in own.long - long if not chars.isdisjoint(word))
+    return found
 
 
 def word_score(a_spaced: str, b_spaced: str) -> float:
     """Weighted Dice (0-100) of the content words of two normalised comments."""
     a, b = content_words(a_spaced), content_words(b_spaced)
-    if not a or not b:
+    if not a.weight or not b.weight:
         return 0.0
-    weight = sum(map(_weight, a)) + sum(map(_weight, b))
-    return 100.0 * (_found(a, b, "".join(b)) + _found(b, a, "".join(a))) / weight
+    return 100.0 * (_found(a, b) + _found(b, a)) / (a.weight + b.weight)
