@@ -2,7 +2,9 @@
 
 Character readings (leaders.score_pair) miss a paraphrase whose characters differ
 (厨余垃圾要1天一清 / 厨余垃圾应当每天清运1次). Here a comment is read as the set of its
-content words: rjieba segments it; function words, modal verbs
+content words: rjieba segments and tags it from its dictionary (without its HMM, which
+finds unknown words: a third of the cost; an unknown word comes out as its characters,
+which PART_CREDIT still matches); function words, modal verbs
 (data/loose_words.txt), numbers and words of the parts of speech that carry no topic are
 left out; listed synonyms (synonyms.txt, one-character words too: a whole word is
 compared, so 天 never touches 天然) and near synonyms (data/near_words.txt) are put in
