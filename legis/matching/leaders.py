@@ -12,6 +12,7 @@ from legis.errors import ValidationError
 from legis.matching.bigrams import GramCoder, grams_of
 from legis.matching.candidates import MIN_SHARED, LeaderIndex, top
 from legis.matching.contrast import contrasting
+from legis.matching.wording import word_score
 
 # Similarity (0-100) a comment needs with an opinion's leader to join it. Chosen from
 # the labelled comments in tests/data (see docs/benchmarks.md, "Merging").
@@ -23,6 +24,16 @@ CONTAIN_LENGTH_RATIO = 0.35
 # Bigram containment counts for less than the same share of bigrams in both directions.
 CONTAIN_PENALTY = 10.0
 
+# The word reading (wording.py: content words, synonyms in one form) is taken for a pair
+# whose bigram Dice reaches WORD_BAND (the texts share some wording: a pair sharing little
+# is not a paraphrase this reading can vouch for) and whose character readings stay under
+# WORD_TOP (over it they are trusted as they are) and under the score asked for. It counts
+# WORD_PENALTY less (words are a looser reading than characters), and only when it reaches
+# the threshold: the words vouch for a pair or say nothing. Chosen on the labelled set with
+# OCNLI and the minimal pairs held (docs/benchmarks.md, session 7, branch i13s).
+WORD_BAND = 20.0
+WORD_TOP = 70.0
+WORD_PENALTY = 3.0
 # What the matcher knows of one comment: flat text, clauses spaced, and its bigrams coded
 # as a sorted string (see GramCoder).
 Query = tuple[str, str, str]
@@ -61,7 +72,11 @@ def score_pair(a_flat: str, a_spaced: str, a_code: str, b_flat: str, b_spaced: s
     - Dice of the bigram sets (reworded or reordered without punctuation);
     - for a shorter text that is long enough and a fair share of the longer one (a
       template plus a personal sentence): 2 * partial_ratio - 100, and the share of
-      its bigrams found in the longer one less CONTAIN_PENALTY.
+      its bigrams found in the longer one less CONTAIN_PENALTY;
+    - when the bigram Dice is WORD_BAND or more and the rest under WORD_TOP and under
+      ``enough``: the weighted Dice of the content words (wording.py; other words for
+      one thing: 每天 / 每日, 资金 / 钱) less WORD_PENALTY, if that reaches the default
+      threshold.
 
     Readings are taken cheapest first (Dice and the containment share come from one
     Indel distance of the codes, ``unshared`` if the caller has it). ``floor``: a
@@ -74,7 +89,7 @@ def score_pair(a_flat: str, a_spaced: str, a_code: str, b_flat: str, b_spaced: s
     if unshared is None:
         unshared = _indel_distance(a_code, b_code)
     # Dice of the bigram sets, as fuzz.ratio of the codes computes it.
-    score = 100.0 * (1.0 - unshared / (la + lb)) if la + lb else 100.0
+    score = dice = 100.0 * (1.0 - unshared / (la + lb)) if la + lb else 100.0
     if score >= enough:
         return score
     short, long = (len(a_flat), len(b_flat)) if len(a_flat) <= len(b_flat) else \
@@ -106,7 +121,19 @@ def score_pair(a_flat: str, a_spaced: str, a_code: str, b_flat: str, b_spaced: s
                    else _partial_ratio(b_flat, a_flat, score_cutoff=cutoff))
         if partial and 2 * partial - 100 > score:
             score = 2 * partial - 100
-    return score
+    return _with_words(score, dice, floor, enough, a_spaced, b_spaced)
+
+
+def _with_words(score: float, dice: float, floor: float, enough: float, a_spaced: str,
+                b_spaced: str) -> float:
+    """The score with the word reading, taken last and only where it can change the
+    answer: a text's words are found once (cached), but a pair's first reading costs a
+    segmentation of both texts. The band is read on the bigram Dice, which is exact
+    whatever ``floor`` is, so the answer at the threshold never depends on the cut-offs."""
+    if dice < WORD_BAND or score >= min(enough, WORD_TOP) or floor >= WORD_TOP:
+        return score
+    words = word_score(a_spaced, b_spaced) - WORD_PENALTY
+    return words if words > score and words >= DEFAULT_THRESHOLD else score
 
 
 _ratio = fuzz.ratio
