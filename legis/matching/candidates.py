@@ -280,18 +280,24 @@ class PrefixArrays:
         low = np.ceil(length * min_length_ratio)
         high = np.minimum(np.floor(length / min_length_ratio), np.iinfo(np.int32).max)
         size = self.lengths[hit_leader]
-        fits = (size >= low.astype(np.int32)[hit_owner]) & (size <= high.astype(np.int32)[hit_owner])
-        # Prefix bigrams shared per (text, leader): the pairs numbered text * leaders +
-        # leader, in 32 bits where they fit (half the bytes to sort).
-        if count * leaders <= 1 << 31:
-            hits = hit_owner[fits] * np.int32(leaders) + hit_leader[fits]
+        fits = size >= low.astype(np.int32)[hit_owner]
+        fits &= size <= high.astype(np.int32)[hit_owner]
+        del size
+        # Prefix bigrams shared per (text, leader): the pairs numbered text << shift |
+        # leader (shifts and masks, not a division, take them apart), in 32 bits where
+        # they fit (half the bytes to sort).
+        shift = max(1, (leaders - 1).bit_length())
+        if count << shift <= 1 << 31:
+            hits = hit_owner << np.int32(shift)
         else:
-            hits = hit_owner[fits].astype(np.int64) * leaders + hit_leader[fits]
-        del hit_owner, hit_leader, size, fits
+            hits = hit_owner.astype(np.int64) << shift
+        hits |= hit_leader
+        hits = hits[fits]
+        del hit_owner, hit_leader, fits
         if not len(hits):
             return none, none, none
-        pair, shared = count_pairs(hits, count * leaders)
-        q, leader = np.divmod(pair, leaders)
+        pair, shared = count_pairs(hits, count << shift)
+        q, leader = pair >> shift, pair & ((1 << shift) - 1)
         # The weak ones (see WEAK_DIVISOR) are dropped before the sort below: they rank
         # after every candidate kept, so the best CANDIDATE_LIMIT left are the same, and
         # most pairs of a hot article share one rare bigram by chance. (q is ascending.)
