@@ -160,10 +160,14 @@ class _Level:
         """Add sorted keys (none already here) and re-read the runs of the codes."""
         if len(self.keys):
             self.count[(self.keys >> bits) - CODE_BASE] = 0
-        # New keys into the sorted ones where they belong: cheaper than sorting again.
-        at = np.searchsorted(self.keys, new)
-        self.keys = np.insert(self.keys, at, new)
-        self.leader = np.insert(self.leader, at, (new & ((1 << bits) - 1)).astype(np.int32))
+        leader = (new & ((1 << bits) - 1)).astype(np.int32)
+        if not len(self.keys):      # all at once (rejoin's index) or a level just cleared
+            self.keys, self.leader = new, leader
+        else:
+            # New keys into the sorted ones where they belong: cheaper than sorting again.
+            at = np.searchsorted(self.keys, new)
+            self.keys = np.insert(self.keys, at, new)
+            self.leader = np.insert(self.leader, at, leader)
         code, start, count = _runs(self.keys, bits)
         self.cover(int(code[-1]) + 1 if len(code) else 0)
         self.start[code] = start
