@@ -223,15 +223,19 @@ class PrefixArrays:
             raise ValueError("too many leaders in one article")
         starts = bounds[at]
         take = prefix_lengths(bounds[at + 1] - starts)
-        grams = values[ragged(starts, take)].astype(np.int64)
-        numbers = np.repeat(np.arange(first, first + len(at), dtype=np.int64), take)
-        new = np.sort((grams << self._LEADER_BITS) | numbers)
+        # The keys made in place: rejoin indexes a hot article's sampled texts at once.
+        new = values[ragged(starts, take)].astype(np.int64)
+        self._cover(new)
+        new <<= self._LEADER_BITS
+        new |= np.repeat(np.arange(first, first + len(at), dtype=np.int64), take)
+        new.sort()
         bits, recent, main = self._LEADER_BITS, self._recent, self._main
-        self._cover(grams)
         if len(recent.keys) + len(new) > max(self.RECENT_KEYS, len(main.keys) >> 3):
             # The large level takes both in (the small one's keys and the new ones).
-            merged = np.concatenate([recent.keys, new])
-            merged.sort()
+            merged = new
+            if len(recent.keys):
+                merged = np.concatenate([recent.keys, new])
+                merged.sort()
             recent.clear(bits)
             main.take(merged, bits)
         else:
