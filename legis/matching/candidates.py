@@ -160,10 +160,14 @@ class _Level:
         """Add sorted keys (none already here) and re-read the runs of the codes."""
         if len(self.keys):
             self.count[(self.keys >> bits) - CODE_BASE] = 0
-        # New keys into the sorted ones where they belong: cheaper than sorting again.
-        at = np.searchsorted(self.keys, new)
-        self.keys = np.insert(self.keys, at, new)
-        self.leader = np.insert(self.leader, at, (new & ((1 << bits) - 1)).astype(np.int32))
+        leader = (new & ((1 << bits) - 1)).astype(np.int32)
+        if not len(self.keys):      # all at once (rejoin's index) or a level just cleared
+            self.keys, self.leader = new, leader
+        else:
+            # New keys into the sorted ones where they belong: cheaper than sorting again.
+            at = np.searchsorted(self.keys, new)
+            self.keys = np.insert(self.keys, at, new)
+            self.leader = np.insert(self.leader, at, leader)
         code, start, count = _runs(self.keys, bits)
         self.cover(int(code[-1]) + 1 if len(code) else 0)
         self.start[code] = start
@@ -219,15 +223,19 @@ class PrefixArrays:
             raise ValueError("too many leaders in one article")
         starts = bounds[at]
         take = prefix_lengths(bounds[at + 1] - starts)
-        grams = values[ragged(starts, take)].astype(np.int64)
-        numbers = np.repeat(np.arange(first, first + len(at), dtype=np.int64), take)
-        new = np.sort((grams << self._LEADER_BITS) | numbers)
+        # The keys made in place: rejoin indexes a hot article's sampled texts at once.
+        new = values[ragged(starts, take)].astype(np.int64)
+        self._cover(new)
+        new <<= self._LEADER_BITS
+        new |= np.repeat(np.arange(first, first + len(at), dtype=np.int64), take)
+        new.sort()
         bits, recent, main = self._LEADER_BITS, self._recent, self._main
-        self._cover(grams)
         if len(recent.keys) + len(new) > max(self.RECENT_KEYS, len(main.keys) >> 3):
             # The large level takes both in (the small one's keys and the new ones).
-            merged = np.concatenate([recent.keys, new])
-            merged.sort()
+            merged = new
+            if len(recent.keys):
+                merged = np.concatenate([recent.keys, new])
+                merged.sort()
             recent.clear(bits)
             main.take(merged, bits)
         else:
@@ -280,18 +288,24 @@ class PrefixArrays:
         low = np.ceil(length * min_length_ratio)
         high = np.minimum(np.floor(length / min_length_ratio), np.iinfo(np.int32).max)
         size = self.lengths[hit_leader]
-        fits = (size >= low.astype(np.int32)[hit_owner]) & (size <= high.astype(np.int32)[hit_owner])
-        # Prefix bigrams shared per (text, leader): the pairs numbered text * leaders +
-        # leader, in 32 bits where they fit (half the bytes to sort).
-        if count * leaders <= 1 << 31:
-            hits = hit_owner[fits] * np.int32(leaders) + hit_leader[fits]
+        fits = size >= low.astype(np.int32)[hit_owner]
+        fits &= size <= high.astype(np.int32)[hit_owner]
+        del size
+        # Prefix bigrams shared per (text, leader): the pairs numbered text << shift |
+        # leader (shifts and masks, not a division, take them apart), in 32 bits where
+        # they fit (half the bytes to sort).
+        shift = max(1, (leaders - 1).bit_length())
+        if count << shift <= 1 << 31:
+            hits = hit_owner << np.int32(shift)
         else:
-            hits = hit_owner[fits].astype(np.int64) * leaders + hit_leader[fits]
-        del hit_owner, hit_leader, size, fits
+            hits = hit_owner.astype(np.int64) << shift
+        hits |= hit_leader
+        hits = hits[fits]
+        del hit_owner, hit_leader, fits
         if not len(hits):
             return none, none, none
-        pair, shared = count_pairs(hits, count * leaders)
-        q, leader = np.divmod(pair, leaders)
+        pair, shared = count_pairs(hits, count << shift)
+        q, leader = pair >> shift, pair & ((1 << shift) - 1)
         # The weak ones (see WEAK_DIVISOR) are dropped before the sort below: they rank
         # after every candidate kept, so the best CANDIDATE_LIMIT left are the same, and
         # most pairs of a hot article share one rare bigram by chance. (q is ascending.)

@@ -36,9 +36,12 @@ def nouns_at(text: str, start: int, end: int) -> frozenset[str]:
     return _nouns_of(text[left:end + AROUND], start - left, end - left)
 
 
-@lru_cache(maxsize=65536)
 def tagged(text: str) -> tuple[tuple[str, str], ...]:
-    """The words of a text in order with their rjieba tags (spaces are words of their own)."""
+    """The words of a text in order with their rjieba tags (spaces are words of their own).
+
+    Not cached: its one reader (lexicon.lexical_negations) is cached by the same text, so a
+    cache here was never hit and held the words of every text read (a hot article's
+    largest cache)."""
     return tuple(rjieba.tag(text))
 
 
@@ -46,11 +49,10 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
 _PREDICATES = ("v", "a")
 
 
-@lru_cache(maxsize=65536)
 def predicates(clause: str) -> tuple[tuple[str, str | None], ...]:
     """The words of a clause in order, each with "p" when it is a predicate of two
     characters or more (a verb or an adjective), "v" when it is a one-character one,
-    else None."""
+    else None. Not cached, as ``tagged``: its reader (lexicon._clause_polarities) is."""
     return tuple((word, ("p" if len(word) >= 2 else "v") if tag.startswith(_PREDICATES) else None)
                  for word, tag in rjieba.tag(clause))
 
