@@ -49,10 +49,13 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
 _PREDICATES = ("v", "a")
 
 
+@lru_cache(maxsize=4096)
 def predicates(clause: str) -> tuple[tuple[str, str | None], ...]:
     """The words of a clause in order, each with "p" when it is a predicate of two
     characters or more (a verb or an adjective), "v" when it is a one-character one,
-    else None. Not cached, as ``tagged``: its reader (lexicon._clause_polarities) is."""
+    else None. Kept for a few thousand clauses only: lexicon._clause_polarities, its
+    main reader, is cached by the same clause; the contrast check's readers of a clause
+    one comment adds (contrast._added_against, _taken_before) are not."""
     return tuple((word, ("p" if len(word) >= 2 else "v") if tag.startswith(_PREDICATES) else None)
                  for word, tag in rjieba.tag(clause))
 
