@@ -101,7 +101,7 @@ def negations(text: str) -> int:
 _COMPLEMENTS = tuple(_words("complements.txt"))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def lexical_negations(text: str) -> tuple[str, ...]:
     """The potential forms V不C of a text, one word to rjieba or V then 不C (睡不着, 跟不上,
     看不清楚, 搞|不成, 修缮|不起; C from data/complements.txt), each as "V|C": what a resident
@@ -146,7 +146,7 @@ def claim_negations(text: str, other: str) -> int:
     return count
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def axis_values(text: str, shortest: int = 1) -> Counter:
     """(axis, side) of every axis word in a text (of ``shortest`` characters or more),
     longest words first."""
@@ -166,7 +166,7 @@ def polarities(text: str) -> dict[str, frozenset[bool]]:
     return {word: frozenset(seen) for word, seen in out.items()}
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)
 def _clause_polarities(clause: str) -> tuple[tuple[str, bool], ...]:
     # Read per clause (a negation does not reach past its clause): the comments of a
     # campaign share most of their clauses, and two alike comments nearly all of theirs.

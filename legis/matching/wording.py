@@ -70,7 +70,13 @@ class Words(NamedTuple):
         return self.long | self.short
 
 
-@lru_cache(maxsize=1 << 17)
+# Texts whose words are kept: a text is read here only for a pair in the band the word
+# reading serves, mostly a leader met again and again; 131,072 kept sets of words took
+# the 400k hot article's peak over 1 GiB (docs/benchmarks.md, "Session 7 merged main").
+WORD_TEXTS = 1 << 13
+
+
+@lru_cache(maxsize=WORD_TEXTS)
 def content_words(spaced: str) -> Words:
     """The content words of a normalised comment, each in its listed form."""
     found = {_FORM.get(word, word) for word, tag in rjieba.tag(spaced, False)

@@ -79,7 +79,12 @@ def noun_phrase(text: str) -> bool:
 _NAMES = ("nr", "ns", "nt")
 
 
-@lru_cache(maxsize=65536)
+# Texts whose names and idioms are kept: whole comments are the keys, so a larger cache
+# is the memory of a hot article (its 400k merge must stay under 1 GiB).
+TEXTS_KEPT = 1 << 13
+
+
+@lru_cache(maxsize=TEXTS_KEPT)
 def names(text: str) -> frozenset[str]:
     """The proper names of a text (two characters or more) as rjieba tags them. The
     tagger reads some common words as names (养犬, 顾客): read only in a clause already
@@ -87,7 +92,7 @@ def names(text: str) -> frozenset[str]:
     return frozenset(word for word, tag in rjieba.tag(text) if tag in _NAMES and len(word) >= 2)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=TEXTS_KEPT)
 def idioms(text: str) -> tuple[tuple[int, int, str], ...]:
     """The four-character idioms (成语, rjieba tag "i") of a text: (start, end, idiom)."""
     out, at = [], 0
